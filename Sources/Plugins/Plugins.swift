@@ -1,0 +1,1 @@
+// Built-in plugins live in one folder each.

@@ -1,0 +1,72 @@
+public import Foundation
+
+extension BotStore {
+    /// Stores received updates and the next poll offset in one transaction.
+    ///
+    /// Updates already in the inbox are ignored, so redelivery never duplicates work.
+    ///
+    /// - Returns: The records that were new, in update id order; only these need dispatching.
+    public func ingest(_ records: [InboxRecord], nextOffset: Int64?) async throws -> [InboxRecord] {
+        try await writer.write { db in
+            var inserted: [InboxRecord] = []
+            for record in records.sorted(by: { $0.updateID < $1.updateID }) {
+                try record.insert(db, onConflict: .ignore)
+                if db.changesCount > 0 {
+                    inserted.append(record)
+                }
+            }
+            if let nextOffset {
+                try HostState.set(HostState.pollOffset, to: nextOffset, in: db)
+            }
+            if !inserted.isEmpty {
+                try HostState.increment(HostState.updatesReceived, by: inserted.count, in: db)
+            }
+            return inserted
+        }
+    }
+
+    /// The offset to confirm with the next poll, if any update was ever stored.
+    public func pollOffset() async throws -> Int64? {
+        try await writer.read { db in try HostState.int(HostState.pollOffset, in: db) }
+    }
+
+    /// Every update not handled yet, in update id order.
+    public func pendingInbox() async throws -> [InboxRecord] {
+        try await writer.read { db in
+            try InboxRecord
+                .filter(InboxRecord.Columns.status == InboxRecord.Status.pending.rawValue)
+                .order(InboxRecord.Columns.updateID)
+                .fetchAll(db)
+        }
+    }
+
+    /// Marks an update handled and applies its effects in the same transaction.
+    ///
+    /// - Parameters:
+    ///   - updateID: The inbox row to close.
+    ///   - at: The time to record.
+    ///   - effects: The plugins' writes and outbox rows, run inside the transaction.
+    public func complete(
+        updateID: Int64, at date: Date, effects: @Sendable (Database) throws -> Void
+    ) async throws {
+        try await writer.write { db in
+            try effects(db)
+            try db.execute(
+                sql: "UPDATE inbox SET status = ?, handled_at = ?, error = NULL WHERE update_id = ?",
+                arguments: [InboxRecord.Status.done.rawValue, date, updateID])
+            try HostState.increment(HostState.updatesHandled, in: db)
+        }
+    }
+
+    /// Marks an update failed, keeps the error, and applies none of its effects.
+    public func fail(updateID: Int64, at date: Date, error: String) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE inbox SET status = ?, handled_at = ?, error = ? WHERE update_id = ?",
+                arguments: [InboxRecord.Status.failed.rawValue, date, error, updateID])
+            try HostState.increment(HostState.updatesFailed, in: db)
+            try HostState.set(HostState.lastError, to: error, in: db)
+            try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+public import Foundation
+
+extension BotStore {
+    /// Pending outbox rows with an id above `afterID`, oldest first.
+    public func pendingOutbox(afterID: Int64, limit: Int = 500) async throws -> [OutboxRecord] {
+        try await writer.read { db in
+            try OutboxRecord
+                .filter(OutboxRecord.Columns.status == OutboxRecord.Status.pending.rawValue)
+                .filter(OutboxRecord.Columns.id > afterID)
+                .order(OutboxRecord.Columns.id)
+                .limit(limit)
+                .fetchAll(db)
+        }
+    }
+
+    /// Records that the platform accepted a message.
+    public func markSent(outboxID: Int64, at date: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                arguments: [OutboxRecord.Status.sent.rawValue, date, outboxID])
+            try HostState.increment(HostState.messagesSent, in: db)
+        }
+    }
+
+    /// Records a failed attempt that will be retried.
+    public func recordAttempt(outboxID: Int64, error: String) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                arguments: [error, outboxID])
+        }
+    }
+
+    /// Gives up on a message, keeping the error.
+    public func markDead(outboxID: Int64, at date: Date, error: String) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+                arguments: [OutboxRecord.Status.dead.rawValue, error, outboxID])
+            try HostState.increment(HostState.messagesDead, in: db)
+            try HostState.set(HostState.lastError, to: error, in: db)
+            try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One bot's SQLite database, open for the owner's whole life.
+///
+/// The file is created `0600` inside a `0700` folder and runs in WAL mode. The host's tables
+/// are migrated first, then each plugin's own migrations in their own namespace.
+///
+/// - Important: Every invariant is kept inside one `write {}`: an update's plugin state, its
+///   outbox rows and its "done" mark commit together or not at all.
+public final class BotStore: Sendable {
+    /// The database, for plugins' reads and for the Tenant's transactions.
+    public let writer: any DatabaseWriter
+    /// Where the file lives, or `nil` in memory.
+    public let path: String?
+
+    /// Opens (creating if needed) the database at `path` and runs every migration.
+    ///
+    /// - Parameters:
+    ///   - path: The SQLite file. Its folder is created `0700` if missing.
+    ///   - plugins: The plugins' migrations, each run in its own namespace.
+    public init(path: String, plugins: [PluginMigrations]) throws {
+        let url = URL(fileURLWithPath: path)
+        try Self.prepareFile(at: url)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StorageError("cannot open database \(path): \(error). Check that the disk is writable.")
+        }
+        self.path = path
+        try migrate(plugins: plugins)
+    }
+
+    /// Creates a database in memory, for tests.
+    public init(inMemoryWith plugins: [PluginMigrations]) throws {
+        writer = try DatabaseQueue()
+        path = nil
+        try migrate(plugins: plugins)
+    }
+
+    private func migrate(plugins: [PluginMigrations]) throws {
+        try HostSchema.migrator().migrate(writer)
+        for plugin in plugins {
+            var migrator = DatabaseMigrator()
+            for step in plugin.steps {
+                migrator.registerMigration("plugin.\(plugin.pluginName).\(step.identifier)", migrate: step.migrate)
+            }
+            do {
+                try migrator.migrate(writer)
+            } catch {
+                throw StorageError("migration of plugin '\(plugin.pluginName)' failed: \(error)")
+            }
+        }
+    }
+
+    private static func prepareFile(at url: URL) throws {
+        let folder = url.deletingLastPathComponent().path
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: folder) {
+            do {
+                try manager.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StorageError("cannot create data folder \(folder): \(error). Check --data-dir.")
+            }
+        }
+        chmod(folder, 0o700)
+        let fd = open(url.path, O_CREAT | O_RDWR, 0o600)
+        guard fd >= 0 else {
+            throw StorageError("cannot create database file \(url.path): \(String(cString: strerror(errno))).")
+        }
+        _ = Glibc.close(fd)
+        chmod(url.path, 0o600)
+    }
+
+    /// Closes the database. Later calls fail.
+    public func close() throws {
+        if let pool = writer as? DatabasePool {
+            try pool.close()
+        } else if let queue = writer as? DatabaseQueue {
+            try queue.close()
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// The host's own tables in every bot database.
+///
+/// - Important: Migrations are frozen once shipped; append new ones, never edit these.
+enum HostSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("host.v1") { db in
+            try db.create(table: "inbox") { t in
+                t.primaryKey("update_id", .integer)
+                t.column("lane", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("status", .text).notNull().defaults(to: InboxRecord.Status.pending.rawValue)
+                t.column("error", .text)
+                t.column("received_at", .double).notNull()
+                t.column("handled_at", .double)
+            }
+            try db.create(index: "inbox_pending", on: "inbox", columns: ["status", "update_id"])
+
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("chat_id", .integer).notNull()
+                t.column("update_id", .integer)
+                t.column("payload", .text).notNull()
+                t.column("status", .text).notNull().defaults(to: OutboxRecord.Status.pending.rawValue)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("last_error", .text)
+                t.column("created_at", .double).notNull()
+                t.column("sent_at", .double)
+            }
+            try db.create(index: "outbox_pending", on: "outbox", columns: ["status", "id"])
+
+            try db.create(table: "host_state") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .any)
+            }
+
+            try db.create(table: "chats") { t in
+                t.primaryKey("id", .integer)
+                t.column("kind", .text).notNull()
+                t.column("title", .text)
+                t.column("username", .text)
+                t.column("blocked", .boolean).notNull().defaults(to: false)
+                t.column("first_seen", .double).notNull()
+                t.column("last_seen", .double).notNull()
+            }
+
+            try db.create(table: "users") { t in
+                t.primaryKey("id", .integer)
+                t.column("is_bot", .boolean).notNull().defaults(to: false)
+                t.column("first_name", .text).notNull()
+                t.column("last_name", .text)
+                t.column("username", .text)
+                t.column("language_code", .text)
+                t.column("first_seen", .double).notNull()
+                t.column("last_seen", .double).notNull()
+            }
+
+            try db.create(table: "plugin_kv") { t in
+                t.column("plugin", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("value", .blob).notNull()
+                t.column("updated_at", .double).notNull()
+                t.primaryKey(["plugin", "key"])
+            }
+        }
+        return migrator
+    }
+}

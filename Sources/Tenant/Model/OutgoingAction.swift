@@ -1,0 +1,130 @@
+/// A call to the platform that a plugin asked for. It is stored in the outbox, in the same
+/// transaction as the plugin's state, and sent afterwards.
+public enum OutgoingAction: Sendable, Hashable, Codable {
+    /// Send a new message.
+    case send(OutgoingMessage)
+    /// Replace the text (and buttons) of a message the bot sent.
+    case edit(MessageEdit)
+    /// Answer an inline button press (stops the client's spinner, may show a notice).
+    case answerCallback(CallbackAnswer)
+
+    /// The chat the action is about; actions for one chat are sent strictly in order.
+    public var chatID: Int64 {
+        switch self {
+        case .send(let message): message.chatID
+        case .edit(let edit): edit.chatID
+        case .answerCallback(let answer): answer.chatID
+        }
+    }
+}
+
+/// How the platform should read markup in a text.
+public enum ParseMode: String, Sendable, Hashable, Codable {
+    /// Telegram's HTML subset.
+    case html = "HTML"
+    /// Telegram's MarkdownV2.
+    case markdownV2 = "MarkdownV2"
+}
+
+/// A button under a message.
+public struct InlineButton: Sendable, Hashable, Codable {
+    /// What pressing the button does.
+    public enum Action: Sendable, Hashable, Codable {
+        /// Sends the bot a callback query with this data (1–64 bytes).
+        case callback(String)
+        /// Opens a URL.
+        case url(String)
+    }
+
+    /// The label.
+    public var text: String
+    /// What pressing it does.
+    public var action: Action
+
+    /// Creates a button.
+    public init(text: String, action: Action) {
+        self.text = text
+        self.action = action
+    }
+
+    /// A button that sends `data` back to the bot.
+    public static func callback(_ text: String, data: String) -> InlineButton {
+        InlineButton(text: text, action: .callback(data))
+    }
+
+    /// A button that opens `url`.
+    public static func url(_ text: String, url: String) -> InlineButton {
+        InlineButton(text: text, action: .url(url))
+    }
+}
+
+/// A new message to send.
+public struct OutgoingMessage: Sendable, Hashable, Codable {
+    /// Where to send it.
+    public var chatID: Int64
+    /// The text.
+    public var text: String
+    /// How to read markup in the text; plain text when `nil`.
+    public var parseMode: ParseMode?
+    /// Rows of inline buttons.
+    public var buttons: [[InlineButton]]
+    /// The message this one answers.
+    public var replyToMessageID: Int64?
+
+    /// Creates a message.
+    public init(
+        chatID: Int64, text: String, parseMode: ParseMode? = nil, buttons: [[InlineButton]] = [],
+        replyToMessageID: Int64? = nil
+    ) {
+        self.chatID = chatID
+        self.text = text
+        self.parseMode = parseMode
+        self.buttons = buttons
+        self.replyToMessageID = replyToMessageID
+    }
+}
+
+/// A new text for a message the bot sent.
+public struct MessageEdit: Sendable, Hashable, Codable {
+    /// The message's chat.
+    public var chatID: Int64
+    /// The message to edit.
+    public var messageID: Int64
+    /// The new text.
+    public var text: String
+    /// How to read markup in the text.
+    public var parseMode: ParseMode?
+    /// The new buttons.
+    public var buttons: [[InlineButton]]
+
+    /// Creates an edit.
+    public init(
+        chatID: Int64, messageID: Int64, text: String, parseMode: ParseMode? = nil, buttons: [[InlineButton]] = []
+    ) {
+        self.chatID = chatID
+        self.messageID = messageID
+        self.text = text
+        self.parseMode = parseMode
+        self.buttons = buttons
+    }
+}
+
+/// The answer to an inline button press.
+public struct CallbackAnswer: Sendable, Hashable, Codable {
+    /// The chat the button was in (for ordering), or 0.
+    public var chatID: Int64
+    /// The callback query's id.
+    public var callbackID: String
+    /// A short notice to show, if any.
+    public var text: String?
+    /// Whether to show the notice as an alert instead of a toast.
+    public var showAlert: Bool
+
+    /// Creates an answer.
+    public init(chatID: Int64, callbackID: String, text: String? = nil, showAlert: Bool = false) {
+        self.chatID = chatID
+        self.callbackID = callbackID
+        self.text = text
+        self.showAlert = showAlert
+    }
+}

@@ -1,0 +1,33 @@
+import Synchronization
+
+/// What one update's pipeline asked for, applied in the update's single commit transaction.
+///
+/// Shared by the contexts of every plugin that sees the update; a throw anywhere discards it.
+package final class Effects: Sendable {
+    private struct State {
+        var actions: [OutgoingAction] = []
+        var writes: [@Sendable (Database) throws -> Void] = []
+    }
+
+    private let state = Mutex(State())
+
+    package init() {}
+
+    func append(_ action: OutgoingAction) {
+        state.withLock { $0.actions.append(action) }
+    }
+
+    func append(write: @escaping @Sendable (Database) throws -> Void) {
+        state.withLock { $0.writes.append(write) }
+    }
+
+    /// The outgoing actions in the order plugins asked for them.
+    package var actions: [OutgoingAction] {
+        state.withLock { $0.actions }
+    }
+
+    /// The deferred storage writes in the order plugins asked for them.
+    package var writes: [@Sendable (Database) throws -> Void] {
+        state.withLock { $0.writes }
+    }
+}

@@ -1,0 +1,89 @@
+/// A unit of bot behaviour, configured per bot in its manifest.
+///
+/// The host calls plugins in manifest order. The first that returns ``Disposition/handled``
+/// stops the update; plugins that set ``observesHandledUpdates`` still see it afterwards.
+///
+/// ```swift
+/// struct Shout: Plugin {
+///     struct Configuration: Decodable, Sendable { var suffix = "!" }
+///     static let name = "shout"
+///     let configuration: Configuration
+///     init(configuration: Configuration, bot: BotDescriptor) { self.configuration = configuration }
+///     func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
+///         guard let text = update.message?.text else { return .passed }
+///         context.reply(text.uppercased() + configuration.suffix)
+///         return .handled
+///     }
+/// }
+/// ```
+///
+/// - Important: A plugin instance serves many chats at once; keep state in storage, not in
+///   properties. Within one chat, updates arrive strictly in order.
+public protocol Plugin: Sendable {
+    /// The plugin's settings from the manifest, decoded and checked when the manifest loads.
+    associatedtype Configuration: Decodable & Sendable = NoConfiguration
+
+    /// The name manifests use for the plugin (`replies`).
+    static var name: String { get }
+
+    /// The plugin's own schema steps, run when the bot starts. None by default.
+    static var migrations: [PluginMigration] { get }
+
+    /// Creates the plugin for one bot.
+    ///
+    /// Throw ``PluginConfigurationError`` for settings that decode but make no sense; the
+    /// manifest is then refused with the message, before any update arrives.
+    init(configuration: Configuration, bot: BotDescriptor) throws
+
+    /// The update kinds the plugin wants; the platform is asked for the union over all plugins.
+    var interests: Set<UpdateKind> { get }
+
+    /// Whether the plugin still sees updates that an earlier plugin handled (its answer is
+    /// then ignored). Observers count, log or learn; they do not answer.
+    var observesHandledUpdates: Bool { get }
+
+    /// Handles one update.
+    ///
+    /// Replies and storage writes made through `context` are committed together with the
+    /// update's "done" mark, after the whole pipeline ran. A throw discards all of them.
+    func handle(_ update: Update, context: PluginContext) async throws -> Disposition
+}
+
+extension Plugin {
+    public static var migrations: [PluginMigration] { [] }
+    public var interests: Set<UpdateKind> { [.message] }
+    public var observesHandledUpdates: Bool { false }
+}
+
+/// What a plugin did with an update.
+public enum Disposition: Sendable, Equatable {
+    /// The plugin answered; later plugins (except observers) do not see the update.
+    case handled
+    /// The plugin left the update to the next plugin.
+    case passed
+}
+
+/// The configuration of a plugin that takes no settings.
+public struct NoConfiguration: Decodable, Sendable, Equatable {
+    /// Creates the empty configuration.
+    public init() {}
+}
+
+/// A plugin's settings decoded but are wrong (an empty list, a bad pattern, …).
+public struct PluginConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// The setting's path inside the plugin's configuration (`commands.start`), if known.
+    public var key: String?
+    /// What is wrong and what to write instead.
+    public var message: String
+
+    /// Creates an error.
+    public init(key: String? = nil, _ message: String) {
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String {
+        if let key { return "\(key): \(message)" }
+        return message
+    }
+}
