@@ -46,15 +46,17 @@ extension BotStore {
     ///   - updateID: The inbox row to close.
     ///   - at: The time to record.
     ///   - effects: The plugins' writes and outbox rows, run inside the transaction.
-    public func complete(
-        updateID: Int64, at date: Date, effects: @Sendable (Database) throws -> Void
-    ) async throws {
+    /// - Returns: Whatever `effects` returned (the outbox rows it inserted, say).
+    public func complete<T: Sendable>(
+        updateID: Int64, at date: Date, effects: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         try await writer.write { db in
-            try effects(db)
+            let result = try effects(db)
             try db.execute(
                 sql: "UPDATE inbox SET status = ?, handled_at = ?, error = NULL WHERE update_id = ?",
                 arguments: [InboxRecord.Status.done.rawValue, date, updateID])
             try HostState.increment(HostState.updatesHandled, in: db)
+            return result
         }
     }
 

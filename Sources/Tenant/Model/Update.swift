@@ -93,6 +93,14 @@ public struct UpdateKind: Sendable, Hashable, CustomStringConvertible {
     public static let memberChange = UpdateKind(name: "member_change")
     /// A platform update type the neutral model does not describe, by the platform's name.
     public static func other(_ platformType: String) -> UpdateKind { UpdateKind(name: "other:" + platformType) }
+    /// Every update type the neutral model does not describe, including types that do not exist yet.
+    public static let anyOther = UpdateKind(name: "other:*")
+
+    /// Whether this is a platform type outside the neutral model.
+    public var isOther: Bool { name.hasPrefix("other:") }
+
+    /// The platform's type name for an `other` kind (`pre_checkout_query`), `*` for ``anyOther``.
+    public var platformType: String? { isOther ? String(name.dropFirst("other:".count)) : nil }
 
     public var description: String { name }
 }

@@ -1,0 +1,113 @@
+/// Hands out work so that items of one lane (a chat) run strictly in order while different
+/// lanes run in parallel on a bounded set of workers.
+///
+/// Workers loop on ``next()`` and call ``finish(_:)`` when a batch is done. A lane is given to
+/// one worker at a time; lanes are served round-robin, at most `batchLimit` items per turn, so a
+/// busy chat cannot starve the others.
+///
+/// - Important: `close()` ends the workers: waiting workers get `nil`, queued items are dropped
+///   from memory. The owner keeps them durable elsewhere (the inbox or outbox), so they are
+///   picked up again at the next start.
+actor LaneScheduler<Item: Sendable> {
+    /// A run of items of one lane, in order.
+    struct Batch: Sendable {
+        var lane: Int64
+        var items: [Item]
+    }
+
+    private var queues: [Int64: [Item]] = [:]
+    private var ready: [Int64] = []
+    private var readyHead = 0
+    private var active: Set<Int64> = []
+    private var waiters: [CheckedContinuation<Batch?, Never>] = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    private(set) var isClosed = false
+    private let batchLimit: Int
+
+    init(batchLimit: Int = 32) {
+        self.batchLimit = batchLimit
+    }
+
+    /// Items queued or being worked on.
+    var isIdle: Bool { queues.isEmpty && active.isEmpty }
+
+    /// Queues items; each goes to the end of its lane.
+    func submit(_ items: [Item], lane: (Item) -> Int64) {
+        guard !isClosed else { return }
+        for item in items {
+            let key = lane(item)
+            if queues[key] == nil {
+                queues[key] = [item]
+                if !active.contains(key) { markReady(key) }
+            } else {
+                queues[key]!.append(item)
+            }
+        }
+    }
+
+    /// Waits for the next batch; `nil` once the scheduler is closed.
+    func next() async -> Batch? {
+        if let batch = takeBatch() { return batch }
+        if isClosed { return nil }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// Returns a lane after its batch ran; the lane's later items become ready.
+    func finish(_ lane: Int64) {
+        active.remove(lane)
+        if queues[lane] != nil {
+            markReady(lane)
+        } else if isIdle {
+            for waiter in idleWaiters { waiter.resume() }
+            idleWaiters.removeAll()
+        }
+    }
+
+    /// Stops handing out work; waiting workers get `nil`.
+    func close() {
+        isClosed = true
+        queues.removeAll()
+        ready.removeAll()
+        readyHead = 0
+        for waiter in waiters { waiter.resume(returning: nil) }
+        waiters.removeAll()
+        for waiter in idleWaiters { waiter.resume() }
+        idleWaiters.removeAll()
+    }
+
+    /// Waits until nothing is queued or running (or the scheduler closes).
+    func waitUntilIdle() async {
+        if isIdle || isClosed { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    private func markReady(_ lane: Int64) {
+        if let waiter = waiters.first {
+            waiters.removeFirst()
+            waiter.resume(returning: startBatch(lane))
+        } else {
+            ready.append(lane)
+        }
+    }
+
+    private func takeBatch() -> Batch? {
+        guard readyHead < ready.count else { return nil }
+        let lane = ready[readyHead]
+        readyHead += 1
+        if readyHead > 1024, readyHead * 2 > ready.count {
+            ready.removeFirst(readyHead)
+            readyHead = 0
+        }
+        return startBatch(lane)
+    }
+
+    private func startBatch(_ lane: Int64) -> Batch {
+        active.insert(lane)
+        var queue = queues.removeValue(forKey: lane) ?? []
+        if queue.count > batchLimit {
+            queues[lane] = Array(queue[batchLimit...])
+            queue.removeSubrange(batchLimit...)
+        }
+        return Batch(lane: lane, items: queue)
+    }
+}

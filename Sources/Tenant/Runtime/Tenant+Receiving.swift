@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+
+extension Tenant {
+    /// Identifies the bot, retrying network trouble with backoff.
+    ///
+    /// - Returns: The identity, or `nil` when the bot was stopped while waiting.
+    /// - Throws: ``TenantError`` when the platform rejects the credentials.
+    func identify() async throws -> BotIdentity? {
+        var backoff = configuration.backoff
+        while !stopSignal.isFired {
+            do {
+                return try await platform.identify()
+            } catch let error as PlatformError where error.kind == .unauthorized {
+                throw TenantError(botID: configuration.bot.id, reason: error.message)
+            } catch {
+                let delay = backoff.next()
+                logger.warning("cannot reach the platform, retrying in \(delay): \(error)")
+                guard await pause(for: delay) else { return nil }
+            }
+        }
+        return nil
+    }
+
+    /// Long-polls until the bot stops, storing each batch in the inbox before dispatching it.
+    func pollUntilStopped(_ poller: any UpdatePoller, store: BotStore) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.pollLoop(poller, store: store) }
+            group.addTask { await self.stopSignal.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func pollLoop(_ poller: any UpdatePoller, store: BotStore) async {
+        var backoff = configuration.backoff
+        var offset: Int64?
+        do {
+            offset = try await store.pollOffset()
+        } catch {
+            failWhileRunning("cannot read the poll offset: \(error)")
+            return
+        }
+        while !Task.isCancelled {
+            do {
+                let updates = try await poller.poll(
+                    offset: offset, timeout: configuration.pollTimeout, kinds: interests)
+                backoff.reset()
+                guard let last = updates.map(\.id).max() else { continue }
+                let next = last + 1
+                let inserted = try await store.ingest(
+                    updates.map(Self.inboxRecord(at: now())), nextOffset: next)
+                offset = next
+                await inbox.submit(inserted, lane: \.lane)
+            } catch is CancellationError {
+                return
+            } catch let error as PlatformError {
+                if Task.isCancelled { return }
+                switch error.kind {
+                case .unauthorized:
+                    failWhileRunning(error.message)
+                    return
+                case .conflict:
+                    let delay = backoff.next()
+                    logger.error(
+                        "another poller or a webhook holds this bot's updates (409); retrying in \(delay). Run one instance per token, or delete the webhook: \(error.message)"
+                    )
+                    try? await clock.sleep(for: delay)
+                case .rateLimited(let retryAfter):
+                    logger.warning("polling rate-limited, retrying in \(retryAfter)")
+                    try? await clock.sleep(for: retryAfter)
+                default:
+                    let delay = backoff.next()
+                    logger.warning("polling failed, retrying in \(delay): \(error)")
+                    try? await clock.sleep(for: delay)
+                }
+            } catch {
+                if Task.isCancelled { return }
+                let delay = backoff.next()
+                logger.error("storing updates failed, retrying in \(delay): \(error)")
+                try? await clock.sleep(for: delay)
+            }
+        }
+    }
+
+    /// Waits `duration` unless the bot stops first.
+    ///
+    /// - Returns: `true` when the full time passed, `false` when the bot is stopping.
+    func pause(for duration: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    try await self.clock.sleep(for: duration)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            group.addTask {
+                await self.stopSignal.wait()
+                return false
+            }
+            let finished = await group.next() ?? false
+            group.cancelAll()
+            return finished && !stopSignal.isFired
+        }
+    }
+}

@@ -1,0 +1,216 @@
+public import Foundation
+public import Logging
+
+/// One bot: its database, its platform connection and its plugin pipeline, isolated from
+/// every other bot in the host.
+///
+/// ``run()`` opens the database, identifies the bot with its platform, then receives updates
+/// into the inbox, dispatches them (chats in parallel, one chat strictly in order) and sends the
+/// outbox, until ``stop()``. Stopping drains: receiving ends, updates in flight finish, the
+/// outbox gets a bounded time to flush, and the database closes. What is left is durable and
+/// picked up at the next start.
+///
+/// - Important: A rejected token, a broken database or a throwing plugin affects this bot only.
+public actor Tenant {
+    let configuration: TenantConfiguration
+    let platform: any PlatformClient
+    let poller: (any UpdatePoller)?
+    let decoder: any UpdateDecoder
+    let plugins: [any Plugin]
+    let migrations: [PluginMigrations]
+    let interests: Set<UpdateKind>
+    let logger: Logger
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+    let onStateChange: @Sendable (TenantState) -> Void
+
+    let stopSignal = StopSignal()
+    let inbox = LaneScheduler<InboxRecord>()
+    let outbox = LaneScheduler<OutboxRecord>()
+
+    /// Where the bot is in its life.
+    public private(set) var state: TenantState = .starting
+    private var store: BotStore?
+    private var startedAt: Date?
+    private var failure: String?
+
+    /// Creates a bot; nothing happens until ``run()``.
+    ///
+    /// - Parameters:
+    ///   - configuration: The bot's settings.
+    ///   - platform: Sends actions and identifies the bot.
+    ///   - poller: Fetches updates; `nil` when updates are pushed through ``ingest(_:)``.
+    ///   - decoder: Turns stored updates into the neutral model.
+    ///   - plugins: The pipeline, in manifest order.
+    ///   - migrations: The plugins' schema steps.
+    ///   - logger: A logger carrying the bot's `bot.id`.
+    ///   - clock: Used for every wait, so tests can control time.
+    ///   - now: The wall clock for stored timestamps.
+    ///   - onStateChange: Told of every state change, in order.
+    public init(
+        configuration: TenantConfiguration, platform: any PlatformClient, poller: (any UpdatePoller)?,
+        decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations], logger: Logger,
+        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
+        onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.platform = platform
+        self.poller = poller
+        self.decoder = decoder
+        self.plugins = plugins
+        self.migrations = migrations
+        self.interests = plugins.reduce(into: Set<UpdateKind>()) { $0.formUnion($1.interests) }
+        self.logger = logger
+        self.clock = clock
+        self.now = now
+        self.onStateChange = onStateChange
+    }
+
+    /// Runs the bot until ``stop()`` or a failure it cannot recover from.
+    ///
+    /// - Throws: ``TenantError`` when the bot failed (rejected token, unusable database).
+    public func run() async throws {
+        try await withTaskCancellationHandler {
+            try await runUntilStopped()
+        } onCancel: {
+            stopSignal.fire()
+        }
+    }
+
+    /// Asks the bot to drain and stop; ``run()`` returns once it has.
+    public nonisolated func stop() {
+        stopSignal.fire()
+    }
+
+    /// The bot's counters and queue depths.
+    public func status() async throws -> BotStatus {
+        guard let store, let startedAt else {
+            throw TenantError(botID: configuration.bot.id, reason: "the bot is not running")
+        }
+        return BotStatus(startedAt: startedAt, store: try await store.status())
+    }
+
+    /// Stores pushed updates (webhook, sandbox) in the inbox and dispatches the new ones.
+    ///
+    /// Returns once they are durable, so the caller may acknowledge them.
+    public func ingest(_ updates: [ReceivedUpdate]) async throws {
+        guard state == .running, let store else {
+            throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; updates not accepted")
+        }
+        let inserted = try await store.ingest(updates.map(Self.inboxRecord(at: now())), nextOffset: nil)
+        await inbox.submit(inserted, lane: \.lane)
+    }
+
+    private func runUntilStopped() async throws {
+        transition(to: .starting)
+        let store: BotStore
+        do {
+            store = try BotStore(path: configuration.databasePath, plugins: migrations)
+        } catch {
+            throw fail("cannot open its database: \(error)")
+        }
+        self.store = store
+        defer { close(store) }
+
+        let identity: BotIdentity
+        do {
+            guard let identified = try await identify() else {
+                transition(to: .stopped)
+                return
+            }
+            identity = identified
+        } catch let error as TenantError {
+            throw fail(error.reason)
+        }
+
+        startedAt = now()
+        let processor = UpdateProcessor(
+            bot: configuration.bot, identity: identity, plugins: plugins, store: store, decoder: decoder,
+            logger: logger, now: now, statusProvider: { [weak self] in
+                guard let self else { throw CancellationError() }
+                return try await self.status()
+            })
+        do {
+            await inbox.submit(try await store.pendingInbox(), lane: \.lane)
+            await outbox.submit(try await store.pendingOutbox(afterID: 0, limit: .max), lane: \.chatID)
+        } catch {
+            throw fail("cannot read its inbox and outbox: \(error)")
+        }
+        transition(to: .running)
+        logger.info("bot started", metadata: ["bot.username": "\(identity.username ?? "-")"])
+
+        await withTaskGroup(of: Void.self) { sending in
+            for _ in 0..<max(1, configuration.maxConcurrentSends) {
+                sending.addTask { await self.sendWorker(store: store) }
+            }
+            await receiveAndDispatch(store: store, processor: processor)
+            transition(to: .stopping)
+            await flushOutbox()
+            sending.cancelAll()
+        }
+
+        if let failure {
+            throw fail(failure)
+        }
+        transition(to: .stopped)
+        logger.info("bot stopped")
+    }
+
+    private func receiveAndDispatch(store: BotStore, processor: UpdateProcessor) async {
+        await withTaskGroup(of: Void.self) { receiving in
+            if let poller {
+                receiving.addTask { await self.pollUntilStopped(poller, store: store) }
+            }
+            for _ in 0..<max(1, configuration.maxConcurrentChats) {
+                receiving.addTask { await self.dispatchWorker(processor) }
+            }
+            receiving.addTask {
+                await self.stopSignal.wait()
+                await self.inbox.close()
+            }
+        }
+    }
+
+    private func flushOutbox() async {
+        let timeout = configuration.flushTimeout
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.outbox.waitUntilIdle() }
+            group.addTask { try? await self.clock.sleep(for: timeout) }
+            await group.next()
+            await outbox.close()
+            group.cancelAll()
+        }
+    }
+
+    /// Records a fatal error; the caller throws the result.
+    func fail(_ reason: String) -> TenantError {
+        logger.error("bot failed: \(reason)")
+        transition(to: .failed(reason))
+        return TenantError(botID: configuration.bot.id, reason: reason)
+    }
+
+    /// Ends the bot after a fatal error found while running (a token revoked mid-run).
+    func failWhileRunning(_ reason: String) {
+        failure = failure ?? reason
+        stopSignal.fire()
+    }
+
+    private func transition(to newState: TenantState) {
+        guard state != newState else { return }
+        state = newState
+        onStateChange(newState)
+    }
+
+    private func close(_ store: BotStore) {
+        do {
+            try store.close()
+        } catch {
+            logger.warning("closing the database failed: \(error)")
+        }
+        self.store = nil
+    }
+
+    static func inboxRecord(at date: Date) -> @Sendable (ReceivedUpdate) -> InboxRecord {
+        { InboxRecord(updateID: $0.id, lane: $0.lane, kind: $0.kind, payload: $0.raw, receivedAt: date) }
+    }
+}

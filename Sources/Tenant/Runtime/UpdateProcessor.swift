@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+
+/// Runs one stored update through the plugin pipeline and commits everything it caused in a
+/// single transaction: the plugins' writes, the outbox rows, the chat and user rows, and the
+/// inbox's "done" mark.
+struct UpdateProcessor: Sendable {
+    let bot: BotDescriptor
+    let identity: BotIdentity
+    let plugins: [any Plugin]
+    let store: BotStore
+    let decoder: any UpdateDecoder
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let statusProvider: @Sendable () async throws -> BotStatus
+
+    /// What became of an update.
+    enum Outcome: Sendable {
+        /// Committed; these outbox rows are now waiting to be sent.
+        case handled(outbox: [OutboxRecord])
+        /// A plugin threw or the update could not be decoded; nothing was applied.
+        case failed
+    }
+
+    /// Handles one inbox record.
+    func process(_ record: InboxRecord) async -> Outcome {
+        var logger = logger
+        logger[metadataKey: "update.id"] = "\(record.updateID)"
+        if record.lane != 0 { logger[metadataKey: "chat.id"] = "\(record.lane)" }
+        let startedAt = now()
+
+        let update: Update
+        do {
+            update = try decoder.decode(record.payload, botUsername: identity.username)
+        } catch {
+            return await fail(record, reason: "cannot decode \(record.kind) update: \(error)", logger: logger)
+        }
+
+        let effects = Effects()
+        do {
+            try await runPipeline(update, effects: effects, logger: logger, startedAt: startedAt)
+        } catch let failure as PluginFailure {
+            return await fail(record, reason: failure.description, logger: logger)
+        } catch {
+            return await fail(record, reason: "\(error)", logger: logger)
+        }
+
+        let actions = effects.actions
+        let writes = effects.writes
+        let participants = Participants(update: update)
+        let updateID = record.updateID
+        do {
+            let outbox = try await store.complete(updateID: updateID, at: now()) { db in
+                for write in writes { try write(db) }
+                try participants.record(in: db, at: startedAt)
+                return try actions.map { action in
+                    var row = OutboxRecord(
+                        chatID: action.chatID, updateID: updateID, payload: try OutboxCoding.encode(action),
+                        createdAt: startedAt)
+                    try row.insert(db)
+                    return row
+                }
+            }
+            return .handled(outbox: outbox)
+        } catch {
+            return await fail(record, reason: "commit failed: \(error)", logger: logger)
+        }
+    }
+
+    private func runPipeline(_ update: Update, effects: Effects, logger: Logger, startedAt: Date) async throws {
+        let kind = update.kind
+        var handledBy: String?
+        for plugin in plugins {
+            let name = type(of: plugin).name
+            guard plugin.wants(kind) else { continue }
+            if handledBy != nil && !plugin.observesHandledUpdates { continue }
+            var pluginLogger = logger
+            pluginLogger[metadataKey: "plugin"] = "\(name)"
+            let context = PluginContext(
+                bot: bot, identity: identity, update: update, logger: pluginLogger,
+                storage: PluginStorage(database: store.writer, effects: effects, pluginName: name),
+                now: startedAt, effects: effects, statusProvider: statusProvider)
+            let disposition: Disposition
+            do {
+                disposition = try await plugin.handle(update, context: context)
+            } catch {
+                throw PluginFailure(plugin: name, error: error)
+            }
+            if disposition == .handled && handledBy == nil {
+                handledBy = name
+            }
+        }
+        if let handledBy {
+            logger.trace("update handled", metadata: ["plugin": "\(handledBy)"])
+        } else {
+            logger.debug("no plugin handled the update", metadata: ["update.kind": "\(kind)"])
+        }
+    }
+
+    private func fail(_ record: InboxRecord, reason: String, logger: Logger) async -> Outcome {
+        logger.error("update failed: \(reason)")
+        do {
+            try await store.fail(updateID: record.updateID, at: now(), error: reason)
+        } catch {
+            logger.error("cannot record the failure, the update stays pending: \(error)")
+        }
+        return .failed
+    }
+}
+
+/// A plugin threw while handling an update.
+struct PluginFailure: Error, CustomStringConvertible {
+    let plugin: String
+    let error: any Error
+
+    var description: String { "plugin '\(plugin)' failed: \(error)" }
+}
+
+extension Plugin {
+    /// Whether the plugin asked for updates of this kind.
+    func wants(_ kind: UpdateKind) -> Bool {
+        interests.contains(kind) || (kind.isOther && interests.contains(.anyOther))
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Synchronization
+@testable import Tenant
+
+/// An in-process platform: tests push updates in, and await the actions the bot performs.
+///
+/// Updates are JSON `{"update_id":…, "chat":…, "from":…, "text":…}` decoded by ``ScriptedDecoder``.
+final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
+    struct Performed: Sendable, Equatable {
+        var chatID: Int64
+        var text: String
+    }
+
+    private struct State {
+        var pending: [ReceivedUpdate] = []
+        var pollWaiter: CheckedContinuation<Void, Never>?
+        var performed: [Performed] = []
+        var performWaiters: [(count: Int, continuation: CheckedContinuation<[Performed], Never>)] = []
+        var identifyError: PlatformError?
+        var performFailures: [PlatformError] = []
+        var nextUpdateID: Int64 = 1
+        var offsetsSeen: [Int64?] = []
+    }
+
+    private let state = Mutex(State())
+
+    init(identifyError: PlatformError? = nil) {
+        state.withLock { $0.identifyError = identifyError }
+    }
+
+    /// Queues a text message and returns its update id.
+    @discardableResult
+    func send(chat: Int64, text: String, updateID: Int64? = nil) -> Int64 {
+        let (id, waiter) = state.withLock { state -> (Int64, CheckedContinuation<Void, Never>?) in
+            let id = updateID ?? state.nextUpdateID
+            state.nextUpdateID = max(state.nextUpdateID, id + 1)
+            let raw = try! JSONSerialization.data(withJSONObject: ["update_id": id, "chat": chat, "text": text])
+            state.pending.append(ReceivedUpdate(id: id, lane: chat, kind: "message", raw: raw))
+            defer { state.pollWaiter = nil }
+            return (id, state.pollWaiter)
+        }
+        waiter?.resume()
+        return id
+    }
+
+    /// Makes the next `perform` calls fail with these errors, in order.
+    func failNextPerforms(_ errors: [PlatformError]) {
+        state.withLock { $0.performFailures.append(contentsOf: errors) }
+    }
+
+    /// Everything performed so far.
+    var performed: [Performed] { state.withLock { $0.performed } }
+
+    /// The offsets the bot polled with.
+    var offsetsSeen: [Int64?] { state.withLock { $0.offsetsSeen } }
+
+    /// Waits until at least `count` actions were performed, or `timeout` passed.
+    func waitForPerformed(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Performed] {
+        let result = await withTaskGroup(of: [Performed]?.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let ready = self.state.withLock { state -> [Performed]? in
+                        if state.performed.count >= count { return state.performed }
+                        state.performWaiters.append((count, continuation))
+                        return nil
+                    }
+                    if let ready { continuation.resume(returning: ready) }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next()!
+            if first == nil {
+                // Release the waiter so the group can finish.
+                let waiters = self.state.withLock { state in
+                    defer { state.performWaiters.removeAll() }
+                    return state.performWaiters.map(\.continuation)
+                }
+                let snapshot = self.performed
+                for waiter in waiters { waiter.resume(returning: snapshot) }
+            }
+            group.cancelAll()
+            return first
+        }
+        guard let result else {
+            throw ScriptedTimeout(expected: count, got: performed.count)
+        }
+        return result
+    }
+
+    func identify() async throws -> BotIdentity {
+        if let error = state.withLock({ $0.identifyError }) { throw error }
+        return BotIdentity(userID: 1, username: "scripted_bot", displayName: "Scripted")
+    }
+
+    func perform(_ action: OutgoingAction) async throws -> DeliveryReceipt {
+        guard case .send(let message) = action else { return DeliveryReceipt(messageID: nil) }
+        let (failure, ready) = state.withLock { state -> (PlatformError?, [(CheckedContinuation<[Performed], Never>, [Performed])]) in
+            if !state.performFailures.isEmpty { return (state.performFailures.removeFirst(), []) }
+            state.performed.append(Performed(chatID: message.chatID, text: message.text))
+            let snapshot = state.performed
+            var ready: [(CheckedContinuation<[Performed], Never>, [Performed])] = []
+            state.performWaiters.removeAll { waiter in
+                guard snapshot.count >= waiter.count else { return false }
+                ready.append((waiter.continuation, snapshot))
+                return true
+            }
+            return (nil, ready)
+        }
+        if let failure { throw failure }
+        for (continuation, snapshot) in ready { continuation.resume(returning: snapshot) }
+        return DeliveryReceipt(messageID: Int64(performed.count))
+    }
+
+    func poll(offset: Int64?, timeout: Duration, kinds: Set<UpdateKind>) async throws -> [ReceivedUpdate] {
+        state.withLock { state in
+            state.offsetsSeen.append(offset)
+            if let offset { state.pending.removeAll { $0.id < offset } }
+        }
+        let available = state.withLock { $0.pending }
+        if !available.isEmpty { return available }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.pending.isEmpty || Task.isCancelled { return true }
+                    state.pollWaiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.pollWaiter = nil }
+                return state.pollWaiter
+            }
+            waiter?.resume()
+        }
+        try Task.checkCancellation()
+        return state.withLock { $0.pending }
+    }
+}
+
+struct ScriptedTimeout: Error, CustomStringConvertible {
+    var expected: Int
+    var got: Int
+    var description: String { "expected \(expected) performed actions, got \(got) before the timeout" }
+}
+
+/// Decodes ``ScriptedPlatform``'s JSON into message updates.
+struct ScriptedDecoder: UpdateDecoder {
+    func decode(_ raw: Data, botUsername: String?) throws -> Update {
+        let object = try JSONSerialization.jsonObject(with: raw) as! [String: Any]
+        let id = (object["update_id"] as! NSNumber).int64Value
+        let chat = (object["chat"] as! NSNumber).int64Value
+        let text = object["text"] as! String
+        let message = Message(
+            id: id, chat: Chat(id: chat, kind: .private), sender: User(id: chat, firstName: "User \(chat)"),
+            date: Date(), text: text, command: Command.parse(text, botUsername: botUsername))
+        return Update(id: id, content: .message(message), raw: raw)
+    }
+}
