@@ -75,8 +75,19 @@ public struct PluginContext: Sendable {
     }
 
     /// Sends a message to any chat.
+    ///
+    /// A text over the platform's limit (4096 on Telegram) is split on paragraph, line, then
+    /// word boundaries into parts sent in order; the quote goes on the first part and the
+    /// buttons on the last.
     public func send(_ message: OutgoingMessage) {
-        effects.append(.send(message))
+        let parts = MessageSplitter().split(message.text, parseMode: message.parseMode)
+        for (index, text) in parts.enumerated() {
+            var part = message
+            part.text = text
+            if index > 0 { part.replyToMessageID = nil }
+            if index < parts.count - 1 { part.buttons = [] }
+            effects.append(.send(part))
+        }
     }
 
     /// Replaces the text and buttons of a message the bot sent.
