@@ -1,1 +1,2 @@
-print("x")
+// Temporary entry point while the host is assembled.
+print("aviary")

@@ -32,12 +32,13 @@ extension BotStore {
         }
     }
 
-    /// Gives up on a message, keeping the error.
+    /// Gives up on a message, keeping the error. A message that is no longer pending is left alone.
     public func markDead(outboxID: Int64, at date: Date, error: String) async throws {
         try await writer.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
-                arguments: [OutboxRecord.Status.dead.rawValue, error, outboxID])
+                sql: "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND status = ?",
+                arguments: [OutboxRecord.Status.dead.rawValue, error, outboxID, OutboxRecord.Status.pending.rawValue])
+            guard db.changesCount > 0 else { return }
             try HostState.increment(HostState.messagesDead, in: db)
             try HostState.set(HostState.lastError, to: error, in: db)
             try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)

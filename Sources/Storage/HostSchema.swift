@@ -17,10 +17,19 @@ enum HostSchema {
             }
             try db.create(index: "inbox_pending", on: "inbox", columns: ["status", "update_id"])
 
+            try db.create(table: "broadcasts") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("text", .text).notNull()
+                t.column("filter", .text).notNull()
+                t.column("total", .integer).notNull()
+                t.column("created_at", .double).notNull()
+            }
+
             try db.create(table: "outbox") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("chat_id", .integer).notNull()
                 t.column("update_id", .integer)
+                t.column("broadcast_id", .integer).references("broadcasts")
                 t.column("payload", .text).notNull()
                 t.column("status", .text).notNull().defaults(to: OutboxRecord.Status.pending.rawValue)
                 t.column("attempts", .integer).notNull().defaults(to: 0)
@@ -29,6 +38,8 @@ enum HostSchema {
                 t.column("sent_at", .double)
             }
             try db.create(index: "outbox_pending", on: "outbox", columns: ["status", "id"])
+            try db.create(index: "outbox_chat", on: "outbox", columns: ["chat_id", "status"])
+            try db.create(index: "outbox_broadcast", on: "outbox", columns: ["broadcast_id", "status"])
 
             try db.create(table: "host_state") { t in
                 t.primaryKey("key", .text)

@@ -12,6 +12,8 @@ public enum HostState {
     public static let messagesSent = "messages_sent"
     /// Messages given up on.
     public static let messagesDead = "messages_dead"
+    /// 429 answers from the platform.
+    public static let rateLimited = "rate_limited"
     /// The last error's text.
     public static let lastError = "last_error"
     /// When the last error happened, in seconds since 1970.

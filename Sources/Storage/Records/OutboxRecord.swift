@@ -20,6 +20,8 @@ public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var chatID: Int64
     /// The update that produced the call, if any.
     public var updateID: Int64?
+    /// The broadcast the call belongs to; broadcasts yield to interactive replies.
+    public var broadcastID: Int64?
     /// The call itself, as JSON written by the Tenant layer.
     public var payload: String
     /// Where the message is in its life.
@@ -34,10 +36,11 @@ public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var sentAt: Date?
 
     /// Creates a pending record.
-    public init(chatID: Int64, updateID: Int64?, payload: String, createdAt: Date) {
+    public init(chatID: Int64, updateID: Int64?, payload: String, createdAt: Date, broadcastID: Int64? = nil) {
         self.id = nil
         self.chatID = chatID
         self.updateID = updateID
+        self.broadcastID = broadcastID
         self.payload = payload
         self.status = .pending
         self.attempts = 0
@@ -54,6 +57,7 @@ public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         case id
         case chatID = "chat_id"
         case updateID = "update_id"
+        case broadcastID = "broadcast_id"
         case payload, status, attempts
         case lastError = "last_error"
         case createdAt = "created_at"
@@ -65,5 +69,6 @@ public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         public static let id = Column(CodingKeys.id)
         public static let chatID = Column(CodingKeys.chatID)
         public static let status = Column(CodingKeys.status)
+        public static let broadcastID = Column(CodingKeys.broadcastID)
     }
 }

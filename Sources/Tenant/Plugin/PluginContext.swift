@@ -32,14 +32,18 @@ public struct PluginContext: Sendable {
     public let storage: PluginStorage
     /// The time the update's handling started; use it instead of `Date()` so tests can pin it.
     public let now: Date
+    /// The bot's outbox: dead letters and broadcasts.
+    public let delivery: DeliveryControl
 
     let effects: Effects
     let statusProvider: @Sendable () async throws -> BotStatus
 
     package init(
         bot: BotDescriptor, identity: BotIdentity, update: Update, logger: Logger, storage: PluginStorage,
-        now: Date, effects: Effects, statusProvider: @escaping @Sendable () async throws -> BotStatus
+        now: Date, effects: Effects, store: BotStore,
+        statusProvider: @escaping @Sendable () async throws -> BotStatus
     ) {
+        self.delivery = DeliveryControl(store: store, effects: effects)
         self.bot = bot
         self.identity = identity
         self.update = update

@@ -3,7 +3,8 @@
 ///
 /// Workers loop on ``next()`` and call ``finish(_:)`` when a batch is done. A lane is given to
 /// one worker at a time; lanes are served round-robin, at most `batchLimit` items per turn, so a
-/// busy chat cannot starve the others.
+/// busy chat cannot starve the others. Lanes holding an urgent item (an interactive reply) are
+/// served before the rest (broadcast traffic).
 ///
 /// - Important: `close()` ends the workers: waiting workers get `nil`, queued items are dropped
 ///   from memory. The owner keeps them durable elsewhere (the inbox or outbox), so they are
@@ -16,16 +17,19 @@ actor LaneScheduler<Item: Sendable> {
     }
 
     private var queues: [Int64: [Item]] = [:]
-    private var ready: [Int64] = []
-    private var readyHead = 0
+    private var ready = ReadyQueue()
+    private var urgentReady = ReadyQueue()
+    private var urgentLanes: Set<Int64> = []
     private var active: Set<Int64> = []
     private var waiters: [CheckedContinuation<Batch?, Never>] = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private(set) var isClosed = false
     private let batchLimit: Int
+    private let isUrgent: @Sendable (Item) -> Bool
 
-    init(batchLimit: Int = 32) {
+    init(batchLimit: Int = 32, isUrgent: @escaping @Sendable (Item) -> Bool = { _ in false }) {
         self.batchLimit = batchLimit
+        self.isUrgent = isUrgent
     }
 
     /// Items queued or being worked on.
@@ -36,12 +40,13 @@ actor LaneScheduler<Item: Sendable> {
         guard !isClosed else { return }
         for item in items {
             let key = lane(item)
-            if queues[key] == nil {
-                queues[key] = [item]
-                if !active.contains(key) { markReady(key) }
-            } else {
-                queues[key]!.append(item)
+            let wasQueued = queues[key] != nil
+            queues[key, default: []].append(item)
+            if isUrgent(item) && !urgentLanes.contains(key) {
+                urgentLanes.insert(key)
+                if wasQueued && !active.contains(key) { urgentReady.append(key) }
             }
+            if !wasQueued && !active.contains(key) { markReady(key) }
         }
     }
 
@@ -67,8 +72,9 @@ actor LaneScheduler<Item: Sendable> {
     func close() {
         isClosed = true
         queues.removeAll()
-        ready.removeAll()
-        readyHead = 0
+        ready = ReadyQueue()
+        urgentReady = ReadyQueue()
+        urgentLanes.removeAll()
         for waiter in waiters { waiter.resume(returning: nil) }
         waiters.removeAll()
         for waiter in idleWaiters { waiter.resume() }
@@ -85,29 +91,53 @@ actor LaneScheduler<Item: Sendable> {
         if let waiter = waiters.first {
             waiters.removeFirst()
             waiter.resume(returning: startBatch(lane))
+        } else if urgentLanes.contains(lane) {
+            urgentReady.append(lane)
         } else {
             ready.append(lane)
         }
     }
 
     private func takeBatch() -> Batch? {
-        guard readyHead < ready.count else { return nil }
-        let lane = ready[readyHead]
-        readyHead += 1
-        if readyHead > 1024, readyHead * 2 > ready.count {
-            ready.removeFirst(readyHead)
-            readyHead = 0
+        // A lane can sit in both queues (it became urgent while waiting); skip stale entries.
+        while let lane = urgentReady.popFirst() ?? ready.popFirst() {
+            if queues[lane] != nil && !active.contains(lane) { return startBatch(lane) }
         }
-        return startBatch(lane)
+        return nil
     }
 
     private func startBatch(_ lane: Int64) -> Batch {
         active.insert(lane)
         var queue = queues.removeValue(forKey: lane) ?? []
         if queue.count > batchLimit {
-            queues[lane] = Array(queue[batchLimit...])
+            let rest = Array(queue[batchLimit...])
+            queues[lane] = rest
             queue.removeSubrange(batchLimit...)
+            if !rest.contains(where: isUrgent) { urgentLanes.remove(lane) }
+        } else {
+            urgentLanes.remove(lane)
         }
         return Batch(lane: lane, items: queue)
+    }
+}
+
+/// A FIFO of lanes with amortised O(1) removal from the front.
+private struct ReadyQueue {
+    private var lanes: [Int64] = []
+    private var head = 0
+
+    mutating func append(_ lane: Int64) {
+        lanes.append(lane)
+    }
+
+    mutating func popFirst() -> Int64? {
+        guard head < lanes.count else { return nil }
+        let lane = lanes[head]
+        head += 1
+        if head > 1024, head * 2 > lanes.count {
+            lanes.removeFirst(head)
+            head = 0
+        }
+        return lane
     }
 }

@@ -7,9 +7,9 @@ extension Tenant {
         while let batch = await inbox.next() {
             for record in batch.items {
                 if stopSignal.isFired { break }
-                if case .handled(let rows) = await processor.process(record), !rows.isEmpty {
-                    await outbox.submit(rows, lane: \.chatID)
-                }
+                guard case .handled(let rows, let blocking) = await processor.process(record) else { continue }
+                if let blocking { noteBlocking(chatID: blocking.chatID, blocked: blocking.blocked) }
+                if !rows.isEmpty { await outbox.submit(rows, lane: \.chatID) }
             }
             await inbox.finish(batch.lane)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 extension Tenant {
@@ -11,7 +12,7 @@ extension Tenant {
         }
     }
 
-    /// Sends one row, retrying what is worth retrying.
+    /// Sends one row within the bot's limits, applying the error policy.
     ///
     /// - Returns: `false` when sending was interrupted (the row stays pending), `true` otherwise.
     private func deliver(_ row: OutboxRecord, store: BotStore) async -> Bool {
@@ -19,53 +20,125 @@ extension Tenant {
         var logger = logger
         logger[metadataKey: "chat.id"] = "\(row.chatID)"
         logger[metadataKey: "outbox.id"] = "\(id)"
-        let action: OutgoingAction
+        var action: OutgoingAction
         do {
             action = try OutboxCoding.decode(row.payload)
         } catch {
-            await record { try await store.markDead(outboxID: id, at: now(), error: "unreadable payload: \(error)") }
+            await deadLetter(id, "unreadable payload: \(error)", store: store, logger: logger)
             return true
         }
+        if let newID = migratedChats[action.chatID] { action = action.redirected(to: newID) }
         var backoff = configuration.backoff
+        let isBroadcast = row.broadcastID != nil
         while !Task.isCancelled {
-            let delay: Duration
+            if blockedChats.contains(action.chatID) {
+                await deadLetter(id, "the user blocked the bot; nothing is sent until they write again",
+                                 store: store, logger: logger)
+                return true
+            }
+            if action.isPaced {
+                let slot = await pacer.reserve(chatID: action.chatID, isBroadcast: isBroadcast, now: clock.now)
+                if slot > clock.now {
+                    do { try await clock.sleep(until: slot) } catch { return false }
+                }
+            }
+            let retryDelay: Duration
             do {
                 _ = try await platform.perform(action)
-                await record { try await store.markSent(outboxID: id, at: now()) }
+                await record(logger) { try await store.markSent(outboxID: id, at: now()) }
                 return true
             } catch let error as PlatformError {
                 switch error.kind {
                 case .rateLimited(let retryAfter):
-                    logger.warning("rate-limited by the platform, retrying in \(retryAfter)")
-                    delay = retryAfter
+                    logger.warning("rate-limited (429), this chat waits \(retryAfter)")
+                    await pacer.pause(chatID: action.chatID, isBroadcast: isBroadcast, until: clock.now + retryAfter)
+                    await countRateLimit(store: store, logger: logger)
+                    retryDelay = .zero
+                case .migrated(let newID):
+                    logger.notice("the group became supergroup \(newID); resending there")
+                    await record(logger) { try await store.migrateChat(from: action.chatID, to: newID) }
+                    migratedChats[action.chatID] = newID
+                    action = action.redirected(to: newID)
+                    retryDelay = .zero
+                case .blocked:
+                    logger.notice("the chat blocked the bot (\(error.message)); its pending messages are dead-lettered")
+                    blockedChats.insert(action.chatID)
+                    await record(logger) {
+                        try await store.markChatBlocked(action.chatID, reason: error.description)
+                    }
+                    await deadLetter(id, error.description, store: store, logger: logger)
+                    return true
                 case .transient, .conflict:
-                    delay = backoff.next()
-                    logger.warning("sending failed, retrying in \(delay): \(error)")
-                case .unauthorized, .blocked, .permanent, .migrated:
-                    logger.error("message dropped: \(error)")
-                    await record { try await store.markDead(outboxID: id, at: now(), error: error.description) }
+                    if now().timeIntervalSince(row.createdAt) > configuration.limits.maxAge.timeInterval {
+                        await deadLetter(id, "gave up after \(configuration.limits.maxAge): \(error)", store: store,
+                                         logger: logger)
+                        return true
+                    }
+                    retryDelay = backoff.next()
+                    logger.warning("sending failed, retrying in \(retryDelay): \(error)")
+                case .unauthorized, .permanent:
+                    await deadLetter(id, error.description, store: store, logger: logger)
                     return true
                 }
-                await record { try await store.recordAttempt(outboxID: id, error: error.description) }
+                await record(logger) { try await store.recordAttempt(outboxID: id, error: error.description) }
             } catch {
                 if Task.isCancelled { return false }
-                delay = backoff.next()
-                logger.warning("sending failed, retrying in \(delay): \(error)")
+                retryDelay = backoff.next()
+                logger.warning("sending failed, retrying in \(retryDelay): \(error)")
             }
-            do {
-                try await clock.sleep(for: delay)
-            } catch {
-                return false
+            if retryDelay > .zero {
+                do { try await clock.sleep(for: retryDelay) } catch { return false }
             }
         }
         return false
     }
 
-    private func record(_ write: () async throws -> Void) async {
+    private func deadLetter(_ id: Int64, _ reason: String, store: BotStore, logger: Logger) async {
+        logger.error("message dead-lettered: \(reason)")
+        await record(logger) { try await store.markDead(outboxID: id, at: now(), error: reason) }
+    }
+
+    private func countRateLimit(store: BotStore, logger: Logger) async {
+        await record(logger) {
+            try await store.writer.write { db in try HostState.increment(HostState.rateLimited, in: db) }
+        }
+    }
+
+    private func record(_ logger: Logger, _ write: () async throws -> Void) async {
         do {
             try await write()
         } catch {
             logger.error("cannot record the outbox state: \(error)")
         }
+    }
+}
+
+extension OutgoingAction {
+    /// Whether the platform's message limits apply (answers to button presses are not messages).
+    var isPaced: Bool {
+        if case .answerCallback = self { return false }
+        return true
+    }
+
+    /// The same action for a chat's new id.
+    func redirected(to chatID: Int64) -> OutgoingAction {
+        switch self {
+        case .send(var message):
+            message.chatID = chatID
+            return .send(message)
+        case .edit(var edit):
+            edit.chatID = chatID
+            return .edit(edit)
+        case .answerCallback(var answer):
+            answer.chatID = chatID
+            return .answerCallback(answer)
+        }
+    }
+}
+
+extension Duration {
+    /// Seconds as a `TimeInterval`.
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -20,13 +20,18 @@ public actor Tenant {
     let migrations: [PluginMigrations]
     let interests: Set<UpdateKind>
     let logger: Logger
-    let clock: any Clock<Duration>
+    let clock: any TenantClock
     let now: @Sendable () -> Date
     let onStateChange: @Sendable (TenantState) -> Void
 
     let stopSignal = StopSignal()
     let inbox = LaneScheduler<InboxRecord>()
-    let outbox = LaneScheduler<OutboxRecord>()
+    let outbox = LaneScheduler<OutboxRecord>(isUrgent: { $0.broadcastID == nil })
+    let pacer: SendPacer
+    /// Chats that blocked the bot; nothing is sent to them until they write again.
+    var blockedChats: Set<Int64> = []
+    /// Groups that became supergroups: old id → new id.
+    var migratedChats: [Int64: Int64] = [:]
 
     /// Where the bot is in its life.
     public private(set) var state: TenantState = .starting
@@ -50,7 +55,7 @@ public actor Tenant {
     public init(
         configuration: TenantConfiguration, platform: any PlatformClient, poller: (any UpdatePoller)?,
         decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations], logger: Logger,
-        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
+        clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in }
     ) {
         self.configuration = configuration
@@ -64,6 +69,7 @@ public actor Tenant {
         self.clock = clock
         self.now = now
         self.onStateChange = onStateChange
+        self.pacer = SendPacer(limits: configuration.limits)
     }
 
     /// Runs the bot until ``stop()`` or a failure it cannot recover from.
@@ -131,6 +137,7 @@ public actor Tenant {
                 return try await self.status()
             })
         do {
+            blockedChats = try await store.blockedChatIDs()
             await inbox.submit(try await store.pendingInbox(), lane: \.lane)
             await outbox.submit(try await store.pendingOutbox(afterID: 0, limit: .max), lane: \.chatID)
         } catch {
@@ -193,6 +200,16 @@ public actor Tenant {
     func failWhileRunning(_ reason: String) {
         failure = failure ?? reason
         stopSignal.fire()
+    }
+
+    /// Keeps the blocked set in step with what an update showed: a person wrote (unblocked)
+    /// or blocked the bot.
+    func noteBlocking(chatID: Int64, blocked: Bool) {
+        if blocked {
+            blockedChats.insert(chatID)
+        } else {
+            blockedChats.remove(chatID)
+        }
     }
 
     private func transition(to newState: TenantState) {

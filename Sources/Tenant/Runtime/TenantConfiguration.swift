@@ -14,15 +14,18 @@ public struct TenantConfiguration: Sendable {
     public var maxConcurrentSends: Int
     /// How long stopping waits for the outbox to empty. Default 5 s.
     public var flushTimeout: Duration
-    /// Backoff for start-up and polling errors.
+    /// Backoff for start-up, polling and sending errors.
     public var backoff: Backoff
+    /// Sending limits and how long to retry a message.
+    public var limits: DeliveryLimits
 
     /// Creates a configuration with the documented defaults.
     public init(
         bot: BotDescriptor, databasePath: String, pollTimeout: Duration = .seconds(30),
         maxConcurrentChats: Int = 16, maxConcurrentSends: Int = 8, flushTimeout: Duration = .seconds(5),
-        backoff: Backoff = Backoff()
+        backoff: Backoff = Backoff(), limits: DeliveryLimits = DeliveryLimits()
     ) {
+        self.limits = limits
         self.bot = bot
         self.databasePath = databasePath
         self.pollTimeout = pollTimeout

@@ -16,8 +16,9 @@ struct UpdateProcessor: Sendable {
 
     /// What became of an update.
     enum Outcome: Sendable {
-        /// Committed; these outbox rows are now waiting to be sent.
-        case handled(outbox: [OutboxRecord])
+        /// Committed; these outbox rows are now waiting to be sent, and the chat's blocked
+        /// state changed if `blocking` says so.
+        case handled(outbox: [OutboxRecord], blocking: (chatID: Int64, blocked: Bool)?)
         /// A plugin threw or the update could not be decoded; nothing was applied.
         case failed
     }
@@ -47,21 +48,27 @@ struct UpdateProcessor: Sendable {
 
         let actions = effects.actions
         let writes = effects.writes
+        let deliveries = effects.deliveries
         let participants = Participants(update: update)
         let updateID = record.updateID
         do {
             let outbox = try await store.complete(updateID: updateID, at: now()) { db in
                 for write in writes { try write(db) }
                 try participants.record(in: db, at: startedAt)
-                return try actions.map { action in
+                var rows = try actions.map { action in
                     var row = OutboxRecord(
                         chatID: action.chatID, updateID: updateID, payload: try OutboxCoding.encode(action),
                         createdAt: startedAt)
                     try row.insert(db)
                     return row
                 }
+                for request in deliveries {
+                    rows += try request.apply(in: db, at: startedAt)
+                }
+                return rows
             }
-            return .handled(outbox: outbox)
+            let blocking = participants.blocked.flatMap { blocked in participants.chat.map { ($0.id, blocked) } }
+            return .handled(outbox: outbox, blocking: blocking)
         } catch {
             return await fail(record, reason: "commit failed: \(error)", logger: logger)
         }
@@ -79,7 +86,7 @@ struct UpdateProcessor: Sendable {
             let context = PluginContext(
                 bot: bot, identity: identity, update: update, logger: pluginLogger,
                 storage: PluginStorage(database: store.writer, effects: effects, pluginName: name),
-                now: startedAt, effects: effects, statusProvider: statusProvider)
+                now: startedAt, effects: effects, store: store, statusProvider: statusProvider)
             let disposition: Disposition
             do {
                 disposition = try await plugin.handle(update, context: context)

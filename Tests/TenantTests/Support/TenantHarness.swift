@@ -12,7 +12,8 @@ struct TenantHarness {
 
     init(
         platform: ScriptedPlatform = ScriptedPlatform(), plugins: [any Plugin] = [LedgerPlugin(configuration: .init(), bot: .test)],
-        databasePath: String = TenantHarness.temporaryDatabase()
+        databasePath: String = TenantHarness.temporaryDatabase(), limits: DeliveryLimits = .unlimited,
+        clock: any TenantClock = SystemClock()
     ) {
         self.platform = platform
         self.databasePath = databasePath
@@ -22,10 +23,11 @@ struct TenantHarness {
         logger.logLevel = .critical
         tenant = Tenant(
             configuration: TenantConfiguration(bot: .test, databasePath: databasePath, pollTimeout: .seconds(1),
-                                               backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(50), minimum: .milliseconds(1))),
+                                               backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(50), minimum: .milliseconds(1)),
+                                               limits: limits),
             platform: platform, poller: platform, decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
-            logger: logger, onStateChange: { states.record($0) })
+            logger: logger, clock: clock, onStateChange: { states.record($0) })
     }
 
     static func temporaryDatabase() -> String {
@@ -53,6 +55,15 @@ struct TenantHarness {
     func openStore() throws -> BotStore {
         try BotStore(path: databasePath, plugins: [])
     }
+}
+
+extension DeliveryLimits {
+    /// Limits high enough never to pace a test that is not about pacing.
+    static let unlimited = DeliveryLimits(
+        privateChat: RateLimit(100_000, per: .seconds(1), burst: 100_000),
+        group: RateLimit(100_000, per: .seconds(1), burst: 100_000),
+        bot: RateLimit(100_000, per: .seconds(1), burst: 100_000),
+        broadcast: RateLimit(100_000, per: .seconds(1), burst: 100_000))
 }
 
 extension BotDescriptor {

@@ -1,0 +1,46 @@
+/// Decides when each outgoing message may go, so a bot stays inside its platform's limits:
+/// per chat (private or group), bot-wide, and a lower bot-wide share for broadcasts.
+///
+/// Callers ask for a slot, sleep until it (never busy-waiting), then send. A 429 pauses the
+/// chat for `retry_after`; a 429 on broadcast traffic pauses all broadcasting too.
+actor SendPacer {
+    private let limits: DeliveryLimits
+    private var chats: [Int64: PacingCell] = [:]
+    private var bot: PacingCell
+    private var broadcast: PacingCell
+
+    init(limits: DeliveryLimits) {
+        self.limits = limits
+        bot = PacingCell(limits.bot)
+        broadcast = PacingCell(limits.broadcast)
+    }
+
+    /// Reserves the next slot for a message to `chatID` and returns its time.
+    func reserve(chatID: Int64, isBroadcast: Bool, now: Duration) -> Duration {
+        var chat = chats[chatID] ?? PacingCell(Self.isGroup(chatID) ? limits.group : limits.privateChat)
+        var slot = chat.earliest(at: now)
+        if isBroadcast { slot = broadcast.earliest(at: slot) }
+        slot = bot.earliest(at: slot)
+        chat.record(at: slot)
+        bot.record(at: slot)
+        if isBroadcast { broadcast.record(at: slot) }
+        chats[chatID] = chat
+        if chats.count > 50_000 { forgetIdle(now: now) }
+        return slot
+    }
+
+    /// Honours a 429: nothing more to this chat (and, for broadcasts, no broadcast) before `until`.
+    func pause(chatID: Int64, isBroadcast: Bool, until: Duration) {
+        var chat = chats[chatID] ?? PacingCell(Self.isGroup(chatID) ? limits.group : limits.privateChat)
+        chat.pause(until: until)
+        chats[chatID] = chat
+        if isBroadcast { broadcast.pause(until: until) }
+    }
+
+    /// Telegram gives groups, supergroups and channels negative ids.
+    static func isGroup(_ chatID: Int64) -> Bool { chatID < 0 }
+
+    private func forgetIdle(now: Duration) {
+        chats = chats.filter { $0.value.theoreticalArrival > now }
+    }
+}
