@@ -1,8 +1,11 @@
 /// Decides when each outgoing message may go, so a bot stays inside its platform's limits:
 /// per chat (private or group), bot-wide, and a lower bot-wide share for broadcasts.
 ///
-/// Callers ask for a slot, sleep until it (never busy-waiting), then send. A 429 pauses the
-/// chat for `retry_after`; a 429 on broadcast traffic pauses all broadcasting too.
+/// Callers first wait until the chat may receive (``chatReadyTime(chatID:now:)``), then reserve
+/// bot-wide capacity at that moment (``reserve(chatID:isBroadcast:now:)``) and sleep until the
+/// slot it returns — never busy-waiting. Reserving in two steps keeps one slow chat's future
+/// slots from holding bot-wide capacity that other chats could use now. A 429 pauses the chat
+/// for `retry_after`; a 429 on broadcast traffic pauses all broadcasting too.
 actor SendPacer {
     private let limits: DeliveryLimits
     private var chats: [Int64: PacingCell] = [:]
@@ -13,6 +16,11 @@ actor SendPacer {
         self.limits = limits
         bot = PacingCell(limits.bot)
         broadcast = PacingCell(limits.broadcast)
+    }
+
+    /// The earliest time the chat may receive its next message.
+    func chatReadyTime(chatID: Int64, now: Duration) -> Duration {
+        chats[chatID]?.earliest(at: now) ?? now
     }
 
     /// Reserves the next slot for a message to `chatID` and returns its time.

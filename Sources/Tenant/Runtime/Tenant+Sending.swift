@@ -37,9 +37,13 @@ extension Tenant {
                 return true
             }
             if action.isPaced {
-                let slot = await pacer.reserve(chatID: action.chatID, isBroadcast: isBroadcast, now: clock.now)
-                if slot > clock.now {
-                    do { try await clock.sleep(until: slot) } catch { return false }
+                do {
+                    let ready = await pacer.chatReadyTime(chatID: action.chatID, now: clock.now)
+                    if ready > clock.now { try await clock.sleep(until: ready) }
+                    let slot = await pacer.reserve(chatID: action.chatID, isBroadcast: isBroadcast, now: clock.now)
+                    if slot > clock.now { try await clock.sleep(until: slot) }
+                } catch {
+                    return false
                 }
             }
             let retryDelay: Duration
