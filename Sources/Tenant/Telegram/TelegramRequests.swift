@@ -1,0 +1,121 @@
+// The Bot API calls the client makes, as JSON bodies.
+
+struct GetUpdatesRequest: Encodable {
+    var offset: Int64?
+    var limit: Int
+    var timeout: Int
+    var allowed_updates: [String]
+}
+
+struct ReplyMarkup: Encodable {
+    struct Button: Encodable {
+        var text: String
+        var callback_data: String?
+        var url: String?
+    }
+
+    var inline_keyboard: [[Button]]
+
+    init?(_ rows: [[InlineButton]]) {
+        guard !rows.isEmpty else { return nil }
+        inline_keyboard = rows.map { row in
+            row.map { button in
+                switch button.action {
+                case .callback(let data): Button(text: button.text, callback_data: data)
+                case .url(let url): Button(text: button.text, url: url)
+                }
+            }
+        }
+    }
+}
+
+struct SendMessageRequest: Encodable {
+    struct ReplyParameters: Encodable {
+        var message_id: Int64
+        var allow_sending_without_reply = true
+    }
+
+    var chat_id: Int64
+    var text: String
+    var parse_mode: String?
+    var reply_markup: ReplyMarkup?
+    var reply_parameters: ReplyParameters?
+
+    init(_ message: OutgoingMessage) {
+        chat_id = message.chatID
+        text = message.text
+        parse_mode = message.parseMode?.rawValue
+        reply_markup = ReplyMarkup(message.buttons)
+        reply_parameters = message.replyToMessageID.map { ReplyParameters(message_id: $0) }
+    }
+}
+
+struct EditMessageTextRequest: Encodable {
+    var chat_id: Int64
+    var message_id: Int64
+    var text: String
+    var parse_mode: String?
+    var reply_markup: ReplyMarkup?
+
+    init(_ edit: MessageEdit) {
+        chat_id = edit.chatID
+        message_id = edit.messageID
+        text = edit.text
+        parse_mode = edit.parseMode?.rawValue
+        reply_markup = ReplyMarkup(edit.buttons)
+    }
+}
+
+struct AnswerCallbackQueryRequest: Encodable {
+    var callback_query_id: String
+    var text: String?
+    var show_alert: Bool
+
+    init(_ answer: CallbackAnswer) {
+        callback_query_id = answer.callbackID
+        text = answer.text
+        show_alert = answer.showAlert
+    }
+}
+
+struct EmptyRequest: Encodable {}
+
+/// The part of a sent or edited message the client reads back.
+struct SentMessageResult: Decodable {
+    var message_id: Int64
+}
+
+/// `editMessageText` returns a message, or `true` for inline messages.
+enum EditResult: Decodable {
+    case message(SentMessageResult)
+    case done
+
+    init(from decoder: any Decoder) throws {
+        if let message = try? SentMessageResult(from: decoder) {
+            self = .message(message)
+        } else {
+            self = .done
+        }
+    }
+}
+
+extension UpdateKind {
+    /// The Bot API's `allowed_updates` names for a set of kinds; an empty list means
+    /// "Telegram's default set", which is what a wildcard interest needs.
+    static func telegramAllowedUpdates(for kinds: Set<UpdateKind>) -> [String] {
+        if kinds.contains(.anyOther) { return [] }
+        var names = Set<String>()
+        for kind in kinds {
+            switch kind {
+            case .message: names.formUnion(["message", "channel_post"])
+            case .editedMessage: names.formUnion(["edited_message", "edited_channel_post"])
+            case .callbackQuery: names.insert("callback_query")
+            case .memberChange: names.insert("my_chat_member")
+            default: if let type = kind.platformType { names.insert(type) }
+            }
+        }
+        // The bot must always learn that it was blocked, to stop sending.
+        names.insert("my_chat_member")
+        return names.sorted()
+    }
+}
