@@ -1,1 +1,134 @@
-// Placeholder until the fake Bot API lands.
+public import Foundation
+import Hummingbird
+public import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// A fake Telegram Bot API server on loopback, faithful to Telegram's JSON and errors, for
+/// end-to-end tests and benchmarks.
+///
+/// Tests register bots, inject updates (`sendText`, `pressButton`, `enqueueUpdate`), inject
+/// faults (`failNext`), and await what the bots send (`waitForSentMessages`) instead of sleeping.
+public final class FakeBotAPI: Sendable {
+    let state = Mutex(FakeState())
+    private let logger: Logger
+    private let server = Mutex<(port: Int?, group: ServiceGroup?, task: Task<Void, any Error>?)>((nil, nil, nil))
+
+    /// Creates a fake; call ``start()`` before use.
+    public init(logger: Logger = Logger(label: "fake-bot-api")) {
+        self.logger = logger
+    }
+
+    /// The server's address, `http://127.0.0.1:<port>`; valid after ``start()``.
+    public var baseURL: URL {
+        guard let port = server.withLock({ $0.port }) else { preconditionFailure("FakeBotAPI.start() was not called") }
+        return URL(string: "http://127.0.0.1:\(port)")!
+    }
+
+    /// Binds an OS-chosen port on 127.0.0.1 and returns once the server listens.
+    public func start() async throws {
+        let router = Router()
+        router.on("**", method: .post) { request, _ in try await self.respond(to: request) }
+        router.on("**", method: .get) { request, _ in try await self.respond(to: request) }
+        let port = AsyncStream<Int>.makeStream()
+        var quiet = logger
+        quiet.logLevel = .warning
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-bot-api"),
+            onServerRunning: { channel in
+                port.continuation.yield(channel.localAddress?.port ?? 0)
+                port.continuation.finish()
+            },
+            logger: quiet)
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: quiet)
+        let task = Task { try await group.run() }
+        var iterator = port.stream.makeAsyncIterator()
+        guard let bound = await iterator.next(), bound > 0 else {
+            task.cancel()
+            throw FakeTimeout(description: "the fake Bot API could not bind a port on 127.0.0.1")
+        }
+        server.withLock { $0 = (bound, group, task) }
+    }
+
+    /// Stops the server and releases every waiting request.
+    public func stop() async {
+        let (group, task) = server.withLock { ($0.group, $0.task) }
+        let polls = state.withLock { state in
+            state.bots.keys.compactMap { token -> CheckedContinuation<PollWake, Never>? in
+                defer { state.bots[token]?.poll = nil }
+                return state.bots[token]?.poll?.continuation
+            }
+        }
+        for poll in polls { poll.resume(returning: .timeout) }
+        await group?.triggerGracefulShutdown()
+        _ = try? await task?.value
+    }
+
+    /// Registers a bot; its token is then accepted.
+    public func addBot(token: String, userID: Int64, username: String, firstName: String = "Test Bot") {
+        state.withLock { $0.bots[token] = FakeBot(userID: userID, username: username, firstName: firstName) }
+    }
+
+    /// Lets the bot send to a chat it has not heard from.
+    public func markChatKnown(token: String, chatID: Int64) {
+        state.withLock { _ = $0.bots[token]?.knownChats.insert(chatID) }
+    }
+
+    /// Makes the bot's next `times` calls of `method` fail with `failure`.
+    public func failNext(token: String, method: String, times: Int = 1, with failure: FakeFailure) {
+        state.withLock { $0.bots[token]?.failures[method, default: []].append(contentsOf: repeatElement(failure, count: times)) }
+    }
+
+    /// Everything the bot sent or edited, in order.
+    public func sentMessages(token: String) -> [SentMessage] {
+        state.withLock { $0.bots[token]?.sent ?? [] }
+    }
+
+    /// Every call the bot made, in order.
+    public func calls(token: String) -> [RecordedCall] {
+        state.withLock { $0.bots[token]?.calls ?? [] }
+    }
+
+    /// The webhook URL the bot set, if any.
+    public func webhookURL(token: String) -> String? {
+        state.withLock { $0.bots[token]?.webhookURL }
+    }
+
+    /// Waits until the bot sent at least `count` messages.
+    ///
+    /// - Throws: ``FakeTimeout`` listing what did arrive.
+    public func waitForSentMessages(token: String, count: Int, timeout: Duration) async throws -> [SentMessage] {
+        let arrived = await withTaskGroup(of: Bool.self) { group in
+            let id = state.withLock { state -> Int in
+                state.nextWaiterID += 1
+                return state.nextWaiterID
+            }
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let ready = self.state.withLock { state -> Bool in
+                        if (state.bots[token]?.sent.count ?? 0) >= count { return true }
+                        state.sentWaiters[id] = (token, count, continuation)
+                        return false
+                    }
+                    if ready { continuation.resume(returning: true) }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                let waiter = self.state.withLock { $0.sentWaiters.removeValue(forKey: id) }
+                waiter?.continuation.resume(returning: false)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        let sent = sentMessages(token: token)
+        guard arrived || sent.count >= count else {
+            throw FakeTimeout(description: "expected \(count) sent message(s) within \(timeout), got \(sent.count): \(sent.map(\.text).suffix(10))")
+        }
+        return sent
+    }
+}

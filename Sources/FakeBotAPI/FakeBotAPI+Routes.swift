@@ -1,0 +1,196 @@
+import Foundation
+import Synchronization
+import NIOFoundationCompat
+import Hummingbird
+import NIOCore
+
+extension FakeBotAPI {
+    /// Answers one Bot API call: `/bot<token>/<method>`.
+    func respond(to request: Request) async throws -> Response {
+        let path = request.uri.path.split(separator: "/")
+        guard path.count == 2, path[0].hasPrefix("bot") else {
+            return Self.error(404, "Not Found")
+        }
+        let token = String(path[0].dropFirst(3))
+        let method = String(path[1])
+        var parameters: [String: Any] = [:]
+        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
+        let body = try await request.body.collect(upTo: 1 << 20)
+        if body.readableBytes > 0 {
+            let data = Data(buffer: body)
+            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                parameters.merge(object) { _, new in new }
+            } else if let form = String(data: data, encoding: .utf8) {
+                for pair in form.split(separator: "&") {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                    if parts.count == 2 { parameters[parts[0]] = parts[1] }
+                }
+            }
+        }
+        let failure: FakeFailure?? = state.withLock { state in
+            guard state.bots[token] != nil else { return .none }
+            let recorded = parameters.mapValues { Self.jsonText($0) }
+            state.bots[token]!.calls.append(RecordedCall(method: method, parameters: recorded))
+            if state.bots[token]!.failures[method]?.isEmpty == false {
+                return .some(state.bots[token]!.failures[method]!.removeFirst())
+            }
+            return .some(nil)
+        }
+        guard let failure else { return Self.error(401, "Unauthorized") }
+        switch failure {
+        case .error(let code, let description, let parameters):
+            return Self.error(code, description, parameters: parameters)
+        case .badGateway:
+            return Response(status: .badGateway, body: .init(byteBuffer: ByteBuffer(string: "<html>Bad Gateway</html>")))
+        case nil:
+            break
+        }
+        switch method {
+        case "getMe": return getMe(token: token)
+        case "getUpdates": return await getUpdates(token: token, parameters: parameters)
+        case "sendMessage": return sendMessage(token: token, parameters: parameters)
+        case "editMessageText": return editMessageText(token: token, parameters: parameters)
+        case "answerCallbackQuery": return Self.ok(true)
+        case "setWebhook":
+            state.withLock { $0.bots[token]?.webhookURL = parameters["url"] as? String }
+            return Self.ok(true)
+        case "deleteWebhook":
+            state.withLock { state in
+                state.bots[token]?.webhookURL = nil
+                if Self.bool(parameters["drop_pending_updates"]) { state.bots[token]?.pending.removeAll() }
+            }
+            return Self.ok(true)
+        case "getWebhookInfo":
+            let url = state.withLock { $0.bots[token]?.webhookURL } ?? ""
+            return Self.ok(["url": url, "pending_update_count": 0])
+        default:
+            return Self.error(404, "Not Found: method not found")
+        }
+    }
+
+    private func getMe(token: String) -> Response {
+        let bot = state.withLock { $0.bots[token] }!
+        return Self.ok([
+            "id": bot.userID, "is_bot": true, "first_name": bot.firstName, "username": bot.username,
+            "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+        ])
+    }
+
+    private func getUpdates(token: String, parameters: [String: Any]) async -> Response {
+        let offset = Self.int(parameters["offset"])
+        let limit = min(max(Self.int(parameters["limit"]) ?? 100, 1), 100)
+        let timeout = min(max(Self.int(parameters["timeout"]) ?? 0, 0), 50)
+        let allowed = Self.stringList(parameters["allowed_updates"])
+        let pollID = Int.random(in: 1...Int.max)
+        let immediate = state.withLock { state -> Response? in
+            guard var bot = state.bots[token] else { return Self.error(401, "Unauthorized") }
+            if bot.webhookURL != nil {
+                return Self.error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+            }
+            if let allowed { bot.allowedUpdates = Set(allowed) }
+            if let offset { bot.pending.removeAll { $0.id < offset } }
+            let filter = bot
+            bot.pending.removeAll { !filter.isAllowed($0.type) }
+            if let previous = bot.poll {
+                bot.poll = nil
+                previous.continuation.resume(returning: .conflict)
+            }
+            state.bots[token] = bot
+            if !bot.pending.isEmpty || timeout == 0 { return Self.updatesResponse(bot.pending.prefix(limit)) }
+            return nil
+        }
+        if let immediate { return immediate }
+
+        let wake = await withTaskGroup(of: PollWake?.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let ready = self.state.withLock { state -> Bool in
+                        guard let bot = state.bots[token] else { return true }
+                        if !bot.pending.isEmpty { return true }
+                        state.bots[token]!.poll = (pollID, continuation)
+                        return false
+                    }
+                    if ready { continuation.resume(returning: .updates) }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(timeout))
+                let waiting = self.state.withLock { state -> CheckedContinuation<PollWake, Never>? in
+                    guard let poll = state.bots[token]?.poll, poll.id == pollID else { return nil }
+                    state.bots[token]!.poll = nil
+                    return poll.continuation
+                }
+                waiting?.resume(returning: .timeout)
+                return nil
+            }
+            var result: PollWake?
+            while let next = await group.next() {
+                if let next {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            return result ?? .timeout
+        }
+        if wake == .conflict {
+            return Self.error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+        }
+        let pending = state.withLock { $0.bots[token]?.pending.prefix(limit) ?? [] }
+        return Self.updatesResponse(pending)
+    }
+
+    private func sendMessage(token: String, parameters: [String: Any]) -> Response {
+        guard let chatID = Self.int64(parameters["chat_id"]) else { return Self.error(400, "Bad Request: chat_id is empty") }
+        let text = parameters["text"] as? String ?? ""
+        if text.isEmpty { return Self.error(400, "Bad Request: message text is empty") }
+        if text.utf16.count > 4096 { return Self.error(400, "Bad Request: message is too long") }
+        let result = state.withLock { state -> (Int64, Int64, String)? in
+            guard var bot = state.bots[token], bot.knownChats.contains(chatID) else { return nil }
+            let messageID = (bot.nextMessageID[chatID] ?? 0) + 1
+            bot.nextMessageID[chatID] = messageID
+            let replyTo = (parameters["reply_parameters"] as? [String: Any]).flatMap { Self.int64($0["message_id"]) }
+                ?? Self.int64(parameters["reply_to_message_id"])
+            bot.sent.append(SentMessage(
+                method: "sendMessage", chatID: chatID, messageID: messageID, text: text,
+                parseMode: parameters["parse_mode"] as? String, replyToMessageID: replyTo,
+                buttons: Self.buttons(parameters["reply_markup"])))
+            state.bots[token] = bot
+            self.wakeSentWaiters(in: &state, token: token)
+            return (messageID, bot.userID, bot.username)
+        }
+        guard let (messageID, botID, username) = result else { return Self.error(400, "Bad Request: chat not found") }
+        return Self.ok([
+            "message_id": messageID, "date": Int(Date().timeIntervalSince1970),
+            "chat": ["id": chatID, "type": chatID < 0 ? "supergroup" : "private"],
+            "from": ["id": botID, "is_bot": true, "first_name": "Bot", "username": username], "text": text,
+        ])
+    }
+
+    private func editMessageText(token: String, parameters: [String: Any]) -> Response {
+        guard let chatID = Self.int64(parameters["chat_id"]), let messageID = Self.int64(parameters["message_id"]) else {
+            return Self.error(400, "Bad Request: message to edit not found")
+        }
+        let text = parameters["text"] as? String ?? ""
+        if text.isEmpty { return Self.error(400, "Bad Request: message text is empty") }
+        let known = state.withLock { state -> Bool in
+            guard var bot = state.bots[token], messageID <= (bot.nextMessageID[chatID] ?? 0) else { return false }
+            bot.sent.append(SentMessage(
+                method: "editMessageText", chatID: chatID, messageID: messageID, text: text,
+                parseMode: parameters["parse_mode"] as? String, replyToMessageID: nil,
+                buttons: Self.buttons(parameters["reply_markup"])))
+            state.bots[token] = bot
+            self.wakeSentWaiters(in: &state, token: token)
+            return true
+        }
+        guard known else { return Self.error(400, "Bad Request: message to edit not found") }
+        return Self.ok(["message_id": messageID, "chat": ["id": chatID], "text": text])
+    }
+
+    private func wakeSentWaiters(in state: inout FakeState, token: String) {
+        let count = state.bots[token]?.sent.count ?? 0
+        for (id, waiter) in state.sentWaiters where waiter.token == token && count >= waiter.count {
+            state.sentWaiters.removeValue(forKey: id)
+            waiter.continuation.resume(returning: true)
+        }
+    }
+}

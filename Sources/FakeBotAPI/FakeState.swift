@@ -1,0 +1,41 @@
+import Foundation
+
+/// Everything the fake knows about one bot.
+struct FakeBot {
+    var userID: Int64
+    var username: String
+    var firstName: String
+    var nextUpdateID: Int64 = 1
+    /// Updates not yet confirmed, in id order: (id, type, JSON).
+    var pending: [(id: Int64, type: String, json: Data)] = []
+    var allowedUpdates: Set<String>?
+    var webhookURL: String?
+    var knownChats: Set<Int64> = []
+    var nextMessageID: [Int64: Int64] = [:]
+    var sent: [SentMessage] = []
+    var calls: [RecordedCall] = []
+    var failures: [String: [FakeFailure]] = [:]
+    /// The getUpdates request now waiting, if any.
+    var poll: (id: Int, continuation: CheckedContinuation<PollWake, Never>)?
+
+    static let defaultExcluded: Set<String> = ["chat_member", "message_reaction", "message_reaction_count"]
+
+    func isAllowed(_ type: String) -> Bool {
+        if let allowedUpdates, !allowedUpdates.isEmpty { return allowedUpdates.contains(type) }
+        return !Self.defaultExcluded.contains(type)
+    }
+}
+
+/// Why a waiting getUpdates woke up.
+enum PollWake {
+    case updates
+    case timeout
+    case conflict
+}
+
+/// The fake's whole state, kept in one mutex.
+struct FakeState {
+    var bots: [String: FakeBot] = [:]
+    var sentWaiters: [Int: (token: String, count: Int, continuation: CheckedContinuation<Bool, Never>)] = [:]
+    var nextWaiterID = 0
+}
