@@ -1,0 +1,12 @@
+import Plugins
+
+extension PluginRegistry {
+    /// The plugins that ship with Aviary.
+    static func builtIn() -> PluginRegistry {
+        var registry = PluginRegistry()
+        registry.register(EchoPlugin.self)
+        registry.register(RepliesPlugin.self)
+        registry.register(AdminPlugin.self)
+        return registry
+    }
+}

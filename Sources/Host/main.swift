@@ -1,2 +1,0 @@
-// Temporary entry point while the host is assembled.
-print("aviary")

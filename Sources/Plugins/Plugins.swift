@@ -1,1 +1,0 @@
-// Built-in plugins live in one folder each.
