@@ -8,15 +8,21 @@ struct TenantFactory: Sendable {
     let options: HostOptions
     let httpClient: HTTPClient
 
+    /// The Tenant settings a manifest asks for.
+    static func configuration(for bot: LoadedBot, options: HostOptions) -> TenantConfiguration {
+        TenantConfiguration(
+            bot: bot.descriptor,
+            databasePath: options.databasePath(for: bot.manifest),
+            pollTimeout: .seconds(bot.manifest.telegram.pollTimeout),
+            limits: bot.manifest.limits)
+    }
+
     /// Creates a Tenant that reports its state changes to `onStateChange`.
     func makeTenant(
         for bot: LoadedBot, logger: Logger, onStateChange: @escaping @Sendable (TenantState) -> Void
     ) -> Tenant {
         let manifest = bot.manifest
-        let configuration = TenantConfiguration(
-            bot: bot.descriptor,
-            databasePath: options.databasePath(for: manifest),
-            pollTimeout: .seconds(manifest.telegram.pollTimeout))
+        let configuration = Self.configuration(for: bot, options: options)
         let client = TelegramClient(
             token: manifest.token?.value ?? "", apiURL: manifest.telegram.apiURL, httpClient: httpClient,
             logger: logger)
