@@ -69,7 +69,7 @@ struct ManifestLoader: Sendable {
         var validation = ManifestValidation(file: fileName, environment: environment, registry: registry)
         let bot = validation.run(yaml: yaml)
         if let bot, validation.errors.isEmpty { return .success(bot) }
-        return .failure(ManifestErrors(errors: validation.errors))
+        return .failure(ManifestErrors(errors: validation.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }))
     }
 
     private func conflict(_ bot: LoadedBot, _ other: LoadedBot, key: String, what: String) -> ManifestError {

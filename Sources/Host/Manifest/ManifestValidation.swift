@@ -255,7 +255,7 @@ struct ManifestValidation {
                 if unknown.isEmpty { plugins.append(plugin) }
             } catch let error as LocatedError {
                 record(pluginContext.unknownKeyErrors.map { LocatedError(line: $0.line, path: "plugins" + $0.path, message: $0.message) })
-                record([LocatedError(line: error.line, path: "plugins" + error.path, message: error.message)])
+                record([LocatedError(line: error.line ?? entry.mark?.line, path: "plugins" + error.path, message: error.message)])
             } catch let error as PluginConfigurationError {
                 let key = "\(path).\(name)" + (error.key.map { ".\($0)" } ?? "")
                 let located = error.key.flatMap { configuration.locate($0) } ?? configuration
@@ -264,7 +264,7 @@ struct ManifestValidation {
                 fail(entry.mark?.line, "\(path).\(name)", "\(error)")
             }
             specs.append(BotManifest.PluginSpec(
-                name: name, canonicalConfiguration: (try? Yams.serialize(node: configuration)) ?? ""))
+                name: name, canonicalConfiguration: configuration.canonical))
         }
         return (specs, plugins)
     }
@@ -302,6 +302,19 @@ struct ManifestValidation {
 }
 
 extension Node {
+    /// The node's meaning as text, independent of comments, layout, quoting, flow or block
+    /// style and key order: equal for manifests that mean the same.
+    var canonical: String {
+        switch self {
+        case .scalar(let scalar): isNull ? "~" : String(reflecting: scalar.string)
+        case .mapping(let mapping):
+            "{" + mapping.map { ($0.key.canonical, $0.value.canonical) }.sorted { $0.0 < $1.0 }
+                .map { "\($0.0):\($0.1)" }.joined(separator: ",") + "}"
+        case .sequence(let sequence): "[" + sequence.map(\.canonical).joined(separator: ",") + "]"
+        case .alias: "*"
+        }
+    }
+
     /// The node at a key path such as `telegram.poll_timeout` or `buttons[0][1].reply`.
     func locate(_ path: String) -> Node? {
         var node: Node? = self
