@@ -49,7 +49,10 @@ extension Tenant {
             let retryDelay: Duration
             do {
                 _ = try await platform.perform(action)
-                await record(logger) { try await store.markSent(outboxID: id, at: now()) }
+                // The platform has the message: record that even if the bot is being cut short,
+                // or a restart would send it again.
+                let sentAt = now()
+                await Task { await record(logger) { try await store.markSent(outboxID: id, at: sentAt) } }.value
                 return true
             } catch let error as PlatformError {
                 switch error.kind {

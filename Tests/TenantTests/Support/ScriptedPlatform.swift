@@ -15,6 +15,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         var pending: [ReceivedUpdate] = []
         var pollWaiter: CheckedContinuation<Void, Never>?
         var performed: [Performed] = []
+        var performTimes: [ContinuousClock.Instant] = []
         var performWaiters: [(count: Int, continuation: CheckedContinuation<[Performed], Never>)] = []
         var identifyError: PlatformError?
         var performFailures: [PlatformError] = []
@@ -50,6 +51,9 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
 
     /// Everything performed so far.
     var performed: [Performed] { state.withLock { $0.performed } }
+
+    /// When each performed action happened, in order.
+    var performTimes: [ContinuousClock.Instant] { state.withLock { $0.performTimes } }
 
     /// The offsets the bot polled with.
     var offsetsSeen: [Int64?] { state.withLock { $0.offsetsSeen } }
@@ -100,6 +104,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         let (failure, ready) = state.withLock { state -> (PlatformError?, [(CheckedContinuation<[Performed], Never>, [Performed])]) in
             if !state.performFailures.isEmpty { return (state.performFailures.removeFirst(), []) }
             state.performed.append(Performed(chatID: message.chatID, text: message.text))
+            state.performTimes.append(ContinuousClock.now)
             let snapshot = state.performed
             var ready: [(CheckedContinuation<[Performed], Never>, [Performed])] = []
             state.performWaiters.removeAll { waiter in

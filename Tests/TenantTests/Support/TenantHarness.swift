@@ -13,7 +13,7 @@ struct TenantHarness {
     init(
         platform: ScriptedPlatform = ScriptedPlatform(), plugins: [any Plugin] = [LedgerPlugin(configuration: .init(), bot: .test)],
         databasePath: String = TenantHarness.temporaryDatabase(), limits: DeliveryLimits = .unlimited,
-        clock: any TenantClock = SystemClock()
+        clock: any TenantClock = SystemClock(), flushTimeout: Duration = .seconds(5)
     ) {
         self.platform = platform
         self.databasePath = databasePath
@@ -24,7 +24,7 @@ struct TenantHarness {
         tenant = Tenant(
             configuration: TenantConfiguration(bot: .test, databasePath: databasePath, pollTimeout: .seconds(1),
                                                backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(50), minimum: .milliseconds(1)),
-                                               limits: limits),
+                                               limits: limits).with(flushTimeout: flushTimeout),
             platform: platform, poller: platform, decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
             logger: logger, clock: clock, onStateChange: { states.record($0) })
@@ -133,4 +133,12 @@ struct StateTimeout: Error, CustomStringConvertible {
     var expected: TenantState
     var seen: [TenantState]
     var description: String { "timed out waiting for state \(expected); saw \(seen)" }
+}
+
+extension TenantConfiguration {
+    func with(flushTimeout: Duration) -> TenantConfiguration {
+        var copy = self
+        copy.flushTimeout = flushTimeout
+        return copy
+    }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import Tenant
+
+@Suite("Broadcasts")
+struct BroadcastTests {
+    /// `/announce <text>` broadcasts the text; nothing else.
+    struct Announcer: Plugin {
+        static let name = "announcer"
+        init(configuration: NoConfiguration, bot: BotDescriptor) {}
+        func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
+            guard let command = update.message?.command, command.name == "announce" else { return .passed }
+            context.delivery.broadcast(command.arguments)
+            return .handled
+        }
+    }
+
+    static let limits = DeliveryLimits(
+        privateChat: RateLimit(100, per: .seconds(1), burst: 100),
+        bot: RateLimit(5000, per: .seconds(1), burst: 100),
+        broadcast: RateLimit(4000, per: .seconds(1), burst: 100))
+
+    /// Seeds `count` private chats (ids 1_000_000…), plus `blocked` chats that blocked the bot.
+    static func seed(_ path: String, count: Int, blocked: Int) async throws {
+        let store = try BotStore(path: path, plugins: [])
+        try await store.writer.write { db in
+            for index in 0..<(count + blocked) {
+                try db.execute(
+                    sql: "INSERT INTO chats (id, kind, blocked, first_seen, last_seen) VALUES (?, 'private', ?, 0, 0)",
+                    arguments: [1_000_000 + index, index >= count])
+            }
+        }
+        try store.close()
+    }
+
+    @Test("a 10,000-chat broadcast is paced within the limit and finishes after a restart, no chat messaged twice",
+          .timeLimit(.minutes(2)))
+    func tenThousandChats() async throws {
+        let chats = 10_000
+        let path = TenantHarness.temporaryDatabase()
+        try await Self.seed(path, count: chats, blocked: 25)
+        let platform = ScriptedPlatform()
+        let announcer = Announcer(configuration: .init(), bot: .test)
+
+        let first = TenantHarness(platform: platform, plugins: [announcer], databasePath: path, limits: Self.limits,
+                                  flushTimeout: .milliseconds(1))
+        try await first.running {
+            platform.send(chat: 42, text: "/announce Big news")
+            _ = try await platform.waitForPerformed(3_000, timeout: .seconds(60))
+        }
+        let beforeRestart = platform.performed.count
+        #expect(beforeRestart < chats, "the restart lands midway")
+
+        let second = TenantHarness(platform: platform, plugins: [announcer], databasePath: path, limits: Self.limits)
+        try await second.running {
+            _ = try await platform.waitForPerformed(chats + 1, timeout: .seconds(60))
+        }
+
+        let performed = platform.performed
+        // The admin's own chat (42) is a private chat of the bot too.
+        let expected = Set((0..<chats).map { Int64(1_000_000 + $0) } + [42])
+        #expect(performed.count == expected.count, "every chat once, none twice")
+        #expect(Set(performed.map(\.chatID)) == expected, "blocked chats are left out")
+        #expect(performed.allSatisfy { $0.text == "Big news" })
+
+        // No one-second window holds more than the broadcast rate plus its burst.
+        let times = platform.performTimes
+        var start = 0
+        var busiest = 0
+        for end in times.indices {
+            while times[end] - times[start] >= .seconds(1) { start += 1 }
+            busiest = max(busiest, end - start + 1)
+        }
+        #expect(busiest <= 4000 + 100, "at most 4,100 messages in any second, saw \(busiest)")
+
+        let progress = try #require(try await second.openStore().broadcastProgress())
+        #expect(progress.total == chats + 1 && progress.sent == chats + 1)
+        #expect(progress.pending == 0 && progress.failed == 0)
+    }
+
+    @Test("replies to people go out while a broadcast is running")
+    func repliesFirst() async throws {
+        let path = TenantHarness.temporaryDatabase()
+        try await Self.seed(path, count: 2_000, blocked: 0)
+        let slow = DeliveryLimits(
+            privateChat: RateLimit(100, per: .seconds(1), burst: 100),
+            bot: RateLimit(1000, per: .seconds(1), burst: 10),
+            broadcast: RateLimit(200, per: .seconds(1), burst: 10))
+        struct Both: Plugin {
+            static let name = "both"
+            init(configuration: NoConfiguration, bot: BotDescriptor) {}
+            func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
+                guard let message = update.message, let text = message.text else { return .passed }
+                if text == "/announce" { context.delivery.broadcast("news") } else { context.reply("echo \(text)") }
+                return .handled
+            }
+        }
+        let harness = TenantHarness(plugins: [Both(configuration: .init(), bot: .test)], databasePath: path, limits: slow,
+                                    flushTimeout: .milliseconds(1))
+        try await harness.running {
+            harness.platform.send(chat: 7, text: "/announce")
+            _ = try await harness.platform.waitForPerformed(20)
+            harness.platform.send(chat: 7, text: "hello")
+            let sent = try await harness.platform.waitForPerformed(40)
+            let reply = try #require(sent.firstIndex(where: { $0.text == "echo hello" }), "the reply went out")
+            #expect(reply < 60, "the reply did not wait for the 2,000-message broadcast")
+        }
+    }
+}
