@@ -1,0 +1,105 @@
+import FakeBotAPI
+import Foundation
+import GRDB
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real binary serving 5 bots, killed with SIGKILL at 5 random moments of a 1,000-update stream.
+@Suite("End to end: crash recovery", .serialized)
+struct CrashRecoveryTests {
+    static let bots = (1...5).map { "bot\($0)" }
+    static let perBot = 200
+    static let kills = 5
+
+    static func manifest(id: String, token: String, apiURL: URL) -> String {
+        """
+        id: \(id)
+        token: \(token)
+        telegram:
+          api_url: \(apiURL.absoluteString)
+          poll_timeout: 1
+        delivery:
+          private_chat_per_second: 25
+          bot_per_second: 1000
+        plugins: [echo]
+        """
+    }
+
+    @Test("every update answered, none applied twice, duplicates only from messages in flight at a kill",
+          .timeLimit(.minutes(5)))
+    func fiveKills() async throws {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        let sandbox = try HostSandbox()
+        var tokens: [String: String] = [:]
+        for (index, id) in Self.bots.enumerated() {
+            let token = "\(7000 + index):" + String(repeating: Character(UnicodeScalar(UInt8(97 + index))), count: 35)
+            tokens[id] = token
+            fake.addBot(token: token, userID: Int64(7000 + index), username: "\(id)_bot")
+            try sandbox.writeManifest(id, Self.manifest(id: id, token: token, apiURL: fake.baseURL))
+        }
+        // The whole stream is offered up front; each bot works through it at its own pace.
+        for index in 0..<Self.perBot {
+            for id in Self.bots {
+                let user = FakeUser(id: Int64(100 + index % 10), firstName: "U\(index % 10)")
+                fake.sendText(token: tokens[id]!, chatID: user.id, from: user, text: "\(id) #\(index)")
+            }
+        }
+        let total = Self.bots.count * Self.perBot
+        func answered() -> Int { Self.bots.reduce(0) { $0 + fake.sentMessages(token: tokens[$1]!).count } }
+
+        var thresholds = (0..<Self.kills).map { _ in Int.random(in: total / 20...(total * 4 / 5)) }.sorted()
+        var run = 0
+        var host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        while !thresholds.isEmpty {
+            let threshold = max(thresholds.removeFirst(), answered() + 1)
+            try await waitUntil(answeredAtLeast: threshold, tokens: tokens, fake: fake)
+            host.crash()
+            run += 1
+            host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath + ".\(run)")
+        }
+        var unique = Set<String>()
+        while unique.count < total {
+            try await waitUntil(answeredAtLeast: answered() + 1, tokens: tokens, fake: fake)
+            unique = Set(Self.bots.flatMap { fake.sentMessages(token: tokens[$0]!).map(\.text) })
+        }
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        await fake.stop()
+
+        let expected = Set(Self.bots.flatMap { id in (0..<Self.perBot).map { "\(id) #\($0)" } })
+        #expect(unique == expected, "every update answered at least once")
+        let duplicates = answered() - total
+        // A reply is sent at least once: a kill may repeat the messages then in flight, at most
+        // one per concurrent sender of each bot (8), never more.
+        #expect(duplicates <= Self.kills * Self.bots.count * 8, "\(duplicates) duplicated replies")
+        print("crash recovery: \(Self.kills) kills, \(duplicates) duplicated replies of \(total)")
+
+        for id in Self.bots {
+            let database = try DatabaseQueue(path: "\(sandbox.dataDirectory)/\(id).sqlite")
+            let (rows, done, handled) = try await database.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox")!,
+                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE status = 'done'")!,
+                 try Int.fetchOne(db, sql: "SELECT value FROM host_state WHERE key = 'updates_handled'")!)
+            }
+            #expect(rows == Self.perBot && done == Self.perBot, "\(id): every update stored once and done")
+            #expect(handled == Self.perBot, "\(id): each update's state effects committed exactly once")
+        }
+    }
+
+    private func waitUntil(answeredAtLeast count: Int, tokens: [String: String], fake: FakeBotAPI) async throws {
+        // Any bot's next message moves the total; wait on each bot in turn for its share.
+        let deadline = ContinuousClock.now + .seconds(120)
+        while Self.bots.reduce(0, { $0 + fake.sentMessages(token: tokens[$1]!).count }) < count {
+            guard ContinuousClock.now < deadline else { throw HarnessError("stalled before \(count) replies") }
+            for id in Self.bots {
+                let have = fake.sentMessages(token: tokens[id]!).count
+                if have < Self.perBot {
+                    _ = try? await fake.waitForSentMessages(token: tokens[id]!, count: have + 1, timeout: .milliseconds(200))
+                }
+            }
+        }
+    }
+}
