@@ -10,7 +10,9 @@ extension Tenant {
         var backoff = configuration.backoff
         while !stopSignal.isFired {
             do {
-                return try await platform.identify()
+                let platform = self.platform
+                guard let identity = try await untilStopped({ try await platform.identify() }) else { return nil }
+                return identity
             } catch let error as PlatformError where error.kind == .unauthorized {
                 throw TenantError(botID: configuration.bot.id, reason: error.message)
             } catch {
@@ -38,7 +40,8 @@ extension Tenant {
         do {
             offset = try await store.pollOffset()
         } catch {
-            failWhileRunning("cannot read the poll offset: \(error)")
+            // Stopping while the offset is read is a normal stop, not a failure.
+            if !Task.isCancelled { failWhileRunning("cannot read the poll offset: \(error)") }
             return
         }
         while !Task.isCancelled {
@@ -80,6 +83,21 @@ extension Tenant {
                 logger.error("storing updates failed, retrying in \(delay): \(error)")
                 try? await clock.sleep(for: delay)
             }
+        }
+    }
+
+    /// Runs `operation` unless the bot stops first, cancelling it then.
+    ///
+    /// - Returns: The result, or `nil` when the bot stopped first.
+    func untilStopped<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                await self.stopSignal.wait()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 

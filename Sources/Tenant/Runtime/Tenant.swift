@@ -122,6 +122,7 @@ public actor Tenant {
         do {
             guard let identified = try await identify() else {
                 transition(to: .stopped)
+                logger.info("bot stopped before the platform answered")
                 return
             }
             identity = identified

@@ -145,4 +145,16 @@ struct TenantRuntimeTests {
         #expect(Int(status.messagesSent) == harness.platform.performed.count)
         #expect(harness.states.states.last == .stopped)
     }
+
+    @Test("stopping a bot whose platform never answers getMe returns at once", .timeLimit(.minutes(1)))
+    func stopWhileIdentifying() async throws {
+        let harness = TenantHarness(platform: ScriptedPlatform(hangsOnIdentify: true))
+        async let run: Void = harness.tenant.run()
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        harness.tenant.stop()
+        try await run
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(harness.states.states.last == .stopped)
+    }
 }

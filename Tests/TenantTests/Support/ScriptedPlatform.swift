@@ -25,7 +25,10 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
 
     private let state = Mutex(State())
 
-    init(identifyError: PlatformError? = nil) {
+    let hangsOnIdentify: Bool
+
+    init(identifyError: PlatformError? = nil, hangsOnIdentify: Bool = false) {
+        self.hangsOnIdentify = hangsOnIdentify
         state.withLock { $0.identifyError = identifyError }
     }
 
@@ -96,6 +99,11 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
 
     func identify() async throws -> BotIdentity {
         if let error = state.withLock({ $0.identifyError }) { throw error }
+        if hangsOnIdentify {
+            // Like a DNS lookup with no network: nothing comes back until cancelled.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            throw CancellationError()
+        }
         return BotIdentity(userID: 1, username: "scripted_bot", displayName: "Scripted")
     }
 
