@@ -57,8 +57,8 @@ struct BinaryEndToEndTests {
         let alice = FakeUser(id: 501, firstName: "Alice")
         fake.sendText(token: tokens["changed"]!, chatID: alice.id, from: alice, text: "/start")
         fake.sendText(token: tokens["removed"]!, chatID: alice.id, from: alice, text: "hello")
-        #expect(try await fake.waitForSentMessages(token: tokens["changed"]!, count: 1, timeout: .seconds(30)).map(\.text) == ["version one"])
-        _ = try await fake.waitForSentMessages(token: tokens["removed"]!, count: 1, timeout: .seconds(30))
+        #expect(try await fake.waitForSentMessages(token: tokens["changed"]!, count: 1, timeout: .seconds(90)).map(\.text) == ["version one"])
+        _ = try await fake.waitForSentMessages(token: tokens["removed"]!, count: 1, timeout: .seconds(90))
 
         // A steady stream to the untouched bot, from several chats, across the reload.
         let streamCount = 120
@@ -69,7 +69,7 @@ struct BinaryEndToEndTests {
                 try await Task.sleep(for: .milliseconds(15))
             }
         }
-        _ = try await fake.waitForSentMessages(token: tokens["steady"]!, count: 20, timeout: .seconds(30))
+        _ = try await fake.waitForSentMessages(token: tokens["steady"]!, count: 20, timeout: .seconds(90))
 
         try sandbox.removeManifest("removed")
         try sandbox.writeManifest("changed", Self.manifest(id: "changed", token: tokens["changed"]!, apiURL: fake.baseURL, plugins: Self.replies(start: "version two")))
@@ -81,12 +81,12 @@ struct BinaryEndToEndTests {
         #expect(host.log.contains("1 started (added), 1 stopped (removed), 1 restarted (changed); 1 unchanged"))
 
         fake.sendText(token: tokens["added"]!, chatID: alice.id, from: alice, text: "new bot here")
-        #expect(try await fake.waitForSentMessages(token: tokens["added"]!, count: 1, timeout: .seconds(30)).map(\.text) == ["new bot here"])
+        #expect(try await fake.waitForSentMessages(token: tokens["added"]!, count: 1, timeout: .seconds(90)).map(\.text) == ["new bot here"])
         fake.sendText(token: tokens["changed"]!, chatID: alice.id, from: alice, text: "/start")
-        #expect(try await fake.waitForSentMessages(token: tokens["changed"]!, count: 2, timeout: .seconds(30)).map(\.text) == ["version one", "version two"])
+        #expect(try await fake.waitForSentMessages(token: tokens["changed"]!, count: 2, timeout: .seconds(90)).map(\.text) == ["version one", "version two"])
 
         try await stream.value
-        let steady = try await fake.waitForSentMessages(token: tokens["steady"]!, count: streamCount, timeout: .seconds(60))
+        let steady = try await fake.waitForSentMessages(token: tokens["steady"]!, count: streamCount, timeout: .seconds(120))
         let texts = steady.map(\.text)
         #expect(texts.count == streamCount, "no steady update repeated")
         #expect(Set(texts) == Set((0..<streamCount).map { "steady \($0)" }), "no steady update lost")
@@ -112,7 +112,7 @@ struct BinaryEndToEndTests {
             let user = FakeUser(id: Int64(800 + index % 10), firstName: "U\(index % 10)")
             fake.sendText(token: token, chatID: user.id, from: user, text: "crash \(index)")
         }
-        _ = try await fake.waitForSentMessages(token: token, count: 40, timeout: .seconds(60))
+        _ = try await fake.waitForSentMessages(token: token, count: 40, timeout: .seconds(120))
         host.crash()
         let answeredBeforeCrash = fake.sentMessages(token: token).count
         #expect(answeredBeforeCrash < total, "the crash should land mid-stream")
@@ -122,7 +122,7 @@ struct BinaryEndToEndTests {
         var answered = Set<String>()
         var seen = 0
         while answered.count < total {
-            let sent = try await fake.waitForSentMessages(token: token, count: seen + 1, timeout: .seconds(60))
+            let sent = try await fake.waitForSentMessages(token: token, count: seen + 1, timeout: .seconds(120))
             seen = sent.count
             answered = Set(sent.map(\.text))
         }

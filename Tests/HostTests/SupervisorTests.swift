@@ -52,7 +52,7 @@ struct SupervisorTests {
             }
         }
         for id in ids {
-            let sent = try await running.fake.waitForSentMessages(token: tokens[id]!, count: 10, timeout: .seconds(30))
+            let sent = try await running.fake.waitForSentMessages(token: tokens[id]!, count: 10, timeout: .seconds(90))
             #expect(sent.map(\.text) == (0..<10).map { "\(id) \($0)" })
             #expect(sent.allSatisfy { $0.chatID == user.id })
         }
@@ -80,7 +80,7 @@ struct SupervisorTests {
         let user = FakeUser(id: 7, firstName: "Bob")
         for id in ["good-one", "good-two"] {
             running.fake.sendText(token: tokens[id]!, chatID: user.id, from: user, text: "hi \(id)")
-            let sent = try await running.fake.waitForSentMessages(token: tokens[id]!, count: 1, timeout: .seconds(30))
+            let sent = try await running.fake.waitForSentMessages(token: tokens[id]!, count: 1, timeout: .seconds(90))
             #expect(sent.map(\.text) == ["hi \(id)"])
         }
         let badState = try await Self.waitForState(of: "bad", in: running.supervisor)
@@ -97,7 +97,7 @@ struct SupervisorTests {
         defer { running.task.cancel() }
         let user = FakeUser(id: 9, firstName: "Carol")
         running.fake.sendText(token: tokens["break-me"]!, chatID: user.id, from: user, text: "before")
-        _ = try await running.fake.waitForSentMessages(token: tokens["break-me"]!, count: 1, timeout: .seconds(30))
+        _ = try await running.fake.waitForSentMessages(token: tokens["break-me"]!, count: 1, timeout: .seconds(90))
 
         try running.sandbox.writeManifest("break-me", "id: break-me\nplugns: [echo]\n")
         let report = await running.supervisor.reload()
@@ -108,7 +108,7 @@ struct SupervisorTests {
         #expect(report.errors.allSatisfy { $0.contains("break-me.yaml") })
 
         running.fake.sendText(token: tokens["break-me"]!, chatID: user.id, from: user, text: "after")
-        let sent = try await running.fake.waitForSentMessages(token: tokens["break-me"]!, count: 2, timeout: .seconds(30))
+        let sent = try await running.fake.waitForSentMessages(token: tokens["break-me"]!, count: 2, timeout: .seconds(90))
         #expect(sent.map(\.text) == ["before", "after"], "the last good version still answers")
         running.task.cancel()
         try? await running.task.value

@@ -62,7 +62,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
     var offsetsSeen: [Int64?] { state.withLock { $0.offsetsSeen } }
 
     /// Waits until at least `count` actions were performed, or `timeout` passed.
-    func waitForPerformed(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Performed] {
+    func waitForPerformed(_ count: Int, timeout: Duration = .seconds(90)) async throws -> [Performed] {
         let result = await withTaskGroup(of: [Performed]?.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in

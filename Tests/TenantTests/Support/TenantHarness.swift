@@ -91,7 +91,7 @@ final class StateRecorder: Sendable {
     var states: [TenantState] { signal.withLock { $0.states } }
 
     /// Waits until the tenant reaches `state` (or ends), at most `timeout`.
-    func wait(for state: TenantState, timeout: Duration = .seconds(10)) async throws {
+    func wait(for state: TenantState, timeout: Duration = .seconds(60)) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+import Plugins
+import Tenant
+
+@Suite("AdminPlugin")
+struct AdminPluginTests {
+    /// A harness whose bot has run for 2d 3h 4m 5s and failed 5m 2s ago.
+    static func harness() async throws -> PluginHarness<AdminPlugin> {
+        var harness = try await PluginHarness<AdminPlugin>()
+        harness.status.startedAt = harness.now.addingTimeInterval(-(2 * 86_400 + 3 * 3600 + 4 * 60 + 5))
+        harness.status.store.updatesHandled = 1200
+        harness.status.store.updatesFailed = 3
+        harness.status.store.inboxDepth = 4
+        harness.status.store.outboxDepth = 2
+        harness.status.store.messagesSent = 1187
+        harness.status.store.messagesDead = 1
+        harness.status.store.lastError = "Forbidden: bot was blocked by the user"
+        harness.status.store.lastErrorAt = harness.now.addingTimeInterval(-302)
+        return harness
+    }
+
+    @Test("/status tells an admin the uptime, counters, queues and last error")
+    func status() async throws {
+        let harness = try await Self.harness()
+        let outcome = try await harness.handle(Updates.message("/status", from: .admin, in: Chat(id: 42, kind: .private)))
+        #expect(outcome.disposition == .handled)
+        let message = try #require(outcome.onlySentMessage)
+        #expect(message.chatID == 42)
+        #expect(message.parseMode == nil)
+        #expect(message.text == """
+            Test Bot (test-bot)
+            Uptime: 2d 3h 4m
+            Updates: 1200 handled, 3 failed
+            Queues: inbox 4, outbox 2
+            Messages: 1187 sent, 1 dead
+            Last error (5m 2s ago): Forbidden: bot was blocked by the user
+            """)
+    }
+
+    @Test("/status without errors says so, and works when addressed to the bot in a group")
+    func statusWithoutError() async throws {
+        var harness = try await Self.harness()
+        harness.status.store.lastError = nil
+        harness.status.store.lastErrorAt = nil
+        let outcome = try await harness.handle(Updates.message("/status@aviary_test_bot", from: .admin, in: .group))
+        let message = try #require(outcome.onlySentMessage)
+        #expect(message.chatID == Chat.group.id)
+        #expect(message.text.hasSuffix("\nLast error: none"))
+    }
+
+    @Test("anyone who is not an admin passes, whatever the command", arguments: [
+        "/status", "/help", "/deadletters", "/retry all", "/broadcast Hi",
+    ])
+    func passesNonAdmins(text: String) async throws {
+        let harness = try await Self.harness()
+        let outcome = try await harness.handle(Updates.message(text, from: .alice))
+        #expect(outcome.disposition == .passed)
+        #expect(outcome.actions.isEmpty)
+        #expect(outcome.deliveries.isEmpty)
+    }
+
+    @Test("an admin's other commands and texts pass", arguments: ["/start", "/statuses", "status", "hello"])
+    func passesOtherCommands(text: String) async throws {
+        let harness = try await Self.harness()
+        let outcome = try await harness.handle(Updates.message(text, from: .admin))
+        #expect(outcome.disposition == .passed)
+        #expect(outcome.actions.isEmpty)
+    }
+
+    @Test("/help lists the admin commands")
+    func help() async throws {
+        let harness = try await Self.harness()
+        let outcome = try await harness.handle(Updates.message("/help", from: .admin))
+        #expect(outcome.disposition == .handled)
+        let text = try #require(outcome.onlySentMessage?.text)
+        for command in ["/status", "/deadletters", "/retry", "/broadcast", "/help"] {
+            #expect(text.contains(command), "\(command)")
+        }
+    }
+
+    @Test("/deadletters lists messages given up on, newest first")
+    func deadLetters() async throws {
+        let harness = try await Self.harness()
+        #expect(try await harness.handle(Updates.message("/deadletters", from: .admin)).sentTexts == ["No dead letters."])
+        try await harness.store.writer.write { db in
+            for (chat, error) in [(5, "Forbidden: bot was blocked by the user"), (6, "Bad Request: chat not found")] {
+                var record = OutboxRecord(chatID: Int64(chat), updateID: nil, payload: "{}", createdAt: Date())
+                record.status = .dead
+                record.lastError = error
+                try record.insert(db)
+            }
+        }
+        let outcome = try await harness.handle(Updates.message("/deadletters", from: .admin))
+        #expect(outcome.sentTexts == ["""
+            Dead letters, newest first:
+            #2 → chat 6: Bad Request: chat not found
+            #1 → chat 5: Forbidden: bot was blocked by the user
+            /retry <id> or /retry all
+            """])
+    }
+
+    @Test("/retry queues the named dead letters, or all of them")
+    func retry() async throws {
+        let harness = try await Self.harness()
+        let some = try await harness.handle(Updates.message("/retry 3, #5", from: .admin))
+        guard case .retryDeadLetters(let ids)? = some.deliveries.first, some.deliveries.count == 1 else {
+            Issue.record("expected one retry, got \(some.deliveries)")
+            return
+        }
+        #expect(ids == [3, 5])
+        #expect(some.sentTexts == ["Queued again: #3, #5."])
+
+        let all = try await harness.handle(Updates.message("/retry all", from: .admin))
+        guard case .retryDeadLetters(let allIDs)? = all.deliveries.first, all.deliveries.count == 1 else {
+            Issue.record("expected one retry, got \(all.deliveries)")
+            return
+        }
+        #expect(allIDs == nil)
+
+        let wrong = try await harness.handle(Updates.message("/retry soon", from: .admin))
+        #expect(wrong.disposition == .handled)
+        #expect(wrong.deliveries.isEmpty)
+        #expect(wrong.sentTexts.first?.hasPrefix("Usage: /retry") == true)
+    }
+
+    @Test("/broadcast queues a text for every private chat; /broadcast status reports progress")
+    func broadcast() async throws {
+        let harness = try await Self.harness()
+        let queued = try await harness.handle(Updates.message("/broadcast Sale starts today!", from: .admin))
+        guard case .broadcast(let text, let parseMode, let filter)? = queued.deliveries.first,
+            queued.deliveries.count == 1
+        else {
+            Issue.record("expected one broadcast, got \(queued.deliveries)")
+            return
+        }
+        #expect(text == "Sale starts today!")
+        #expect(parseMode == nil)
+        #expect(filter == BroadcastFilter())
+        #expect(queued.sentTexts == ["Broadcast queued; /broadcast status shows its progress."])
+
+        let status = try await harness.handle(Updates.message("/broadcast status", from: .admin))
+        #expect(status.deliveries.isEmpty)
+        #expect(status.sentTexts == ["No broadcast yet."])
+
+        try await harness.store.writer.write { db in
+            try db.execute(sql: "INSERT INTO broadcasts (text, filter, total, created_at) VALUES ('Sale', '{}', 3, ?)",
+                           arguments: [Date()])
+            let id = db.lastInsertedRowID
+            for status in [OutboxRecord.Status.sent, .pending, .dead] {
+                var record = OutboxRecord(chatID: 5, updateID: nil, payload: "{}", createdAt: Date(), broadcastID: id)
+                record.status = status
+                try record.insert(db)
+            }
+        }
+        let progress = try await harness.handle(Updates.message("/broadcast status", from: .admin))
+        #expect(progress.sentTexts == ["Broadcast #1 (running): 3 queued, 1 sent, 1 failed, 1 waiting"])
+
+        let empty = try await harness.handle(Updates.message("/broadcast", from: .admin))
+        #expect(empty.deliveries.isEmpty)
+        #expect(empty.sentTexts == ["Usage: /broadcast <text>, or /broadcast status."])
+    }
+
+    @Test("wants only messages")
+    func interests() async throws {
+        let harness = try await Self.harness()
+        #expect(harness.plugin.interests == [.message])
+        #expect(AdminPlugin.name == "admin")
+    }
+}
