@@ -1,58 +1,84 @@
 import Foundation
 import Tenant
 
-/// The texts of admin answers.
+/// The texts of the admin plugin's answers: compact, plain, readable on a phone.
 enum AdminFormat {
+    /// The list of admin commands.
     static let help = """
         Admin commands:
-        /status — uptime, counters, queues, last error
+        /status — uptime, updates, queues, last error
         /deadletters — messages given up on
         /retry <id> | all — queue dead letters again
         /broadcast <text> — message every private chat
-        /broadcast status — progress of the last broadcast
+        /broadcast status — progress of the latest broadcast
         /help — this list
         """
 
-    /// `2d 3h 4m`, `5m 6s`, `7s`.
+    /// The longest part of an error message a status shows.
+    static let errorLength = 300
+
+    /// A duration, largest units first: `2d 3h 4m`, `3h 4m`, `4m 5s`, `5s`. Negative counts as 0.
     static func duration(_ seconds: TimeInterval) -> String {
-        let total = max(0, Int(seconds))
-        let (days, hours, minutes, secs) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60)
+        let total = seconds.isFinite ? max(0, Int(seconds)) : 0
+        let days = total / 86_400
+        let hours = total % 86_400 / 3600
+        let minutes = total % 3600 / 60
+        let secs = total % 60
         if days > 0 { return "\(days)d \(hours)h \(minutes)m" }
         if hours > 0 { return "\(hours)h \(minutes)m" }
         if minutes > 0 { return "\(minutes)m \(secs)s" }
         return "\(secs)s"
     }
 
-    static func status(_ status: BotStatus, now: Date) -> String {
+    /// The `/status` answer.
+    ///
+    /// ```
+    /// Han Dating (han-ru)
+    /// Uptime: 2d 3h 4m
+    /// Updates: 1200 handled, 3 failed
+    /// Queues: inbox 0, outbox 2
+    /// Messages: 1187 sent, 1 dead
+    /// Last error (5m 2s ago): Forbidden: bot was blocked by the user
+    /// ```
+    static func status(_ status: BotStatus, bot: BotDescriptor, now: Date) -> String {
         let store = status.store
+        let title = bot.name == bot.id ? bot.id : "\(bot.name) (\(bot.id))"
         var lines = [
+            title,
             "Uptime: \(duration(now.timeIntervalSince(status.startedAt)))",
             "Updates: \(store.updatesHandled) handled, \(store.updatesFailed) failed",
-            "Inbox: \(store.inboxDepth) waiting · Outbox: \(store.outboxDepth) waiting",
-            "Messages: \(store.messagesSent) sent, \(store.messagesDead) dead letters",
+            "Queues: inbox \(store.inboxDepth), outbox \(store.outboxDepth)",
+            "Messages: \(store.messagesSent) sent, \(store.messagesDead) dead",
         ]
         if let error = store.lastError {
             let when = store.lastErrorAt.map { " (\(duration(now.timeIntervalSince($0))) ago)" } ?? ""
-            lines.append("Last error\(when): \(error)")
+            lines.append("Last error\(when): \(shortened(error))")
         } else {
             lines.append("Last error: none")
         }
         return lines.joined(separator: "\n")
     }
 
+    /// The `/deadletters` answer.
     static func deadLetters(_ rows: [OutboxRecord]) -> String {
         guard !rows.isEmpty else { return "No dead letters." }
         let lines = rows.compactMap { row -> String? in
             guard let id = row.id else { return nil }
-            return "#\(id) → chat \(row.chatID): \(row.lastError ?? "unknown error")"
+            return "#\(id) → chat \(row.chatID): \(shortened(row.lastError ?? "unknown error"))"
         }
-        return (["Dead letters (newest first):"] + lines + ["/retry <id> or /retry all"]).joined(separator: "\n")
+        return (["Dead letters, newest first:"] + lines + ["/retry <id> or /retry all"]).joined(separator: "\n")
     }
 
+    /// The `/broadcast status` answer.
     static func broadcast(_ progress: BroadcastProgress?) -> String {
         guard let progress else { return "No broadcast yet." }
         let state = progress.isFinished ? "finished" : "running"
         return "Broadcast #\(progress.id) (\(state)): \(progress.total) queued, \(progress.sent) sent, "
             + "\(progress.failed) failed, \(progress.pending) waiting"
+    }
+
+    private static func shortened(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > errorLength ? line.prefix(errorLength) + "…" : line
     }
 }

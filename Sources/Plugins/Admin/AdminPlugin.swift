@@ -1,55 +1,70 @@
-import Foundation
 public import Tenant
 
-/// Operator commands inside the chat, for the manifest's `admins` only:
+/// Operator commands inside the chat, for the manifest's `admins` only.
 ///
 /// - `/status`: uptime, updates handled and failed, inbox and outbox depth, messages sent and
-///   dead-lettered, the last error.
-/// - `/deadletters`: the latest messages given up on; `/retry <id>` or `/retry all` queues them again.
+///   dead, and the last error with its age.
+/// - `/deadletters`: the latest messages given up on; `/retry <id> …` or `/retry all` queues
+///   them again.
 /// - `/broadcast <text>`: sends the text to every private chat that has not blocked the bot,
 ///   paced by the bot's limits; `/broadcast status` shows its progress.
-/// - `/help`: this list.
+/// - `/help`: the list of these commands.
 ///
-/// For anyone else, and for other commands, the update passes to the next plugin.
+/// Anyone else's messages, and other commands, pass to the next plugin, so a `replies` plugin
+/// later in the pipeline still answers `/help` for everyone who is not an admin.
 public struct AdminPlugin: Plugin {
+    /// `admin`.
     public static let name = "admin"
 
-    /// Creates the plugin; it takes no settings (admins come from the manifest's `admins`).
+    /// Creates the plugin; it takes no settings (the admins are the manifest's `admins`).
     public init(configuration: NoConfiguration, bot: BotDescriptor) {}
 
+    /// Answers an admin's command; passes everything else.
     public func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
         guard let command = update.message?.command, context.senderIsAdmin else { return .passed }
         switch command.name {
         case "status":
-            context.reply(AdminFormat.status(try await context.botStatus(), now: context.now))
+            let status = try await context.botStatus()
+            context.reply(AdminFormat.status(status, bot: context.bot, now: context.now))
         case "help":
             context.reply(AdminFormat.help)
         case "deadletters":
             context.reply(AdminFormat.deadLetters(try await context.delivery.deadLetters(limit: 10)))
         case "retry":
-            let argument = command.arguments.lowercased()
-            if argument == "all" {
-                context.delivery.retryDeadLetters(nil)
-                context.reply("Every dead letter is queued again.")
-            } else if let id = Int64(argument) {
-                context.delivery.retryDeadLetters([id])
-                context.reply("Dead letter \(id) is queued again.")
-            } else {
-                context.reply("Usage: /retry <id> or /retry all (ids are in /deadletters).")
-            }
+            retry(command.arguments, context: context)
         case "broadcast":
-            let text = command.arguments
-            if text.lowercased() == "status" {
-                context.reply(AdminFormat.broadcast(try await context.delivery.broadcastProgress()))
-            } else if text.isEmpty {
-                context.reply("Usage: /broadcast <text>, or /broadcast status.")
-            } else {
-                context.delivery.broadcast(text)
-                context.reply("Broadcast queued; /broadcast status shows its progress.")
-            }
+            try await broadcast(command.arguments, context: context)
         default:
             return .passed
         }
         return .handled
+    }
+
+    private func retry(_ arguments: String, context: PluginContext) {
+        let words = arguments.split(whereSeparator: { $0 == " " || $0 == "," })
+        if words.count == 1, words[0].lowercased() == "all" {
+            context.delivery.retryDeadLetters(nil)
+            context.reply("Every dead letter is queued again.")
+            return
+        }
+        let ids = words.compactMap { Int64($0.drop(while: { $0 == "#" })) }
+        guard !ids.isEmpty, ids.count == words.count else {
+            context.reply("Usage: /retry <id> … or /retry all (the ids are in /deadletters).")
+            return
+        }
+        context.delivery.retryDeadLetters(ids)
+        let list = ids.map { "#\($0)" }.joined(separator: ", ")
+        context.reply("Queued again: \(list).")
+    }
+
+    private func broadcast(_ text: String, context: PluginContext) async throws {
+        if text.lowercased() == "status" {
+            context.reply(AdminFormat.broadcast(try await context.delivery.broadcastProgress()))
+        } else if text.isEmpty {
+            context.reply("Usage: /broadcast <text>, or /broadcast status.")
+        } else {
+            context.delivery.broadcast(text)
+            context.reply("Broadcast queued; /broadcast status shows its progress.")
+        }
     }
 }

@@ -1,95 +1,117 @@
-public import Tenant
+import Tenant
 
 /// The `replies` plugin's settings: commands, keywords, named replies and a fallback.
+///
+/// ```yaml
+/// - replies:
+///     commands:
+///       start: { reply: menu }                # show a named reply
+///       help:                                 # or write one in place
+///         text: { ru: "Помощь", en: "Help" }
+///         buttons:
+///           - [{ text: "FAQ", reply: faq }, { text: "Site", url: "https://example.com" }]
+///       about: "Made by Han"                  # or just a text
+///     keywords:
+///       - match: ["price", "цена"]
+///         reply: prices                       # a named reply, or `text:` in place
+///     replies:
+///       menu: { text: "Hi!", buttons: [[{ text: "FAQ", reply: faq }]] }
+///       faq: { text: "…", edit: true, buttons: [[{ text: "Back", reply: menu }]] }
+///       prices: "From 5 €"
+///     fallback: "Sorry, I don't understand"
+/// ```
 public struct RepliesConfiguration: Decodable, Sendable, Equatable {
-    /// A reply: its text and optional buttons.
-    public struct Reply: Decodable, Sendable, Equatable {
-        /// The text.
-        public var text: LocalizedText
-        /// Rows of inline buttons.
-        public var buttons: [[Button]]
-        /// `html` or `markdown_v2`, or plain text when absent.
-        public var parseMode: ParseMode?
-
-        enum CodingKeys: String, CodingKey {
-            case text, buttons
-            case parseMode = "parse_mode"
-        }
-
-        /// Creates a reply.
-        public init(text: LocalizedText, buttons: [[Button]] = [], parseMode: ParseMode? = nil) {
-            self.text = text
-            self.buttons = buttons
-            self.parseMode = parseMode
-        }
-
-        /// Decodes `"text"`, `{ru: …, en: …}`, or `{text: …, buttons: …, parse_mode: …}`.
-        public init(from decoder: any Decoder) throws {
-            let probe = try? decoder.container(keyedBy: AnyReplyKey.self)
-            guard let probe, probe.contains(AnyReplyKey(stringValue: "text")) else {
-                self.init(text: try LocalizedText(from: decoder))
-                return
-            }
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            let text = try container.decode(LocalizedText.self, forKey: .text)
-            let buttons = try container.decodeIfPresent([[Button]].self, forKey: .buttons) ?? []
-            let parseMode: ParseMode?
-            switch try container.decodeIfPresent(String.self, forKey: .parseMode) {
-            case nil: parseMode = nil
-            case "html", "HTML": parseMode = .html
-            case "markdown_v2", "MarkdownV2": parseMode = .markdownV2
-            case let other?:
-                throw DecodingError.dataCorruptedError(
-                    forKey: .parseMode, in: container, debugDescription: "unknown parse mode '\(other)'; use html or markdown_v2")
-            }
-            self.init(text: text, buttons: buttons, parseMode: parseMode)
-        }
-    }
-
-    /// A button under a reply: it leads to a named reply, or opens a URL.
-    public struct Button: Decodable, Sendable, Equatable {
-        /// The label.
-        public var text: LocalizedText
-        /// The name of an entry in `replies` to show when pressed.
-        public var reply: String?
-        /// A URL to open when pressed.
-        public var url: String?
-    }
-
-    /// A keyword rule: any of `match` (whole words, any case) in a message leads to a reply.
-    public struct Keyword: Decodable, Sendable, Equatable {
-        /// Words or phrases to look for.
-        public var match: [String]
-        /// The name of an entry in `replies`.
-        public var reply: String?
-        /// Or an inline text.
-        public var text: LocalizedText?
-    }
-
-    /// Replies to commands, by command name without the slash.
-    public var commands: [String: Reply]
-    /// Keyword rules, tried in order.
+    /// Answers to commands, by command name without the slash (`start`).
+    public var commands: [String: Answer]
+    /// Keyword rules, tried in order; the first that matches answers.
     public var keywords: [Keyword]
-    /// Named replies that buttons and keywords lead to.
+    /// Named replies that commands, buttons and keywords lead to.
     public var replies: [String: Reply]
-    /// The answer to any other text; without it, other texts pass to the next plugin.
+    /// The answer to any other text in a private chat; without it, such texts pass on.
     public var fallback: LocalizedText?
 
-    enum CodingKeys: String, CodingKey {
-        case commands, keywords, replies, fallback
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case commands
+        case keywords
+        case replies
+        case fallback
     }
 
+    /// Creates a configuration.
+    public init(
+        commands: [String: Answer] = [:], keywords: [Keyword] = [], replies: [String: Reply] = [:],
+        fallback: LocalizedText? = nil
+    ) {
+        self.commands = commands
+        self.keywords = keywords
+        self.replies = replies
+        self.fallback = fallback
+    }
+
+    /// Decodes the settings; every key is optional.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        commands = try container.decodeIfPresent([String: Reply].self, forKey: .commands) ?? [:]
+        commands = try container.decodeIfPresent([String: Answer].self, forKey: .commands) ?? [:]
         keywords = try container.decodeIfPresent([Keyword].self, forKey: .keywords) ?? []
         replies = try container.decodeIfPresent([String: Reply].self, forKey: .replies) ?? [:]
         fallback = try container.decodeIfPresent(LocalizedText.self, forKey: .fallback)
     }
 }
 
-/// Any key, to look at a mapping's keys without claiming them.
-struct AnyReplyKey: CodingKey {
+extension RepliesConfiguration {
+    /// What a command answers: a reply written in place, or `{ reply: name }` of one in `replies`.
+    public enum Answer: Decodable, Sendable, Equatable {
+        /// A reply written in place.
+        case inline(Reply)
+        /// The name of an entry in `replies`.
+        case named(String)
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case reply
+        }
+
+        /// Decodes `{ reply: name }` as a reference and anything else as a ``Reply``.
+        public init(from decoder: any Decoder) throws {
+            let keys = Set((try? decoder.container(keyedBy: ProbeKey.self))?.allKeys.map(\.stringValue) ?? [])
+            if keys.contains(CodingKeys.reply.stringValue) {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self = .named(try container.decode(String.self, forKey: .reply))
+            } else {
+                self = .inline(try Reply(from: decoder))
+            }
+        }
+    }
+
+    /// How the platform reads markup in a reply's text.
+    public enum Format: String, Decodable, Sendable, Equatable {
+        /// Telegram's HTML subset.
+        case html
+        /// Telegram's MarkdownV2.
+        case markdownV2 = "markdown_v2"
+
+        /// Decodes `html` or `markdown_v2`, with a message that names both.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let format = Format(rawValue: text.lowercased()) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "unknown parse mode '\(text)'; use html or markdown_v2")
+            }
+            self = format
+        }
+
+        /// The platform's parse mode.
+        var parseMode: ParseMode {
+            switch self {
+            case .html: .html
+            case .markdownV2: .markdownV2
+            }
+        }
+    }
+}
+
+/// Any mapping key, to look at a mapping's keys without claiming them.
+struct ProbeKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
     init(stringValue: String) { self.stringValue = stringValue }

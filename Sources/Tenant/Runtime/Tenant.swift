@@ -36,6 +36,8 @@ public actor Tenant {
     /// Where the bot is in its life.
     public private(set) var state: TenantState = .starting
     private var store: BotStore?
+    /// The open database while the bot runs.
+    var runningStore: BotStore? { store }
     private var startedAt: Date?
     private var failure: String?
 

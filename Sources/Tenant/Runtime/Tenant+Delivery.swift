@@ -1,0 +1,51 @@
+public import Foundation
+
+extension Tenant {
+    /// Queues `text` for every chat the filter selects (chats that blocked the bot are left
+    /// out), paced by the broadcast limit and resumable after a restart.
+    ///
+    /// - Returns: The broadcast's id, for ``broadcastProgress(id:)``.
+    public func broadcast(_ text: String, parseMode: ParseMode? = nil, filter: BroadcastFilter = BroadcastFilter())
+        async throws -> Int64
+    {
+        guard state == .running, let store = runningStore else {
+            throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; broadcast not queued")
+        }
+        let date = now()
+        let (id, rows) = try await store.writer.write { db in
+            try BotStore.enqueueBroadcast(text: text, filter: filter, at: date, in: db) { chatID in
+                try OutboxCoding.encode(.send(OutgoingMessage(chatID: chatID, text: text, parseMode: parseMode)))
+            }
+        }
+        await outbox.submit(rows, lane: \.chatID)
+        return id
+    }
+
+    /// How far a broadcast got: the given one, or the latest.
+    public func broadcastProgress(id: Int64? = nil) async throws -> BroadcastProgress? {
+        guard let store = runningStore else {
+            throw TenantError(botID: configuration.bot.id, reason: "the bot is not running")
+        }
+        return try await store.broadcastProgress(id: id)
+    }
+
+    /// Messages given up on, newest first.
+    public func deadLetters(limit: Int = 20) async throws -> [OutboxRecord] {
+        guard let store = runningStore else {
+            throw TenantError(botID: configuration.bot.id, reason: "the bot is not running")
+        }
+        return try await store.deadLetters(limit: limit)
+    }
+
+    /// Queues dead letters again (all of them when `ids` is `nil`); returns how many.
+    @discardableResult
+    public func retryDeadLetters(_ ids: [Int64]? = nil) async throws -> Int {
+        guard state == .running, let store = runningStore else {
+            throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; nothing retried")
+        }
+        let rows = try await store.writer.write { db in try BotStore.requeueDeadLetters(ids, in: db) }
+        for row in rows { blockedChats.remove(row.chatID) }
+        await outbox.submit(rows, lane: \.chatID)
+        return rows.count
+    }
+}
