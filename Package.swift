@@ -74,6 +74,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
+            path: "Tests/Support/FakeBotAPI",
             swiftSettings: swiftSettings
         ),
             .testTarget(
