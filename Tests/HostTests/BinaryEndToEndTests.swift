@@ -157,4 +157,35 @@ struct BinaryEndToEndTests {
         #expect(broken.log.contains("broken.yaml:2"))
         #expect(broken.log.contains("did you mean 'plugins'"))
     }
+
+    @Test("a rejected token and an unreachable API fail alone, say why, and no token reaches the log")
+    func failuresStayAloneAndSecret() async throws {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        let sandbox = try HostSandbox()
+        let secrets = ["good": "Goodsecret", "rejected": "Rejectedsecret", "unreachable": "Unreachablesecret"]
+        var tokens: [String: String] = [:]
+        for (index, (id, secret)) in secrets.sorted(by: { $0.key < $1.key }).enumerated() {
+            tokens[id] = "\(6100 + index):\(secret)" + String(repeating: "x", count: 30)
+        }
+        fake.addBot(token: tokens["good"]!, userID: 6100, username: "good_bot")
+        try sandbox.writeManifest("good", Self.manifest(id: "good", token: tokens["good"]!, apiURL: fake.baseURL, plugins: Self.echo))
+        try sandbox.writeManifest("rejected", Self.manifest(id: "rejected", token: tokens["rejected"]!, apiURL: fake.baseURL, plugins: Self.echo))
+        try sandbox.writeManifest("unreachable", Self.manifest(
+            id: "unreachable", token: tokens["unreachable"]!, apiURL: URL(string: "http://127.0.0.1:9")!, plugins: Self.echo))
+
+        let host = try AviaryProcess(arguments: sandbox.runArguments + ["--log-level", "debug"], logPath: sandbox.logPath)
+        let user = FakeUser(id: 31, firstName: "Dana")
+        fake.sendText(token: tokens["good"]!, chatID: user.id, from: user, text: "still here")
+        #expect(try await fake.waitForSentMessages(token: tokens["good"]!, count: 1, timeout: .seconds(90)).map(\.text) == ["still here"])
+        try await host.waitForLog("bot rejected: token rejected by Telegram (401)")
+        try await host.waitForLog("cannot reach the platform, retrying")
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        await fake.stop()
+        for secret in secrets.values {
+            #expect(!host.log.contains(secret), "a token leaked into the log")
+        }
+        #expect(host.log.contains("bot.id=unreachable"))
+    }
 }
