@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import FakeBotAPI
 import Foundation
 import Logging
+import NIOCore
 import Testing
 @testable import Tenant
 
@@ -15,7 +16,12 @@ struct TelegramClientTests {
         let fake = FakeBotAPI()
         try await fake.start()
         fake.addBot(token: Self.token, userID: 4242, username: "client_test_bot")
-        let client = TelegramClient(token: Self.token, apiURL: fake.baseURL, httpClient: .shared, logger: Logger(label: "test"))
+        let client = TelegramClient(
+            token: Self.token,
+            apiURL: fake.baseURL,
+            httpClient: .shared,
+            logger: Logger(label: "test")
+        )
         do {
             try await body(fake, client)
         } catch {
@@ -25,17 +31,40 @@ struct TelegramClientTests {
         await fake.stop()
     }
 
-    @Test("getMe identifies the bot; a wrong token is 'token rejected by Telegram (401)'")
+    /// Waits until the fake has received `count` calls of `method`: a hang guard, not a timing assertion.
+    func waitForCalls(_ method: String, count: Int, on fake: FakeBotAPI) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while fake.calls(token: Self.token).count(where: { $0.method == method }) < count {
+            try #require(ContinuousClock.now < deadline, "the fake never received \(count) \(method) call(s)")
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    @Test("getMe identifies the bot; a wrong token is 'token rejected by Telegram (401)', token not shown")
     func identify() async throws {
         try await withFake { fake, client in
             let identity = try await client.identify()
             #expect(identity == BotIdentity(userID: 4242, username: "client_test_bot", displayName: "Test Bot"))
-            let wrong = TelegramClient(token: "1:" + String(repeating: "x", count: 35), apiURL: fake.baseURL,
-                                       httpClient: .shared, logger: Logger(label: "test"))
-            await #expect(throws: PlatformError(kind: .unauthorized, method: "getMe", code: 401,
-                                                message: "token rejected by Telegram (401)")) {
-                try await wrong.identify()
+            let wrongToken = "1:" + String(repeating: "x", count: 35)
+            let wrong = TelegramClient(
+                token: wrongToken,
+                apiURL: fake.baseURL,
+                httpClient: .shared,
+                logger: Logger(label: "test")
+            )
+            let expected = PlatformError(
+                kind: .unauthorized,
+                method: "getMe",
+                code: 401,
+                message: "token rejected by Telegram (401)"
+            )
+            let error = await #expect(throws: PlatformError.self) { try await wrong.identify() }
+            #expect(error == expected)
+            #expect(error.map { "\($0)" }?.contains(wrongToken) == false)
+            let pollError = await #expect(throws: PlatformError.self) {
+                try await wrong.poll(offset: nil, timeout: .zero, kinds: [.message])
             }
+            #expect(pollError?.kind == .unauthorized)
         }
     }
 
@@ -52,38 +81,46 @@ struct TelegramClientTests {
             #expect(decoded.message?.text == "hello")
             let rest = try await client.poll(offset: first + 1, timeout: .zero, kinds: [.message])
             #expect(rest.map(\.id) == [first + 1])
+            let confirmed = try await client.poll(offset: first + 2, timeout: .zero, kinds: [.message])
+            #expect(confirmed.isEmpty)
+
             let call = try #require(fake.calls(token: Self.token).last(where: { $0.method == "getUpdates" }))
             #expect(call.parameters["allowed_updates"] == #"["channel_post","message","my_chat_member"]"#)
+            #expect(call.parameters["limit"] == "100")
+            #expect(call.parameters["timeout"] == "0")
+            #expect(call.parameters["offset"] == "\(first + 2)")
         }
     }
 
-    @Test("a long poll returns as soon as an update arrives, and cancelling it returns promptly")
+    @Test("a long poll returns as soon as an update arrives, and cancelling one returns promptly")
     func longPoll() async throws {
         try await withFake { fake, client in
+            let started = ContinuousClock.now
             async let updates = client.poll(offset: nil, timeout: .seconds(20), kinds: [.message])
-            try await Task.sleep(for: .milliseconds(100))
+            try await waitForCalls("getUpdates", count: 1, on: fake)
             fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "wake up")
             #expect(try await updates.map(\.lane) == [Self.alice.id])
+            #expect(ContinuousClock.now - started < .seconds(10), "woken by the update, not by the 20 s timeout")
 
-            let started = ContinuousClock.now
-            let task = Task { try await client.poll(offset: 100, timeout: .seconds(20), kinds: [.message]) }
-            try await Task.sleep(for: .milliseconds(100))
-            task.cancel()
-            _ = await task.result
-            #expect(ContinuousClock.now - started < .seconds(5))
+            let poll = Task { try await client.poll(offset: 100, timeout: .seconds(20), kinds: [.message]) }
+            try await waitForCalls("getUpdates", count: 2, on: fake)
+            let cancelled = ContinuousClock.now
+            poll.cancel()
+            let result = await poll.result
+            #expect(ContinuousClock.now - cancelled < .seconds(5))
+            #expect(throws: CancellationError.self) { try result.get() }
         }
     }
 
     @Test("a second poller gets the first one a 409 conflict")
     func conflict() async throws {
-        try await withFake { _, client in
+        try await withFake { fake, client in
             let first = Task { try await client.poll(offset: nil, timeout: .seconds(10), kinds: [.message]) }
-            try await Task.sleep(for: .milliseconds(200))
-            async let second = client.poll(offset: nil, timeout: .seconds(1), kinds: [.message])
-            let result = await first.result
-            #expect(throws: PlatformError.self) { try result.get() }
-            if case .failure(let error as PlatformError) = result { #expect(error.kind == .conflict) }
-            _ = try await second
+            try await waitForCalls("getUpdates", count: 1, on: fake)
+            _ = try await client.poll(offset: nil, timeout: .zero, kinds: [.message])
+            let error = await #expect(throws: PlatformError.self) { try await first.result.get() }
+            #expect(error?.kind == .conflict)
+            #expect(error?.message.hasPrefix("Conflict: terminated by other getUpdates request") == true)
         }
     }
 
@@ -91,49 +128,120 @@ struct TelegramClientTests {
     func perform() async throws {
         try await withFake { fake, client in
             fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "hi")
-            let receipt = try await client.perform(.send(OutgoingMessage(
-                chatID: Self.alice.id, text: "<b>Menu</b>", parseMode: .html,
-                buttons: [[.callback("Yes", data: "yes"), .url("Site", url: "https://example.org")]],
-                replyToMessageID: 100_001)))
+            let receipt = try await client.perform(
+                .send(
+                    OutgoingMessage(
+                        chatID: Self.alice.id,
+                        text: "<b>Menu</b>",
+                        parseMode: .html,
+                        buttons: [[.callback("Yes", data: "yes"), .url("Site", url: "https://example.org")]],
+                        replyToMessageID: 100_001
+                    )
+                )
+            )
             let messageID = try #require(receipt.messageID)
-            _ = try await client.perform(.edit(MessageEdit(chatID: Self.alice.id, messageID: messageID, text: "Edited")))
-            _ = try await client.perform(.answerCallback(CallbackAnswer(chatID: Self.alice.id, callbackID: "cb1", text: "ok")))
+            let edited = try await client.perform(
+                .edit(
+                    MessageEdit(
+                        chatID: Self.alice.id,
+                        messageID: messageID,
+                        text: "Edited",
+                        buttons: [[.callback("No", data: "no")]]
+                    )
+                )
+            )
+            #expect(edited.messageID == messageID)
+            let answered = try await client.perform(
+                .answerCallback(CallbackAnswer(chatID: Self.alice.id, callbackID: "cb1", text: "ok"))
+            )
+            #expect(answered.messageID == nil)
+
             let sent = fake.sentMessages(token: Self.token)
             #expect(sent.map(\.method) == ["sendMessage", "editMessageText"])
+            #expect(sent[0].text == "<b>Menu</b>")
             #expect(sent[0].parseMode == "HTML")
             #expect(sent[0].replyToMessageID == 100_001)
             #expect(sent[0].buttons.map { $0.map(\.text) } == [["Yes", "Site"]])
             #expect(sent[0].buttons.first?.first?.callbackData == "yes")
             #expect(sent[0].buttons.first?.last?.url == "https://example.org")
             #expect(sent[1].text == "Edited")
+            #expect(sent[1].messageID == messageID)
+            #expect(sent[1].buttons.first?.first?.callbackData == "no")
+
+            let calls = fake.calls(token: Self.token)
+            let send = try #require(calls.first { $0.method == "sendMessage" })
+            let quote = try JSONSerialization.jsonObject(with: Data((send.parameters["reply_parameters"] ?? "").utf8))
+            #expect((quote as? [String: Any])?["allow_sending_without_reply"] as? Bool == true)
+            let answer = try #require(calls.last { $0.method == "answerCallbackQuery" })
+            #expect(answer.parameters["callback_query_id"] == "cb1")
+            #expect(answer.parameters["text"] == "ok")
         }
     }
 
-    @Test("Bot API errors are classified", arguments: [
-        (FakeFailure.tooManyRequests(retryAfter: 2), PlatformError.Kind.rateLimited(retryAfter: .seconds(2))),
-        (.error(code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat",
-                parameters: ["migrate_to_chat_id": -100_999]), .migrated(toChatID: -100_999)),
-        (.blocked, .blocked),
-        (.error(code: 400, description: "Bad Request: chat not found"), .permanent),
-        (.error(code: 502, description: "Bad Gateway"), .transient),
-        (.badGateway, .transient),
-    ])
+    @Test(
+        "Bot API errors are classified",
+        arguments: [
+            (FakeFailure.tooManyRequests(retryAfter: 2), PlatformError.Kind.rateLimited(retryAfter: .seconds(2))),
+            (
+                .error(
+                    code: 400,
+                    description: "Bad Request: group chat was upgraded to a supergroup chat",
+                    parameters: ["migrate_to_chat_id": -100_999]
+                ), .migrated(toChatID: -100_999)
+            ),
+            (.blocked, .blocked),
+            (.error(code: 403, description: "Forbidden: user is deactivated"), .blocked),
+            (.error(code: 400, description: "Bad Request: chat not found"), .permanent),
+            (.error(code: 502, description: "Bad Gateway"), .transient),
+            (.badGateway, .transient),
+        ]
+    )
     func errors(failure: FakeFailure, kind: PlatformError.Kind) async throws {
         try await withFake { fake, client in
             fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "hi")
             fake.failNext(token: Self.token, method: "sendMessage", with: failure)
-            await #expect { try await client.perform(.send(OutgoingMessage(chatID: Self.alice.id, text: "x"))) }
-                throws: { ($0 as? PlatformError)?.kind == kind }
+            let error = await #expect(throws: PlatformError.self) {
+                try await client.perform(.send(OutgoingMessage(chatID: Self.alice.id, text: "x")))
+            }
+            #expect(error?.kind == kind)
+            #expect(error?.method == "sendMessage")
+            if case .error(let code, let description, _) = failure {
+                #expect(error?.code == code)
+                #expect(error?.message == description)
+            }
         }
     }
 
     @Test("a chat the bot never saw is 'chat not found', a permanent error")
     func unknownChat() async throws {
         try await withFake { _, client in
-            await #expect { try await client.perform(.send(OutgoingMessage(chatID: 5, text: "x"))) } throws: { error in
-                let error = error as? PlatformError
-                return error?.kind == .permanent && error?.message == "Bad Request: chat not found"
+            let error = await #expect(throws: PlatformError.self) {
+                try await client.perform(.send(OutgoingMessage(chatID: 5, text: "x")))
             }
+            #expect(error?.kind == .permanent)
+            #expect(error?.message == "Bad Request: chat not found")
         }
+    }
+
+    @Test("a server that is not there is a transient error that shows neither URL nor token")
+    func unreachable() async throws {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        let closed = fake.baseURL
+        await fake.stop()
+        var client = TelegramClient(
+            token: Self.token,
+            apiURL: closed,
+            httpClient: .shared,
+            logger: Logger(label: "test")
+        )
+        client.callTimeout = .seconds(1)  // the connection is retried until the call's deadline
+        let error = await #expect(throws: PlatformError.self) { try await client.identify() }
+        #expect(error?.kind == .transient)
+        #expect(error?.code == nil)
+        #expect(error?.message.lowercased().contains("refused") == true, "the cause is named")
+        let text = error.map { "\($0)" } ?? ""
+        #expect(!text.contains(Self.token))
+        #expect(!text.contains("/bot"))
     }
 }

@@ -1,41 +1,70 @@
 import ArgumentParser
 import Foundation
 
-/// `aviary check`: validates every manifest; prints each error, or one line per bot.
-struct CheckCommand: ParsableCommand {
+/// `aviary check`: validates every manifest of a folder; prints each error, or one line per bot.
+///
+/// Exits 0 when every manifest is valid, 1 on any error (also for a missing or empty folder).
+struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate the manifests in a folder; exit 1 on any error.")
+        abstract: "Validate the manifests in a folder; exit 1 on any error.",
+        discussion: "Prints every error as file:line: key: message, or one line per valid bot."
+    )
 
-    @Option(name: .customLong("bots-dir"), help: "The folder of bot manifests.")
+    @Option(name: .customLong("bots-dir"), help: "The folder of bot manifests (*.yaml, *.yml).")
     var botsDirectory: String = "bots.d"
 
-    func run() throws {
-        let (lines, ok) = Self.report(for: ManifestLoader(registry: .builtIn()).scan(directory: botsDirectory),
-                                      directory: botsDirectory)
-        for line in lines { print(line) }
-        if !ok { throw ExitCode(1) }
+    /// What `check` prints and how it exits.
+    struct Report: Sendable, Equatable {
+        /// The lines to print, in order.
+        var lines: [String]
+        /// 0 when every manifest is valid, 1 otherwise.
+        var exitCode: Int32
     }
 
-    /// The lines `check` prints for a scan, and whether it passed.
-    static func report(for scan: ManifestScan, directory: String) -> (lines: [String], ok: Bool) {
+    func run() async throws {
+        let report = Self.check(botsDirectory: botsDirectory, loader: ManifestLoader(registry: .builtIn()))
+        for line in report.lines { print(line) }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// Scans `botsDirectory` with `loader` and reports on it.
+    static func check(botsDirectory: String, loader: ManifestLoader) -> Report {
+        report(for: loader.scan(directory: botsDirectory), directory: botsDirectory)
+    }
+
+    /// The lines `check` prints for a scan: every error and a count, or one line per bot.
+    static func report(for scan: ManifestScan, directory: String) -> Report {
         if !scan.errors.isEmpty {
             let files = Set(scan.errors.map(\.file)).count
-            return (scan.errors.map(\.description) + ["\(scan.errors.count) error(s) in \(files) file(s)"], false)
+            let count = "\(counted(scan.errors.count, "error")) in \(counted(files, "file"))"
+            return Report(lines: scan.errors.map(\.description) + [count], exitCode: 1)
         }
         if scan.bots.isEmpty {
-            return (["\(directory): no manifests (*.yaml, *.yml) found"], false)
+            return Report(
+                lines: ["\(directory): no manifests (*.yaml, *.yml); add one or pass --bots-dir"],
+                exitCode: 1
+            )
         }
         let width = scan.bots.map(\.manifest.id.count).max() ?? 0
-        let lines = scan.bots.map { bot -> String in
-            let manifest = bot.manifest
-            let id = manifest.id.padding(toLength: width, withPad: " ", startingAt: 0)
-            let where_ = "\(manifest.platform.rawValue)/\(manifest.telegram.mode.rawValue)"
-            let plugins = manifest.plugins.map(\.name).joined(separator: ", ")
-            let brand = manifest.brand.map { "  brand \($0)" } ?? ""
-            let token = manifest.token.map { "  token \($0)" } ?? ""
-            return "\(id)  \(where_)\(brand)\(token)  plugins: \(plugins)\(manifest.enabled ? "" : "  (disabled)")"
-        }
-        return (lines + ["\(scan.bots.count) bot(s) OK"], true)
+        let lines = scan.bots.map { summary(of: $0.manifest, idWidth: width) }
+        return Report(lines: lines + ["\(counted(scan.bots.count, "bot")) OK"], exitCode: 0)
+    }
+
+    /// `han-ru  telegram/polling  brand han  token 123456:***  plugins: admin, replies  (disabled)`.
+    static func summary(of manifest: BotManifest, idWidth: Int) -> String {
+        var parts = [
+            manifest.id.padding(toLength: idWidth, withPad: " ", startingAt: 0),
+            "\(manifest.platform.rawValue)/\(manifest.telegram.mode.rawValue)",
+        ]
+        if let brand = manifest.brand { parts.append("brand \(brand)") }
+        if let token = manifest.token { parts.append("token \(token)") }
+        parts.append("plugins: " + manifest.plugins.map(\.name).joined(separator: ", "))
+        if !manifest.enabled { parts.append("(disabled)") }
+        return parts.joined(separator: "  ")
+    }
+
+    private static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 }

@@ -1,55 +1,68 @@
 import Foundation
 import Tenant
+import Yams
 
 /// One bot's validated manifest (`bots.d/<id>.yaml`).
 ///
-/// Equality ignores the file's name, comments and layout: two manifests are equal when they
-/// would run the same bot, so a reload restarts only bots whose meaning changed.
+/// Equality is meaning, not text: two manifests are equal when they would run the same bot, so
+/// that a reload restarts only the bots whose manifest really changed. Comments, layout,
+/// quoting, key order and the file's name do not count; a changed token (also one read from
+/// `token_file`), a changed plugin setting or a new plugin order do.
 struct BotManifest: Sendable, Equatable {
     /// Which messaging platform the bot lives on.
-    enum Platform: String, Sendable, Equatable {
+    enum Platform: String, Sendable, Equatable, CaseIterable {
+        /// Telegram's Bot API.
         case telegram
+        /// An in-process platform for trying bots out (not in this build yet).
         case sandbox
     }
 
     /// How a Telegram bot receives updates.
-    enum Mode: String, Sendable, Equatable {
+    enum Mode: String, Sendable, Equatable, CaseIterable {
+        /// `getUpdates` long polling.
         case polling
+        /// Telegram posts updates to the host's HTTP surface (not in this build yet).
         case webhook
     }
 
     /// The `telegram:` block.
     struct TelegramSettings: Sendable, Equatable {
-        /// The Bot API server (a local Bot API server or a test double on loopback also work).
+        /// The Bot API server; a local Bot API server or a test double on loopback also work.
         var apiURL: URL = URL(string: "https://api.telegram.org")!
-        /// Polling or webhook.
+        /// Polling or webhook; polling by default.
         var mode: Mode = .polling
-        /// Seconds a `getUpdates` call waits, 0–50.
+        /// Seconds a `getUpdates` call waits, 0–50; 30 by default.
         var pollTimeout: Int = 30
     }
 
-    /// One entry of `plugins:`: the plugin's name and its settings as written.
-    struct PluginSpec: Sendable, Equatable {
-        var name: String
-        /// The settings re-serialized without comments or layout, for comparison.
-        var canonicalConfiguration: String
-    }
-
+    /// The bot's id (`han-ru`): `[a-z0-9][a-z0-9-]{0,62}`, by default the file name.
     var id: String
+    /// The display name; the id by default.
     var name: String
+    /// The brand the bot belongs to, for operators scoped to one brand.
     var brand: String?
+    /// Whether the host runs the bot. A disabled bot is validated but not started.
     var enabled: Bool = true
+    /// The platform; Telegram by default.
     var platform: Platform = .telegram
+    /// The bot token; required for Telegram. Prints masked (`123456:***`).
     var token: Secret?
+    /// How to reach the Bot API.
     var telegram = TelegramSettings()
+    /// Platform user ids allowed to run admin commands.
     var admins: [Int64] = []
+    /// The bot's default locale (`ru`).
     var locale: String?
+    /// The bot's SQLite file; a relative path is inside `--data-dir`. `nil` means `<data-dir>/<id>.sqlite`.
     var database: String?
+    /// The bot's send rates (`delivery:`), Telegram's figures by default.
     var limits = DeliveryLimits()
+    /// The plugins in pipeline order, with their settings as written.
     var plugins: [PluginSpec] = []
-    /// The file it came from (not part of equality).
+    /// The file the manifest came from (not part of equality).
     var file: String
 
+    /// Whether both manifests would run the same bot; the file name does not count.
     static func == (lhs: BotManifest, rhs: BotManifest) -> Bool {
         lhs.id == rhs.id && lhs.name == rhs.name && lhs.brand == rhs.brand && lhs.enabled == rhs.enabled
             && lhs.platform == rhs.platform && lhs.token == rhs.token && lhs.telegram == rhs.telegram
@@ -58,28 +71,34 @@ struct BotManifest: Sendable, Equatable {
     }
 }
 
-/// A secret such as a bot token: compared by value, never printed.
-struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The secret itself; never log it.
-    let value: String
+extension BotManifest {
+    /// One entry of `plugins:`: the plugin's name and its settings as written.
+    ///
+    /// Two specs are equal when their names are and their settings mean the same after `${…}`
+    /// expansion, whatever the comments, layout, quoting or key order.
+    ///
+    /// - Important: `@unchecked Sendable` because Yams' `Node` is not `Sendable`: it resolves a
+    ///   node's tag lazily by writing to it. Every tag is resolved when the spec is created, so
+    ///   the node is only ever read afterwards.
+    struct PluginSpec: @unchecked Sendable, Equatable {
+        /// The plugin's registered name (`replies`).
+        let name: String
+        /// The settings node as written; `nil` for a bare name (`- echo`) or an empty value.
+        let configuration: Node?
+        /// The settings' meaning as text, compared for equality.
+        let canonicalConfiguration: String
 
-    /// `123456:***`.
-    var description: String { maskedToken(value) }
-    var debugDescription: String { description }
-}
+        /// A spec for `name` with `configuration`, expanding `${…}` with `interpolation` to compare.
+        init(name: String, configuration: Node?, interpolation: Interpolation) {
+            self.name = name
+            let settings = configuration.flatMap { $0.isNull ? nil : $0.resolvingTags() }
+            self.configuration = settings
+            canonicalConfiguration = settings?.canonical(expanding: interpolation) ?? "{}"
+        }
 
-/// A manifest that loaded, with its plugins built and ready to run.
-struct LoadedBot: Sendable {
-    var manifest: BotManifest
-    var plugins: [any Plugin]
-    var migrations: [PluginMigrations]
-    var descriptor: BotDescriptor
-}
-
-/// The result of scanning a manifest folder.
-struct ManifestScan: Sendable {
-    /// Bots whose manifest is valid (enabled or not).
-    var bots: [LoadedBot]
-    /// Every error, grouped by file in file order; a file with errors yields no bot.
-    var errors: [ManifestError]
+        /// Whether both name the same plugin with settings that mean the same.
+        static func == (lhs: PluginSpec, rhs: PluginSpec) -> Bool {
+            lhs.name == rhs.name && lhs.canonicalConfiguration == rhs.canonicalConfiguration
+        }
+    }
 }

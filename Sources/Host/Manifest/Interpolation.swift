@@ -1,13 +1,19 @@
-import Foundation
-
 /// Expands `${VAR}` and `${VAR:-default}` from the environment in a manifest value; `$$` is a
 /// literal dollar. An unset variable without a default is an error naming it.
+///
+/// As in a shell, `${VAR:-default}` also uses the default when `VAR` is set but empty.
 struct Interpolation: Sendable {
+    /// Where variables are looked up.
     let environment: [String: String]
+
+    /// An expander reading `environment`.
+    init(environment: [String: String]) {
+        self.environment = environment
+    }
 
     /// The expanded text.
     ///
-    /// - Throws: A message naming the first unset variable, or an unclosed `${`.
+    /// - Throws: ``InterpolationError`` naming the first unset variable, or an unclosed `${`.
     func expand(_ text: String) throws(InterpolationError) -> String {
         guard text.contains("$") else { return text }
         var output = ""
@@ -20,24 +26,19 @@ struct Interpolation: Sendable {
                 index = next
                 continue
             }
-            if text[next] == "$" {
+            switch text[next] {
+            case "$":
                 output.append("$")
                 index = text.index(after: next)
-            } else if text[next] == "{" {
+            case "{":
                 guard let close = text[next...].firstIndex(of: "}") else {
-                    throw InterpolationError(message: "unclosed '${' in '\(text)'; write '$$' for a literal dollar")
+                    throw InterpolationError(
+                        message: "unclosed '${'; close it with '}' or write '$$' for a literal dollar"
+                    )
                 }
-                let body = text[text.index(after: next)..<close]
-                let (name, fallback) = Self.split(body)
-                if let value = environment[name], !(fallback != nil && value.isEmpty) {
-                    output += value
-                } else if let fallback {
-                    output += fallback
-                } else {
-                    throw InterpolationError(message: "\(name) is not set; export it or use ${\(name):-default}")
-                }
+                output += try value(of: text[text.index(after: next)..<close])
                 index = text.index(after: close)
-            } else {
+            default:
                 output.append(character)
                 index = next
             }
@@ -45,13 +46,27 @@ struct Interpolation: Sendable {
         return output
     }
 
-    private static func split(_ body: Substring) -> (String, String?) {
-        guard let range = body.range(of: ":-") else { return (String(body), nil) }
-        return (String(body[..<range.lowerBound]), String(body[range.upperBound...]))
+    private func value(of body: Substring) throws(InterpolationError) -> String {
+        let name: Substring
+        let fallback: Substring?
+        if let colon = body.indices.first(where: { body[$0] == ":" && body[body.index(after: $0)...].hasPrefix("-") }) {
+            name = body[..<colon]
+            fallback = body[body.index(colon, offsetBy: 2)...]
+        } else {
+            name = body
+            fallback = nil
+        }
+        guard !name.isEmpty else {
+            throw InterpolationError(message: "'${\(body)}' names no variable; write ${NAME} or ${NAME:-default}")
+        }
+        if let value = environment[String(name)], !(value.isEmpty && fallback != nil) { return value }
+        if let fallback { return String(fallback) }
+        throw InterpolationError(message: "\(name) is not set; export it or use ${\(name):-default}")
     }
 }
 
 /// A failed `${…}` expansion.
-struct InterpolationError: Error {
+struct InterpolationError: Error, Sendable {
+    /// What is wrong and what to do.
     var message: String
 }

@@ -1,63 +1,100 @@
-/// A manifest as written, before validation: every key optional, unknown keys refused by the
-/// decoder, and each field decoded on its own so one bad field does not hide another.
+/// A manifest as written, before validation: every key optional, and each field decoded on its
+/// own so that one bad field does not hide another. Keys are snake_case, as in the YAML.
 struct ManifestDocument: Decodable {
+    /// The `telegram:` block.
     struct Telegram: Decodable {
-        var api_url: String?
+        /// `api_url` as written.
+        var apiURL: String?
+        /// `mode` as written.
         var mode: String?
-        var poll_timeout: Int?
+        /// `poll_timeout` as written.
+        var pollTimeout: Int?
 
+        /// The keys as the YAML spells them.
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case api_url, mode, poll_timeout
+            case apiURL = "api_url"
+            case mode
+            case pollTimeout = "poll_timeout"
         }
 
+        /// Decodes each field softly: a bad one is recorded and left `nil`.
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            api_url = container.soft(String.self, forKey: .api_url, in: decoder)
+            apiURL = container.soft(String.self, forKey: .apiURL, in: decoder)
             mode = container.soft(String.self, forKey: .mode, in: decoder)
-            poll_timeout = container.soft(Int.self, forKey: .poll_timeout, in: decoder)
+            pollTimeout = container.soft(Int.self, forKey: .pollTimeout, in: decoder)
         }
     }
 
+    /// The `delivery:` block: the bot's own send rates.
     struct Delivery: Decodable {
-        var private_chat_per_second: Int?
-        var group_per_minute: Int?
-        var bot_per_second: Int?
-        var broadcast_per_second: Int?
-        var max_age_hours: Int?
+        /// `private_chat_per_second` as written.
+        var privateChatPerSecond: Int?
+        /// `group_per_minute` as written.
+        var groupPerMinute: Int?
+        /// `bot_per_second` as written.
+        var botPerSecond: Int?
+        /// `broadcast_per_second` as written.
+        var broadcastPerSecond: Int?
+        /// `max_age_hours` as written.
+        var maxAgeHours: Int?
 
+        /// The keys as the YAML spells them.
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case private_chat_per_second, group_per_minute, bot_per_second, broadcast_per_second, max_age_hours
+            case privateChatPerSecond = "private_chat_per_second"
+            case groupPerMinute = "group_per_minute"
+            case botPerSecond = "bot_per_second"
+            case broadcastPerSecond = "broadcast_per_second"
+            case maxAgeHours = "max_age_hours"
         }
 
+        /// Decodes each field softly: a bad one is recorded and left `nil`.
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            private_chat_per_second = container.soft(Int.self, forKey: .private_chat_per_second, in: decoder)
-            group_per_minute = container.soft(Int.self, forKey: .group_per_minute, in: decoder)
-            bot_per_second = container.soft(Int.self, forKey: .bot_per_second, in: decoder)
-            broadcast_per_second = container.soft(Int.self, forKey: .broadcast_per_second, in: decoder)
-            max_age_hours = container.soft(Int.self, forKey: .max_age_hours, in: decoder)
+            privateChatPerSecond = container.soft(Int.self, forKey: .privateChatPerSecond, in: decoder)
+            groupPerMinute = container.soft(Int.self, forKey: .groupPerMinute, in: decoder)
+            botPerSecond = container.soft(Int.self, forKey: .botPerSecond, in: decoder)
+            broadcastPerSecond = container.soft(Int.self, forKey: .broadcastPerSecond, in: decoder)
+            maxAgeHours = container.soft(Int.self, forKey: .maxAgeHours, in: decoder)
         }
     }
 
+    /// `id` as written.
     var id: String?
+    /// `name` as written.
     var name: String?
+    /// `brand` as written.
     var brand: String?
+    /// `enabled` as written.
     var enabled: Bool?
+    /// `platform` as written.
     var platform: String?
+    /// `token` as written, before checks.
     var token: String?
-    var token_file: String?
+    /// `token_file` as written.
+    var tokenFile: String?
+    /// `telegram` as written.
     var telegram: Telegram?
+    /// `admins` as written.
     var admins: [Int64]?
+    /// `locale` as written.
     var locale: String?
+    /// `database` as written.
     var database: String?
+    /// `delivery` as written.
     var delivery: Delivery?
+    /// Whether the document has a `plugins` key; its entries are read one by one afterwards.
+    var hasPlugins: Bool
 
-    /// Every key a manifest may have; `plugins` is read separately, plugin by plugin.
+    /// Every key a manifest may have.
+    /// The keys as the YAML spells them.
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, name, brand, enabled, platform, token, token_file, telegram, admins, locale, database, delivery,
-            plugins
+        case id, name, brand, enabled, platform, token
+        case tokenFile = "token_file"
+        case telegram, admins, locale, database, delivery, plugins
     }
 
+    /// Decodes each field softly: a bad one is recorded and left `nil`.
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.soft(String.self, forKey: .id, in: decoder)
@@ -66,11 +103,33 @@ struct ManifestDocument: Decodable {
         enabled = container.soft(Bool.self, forKey: .enabled, in: decoder)
         platform = container.soft(String.self, forKey: .platform, in: decoder)
         token = container.soft(String.self, forKey: .token, in: decoder)
-        token_file = container.soft(String.self, forKey: .token_file, in: decoder)
+        tokenFile = container.soft(String.self, forKey: .tokenFile, in: decoder)
         telegram = container.soft(Telegram.self, forKey: .telegram, in: decoder)
         admins = container.soft([Int64].self, forKey: .admins, in: decoder)
         locale = container.soft(String.self, forKey: .locale, in: decoder)
         database = container.soft(String.self, forKey: .database, in: decoder)
         delivery = container.soft(Delivery.self, forKey: .delivery, in: decoder)
+        hasPlugins = container.contains(.plugins)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes an optional field, recording its error in the decoding context instead of
+    /// throwing, so that every bad field of a manifest is reported at once.
+    fileprivate func soft<T: Decodable>(_ type: T.Type, forKey key: Key, in decoder: any Decoder) -> T? {
+        guard let decoder = decoder as? NodeDecoder else { return try? decodeIfPresent(type, forKey: key) }
+        do {
+            return try decodeIfPresent(type, forKey: key)
+        } catch {
+            decoder.context.fieldErrors.append(
+                error as? LocatedError
+                    ?? LocatedError(
+                        line: nil,
+                        path: PathComponent.format(decoder.path + [.key(key.stringValue)]),
+                        message: "\(error)"
+                    )
+            )
+            return nil
+        }
     }
 }

@@ -21,14 +21,9 @@ struct ManifestError: Error, CustomStringConvertible, Sendable, Equatable {
 
 /// Several manifest errors, reported together.
 struct ManifestErrors: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The errors, in line order.
     var errors: [ManifestError]
 
+    /// One error per line.
     var description: String { errors.map(\.description).joined(separator: "\n") }
-}
-
-/// An error found while decoding, before the file name is attached.
-struct LocatedError: Error {
-    var line: Int?
-    var path: String
-    var message: String
 }

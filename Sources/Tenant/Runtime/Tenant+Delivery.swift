@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension Tenant {
     /// Queues `text` for every chat the filter selects (chats that blocked the bot are left

@@ -1,5 +1,6 @@
-// The Bot API calls the client makes, as JSON bodies.
+// The Bot API calls the client makes, as JSON bodies, and the parts of their results it reads.
 
+/// `getUpdates`.
 struct GetUpdatesRequest: Encodable {
     var offset: Int64?
     var limit: Int
@@ -7,7 +8,9 @@ struct GetUpdatesRequest: Encodable {
     var allowed_updates: [String]
 }
 
+/// `reply_markup` with an inline keyboard.
 struct ReplyMarkup: Encodable {
+    /// `InlineKeyboardButton`: exactly one of `callback_data` and `url` is set.
     struct Button: Encodable {
         var text: String
         var callback_data: String?
@@ -16,6 +19,7 @@ struct ReplyMarkup: Encodable {
 
     var inline_keyboard: [[Button]]
 
+    /// The markup for `rows`, or `nil` when there are no buttons.
     init?(_ rows: [[InlineButton]]) {
         guard !rows.isEmpty else { return nil }
         inline_keyboard = rows.map { row in
@@ -29,7 +33,9 @@ struct ReplyMarkup: Encodable {
     }
 }
 
+/// `sendMessage`.
 struct SendMessageRequest: Encodable {
+    /// `ReplyParameters`: quote a message, but send anyway if it was deleted.
     struct ReplyParameters: Encodable {
         var message_id: Int64
         var allow_sending_without_reply = true
@@ -50,6 +56,7 @@ struct SendMessageRequest: Encodable {
     }
 }
 
+/// `editMessageText`.
 struct EditMessageTextRequest: Encodable {
     var chat_id: Int64
     var message_id: Int64
@@ -66,6 +73,7 @@ struct EditMessageTextRequest: Encodable {
     }
 }
 
+/// `answerCallbackQuery`.
 struct AnswerCallbackQueryRequest: Encodable {
     var callback_query_id: String
     var text: String?
@@ -78,6 +86,7 @@ struct AnswerCallbackQueryRequest: Encodable {
     }
 }
 
+/// A call without parameters (`getMe`).
 struct EmptyRequest: Encodable {}
 
 /// The part of a sent or edited message the client reads back.
@@ -85,7 +94,7 @@ struct SentMessageResult: Decodable {
     var message_id: Int64
 }
 
-/// `editMessageText` returns a message, or `true` for inline messages.
+/// `editMessageText` returns the message, or `true` for a message sent in inline mode.
 enum EditResult: Decodable {
     case message(SentMessageResult)
     case done
@@ -100,11 +109,15 @@ enum EditResult: Decodable {
 }
 
 extension UpdateKind {
-    /// The Bot API's `allowed_updates` names for a set of kinds; an empty list means
-    /// "Telegram's default set", which is what a wildcard interest needs.
+    /// The Bot API's `allowed_updates` names for a set of kinds.
+    ///
+    /// Messages include channel posts (the decoder maps both onto messages). `my_chat_member` is
+    /// always asked for, so that the bot learns when it is blocked and stops sending. A wildcard
+    /// interest (``anyOther``) asks for the empty list, which is Telegram's default set: every type
+    /// but `chat_member`, `message_reaction` and `message_reaction_count`.
     static func telegramAllowedUpdates(for kinds: Set<UpdateKind>) -> [String] {
         if kinds.contains(.anyOther) { return [] }
-        var names = Set<String>()
+        var names: Set = ["my_chat_member"]
         for kind in kinds {
             switch kind {
             case .message: names.formUnion(["message", "channel_post"])
@@ -114,8 +127,6 @@ extension UpdateKind {
             default: if let type = kind.platformType { names.insert(type) }
             }
         }
-        // The bot must always learn that it was blocked, to stop sending.
-        names.insert("my_chat_member")
         return names.sorted()
     }
 }

@@ -1,8 +1,8 @@
-import Foundation
+// The parts of the Bot API's JSON that the neutral model needs, named as Telegram names them.
+// Every field Telegram may omit is optional, and unknown fields are ignored, so new API versions
+// decode unchanged.
 
-// The parts of the Bot API's JSON that the neutral model needs. Every field Telegram may omit is
-// optional, and unknown fields are ignored, so new API versions decode unchanged.
-
+/// A Telegram user or bot (`User`).
 struct TelegramUser: Decodable {
     var id: Int64
     var is_bot: Bool?
@@ -10,55 +10,57 @@ struct TelegramUser: Decodable {
     var last_name: String?
     var username: String?
     var language_code: String?
-
-    var model: User {
-        User(id: id, isBot: is_bot ?? false, firstName: first_name ?? "", lastName: last_name, username: username,
-             languageCode: language_code)
-    }
 }
 
+/// A Telegram chat (`Chat`): `private`, `group`, `supergroup` or `channel`.
 struct TelegramChat: Decodable {
     var id: Int64
     var type: String
     var title: String?
     var username: String?
-
-    var model: Chat {
-        Chat(id: id, kind: Chat.Kind(rawValue: type) ?? (id < 0 ? .group : .private), title: title, username: username)
-    }
 }
 
+/// One size of a photo (`PhotoSize`); Telegram lists them smallest first.
 struct TelegramPhotoSize: Decodable {
     var file_id: String
     var width: Int?
     var height: Int?
+
+    /// The size in pixels, 0 when Telegram left out the dimensions.
+    var area: Int { (width ?? 0) * (height ?? 0) }
 }
 
+/// A sticker (`Sticker`).
 struct TelegramSticker: Decodable {
     var file_id: String
     var emoji: String?
 }
 
+/// A point on the map (`Location`).
 struct TelegramLocation: Decodable {
     var latitude: Double
     var longitude: Double
 }
 
+/// A shared contact (`Contact`).
 struct TelegramContact: Decodable {
     var phone_number: String
     var first_name: String
     var user_id: Int64?
 }
 
+/// A general file (`Document`).
 struct TelegramDocument: Decodable {
     var file_id: String
     var file_name: String?
 }
 
+/// The one field of a replied-to message the model keeps.
 struct TelegramMessageReference: Decodable {
     var message_id: Int64
 }
 
+/// A message, channel post or business message (`Message`).
 struct TelegramMessage: Decodable {
     var message_id: Int64
     var from: TelegramUser?
@@ -76,10 +78,11 @@ struct TelegramMessage: Decodable {
     /// The first other content field present (`voice`, `video`, `poll`, …), for ``Attachment/other(_:)``.
     var otherContent: String?
 
+    /// Content fields the model does not describe, in the order they are looked for.
     private static let otherContentFields = [
         "animation", "audio", "video", "video_note", "voice", "poll", "dice", "venue", "game", "invoice", "story",
-        "paid_media", "successful_payment", "new_chat_members", "left_chat_member", "new_chat_title",
-        "new_chat_photo", "pinned_message",
+        "paid_media", "checklist", "giveaway", "web_app_data", "users_shared", "chat_shared", "successful_payment",
+        "new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo", "pinned_message",
     ]
 
     private enum CodingKeys: String, CodingKey {
@@ -107,6 +110,7 @@ struct TelegramMessage: Decodable {
     }
 }
 
+/// A press on an inline button (`CallbackQuery`). `message` is absent for inline-mode messages.
 struct TelegramCallbackQuery: Decodable {
     var id: String
     var from: TelegramUser
@@ -114,11 +118,13 @@ struct TelegramCallbackQuery: Decodable {
     var data: String?
 }
 
+/// Someone's membership in a chat (`ChatMember`), reduced to who and which status.
 struct TelegramChatMember: Decodable {
     var status: String
     var user: TelegramUser
 }
 
+/// A membership change (`ChatMemberUpdated`), for `my_chat_member` and `chat_member`.
 struct TelegramChatMemberUpdated: Decodable {
     var chat: TelegramChat
     var from: TelegramUser
@@ -130,20 +136,8 @@ struct TelegramChatMemberUpdated: Decodable {
 struct AnyCodingKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
+
     init(stringValue: String) { self.stringValue = stringValue }
+
     init?(intValue: Int) { nil }
-}
-
-/// The Bot API's answer envelope.
-struct TelegramResponse<Result: Decodable>: Decodable {
-    struct Parameters: Decodable {
-        var retry_after: Int?
-        var migrate_to_chat_id: Int64?
-    }
-
-    var ok: Bool
-    var result: Result?
-    var error_code: Int?
-    var description: String?
-    var parameters: Parameters?
 }

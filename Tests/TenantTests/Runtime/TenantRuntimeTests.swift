@@ -157,4 +157,23 @@ struct TenantRuntimeTests {
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(harness.states.states.last == .stopped)
     }
+
+    @Test("409 conflicts are retried with growing pauses, never a hot loop, and the bot carries on")
+    func conflictBackoff() async throws {
+        let conflict = PlatformError(
+            kind: .conflict, method: "getUpdates", code: 409,
+            message: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+        let harness = TenantHarness()
+        harness.platform.failNextPolls(Array(repeating: conflict, count: 5))
+        try await harness.running {
+            harness.platform.send(chat: 3, text: "after the conflict")
+            _ = try await harness.platform.waitForPerformed(1)
+        }
+        #expect(harness.platform.performed.map(\.text) == ["3:after the conflict"])
+        let attempts = harness.platform.pollAttempts
+        #expect(attempts.count >= 6)
+        // The harness backs off 1–50 ms per retry: five conflicts take at least 5 ms, not a spin.
+        #expect(attempts[5] - attempts[0] >= .milliseconds(5))
+        #expect(harness.states.states.contains(.running) && harness.states.states.last == .stopped)
+    }
 }

@@ -21,6 +21,8 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         var performFailures: [PlatformError] = []
         var nextUpdateID: Int64 = 1
         var offsetsSeen: [Int64?] = []
+        var pollFailures: [PlatformError] = []
+        var pollAttempts: [ContinuousClock.Instant] = []
     }
 
     private let state = Mutex(State())
@@ -127,7 +129,20 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         return DeliveryReceipt(messageID: Int64(performed.count))
     }
 
+    /// Makes the next polls fail with these errors, in order.
+    func failNextPolls(_ errors: [PlatformError]) {
+        state.withLock { $0.pollFailures.append(contentsOf: errors) }
+    }
+
+    /// When each poll arrived.
+    var pollAttempts: [ContinuousClock.Instant] { state.withLock { $0.pollAttempts } }
+
     func poll(offset: Int64?, timeout: Duration, kinds: Set<UpdateKind>) async throws -> [ReceivedUpdate] {
+        let failure = state.withLock { state -> PlatformError? in
+            state.pollAttempts.append(ContinuousClock.now)
+            return state.pollFailures.isEmpty ? nil : state.pollFailures.removeFirst()
+        }
+        if let failure { throw failure }
         state.withLock { state in
             state.offsetsSeen.append(offset)
             if let offset { state.pending.removeAll { $0.id < offset } }

@@ -1,0 +1,94 @@
+import Foundation
+@testable import Host
+import Testing
+
+@Suite("CheckCommand")
+struct CheckCommandTests {
+    let folder: ManifestFolder
+
+    init() throws {
+        folder = try ManifestFolder()
+    }
+
+    func check(_ directory: String? = nil) -> CheckCommand.Report {
+        var report = CheckCommand.check(botsDirectory: directory ?? folder.path, loader: ManifestTestPlugins.loader())
+        report.lines = report.lines.map(folder.relative)
+        return report
+    }
+
+    @Test("valid manifests: one line per bot, exit 0")
+    func valid() throws {
+        try folder.write("han-ru.yaml", "brand: han\ntoken: \(ManifestTokens.first)\nplugins: [echo, replies]\n")
+        try folder.write("lumen.yaml", "enabled: false\ntoken: \(ManifestTokens.second)\nplugins: [quiet]\n")
+        #expect(
+            check()
+                == CheckCommand.Report(
+                    lines: [
+                        "han-ru  telegram/polling  brand han  token 123456:***  plugins: echo, replies",
+                        "lumen   telegram/polling  token 999:***  plugins: quiet  (disabled)",
+                        "2 bots OK",
+                    ],
+                    exitCode: 0
+                )
+        )
+    }
+
+    @Test("any error: every error of every file, a count, exit 1")
+    func errors() throws {
+        try folder.write("good.yaml", "token: \(ManifestTokens.first)\nplugins: [echo]\n")
+        try folder.write(
+            "han-ru.yaml",
+            "token: \(ManifestTokens.second)\nplugns: [echo]\ntelegram:\n  poll_timeout: 99\n"
+        )
+        try folder.write("lumen.yml", "token: ${LUMEN_TOKEN}\nplugins: [echo]\n")
+        #expect(
+            check()
+                == CheckCommand.Report(
+                    lines: [
+                        "han-ru.yaml: plugins: no plugins: list the plugins to run, in order (for example: plugins: [echo])",
+                        "han-ru.yaml:2: plugns: unknown key; did you mean 'plugins'?",
+                        "han-ru.yaml:4: telegram.poll_timeout: 99 is out of range; Telegram accepts 0 to 50 seconds",
+                        "lumen.yml:1: token: LUMEN_TOKEN is not set; export it or use ${LUMEN_TOKEN:-default}",
+                        "4 errors in 2 files",
+                    ],
+                    exitCode: 1
+                )
+        )
+    }
+
+    @Test("an empty or missing folder is an error")
+    func emptyOrMissing() throws {
+        #expect(
+            check()
+                == CheckCommand.Report(
+                    lines: ["\(folder.path): no manifests (*.yaml, *.yml); add one or pass --bots-dir"],
+                    exitCode: 1
+                )
+        )
+        #expect(
+            check(folder.path + "/missing")
+                == CheckCommand.Report(
+                    lines: [
+                        "missing: cannot read the manifest folder; check that it exists or pass --bots-dir",
+                        "1 error in 1 file",
+                    ],
+                    exitCode: 1
+                )
+        )
+    }
+
+    @Test("the output never shows a token")
+    func noToken() throws {
+        try folder.write("a.yaml", "token: \(ManifestTokens.first)\nplugins: [echo]\n")
+        try folder.write("b.yaml", "token: \(ManifestTokens.first)\nplugins: [echo]\n")
+        try folder.write("c.yaml", "token: \(ManifestTokens.third)\nplugins: [echo]\n")
+        let report = check()
+        #expect(report.exitCode == 1)
+        #expect(report.lines.count == 3)
+        #expect(report.lines.allSatisfy { !$0.contains(String(repeating: "A", count: 10)) })
+        let valid = try ManifestFolder()
+        try valid.write("c.yaml", "token: \(ManifestTokens.third)\nplugins: [echo]\n")
+        let lines = CheckCommand.check(botsDirectory: valid.path, loader: ManifestTestPlugins.loader()).lines
+        #expect(lines.allSatisfy { !$0.contains(String(repeating: "C", count: 10)) })
+    }
+}
