@@ -2,6 +2,8 @@
 public enum HostState {
     /// The next `getUpdates` offset.
     public static let pollOffset = "poll_offset"
+    /// The webhook address registered with the platform, while one is.
+    public static let webhookURL = "webhook_url"
     /// Updates stored in the inbox.
     public static let updatesReceived = "updates_received"
     /// Updates whose effects were committed.

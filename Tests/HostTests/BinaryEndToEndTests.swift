@@ -186,6 +186,6 @@ struct BinaryEndToEndTests {
         for secret in secrets.values {
             #expect(!host.log.contains(secret), "a token leaked into the log")
         }
-        #expect(host.log.contains("bot.id=unreachable"))
+        #expect(host.log.contains("bot=unreachable"))
     }
 }

@@ -184,11 +184,12 @@ struct ManifestErrorTests {
         )
     }
 
-    @Test("webhook mode and the sandbox platform are refused in this build, saying why")
+    @Test("the sandbox platform is refused in this build; webhook max_connections must be 1 to 100")
     func notInThisBuild() throws {
+        #expect(try folder.errors("token: \(Self.token)\ntelegram:\n  mode: webhook\nplugins: [quiet]\n") == [])
         #expect(
-            try folder.errors("token: \(Self.token)\ntelegram:\n  mode: webhook\nplugins: [quiet]\n") == [
-                "bot.yaml:3: telegram.mode: webhook mode needs the HTTP surface, not available in this build; use mode: polling"
+            try folder.errors("token: \(Self.token)\ntelegram:\n  mode: webhook\n  max_connections: 101\nplugins: [quiet]\n") == [
+                "bot.yaml:4: telegram.max_connections: 101 is out of range; Telegram accepts 1 to 100 connections"
             ]
         )
         #expect(

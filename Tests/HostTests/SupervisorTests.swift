@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FakeBotAPI
+import CoreMetrics
 import Foundation
 import GRDB
 import Logging
@@ -32,7 +33,10 @@ struct SupervisorTests {
         logger.logLevel = ProcessInfo.processInfo.environment["DEBUG_LOG"] != nil ? .debug : .critical
         let supervisor = Supervisor(
             options: options, loader: ManifestLoader(registry: .builtIn(), environment: [:]),
-            factory: TenantFactory(options: options, httpClient: HTTPClient.shared), logger: logger)
+            factory: TenantFactory(
+                options: options, httpClient: HTTPClient.shared, secret: HostSecret(Data(repeating: 7, count: 32)),
+                metricsFactory: NOOPMetricsHandler.instance),
+            logger: logger)
         let task = Task { try await supervisor.run() }
         return Running(fake: fake, sandbox: sandbox, supervisor: supervisor, task: task)
     }

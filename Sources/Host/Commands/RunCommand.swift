@@ -2,11 +2,14 @@ public import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 public import Logging
+import Metrics
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
-/// `aviary run`: runs every enabled bot of the manifest folder until SIGTERM or SIGINT.
+/// `aviary run`: runs every enabled bot of the manifest folder and the HTTP surface until
+/// SIGTERM or SIGINT.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -15,37 +18,85 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("bots-dir"), help: "The folder of bot manifests.")
     var botsDirectory: String = "bots.d"
 
-    @Option(name: .customLong("data-dir"), help: "The folder of bot databases and the pid file.")
+    @Option(name: .customLong("data-dir"), help: "The folder of bot databases, the pid file and the host secret.")
     var dataDirectory: String = "data"
+
+    @Option(name: .customLong("http-host"), help: "The address the HTTP surface listens on.")
+    var httpHost: String = "127.0.0.1"
+
+    @Option(name: .customLong("http-port"), help: "The HTTP port: webhooks, /api/v1, /metrics, /healthz, /readyz. 0 picks a free one.")
+    var httpPort: Int = 8080
+
+    @Option(name: .customLong("public-url"), help: "The address Telegram reaches this host at (https://bots.example.com), for webhook bots.")
+    var publicURL: String?
+
+    @Option(name: .customLong("config"), help: "The host config file (management API brand tokens, admin token file).")
+    var configPath: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .customLong("log-format"), help: "text or json (one object per line, for log shippers).")
+    var logFormat: LogFormat = .text
+
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds a graceful shutdown may take before it is cut short.")
     var shutdownTimeout: Int = 30
 
-    func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+    func validate() throws {
+        guard (0...65535).contains(httpPort) else {
+            throw ValidationError("--http-port \(httpPort) is not a port; use 1 to 65535, or 0 for a free one")
         }
+        if let publicURL {
+            guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                url.host != nil
+            else {
+                throw ValidationError("--public-url '\(publicURL)' is not an http(s) address such as https://bots.example.com")
+            }
+        }
+    }
+
+    func run() async throws {
+        let recentErrors = RecentErrors()
+        let (level, format) = (logLevel, logFormat)
+        LoggingSystem.bootstrap { label in
+            HostLogHandler(logLevel: level, label: label, format: format, recentErrors: recentErrors, output: .standardError)
+        }
+        let registry = PrometheusCollectorRegistry()
+        let metricsFactory = DocumentedPrometheusFactory(registry: registry)
+        MetricsSystem.bootstrap(metricsFactory)
         let logger = Logger(label: "aviary")
-        let options = HostOptions(botsDirectory: botsDirectory, dataDirectory: dataDirectory)
+
+        let options = HostOptions(
+            botsDirectory: botsDirectory, dataDirectory: dataDirectory,
+            publicURL: publicURL.flatMap { URL(string: $0.hasSuffix("/") ? String($0.dropLast()) : $0) })
+        let config = try configPath.map(HostConfig.load(path:)) ?? HostConfig()
+        let tokens = try config.apiTokens()
+        if tokens.isEmpty {
+            logger.notice("management API: no tokens configured; set AVIARY_ADMIN_TOKEN to use /api/v1")
+        }
+        let secret = try HostSecret.load(path: options.hostSecretPath)
         let pidFile = PIDFile(path: options.pidFilePath)
         try pidFile.write()
         defer { pidFile.remove() }
 
-        let httpClient = HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .aviaryDefault)
+        let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .aviaryDefault)
+        let loader = ManifestLoader(registry: .builtIn())
         let supervisor = Supervisor(
-            options: options,
-            loader: ManifestLoader(registry: .builtIn()),
-            factory: TenantFactory(options: options, httpClient: httpClient),
+            options: options, loader: loader,
+            factory: TenantFactory(options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory),
             logger: logger)
+        let surface = HTTPSurface(
+            supervisor: supervisor, loader: loader, options: options, secret: secret, tokens: tokens,
+            registry: registry, recentErrors: recentErrors)
+        let host = httpHost
+        let server = surface.application(host: host, port: httpPort, logger: logger) { port in
+            logger.info("http listening on \(host):\(port)", metadata: ["http_port": "\(port)"])
+        }
+        // Services stop in reverse order: the supervisor drains its bots while the HTTP surface
+        // still answers (readyz 503, webhooks for stopping bots 503), then the server stops.
         var configuration = ServiceGroupConfiguration(
             services: [
+                .init(service: server),
                 .init(service: supervisor),
                 .init(service: ReloadSignalService(supervisor: supervisor)),
             ],
@@ -53,7 +104,12 @@ struct RunCommand: AsyncParsableCommand {
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
         let group = ServiceGroup(configuration: configuration)
-        logger.info("aviary starting", metadata: ["bots.dir": "\(botsDirectory)", "data.dir": "\(dataDirectory)", "pid": "\(ProcessInfo.processInfo.processIdentifier)"])
+        logger.info(
+            "aviary starting",
+            metadata: [
+                "bots_dir": "\(botsDirectory)", "data_dir": "\(dataDirectory)",
+                "pid": "\(ProcessInfo.processInfo.processIdentifier)",
+            ])
         do {
             try await group.run()
         } catch {

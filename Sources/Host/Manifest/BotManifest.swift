@@ -21,7 +21,7 @@ struct BotManifest: Sendable, Equatable {
     enum Mode: String, Sendable, Equatable, CaseIterable {
         /// `getUpdates` long polling.
         case polling
-        /// Telegram posts updates to the host's HTTP surface (not in this build yet).
+        /// Telegram posts updates to the host's `/webhook/<id>` (needs `--public-url`).
         case webhook
     }
 
@@ -33,6 +33,8 @@ struct BotManifest: Sendable, Equatable {
         var mode: Mode = .polling
         /// Seconds a `getUpdates` call waits, 0–50; 30 by default.
         var pollTimeout: Int = 30
+        /// Webhook deliveries Telegram may have open at once, 1–100; 40 by default.
+        var maxConnections: Int = 40
     }
 
     /// The bot's id (`han-ru`): `[a-z0-9][a-z0-9-]{0,62}`, by default the file name.

@@ -9,12 +9,15 @@ struct ManifestDocument: Decodable {
         var mode: String?
         /// `poll_timeout` as written.
         var pollTimeout: Int?
+        /// `max_connections` as written.
+        var maxConnections: Int?
 
         /// The keys as the YAML spells them.
         enum CodingKeys: String, CodingKey, CaseIterable {
             case apiURL = "api_url"
             case mode
             case pollTimeout = "poll_timeout"
+            case maxConnections = "max_connections"
         }
 
         /// Decodes each field softly: a bad one is recorded and left `nil`.
@@ -23,6 +26,7 @@ struct ManifestDocument: Decodable {
             apiURL = container.soft(String.self, forKey: .apiURL, in: decoder)
             mode = container.soft(String.self, forKey: .mode, in: decoder)
             pollTimeout = container.soft(Int.self, forKey: .pollTimeout, in: decoder)
+            maxConnections = container.soft(Int.self, forKey: .maxConnections, in: decoder)
         }
     }
 

@@ -79,7 +79,7 @@ extension ManifestValidation {
         }
     }
 
-    /// The `telegram:` block: an http(s) `api_url`, polling `mode`, `poll_timeout` 0–50.
+    /// The `telegram:` block: an http(s) `api_url`, `mode`, `poll_timeout` 0–50, `max_connections` 1–100.
     mutating func validatedTelegram(_ settings: ManifestDocument.Telegram?) -> BotManifest.TelegramSettings {
         var result = BotManifest.TelegramSettings()
         guard let settings else { return result }
@@ -101,11 +101,7 @@ extension ManifestValidation {
             case .polling:
                 result.mode = .polling
             case .webhook:
-                fail(
-                    line(of: "telegram.mode"),
-                    "telegram.mode",
-                    "webhook mode needs the HTTP surface, not available in this build; use mode: polling"
-                )
+                result.mode = .webhook
             case nil:
                 let names = BotManifest.Mode.allCases.map(\.rawValue)
                 fail(
@@ -124,6 +120,17 @@ extension ManifestValidation {
                     line(of: "telegram.poll_timeout"),
                     "telegram.poll_timeout",
                     "\(timeout) is out of range; Telegram accepts 0 to 50 seconds"
+                )
+            }
+        }
+        if let connections = settings.maxConnections {
+            if (1...100).contains(connections) {
+                result.maxConnections = connections
+            } else {
+                fail(
+                    line(of: "telegram.max_connections"),
+                    "telegram.max_connections",
+                    "\(connections) is out of range; Telegram accepts 1 to 100 connections"
                 )
             }
         }

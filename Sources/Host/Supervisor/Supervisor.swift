@@ -10,14 +10,24 @@ import Tenant
 /// start, removed or disabled bots drain and stop, changed bots restart (the new Tenant starts
 /// only after the old one drained, so two pollers never share a token), unchanged bots are not
 /// touched, and a bot whose manifest became invalid keeps its last good version running.
+/// Operators may also start, stop and restart single bots; a bot an operator stopped stays
+/// stopped across reloads until it is started again.
 ///
 /// - Important: Reload requests that arrive while a reload runs collapse into one more reload.
 actor Supervisor: Service {
     /// A bot the supervisor runs.
-    struct RunningBot: Sendable {
+    private struct RunningBot: Sendable {
         var manifest: BotManifest
-        var tenant: Tenant
+        var tenant: Tenant?
         var finished: StopSignal
+    }
+
+    /// Work asked of the supervisor's loop, which owns the task group bots run in.
+    private struct Pending {
+        var reloadReplies: [CheckedContinuation<ReloadReport, Never>] = []
+        var reloadRequested = false
+        var commands: [(BotCommand, String, CheckedContinuation<Result<Void, BotCommandError>, Never>)] = []
+        var closed = false
     }
 
     private let options: HostOptions
@@ -26,11 +36,19 @@ actor Supervisor: Service {
     private let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let wakeupContinuation: AsyncStream<Void>.Continuation
-    private let pendingReplies = Mutex<[CheckedContinuation<ReloadReport, Never>]>([])
+    private let pending = Mutex(Pending())
     /// The last known state of every bot.
     nonisolated let states = BotStateBoard()
+    /// Every bot with its manifest and Tenant, for the HTTP surface.
+    nonisolated let directory = BotDirectory()
+    /// Whether the host is ready for traffic (`/readyz`).
+    nonisolated let readiness = Readiness()
 
     private var bots: [String: RunningBot] = [:]
+    /// Valid manifests of bots an operator stopped.
+    private var parked: [String: LoadedBot] = [:]
+    /// The last valid version of every manifest, for operator starts.
+    private var known: [String: LoadedBot] = [:]
 
     init(options: HostOptions, loader: ManifestLoader, factory: TenantFactory, logger: Logger) {
         self.options = options
@@ -42,38 +60,92 @@ actor Supervisor: Service {
 
     /// Asks for a reload without waiting for it (SIGHUP).
     nonisolated func requestReload() {
+        pending.withLock { $0.reloadRequested = true }
         wakeupContinuation.yield()
     }
 
     /// Asks for a reload and waits for its report.
-    func reload() async -> ReloadReport {
+    nonisolated func reload() async -> ReloadReport {
         await withCheckedContinuation { continuation in
-            pendingReplies.withLock { $0.append(continuation) }
+            let closed = pending.withLock { pending in
+                guard !pending.closed else { return true }
+                pending.reloadReplies.append(continuation)
+                pending.reloadRequested = true
+                return false
+            }
+            if closed { continuation.resume(returning: ReloadReport(errors: ["the host is shutting down"])) }
             wakeupContinuation.yield()
         }
+    }
+
+    /// Starts, stops or restarts one bot and waits until that is done (a stop has drained).
+    nonisolated func perform(_ command: BotCommand, on id: String) async throws(BotCommandError) {
+        let result = await withCheckedContinuation { continuation in
+            let closed = pending.withLock { pending in
+                guard !pending.closed else { return true }
+                pending.commands.append((command, id, continuation))
+                return false
+            }
+            if closed { continuation.resume(returning: .failure(.shuttingDown)) }
+            wakeupContinuation.yield()
+        }
+        try result.get()
     }
 
     func run() async throws {
         await withDiscardingTaskGroup { group in
             let first = await apply(loader.scan(directory: options.botsDirectory), in: &group)
             logger.info("\(first)")
+            readiness.initialBots(Set(bots.keys), board: states)
             for await _ in wakeups.cancelOnGracefulShutdown() {
-                let replies = pendingReplies.withLock { replies in
-                    defer { replies.removeAll() }
-                    return replies
+                let work = pending.withLock { pending in
+                    defer {
+                        pending.reloadReplies.removeAll()
+                        pending.commands.removeAll()
+                        pending.reloadRequested = false
+                    }
+                    return pending
                 }
+                for (command, id, reply) in work.commands {
+                    reply.resume(returning: await perform(command, id: id, in: &group))
+                }
+                guard work.reloadRequested else { continue }
                 let report = await apply(loader.scan(directory: options.botsDirectory), in: &group)
                 logger.info("\(report)")
-                for reply in replies { reply.resume(returning: report) }
+                for reply in work.reloadReplies { reply.resume(returning: report) }
             }
+            readiness.shutDown()
+            let work = pending.withLock { pending in
+                pending.closed = true
+                return pending
+            }
+            for reply in work.reloadReplies { reply.resume(returning: ReloadReport(errors: ["the host is shutting down"])) }
+            for (_, _, reply) in work.commands { reply.resume(returning: .failure(.shuttingDown)) }
             logger.info("shutting down: draining \(bots.count) bot(s)")
             await stopAll(Array(bots.keys))
         }
-        let replies = pendingReplies.withLock { replies in
-            defer { replies.removeAll() }
-            return replies
+    }
+
+    private func perform(_ command: BotCommand, id: String, in group: inout DiscardingTaskGroup) async
+        -> Result<Void, BotCommandError>
+    {
+        guard let bot = known[id] else { return .failure(.unknownBot(id)) }
+        switch command {
+        case .stop:
+            if bots[id] != nil { await stopAll([id]) }
+            park(bot)
+        case .start:
+            if let running = bots[id], !running.finished.isFired { return .success(()) }
+            if bots[id] != nil { await stopAll([id]) }
+            parked[id] = nil
+            start(bot, in: &group)
+        case .restart:
+            if bots[id] != nil { await stopAll([id]) }
+            parked[id] = nil
+            start(bot, in: &group)
         }
-        for reply in replies { reply.resume(returning: ReloadReport(errors: ["the host is shutting down"])) }
+        logger.notice("operator \(command.rawValue) applied", metadata: ["bot": "\(id)"])
+        return .success(())
     }
 
     private func apply(_ scan: ManifestScan, in group: inout DiscardingTaskGroup) async -> ReloadReport {
@@ -104,11 +176,28 @@ actor Supervisor: Service {
             }
         }
         for bot in scan.bots where bot.manifest.enabled && bots[bot.manifest.id] == nil {
-            toStart.append(bot)
+            if parked[bot.manifest.id] != nil {
+                park(bot)
+            } else {
+                toStart.append(bot)
+            }
+        }
+        for (id, bot) in parked
+        where valid[id]?.manifest.enabled != true && !filesWithErrors.contains(bot.manifest.file) {
+            parked[id] = nil
+            directory.remove(id)
+            states.remove(id)
+        }
+        for bot in scan.bots where bot.manifest.enabled {
+            known[bot.manifest.id] = bot
+        }
+        for id in known.keys where valid[id]?.manifest.enabled != true && bots[id] == nil {
+            known[id] = nil
         }
 
         await stopAll(toStop)
         await stopAll(toRestart.map(\.manifest.id))
+        for id in toStop { known[id] = nil }
         for bot in toRestart + toStart {
             start(bot, in: &group)
         }
@@ -123,13 +212,26 @@ actor Supervisor: Service {
     private func start(_ bot: LoadedBot, in group: inout DiscardingTaskGroup) {
         let id = bot.manifest.id
         var botLogger = logger
-        botLogger[metadataKey: "bot.id"] = "\(id)"
+        botLogger[metadataKey: "bot"] = "\(id)"
         let states = self.states
-        let tenant = factory.makeTenant(for: bot, logger: botLogger) { state in
-            states.set(id, to: state)
-        }
         let finished = StopSignal()
+        let tenant: Tenant
+        do {
+            tenant = try factory.makeTenant(for: bot, logger: botLogger) { state in
+                states.set(id, to: state)
+            }
+        } catch {
+            botLogger.error("bot failed: \(error)")
+            let reason = (error as? TenantError)?.reason ?? "\(error)"
+            states.set(id, to: .failed(reason))
+            finished.fire()
+            bots[id] = RunningBot(manifest: bot.manifest, tenant: nil, finished: finished)
+            directory.set(.init(manifest: bot.manifest, tenant: nil, startedAt: nil))
+            return
+        }
+        states.set(id, to: .starting)
         bots[id] = RunningBot(manifest: bot.manifest, tenant: tenant, finished: finished)
+        directory.set(.init(manifest: bot.manifest, tenant: tenant, startedAt: Date()))
         group.addTask {
             do {
                 try await tenant.run()
@@ -141,14 +243,22 @@ actor Supervisor: Service {
         }
     }
 
+    /// Keeps a bot's manifest, stopped, until an operator starts it.
+    private func park(_ bot: LoadedBot) {
+        parked[bot.manifest.id] = bot
+        directory.set(.init(manifest: bot.manifest, tenant: nil, startedAt: nil, stoppedByOperator: true))
+        states.set(bot.manifest.id, to: .stopped)
+    }
+
     private func stopAll(_ ids: [String]) async {
         let stopping = ids.compactMap { bots.removeValue(forKey: $0) }
         for bot in stopping {
-            bot.tenant.stop()
+            bot.tenant?.stop()
         }
         for bot in stopping {
             await bot.finished.wait()
             states.remove(bot.manifest.id)
+            directory.remove(bot.manifest.id)
         }
     }
 }

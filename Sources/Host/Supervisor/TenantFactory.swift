@@ -1,12 +1,16 @@
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import Logging
 import Tenant
 
-/// Builds the Tenant for a loaded manifest: its platform client, decoder and configuration.
+/// Builds the Tenant for a loaded manifest: its platform client, update source, decoder and
+/// configuration.
 struct TenantFactory: Sendable {
     let options: HostOptions
     let httpClient: HTTPClient
+    let secret: HostSecret
+    let metricsFactory: any MetricsFactory
 
     /// The Tenant settings a manifest asks for.
     static func configuration(for bot: LoadedBot, options: HostOptions) -> TenantConfiguration {
@@ -18,16 +22,36 @@ struct TenantFactory: Sendable {
     }
 
     /// Creates a Tenant that reports its state changes to `onStateChange`.
+    ///
+    /// - Throws: ``TenantError`` when the manifest cannot run on this host: a webhook bot on a
+    ///   host started without `--public-url`.
     func makeTenant(
         for bot: LoadedBot, logger: Logger, onStateChange: @escaping @Sendable (TenantState) -> Void
-    ) -> Tenant {
+    ) throws -> Tenant {
         let manifest = bot.manifest
         let configuration = Self.configuration(for: bot, options: options)
         let client = TelegramClient(
             token: manifest.token?.value ?? "", apiURL: manifest.telegram.apiURL, httpClient: httpClient,
-            logger: logger)
+            logger: logger, metrics: APICallMetrics(botID: manifest.id, factory: metricsFactory))
+        let source: UpdateSource
+        switch manifest.telegram.mode {
+        case .polling:
+            source = .polling(client, webhooks: client)
+        case .webhook:
+            guard let url = options.webhookURL(for: manifest.id) else {
+                throw TenantError(
+                    botID: manifest.id,
+                    reason: "webhook mode needs the host's public address: start aviary with --public-url https://…")
+            }
+            source = .webhook(
+                client,
+                WebhookRegistration(
+                    url: url, secret: secret.webhookSecret(for: manifest.id),
+                    maxConnections: manifest.telegram.maxConnections))
+        }
         return Tenant(
-            configuration: configuration, platform: client, poller: client, decoder: TelegramUpdateDecoder(),
-            plugins: bot.plugins, migrations: bot.migrations, logger: logger, onStateChange: onStateChange)
+            configuration: configuration, platform: client, source: source, decoder: TelegramUpdateDecoder(),
+            plugins: bot.plugins, migrations: bot.migrations, logger: logger, metricsFactory: metricsFactory,
+            onStateChange: onStateChange)
     }
 }

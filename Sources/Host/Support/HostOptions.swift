@@ -1,19 +1,30 @@
 import Foundation
 
-/// Where the host finds its manifests and keeps its data, from the command line.
+/// Where the host finds its manifests, keeps its data and serves HTTP, from the command line.
 struct HostOptions: Sendable, Equatable {
     /// The folder of bot manifests.
     var botsDirectory: String
-    /// The folder of per-bot databases and the pid file.
+    /// The folder of per-bot databases, the pid file and the host secret.
     var dataDirectory: String
+    /// The address Telegram reaches this host at (`https://bots.example.com`); webhook bots
+    /// register `<publicURL>/webhook/<id>`. `nil` when no bot uses webhooks.
+    var publicURL: URL?
 
     /// The pid file `aviary reload` reads by default.
     var pidFilePath: String { (dataDirectory as NSString).appendingPathComponent("aviary.pid") }
+
+    /// The file holding the host secret that webhook secrets are derived from.
+    var hostSecretPath: String { (dataDirectory as NSString).appendingPathComponent("host.secret") }
 
     /// The database file of a bot: the manifest's `database` (relative to the data folder) or `<id>.sqlite`.
     func databasePath(for manifest: BotManifest) -> String {
         let path = manifest.database ?? "\(manifest.id).sqlite"
         if path.hasPrefix("/") { return path }
         return (dataDirectory as NSString).appendingPathComponent(path)
+    }
+
+    /// The webhook address of bot `id`, when the host has a public URL.
+    func webhookURL(for id: String) -> URL? {
+        publicURL?.appendingPathComponent("webhook").appendingPathComponent(id)
     }
 }

@@ -26,7 +26,7 @@ public struct PluginContext: Sendable {
     public let identity: BotIdentity
     /// The update being handled.
     public let update: Update
-    /// A logger carrying `bot.id`, `chat.id` and `update.id` metadata.
+    /// A logger carrying `bot`, `chat` and `update_id` metadata.
     public let logger: Logger
     /// The bot's database, for the plugin's own tables and key-values.
     public let storage: PluginStorage

@@ -20,7 +20,8 @@ actor LaneScheduler<Item: Sendable> {
     private var ready = ReadyQueue()
     private var urgentReady = ReadyQueue()
     private var urgentLanes: Set<Int64> = []
-    private var active: Set<Int64> = []
+    /// Lanes being worked on, with the size of their batch.
+    private var active: [Int64: Int] = [:]
     private var waiters: [CheckedContinuation<Batch?, Never>] = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private(set) var isClosed = false
@@ -32,21 +33,25 @@ actor LaneScheduler<Item: Sendable> {
         self.isUrgent = isUrgent
     }
 
-    /// Items queued or being worked on.
+    /// Whether nothing is queued or being worked on.
     var isIdle: Bool { queues.isEmpty && active.isEmpty }
+
+    /// Items queued or being worked on.
+    private(set) var depth = 0
 
     /// Queues items; each goes to the end of its lane.
     func submit(_ items: [Item], lane: (Item) -> Int64) {
         guard !isClosed else { return }
+        depth += items.count
         for item in items {
             let key = lane(item)
             let wasQueued = queues[key] != nil
             queues[key, default: []].append(item)
             if isUrgent(item) && !urgentLanes.contains(key) {
                 urgentLanes.insert(key)
-                if wasQueued && !active.contains(key) { urgentReady.append(key) }
+                if wasQueued && active[key] == nil { urgentReady.append(key) }
             }
-            if !wasQueued && !active.contains(key) { markReady(key) }
+            if !wasQueued && active[key] == nil { markReady(key) }
         }
     }
 
@@ -59,7 +64,7 @@ actor LaneScheduler<Item: Sendable> {
 
     /// Returns a lane after its batch ran; the lane's later items become ready.
     func finish(_ lane: Int64) {
-        active.remove(lane)
+        depth -= active.removeValue(forKey: lane) ?? 0
         if queues[lane] != nil {
             markReady(lane)
         } else if isIdle {
@@ -71,6 +76,7 @@ actor LaneScheduler<Item: Sendable> {
     /// Stops handing out work; waiting workers get `nil`.
     func close() {
         isClosed = true
+        depth = 0
         queues.removeAll()
         ready = ReadyQueue()
         urgentReady = ReadyQueue()
@@ -101,13 +107,12 @@ actor LaneScheduler<Item: Sendable> {
     private func takeBatch() -> Batch? {
         // A lane can sit in both queues (it became urgent while waiting); skip stale entries.
         while let lane = urgentReady.popFirst() ?? ready.popFirst() {
-            if queues[lane] != nil && !active.contains(lane) { return startBatch(lane) }
+            if queues[lane] != nil && active[lane] == nil { return startBatch(lane) }
         }
         return nil
     }
 
     private func startBatch(_ lane: Int64) -> Batch {
-        active.insert(lane)
         var queue = queues.removeValue(forKey: lane) ?? []
         if queue.count > batchLimit {
             let rest = Array(queue[batchLimit...])
@@ -117,6 +122,7 @@ actor LaneScheduler<Item: Sendable> {
         } else {
             urgentLanes.remove(lane)
         }
+        active[lane] = queue.count
         return Batch(lane: lane, items: queue)
     }
 }

@@ -12,3 +12,15 @@ enum OutboxCoding {
         try JSONDecoder().decode(OutgoingAction.self, from: Data(payload.utf8))
     }
 }
+
+extension OutboxRecord {
+    /// The text of the message this row sends or edits to; `nil` for a button answer or an
+    /// unreadable payload.
+    public var messageText: String? {
+        switch try? OutboxCoding.decode(payload) {
+        case .send(let message): message.text
+        case .edit(let edit): edit.text
+        case .answerCallback, nil: nil
+        }
+    }
+}

@@ -7,19 +7,42 @@ extension Tenant {
     /// - Returns: The identity, or `nil` when the bot was stopped while waiting.
     /// - Throws: ``TenantError`` when the platform rejects the credentials.
     func identify() async throws -> BotIdentity? {
+        let platform = self.platform
+        return try await retryingPlatformTrouble("cannot reach the platform") { try await platform.identify() }
+    }
+
+    /// Runs a platform call until it succeeds, retrying transient failures with backoff (and
+    /// 429s after their `retry_after`).
+    ///
+    /// - Parameter trouble: Says what failed, for the retry log line.
+    /// - Returns: The result, or `nil` when the bot was stopped while waiting.
+    /// - Throws: ``TenantError`` when the platform rejects the credentials or the request itself.
+    func retryingPlatformTrouble<T: Sendable>(
+        _ trouble: String, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
         var backoff = configuration.backoff
         while !stopSignal.isFired {
+            let delay: Duration
             do {
-                let platform = self.platform
-                guard let identity = try await untilStopped({ try await platform.identify() }) else { return nil }
-                return identity
-            } catch let error as PlatformError where error.kind == .unauthorized {
-                throw TenantError(botID: configuration.bot.id, reason: error.message)
+                return try await untilStopped(operation)
+            } catch let error as PlatformError {
+                switch error.kind {
+                case .unauthorized:
+                    throw TenantError(botID: configuration.bot.id, reason: error.message)
+                case .permanent, .migrated, .blocked:
+                    throw TenantError(botID: configuration.bot.id, reason: "\(trouble): \(error)")
+                case .rateLimited(let retryAfter):
+                    delay = retryAfter
+                case .transient, .conflict:
+                    delay = backoff.next()
+                }
+                logger.warning("\(trouble), retrying in \(delay): \(error)")
             } catch {
-                let delay = backoff.next()
-                logger.warning("cannot reach the platform, retrying in \(delay): \(error)")
-                guard await pause(for: delay) else { return nil }
+                if stopSignal.isFired { return nil }
+                delay = backoff.next()
+                logger.warning("\(trouble), retrying in \(delay): \(error)")
             }
+            guard await pause(for: delay) else { return nil }
         }
         return nil
     }
@@ -53,6 +76,7 @@ extension Tenant {
                 let next = last + 1
                 let inserted = try await store.ingest(
                     updates.map(Self.inboxRecord(at: now())), nextOffset: next)
+                metrics.received(kinds: inserted.map(\.kind))
                 offset = next
                 await inbox.submit(inserted, lane: \.lane)
             } catch is CancellationError {

@@ -18,8 +18,8 @@ extension Tenant {
     private func deliver(_ row: OutboxRecord, store: BotStore) async -> Bool {
         guard let id = row.id else { return true }
         var logger = logger
-        logger[metadataKey: "chat.id"] = "\(row.chatID)"
-        logger[metadataKey: "outbox.id"] = "\(id)"
+        logger[metadataKey: "chat"] = "\(row.chatID)"
+        logger[metadataKey: "outbox_id"] = "\(id)"
         var action: OutgoingAction
         do {
             action = try OutboxCoding.decode(row.payload)
@@ -53,6 +53,7 @@ extension Tenant {
                 // or a restart would send it again.
                 let sentAt = now()
                 await Task { await record(logger) { try await store.markSent(outboxID: id, at: sentAt) } }.value
+                metrics.messageSent()
                 return true
             } catch let error as PlatformError {
                 switch error.kind {
@@ -71,7 +72,8 @@ extension Tenant {
                     logger.notice("the chat blocked the bot (\(error.message)); its pending messages are dead-lettered")
                     blockedChats.insert(action.chatID)
                     await record(logger) {
-                        try await store.markChatBlocked(action.chatID, reason: error.description)
+                        let dropped = try await store.markChatBlocked(action.chatID, reason: error.description)
+                        for _ in 0..<dropped { metrics.deadLettered() }
                     }
                     await deadLetter(id, error.description, store: store, logger: logger)
                     return true
@@ -102,10 +104,12 @@ extension Tenant {
 
     private func deadLetter(_ id: Int64, _ reason: String, store: BotStore, logger: Logger) async {
         logger.error("message dead-lettered: \(reason)")
+        metrics.deadLettered()
         await record(logger) { try await store.markDead(outboxID: id, at: now(), error: reason) }
     }
 
     private func countRateLimit(store: BotStore, logger: Logger) async {
+        metrics.rateLimitedCall()
         await record(logger) {
             try await store.writer.write { db in try HostState.increment(HostState.rateLimited, in: db) }
         }

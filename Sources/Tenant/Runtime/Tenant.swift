@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 public import Logging
 
@@ -14,7 +15,7 @@ public import Logging
 public actor Tenant {
     let configuration: TenantConfiguration
     let platform: any PlatformClient
-    let poller: (any UpdatePoller)?
+    let source: UpdateSource
     let decoder: any UpdateDecoder
     let plugins: [any Plugin]
     let migrations: [PluginMigrations]
@@ -23,6 +24,7 @@ public actor Tenant {
     let clock: any TenantClock
     let now: @Sendable () -> Date
     let onStateChange: @Sendable (TenantState) -> Void
+    let metrics: TenantMetrics
 
     let stopSignal = StopSignal()
     let inbox = LaneScheduler<InboxRecord>()
@@ -46,23 +48,25 @@ public actor Tenant {
     /// - Parameters:
     ///   - configuration: The bot's settings.
     ///   - platform: Sends actions and identifies the bot.
-    ///   - poller: Fetches updates; `nil` when updates are pushed through ``ingest(_:)``.
+    ///   - source: How updates arrive: long polling, a webhook, or only through ``ingest(_:)``.
     ///   - decoder: Turns stored updates into the neutral model.
     ///   - plugins: The pipeline, in manifest order.
     ///   - migrations: The plugins' schema steps.
-    ///   - logger: A logger carrying the bot's `bot.id`.
+    ///   - logger: A logger carrying the bot's id as `bot` metadata.
     ///   - clock: Used for every wait, so tests can control time.
     ///   - now: The wall clock for stored timestamps.
+    ///   - metricsFactory: Makes the bot's counters and timers (``TenantMetricName``).
     ///   - onStateChange: Told of every state change, in order.
     public init(
-        configuration: TenantConfiguration, platform: any PlatformClient, poller: (any UpdatePoller)?,
+        configuration: TenantConfiguration, platform: any PlatformClient, source: UpdateSource,
         decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations], logger: Logger,
         clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.platform = platform
-        self.poller = poller
+        self.source = source
         self.decoder = decoder
         self.plugins = plugins
         self.migrations = migrations
@@ -71,6 +75,7 @@ public actor Tenant {
         self.clock = clock
         self.now = now
         self.onStateChange = onStateChange
+        self.metrics = TenantMetrics(botID: configuration.bot.id, factory: metricsFactory)
         self.pacer = SendPacer(limits: configuration.limits)
     }
 
@@ -98,6 +103,13 @@ public actor Tenant {
         return BotStatus(startedAt: startedAt, store: try await store.status())
     }
 
+    /// Updates and messages held in memory, waiting or in progress: cheap enough for every
+    /// metrics scrape. Zero when the bot is not running.
+    public func queueDepths() async -> (inbox: Int, outbox: Int) {
+        guard state == .running || state == .stopping else { return (0, 0) }
+        return (await inbox.depth, await outbox.depth)
+    }
+
     /// Stores pushed updates (webhook, sandbox) in the inbox and dispatches the new ones.
     ///
     /// Returns once they are durable, so the caller may acknowledge them.
@@ -106,6 +118,7 @@ public actor Tenant {
             throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; updates not accepted")
         }
         let inserted = try await store.ingest(updates.map(Self.inboxRecord(at: now())), nextOffset: nil)
+        metrics.received(kinds: inserted.map(\.kind))
         await inbox.submit(inserted, lane: \.lane)
     }
 
@@ -132,10 +145,20 @@ public actor Tenant {
             throw fail(error.reason)
         }
 
+        do {
+            guard try await prepareSource(store: store) else {
+                transition(to: .stopped)
+                logger.info("bot stopped before the platform answered")
+                return
+            }
+        } catch let error as TenantError {
+            throw fail(error.reason)
+        }
+
         startedAt = now()
         let processor = UpdateProcessor(
             bot: configuration.bot, identity: identity, plugins: plugins, store: store, decoder: decoder,
-            logger: logger, now: now, statusProvider: { [weak self] in
+            logger: logger, now: now, metrics: metrics, statusProvider: { [weak self] in
                 guard let self else { throw CancellationError() }
                 return try await self.status()
             })
@@ -147,7 +170,7 @@ public actor Tenant {
             throw fail("cannot read its inbox and outbox: \(error)")
         }
         transition(to: .running)
-        logger.info("bot started", metadata: ["bot.username": "\(identity.username ?? "-")"])
+        logger.info("bot started", metadata: ["username": "\(identity.username ?? "-")"])
 
         await withTaskGroup(of: Void.self) { sending in
             for _ in 0..<max(1, configuration.maxConcurrentSends) {
@@ -168,7 +191,7 @@ public actor Tenant {
 
     private func receiveAndDispatch(store: BotStore, processor: UpdateProcessor) async {
         await withTaskGroup(of: Void.self) { receiving in
-            if let poller {
+            if case .polling(let poller, _) = source {
                 receiving.addTask { await self.pollUntilStopped(poller, store: store) }
             }
             for _ in 0..<max(1, configuration.maxConcurrentChats) {

@@ -12,6 +12,7 @@ struct UpdateProcessor: Sendable {
     let decoder: any UpdateDecoder
     let logger: Logger
     let now: @Sendable () -> Date
+    let metrics: TenantMetrics
     let statusProvider: @Sendable () async throws -> BotStatus
 
     /// What became of an update.
@@ -26,9 +27,10 @@ struct UpdateProcessor: Sendable {
     /// Handles one inbox record.
     func process(_ record: InboxRecord) async -> Outcome {
         var logger = logger
-        logger[metadataKey: "update.id"] = "\(record.updateID)"
-        if record.lane != 0 { logger[metadataKey: "chat.id"] = "\(record.lane)" }
+        logger[metadataKey: "update_id"] = "\(record.updateID)"
+        if record.lane != 0 { logger[metadataKey: "chat"] = "\(record.lane)" }
         let startedAt = now()
+        let started = ContinuousClock.now
 
         let update: Update
         do {
@@ -68,6 +70,7 @@ struct UpdateProcessor: Sendable {
                 return rows
             }
             let blocking = participants.blocked.flatMap { blocked in participants.chat.map { ($0.id, blocked) } }
+            metrics.handled(after: ContinuousClock.now - started)
             return .handled(outbox: outbox, blocking: blocking)
         } catch {
             return await fail(record, reason: "commit failed: \(error)", logger: logger)
@@ -100,12 +103,13 @@ struct UpdateProcessor: Sendable {
         if let handledBy {
             logger.trace("update handled", metadata: ["plugin": "\(handledBy)"])
         } else {
-            logger.debug("no plugin handled the update", metadata: ["update.kind": "\(kind)"])
+            logger.debug("no plugin handled the update", metadata: ["update_kind": "\(kind)"])
         }
     }
 
     private func fail(_ record: InboxRecord, reason: String, logger: Logger) async -> Outcome {
         logger.error("update failed: \(reason)")
+        metrics.failedUpdate()
         do {
             try await store.fail(updateID: record.updateID, at: now(), error: reason)
         } catch {

@@ -38,6 +38,8 @@ extension TelegramClient {
         request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(parameters)))
         let status: Int
         let body: Data
+        let started = ContinuousClock.now
+        defer { metrics.record(method: method, duration: ContinuousClock.now - started) }
         do {
             let response = try await httpClient.execute(request, timeout: timeout)
             status = Int(response.status.code)
@@ -47,7 +49,7 @@ extension TelegramClient {
             let failure = PlatformError(kind: .transient, method: method, message: describe(error))
             logger.debug(
                 "Bot API call failed",
-                metadata: ["telegram.method": "\(method)", "error": "\(failure.message)"]
+                metadata: ["method": "\(method)", "error": "\(failure.message)"]
             )
             throw failure
         }
@@ -55,7 +57,7 @@ extension TelegramClient {
         let failure = Self.classify(status: status, body: body, method: method)
         logger.debug(
             "Bot API call failed",
-            metadata: ["telegram.method": "\(method)", "telegram.error_code": "\(failure.code ?? status)"]
+            metadata: ["method": "\(method)", "error_code": "\(failure.code ?? status)"]
         )
         throw failure
     }

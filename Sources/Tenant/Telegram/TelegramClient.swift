@@ -17,6 +17,7 @@ public struct TelegramClient: PlatformClient, UpdatePoller {
     let apiURL: URL
     let httpClient: HTTPClient
     let logger: Logger
+    let metrics: APICallMetrics
     /// How long an ordinary call may take, connecting included: a refused connection is retried
     /// until then, and then reported with its cause.
     var callTimeout: TimeAmount = .seconds(30)
@@ -33,16 +34,19 @@ public struct TelegramClient: PlatformClient, UpdatePoller {
     ///   - apiURL: The Bot API server: Telegram's, a local Bot API server, or a test double.
     ///   - httpClient: The host's shared HTTP client.
     ///   - logger: Receives one debug line per failed call (method and code, never the token).
+    ///   - metrics: Records each call's duration by method.
     public init(
         token: String,
         apiURL: URL = URL(string: "https://api.telegram.org")!,
         httpClient: HTTPClient,
-        logger: Logger
+        logger: Logger,
+        metrics: APICallMetrics = .none
     ) {
         self.token = token
         self.apiURL = apiURL
         self.httpClient = httpClient
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Calls `getMe`.

@@ -130,3 +130,17 @@ extension UpdateKind {
         return names.sorted()
     }
 }
+
+/// `setWebhook`.
+struct SetWebhookRequest: Encodable {
+    var url: String
+    var secret_token: String
+    var allowed_updates: [String]
+    var max_connections: Int
+    var drop_pending_updates = false
+}
+
+/// `deleteWebhook`, keeping pending updates so polling picks them up.
+struct DeleteWebhookRequest: Encodable {
+    var drop_pending_updates = false
+}

@@ -120,6 +120,6 @@ struct HostSandbox {
 
     /// The `aviary run` arguments for this sandbox.
     var runArguments: [String] {
-        ["run", "--bots-dir", botsDirectory, "--data-dir", dataDirectory, "--shutdown-timeout", "10"]
+        ["run", "--bots-dir", botsDirectory, "--data-dir", dataDirectory, "--shutdown-timeout", "10", "--http-port", "0"]
     }
 }

@@ -52,11 +52,20 @@ extension FakeBotAPI {
         case "editMessageText": return editMessageText(token: token, parameters: parameters)
         case "answerCallbackQuery": return Self.ok(true)
         case "setWebhook":
-            state.withLock { $0.bots[token]?.webhookURL = parameters["url"] as? String }
+            guard let url = parameters["url"] as? String, !url.isEmpty else {
+                return Self.error(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+            }
+            state.withLock { state in
+                state.bots[token]?.webhookURL = url
+                state.bots[token]?.webhookSecret = parameters["secret_token"] as? String
+                state.bots[token]?.webhookGeneration += 1
+            }
+            startWebhookDelivery(token: token)
             return Self.ok(true)
         case "deleteWebhook":
             state.withLock { state in
                 state.bots[token]?.webhookURL = nil
+                state.bots[token]?.webhookGeneration += 1
                 if Self.bool(parameters["drop_pending_updates"]) { state.bots[token]?.pending.removeAll() }
             }
             return Self.ok(true)

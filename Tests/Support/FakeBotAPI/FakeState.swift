@@ -10,6 +10,11 @@ struct FakeBot {
     var pending: [(id: Int64, type: String, json: Data)] = []
     var allowedUpdates: Set<String>?
     var webhookURL: String?
+    var webhookSecret: String?
+    /// Changes whenever the webhook is set or deleted, ending the delivery loop of the old one.
+    var webhookGeneration = 0
+    /// Every webhook delivery attempt: the update id and the HTTP status (0: no answer).
+    var webhookDeliveries: [(updateID: Int64, status: Int)] = []
     var knownChats: Set<Int64> = []
     var nextMessageID: [Int64: Int64] = [:]
     var sent: [SentMessage] = []

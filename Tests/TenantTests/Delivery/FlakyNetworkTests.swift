@@ -24,7 +24,7 @@ struct FlakyNetworkTests {
                 bot: .test, databasePath: TenantHarness.temporaryDatabase(), pollTimeout: .seconds(1),
                 backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(40), minimum: .milliseconds(1)),
                 limits: .unlimited),
-            platform: client, poller: client, decoder: TelegramUpdateDecoder(),
+            platform: client, source: .polling(client, webhooks: client), decoder: TelegramUpdateDecoder(),
             plugins: [Echo(configuration: .init(), bot: .test)], migrations: [], logger: logger,
             onStateChange: { states.record($0) })
         async let run: Void = tenant.run()

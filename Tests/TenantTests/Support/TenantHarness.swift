@@ -25,7 +25,7 @@ struct TenantHarness {
             configuration: TenantConfiguration(bot: .test, databasePath: databasePath, pollTimeout: .seconds(1),
                                                backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(50), minimum: .milliseconds(1)),
                                                limits: limits).with(flushTimeout: flushTimeout),
-            platform: platform, poller: platform, decoder: ScriptedDecoder(), plugins: plugins,
+            platform: platform, source: .polling(platform, webhooks: nil), decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
             logger: logger, clock: clock, onStateChange: { states.record($0) })
     }

@@ -1,0 +1,228 @@
+import Foundation
+import Hummingbird
+import Storage
+import Tenant
+
+/// A bot's stored counters, as the API shows them.
+struct CountersView: ResponseEncodable, Sendable {
+    var updatesReceived: Int64
+    var updatesHandled: Int64
+    var updatesFailed: Int64
+    var messagesSent: Int64
+    var deadLetters: Int64
+    var inboxDepth: Int
+    var outboxDepth: Int
+
+    init(_ status: StoreStatus) {
+        updatesReceived = status.updatesReceived
+        updatesHandled = status.updatesHandled
+        updatesFailed = status.updatesFailed
+        messagesSent = status.messagesSent
+        deadLetters = status.messagesDead
+        inboxDepth = status.inboxDepth
+        outboxDepth = status.outboxDepth
+    }
+}
+
+/// One bot in the list: who it is, where it is in its life, and its counters while it runs.
+struct BotSummaryView: ResponseEncodable, Sendable {
+    var id: String
+    var name: String
+    var brand: String?
+    var platform: String
+    var mode: String
+    var state: String
+    /// Why the bot failed, when it did.
+    var failure: String?
+    /// Whether an operator stopped it (reloads leave it stopped).
+    var stoppedByOperator: Bool
+    var startedAt: Date?
+    var uptimeSeconds: Int?
+    /// `nil` while the bot does not run.
+    var counters: CountersView?
+}
+
+/// One bot in detail.
+struct BotDetailView: ResponseEncodable, Sendable {
+    var bot: BotSummaryView
+    var manifest: ManifestView
+    var plugins: [String]
+    var lastError: String?
+    var lastErrorAt: Date?
+    var recentErrors: [RecentErrorView]
+}
+
+/// A logged problem.
+struct RecentErrorView: Encodable, Sendable {
+    var at: Date
+    var level: String
+    var message: String
+}
+
+/// A manifest as the API shows it: the token masked, plugin settings as written with
+/// credential-like values masked.
+struct ManifestView: Encodable, Sendable {
+    struct Telegram: Encodable, Sendable {
+        var apiUrl: String
+        var mode: String
+        var pollTimeout: Int
+        var maxConnections: Int
+    }
+
+    struct Delivery: Encodable, Sendable {
+        var privateChatPerSecond: Double
+        var groupPerMinute: Double
+        var botPerSecond: Double
+        var broadcastPerSecond: Double
+        var maxAgeHours: Double
+    }
+
+    struct Plugin: Encodable, Sendable {
+        var name: String
+        var settings: JSONValue
+    }
+
+    var id: String
+    var name: String
+    var brand: String?
+    var enabled: Bool
+    var platform: String
+    var token: String?
+    var telegram: Telegram
+    var admins: [Int64]
+    var locale: String?
+    var database: String?
+    var delivery: Delivery
+    var plugins: [Plugin]
+    var file: String
+
+    init(_ manifest: BotManifest) {
+        id = manifest.id
+        name = manifest.name
+        brand = manifest.brand
+        enabled = manifest.enabled
+        platform = manifest.platform.rawValue
+        token = manifest.token?.description
+        telegram = Telegram(
+            apiUrl: manifest.telegram.apiURL.absoluteString, mode: manifest.telegram.mode.rawValue,
+            pollTimeout: manifest.telegram.pollTimeout, maxConnections: manifest.telegram.maxConnections)
+        admins = manifest.admins
+        locale = manifest.locale
+        database = manifest.database
+        let limits = manifest.limits
+        delivery = Delivery(
+            privateChatPerSecond: limits.privateChat.perSecond, groupPerMinute: limits.group.perSecond * 60,
+            botPerSecond: limits.bot.perSecond, broadcastPerSecond: limits.broadcast.perSecond,
+            maxAgeHours: limits.maxAge.seconds / 3600)
+        plugins = manifest.plugins.map { Plugin(name: $0.name, settings: $0.configuration.map(JSONValue.init) ?? .object([:])) }
+        file = (manifest.file as NSString).lastPathComponent
+    }
+}
+
+/// A message given up on.
+struct DeadLetterView: Encodable, Sendable {
+    var id: Int64
+    var chatId: Int64
+    var text: String?
+    var error: String?
+    var attempts: Int
+    var createdAt: Date
+
+    init(_ record: OutboxRecord) {
+        id = record.id ?? 0
+        chatId = record.chatID
+        text = record.messageText
+        error = record.lastError
+        attempts = record.attempts
+        createdAt = record.createdAt
+    }
+}
+
+/// `GET …/dead-letters`.
+struct DeadLettersView: ResponseEncodable, Sendable {
+    var deadLetters: [DeadLetterView]
+}
+
+/// `POST …/dead-letters/retry`'s answer.
+struct RetriedView: ResponseEncodable, Sendable {
+    var requeued: Int
+}
+
+/// A broadcast's progress.
+struct BroadcastView: ResponseEncodable, Sendable {
+    var id: Int64
+    var total: Int
+    var sent: Int
+    var pending: Int
+    var failed: Int
+    var createdAt: Date
+    var finished: Bool
+
+    init(_ progress: BroadcastProgress) {
+        id = progress.id
+        total = progress.total
+        sent = progress.sent
+        pending = progress.pending
+        failed = progress.failed
+        createdAt = progress.createdAt
+        finished = progress.isFinished
+    }
+}
+
+/// `GET /bots`.
+struct BotListView: ResponseEncodable, Sendable {
+    var bots: [BotSummaryView]
+}
+
+/// What a reload did.
+struct ReloadView: ResponseEncodable, Sendable {
+    var started: [String]
+    var stopped: [String]
+    var restarted: [String]
+    var unchanged: [String]
+    var keptLastGood: [String]
+    var errors: [String]
+    var summary: String
+
+    init(_ report: ReloadReport) {
+        started = report.started
+        stopped = report.stopped
+        restarted = report.restarted
+        unchanged = report.unchanged
+        keptLastGood = report.keptLastGood
+        errors = report.errors
+        summary = report.description
+    }
+}
+
+/// The outcome of validating one manifest.
+struct ValidationView: ResponseEncodable, Sendable {
+    struct Bot: Encodable, Sendable {
+        var id: String
+        var name: String
+        var brand: String?
+        var platform: String
+        var mode: String
+        var plugins: [String]
+    }
+
+    struct Failure: Encodable, Sendable {
+        var line: Int?
+        var key: String?
+        var message: String
+    }
+
+    var valid: Bool
+    var bot: Bot?
+    var errors: [Failure]
+}
+
+extension RateLimit {
+    /// Messages per second.
+    var perSecond: Double { Double(count) / period.seconds }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

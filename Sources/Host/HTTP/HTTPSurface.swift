@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+
+/// The host's one HTTP port: webhooks, the management API, metrics and health checks.
+struct HTTPSurface: Sendable {
+    let supervisor: Supervisor
+    let loader: ManifestLoader
+    let options: HostOptions
+    let secret: HostSecret
+    let tokens: APITokens
+    let registry: PrometheusCollectorRegistry
+    let recentErrors: RecentErrors
+
+    /// Every route.
+    func router() -> Router<HostRequestContext> {
+        let router = Router(context: HostRequestContext.self)
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("readyz") { _, _ -> Response in
+            let ready = supervisor.readiness.isReady
+            return Response(
+                status: ready ? .ok : .serviceUnavailable,
+                body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))
+        }
+        MetricsEndpoint(registry: registry, directory: supervisor.directory, states: supervisor.states)
+            .register(on: router)
+        WebhookRoute(directory: supervisor.directory, secret: secret).register(on: router)
+        ManagementAPI(
+            supervisor: supervisor, loader: loader, botsDirectory: options.botsDirectory, recentErrors: recentErrors,
+            tokens: tokens, limiter: FailedAuthLimiter()
+        ).register(on: router)
+        return router
+    }
+
+    /// The server, listening on `host:port` (port 0 picks a free one); `onListening` learns the port.
+    func application(
+        host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (Int) -> Void
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,40 @@
+import Tenant
+
+/// Every metric the host exports, with its Prometheus help text. The README's metrics table
+/// lists the same names.
+enum MetricCatalog {
+    /// Gauge: updates held in memory waiting or being handled, per bot.
+    static let inboxDepth = "aviary_inbox_depth"
+    /// Gauge: messages held in memory waiting or being sent, per bot.
+    static let outboxDepth = "aviary_outbox_depth"
+    /// Gauge: bots by state.
+    static let botsByState = "aviary_bots"
+
+    /// Help text by metric name.
+    static let help: [String: String] = [
+        TenantMetricName.updatesReceived: "Updates stored in the inbox, by bot and update type.",
+        TenantMetricName.updatesHandled: "Updates whose effects were committed, by bot.",
+        TenantMetricName.updatesFailed: "Updates that could not be decoded or on which a plugin threw, by bot.",
+        TenantMetricName.messagesSent: "Messages the platform accepted, by bot.",
+        TenantMetricName.deadLetters: "Messages given up on (dead letters), by bot.",
+        TenantMetricName.rateLimited: "429 Too Many Requests answers from the platform, by bot.",
+        TenantMetricName.updateHandling: "Seconds from taking an update out of the inbox to committing its effects, by bot.",
+        TenantMetricName.apiCall: "Seconds one Bot API call took, answered or not, by bot and method.",
+        inboxDepth: "Updates waiting or being handled, by bot.",
+        outboxDepth: "Messages waiting or being sent, by bot.",
+        botsByState: "Bots by state (starting, running, stopping, stopped, failed).",
+    ]
+
+    /// Histogram buckets of each timer: update handling is milliseconds, API calls include
+    /// long polls of up to 50 s.
+    static let buckets: [String: [Duration]] = [
+        TenantMetricName.updateHandling: [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+        ],
+        TenantMetricName.apiCall: [
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60),
+        ],
+    ]
+}

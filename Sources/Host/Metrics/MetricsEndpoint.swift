@@ -1,0 +1,59 @@
+import Hummingbird
+import NIOCore
+import Prometheus
+import Tenant
+
+/// `GET /metrics`: the Prometheus text format. Queue depths and bots by state are read at
+/// scrape time; everything else is counted as it happens.
+struct MetricsEndpoint: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let directory: BotDirectory
+    let states: BotStateBoard
+
+    /// Adds the route to `router`.
+    func register(on router: Router<HostRequestContext>) {
+        router.get("metrics") { _, _ in
+            await refreshGauges()
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
+
+    private func refreshGauges() async {
+        let inboxHelp = MetricNameDescriptor(
+            metricName: MetricCatalog.inboxDepth, unitName: "", helpText: MetricCatalog.help[MetricCatalog.inboxDepth]!)
+        let outboxHelp = MetricNameDescriptor(
+            metricName: MetricCatalog.outboxDepth, unitName: "", helpText: MetricCatalog.help[MetricCatalog.outboxDepth]!)
+        let botsHelp = MetricNameDescriptor(
+            metricName: MetricCatalog.botsByState, unitName: "", helpText: MetricCatalog.help[MetricCatalog.botsByState]!)
+        for entry in directory.all {
+            let depths = await entry.tenant?.queueDepths() ?? (inbox: 0, outbox: 0)
+            let bot = [("bot", entry.manifest.id)]
+            registry.makeGauge(descriptor: inboxHelp, labels: bot).set(Double(depths.inbox))
+            registry.makeGauge(descriptor: outboxHelp, labels: bot).set(Double(depths.outbox))
+        }
+        var counts = Dictionary(uniqueKeysWithValues: TenantState.names.map { ($0, 0) })
+        for state in states.snapshot.values { counts[state.name, default: 0] += 1 }
+        for (name, count) in counts {
+            registry.makeGauge(descriptor: botsHelp, labels: [("state", name)]).set(Double(count))
+        }
+    }
+}
+
+extension TenantState {
+    /// Every state's name, for labels and the API.
+    static let names = ["starting", "running", "stopping", "stopped", "failed"]
+
+    /// The state's name without its reason.
+    var name: String {
+        switch self {
+        case .starting: "starting"
+        case .running: "running"
+        case .stopping: "stopping"
+        case .stopped: "stopped"
+        case .failed: "failed"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Synchronization
+import Tenant
+
+/// Whether the host is ready for traffic, for `/readyz`.
+///
+/// The host becomes ready once every bot enabled at start has started or failed for good, and
+/// stays ready (reloads that restart a bot do not take the whole host out of service) until
+/// shutdown begins.
+final class Readiness: Sendable {
+    private struct State {
+        var initialBots: Set<String>?
+        var board: BotStateBoard?
+        var ready = false
+        var shuttingDown = false
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// Names the bots started at launch, whose states decide readiness.
+    func initialBots(_ ids: Set<String>, board: BotStateBoard) {
+        state.withLock {
+            $0.initialBots = ids
+            $0.board = board
+        }
+    }
+
+    /// Shutdown began: no longer ready.
+    func shutDown() {
+        state.withLock { $0.shuttingDown = true }
+    }
+
+    /// Whether the host is ready now.
+    var isReady: Bool {
+        let (ids, board, ready, shuttingDown) = state.withLock { ($0.initialBots, $0.board, $0.ready, $0.shuttingDown) }
+        if shuttingDown { return false }
+        if ready { return true }
+        guard let ids, let board else { return false }
+        let states = board.snapshot
+        let settled = ids.allSatisfy { id in
+            switch states[id] {
+            case .running, .failed, .stopped, nil: true
+            case .starting, .stopping: false
+            }
+        }
+        if settled { state.withLock { $0.ready = true } }
+        return settled
+    }
+}

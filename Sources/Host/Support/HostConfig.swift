@@ -1,0 +1,78 @@
+import Foundation
+import Yams
+
+/// The optional host config file (`--config aviary.yaml`): settings that belong to the host,
+/// not to one bot.
+///
+/// ```yaml
+/// api:
+///   admin_token_file: /run/secrets/aviary-admin   # else AVIARY_ADMIN_TOKEN
+///   brand_tokens:                                 # brand: SHA-256 hex of that brand's token
+///     han: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
+/// ```
+struct HostConfig: Sendable, Equatable {
+    /// Where the admin token is read from, if not from the environment.
+    var adminTokenFile: String?
+    /// Each brand's token digest, as 64 hex digits.
+    var brandTokens: [String: String] = [:]
+
+    private struct Document: Decodable {
+        struct API: Decodable {
+            var admin_token_file: String?
+            var brand_tokens: [String: String]?
+        }
+
+        var api: API?
+    }
+
+    /// Reads and checks the file.
+    ///
+    /// - Throws: ``HostConfigError`` naming the file and what is wrong.
+    static func load(path: String) throws -> HostConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HostConfigError(message: "\(path): cannot read the host config file")
+        }
+        let document: Document
+        do {
+            document = try YAMLDecoder().decode(Document.self, from: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw HostConfigError(message: "\(path): \(error)")
+        }
+        var config = HostConfig(adminTokenFile: document.api?.admin_token_file)
+        for (brand, hex) in document.api?.brand_tokens ?? [:] {
+            guard APITokens.digest(hex: hex) != nil else {
+                throw HostConfigError(
+                    message: "\(path): api.brand_tokens.\(brand): not a SHA-256 digest; write the 64 hex digits of `printf %s \"$TOKEN\" | sha256sum`")
+            }
+            config.brandTokens[brand] = hex
+        }
+        return config
+    }
+
+    /// The API tokens: the admin token from `environment` or the token file, and the brand digests.
+    ///
+    /// - Throws: ``HostConfigError`` when the admin token file cannot be read or the token is too short.
+    func apiTokens(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APITokens {
+        var admin: String?
+        if let value = environment["AVIARY_ADMIN_TOKEN"], !value.isEmpty {
+            admin = value
+        } else if let adminTokenFile {
+            guard let data = FileManager.default.contents(atPath: adminTokenFile) else {
+                throw HostConfigError(message: "\(adminTokenFile): cannot read the admin token file")
+            }
+            admin = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let admin, admin.count < 16 {
+            throw HostConfigError(message: "the admin token is shorter than 16 characters; use a long random value")
+        }
+        return APITokens(
+            admin: admin.map(APITokens.digest(of:)),
+            brands: brandTokens.compactMapValues(APITokens.digest(hex:)))
+    }
+}
+
+/// The host config file or a token in it is unusable.
+struct HostConfigError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
