@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Installs the system packages Aviary builds against, when they are missing.
+# Installs what Aviary builds and tests against, when it is missing: the SQLite headers, and
+# for the conformance tests promtool (Debian's prometheus) and schemathesis (PyPI).
 # Safe to run again: it installs nothing that is already there.
 set -euo pipefail
 
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+
 needed=()
-for package in libsqlite3-dev; do
-    dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package")
-done
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || needed+=(libsqlite3-dev)
+command -v promtool >/dev/null 2>&1 || needed+=(prometheus)
 if ((${#needed[@]})); then
     echo "bootstrap: installing ${needed[*]}"
-    sudo_cmd=""
-    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${needed[@]}"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+fi
+if ! command -v schemathesis >/dev/null 2>&1; then
+    echo "bootstrap: installing schemathesis"
+    python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 fi
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected Swift 6.3 at /opt/swift)" >&2; exit 1; }

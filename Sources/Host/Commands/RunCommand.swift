@@ -87,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger)
         let surface = HTTPSurface(
             supervisor: supervisor, loader: loader, options: options, secret: secret, tokens: tokens,
-            registry: registry, recentErrors: recentErrors)
+            registry: registry, recentErrors: recentErrors, limiter: config.failedAuthLimiter)
         let host = httpHost
         let server = surface.application(host: host, port: httpPort, logger: logger) { port in
             logger.info("http listening on \(host):\(port)", metadata: ["http_port": "\(port)"])

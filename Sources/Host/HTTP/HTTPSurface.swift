@@ -12,10 +12,13 @@ struct HTTPSurface: Sendable {
     let tokens: APITokens
     let registry: PrometheusCollectorRegistry
     let recentErrors: RecentErrors
+    /// Failed bearer-token attempts per address.
+    var limiter = FailedAuthLimiter()
 
     /// Every route.
     func router() -> Router<HostRequestContext> {
         let router = Router(context: HostRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
             let ready = supervisor.readiness.isReady
@@ -28,7 +31,7 @@ struct HTTPSurface: Sendable {
         WebhookRoute(directory: supervisor.directory, secret: secret).register(on: router)
         ManagementAPI(
             supervisor: supervisor, loader: loader, botsDirectory: options.botsDirectory, recentErrors: recentErrors,
-            tokens: tokens, limiter: FailedAuthLimiter()
+            tokens: tokens, limiter: limiter
         ).register(on: router)
         return router
     }

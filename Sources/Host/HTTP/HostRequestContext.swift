@@ -23,7 +23,15 @@ struct HostRequestContext: RequestContext, RemoteAddressRequestContext {
     var requestDecoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339.date(from: text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not an RFC 3339 date-time such as 2026-11-25T09:00:00Z")
+            }
+            return date
+        }
         return decoder
     }
 
@@ -33,5 +41,18 @@ struct HostRequestContext: RequestContext, RemoteAddressRequestContext {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
+    }
+}
+
+/// RFC 3339 date-times, with or without fractional seconds.
+enum RFC3339 {
+    /// The date `text` names, if it is an RFC 3339 date-time.
+    static func date(from text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
     }
 }

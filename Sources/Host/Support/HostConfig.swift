@@ -9,17 +9,21 @@ import Yams
 ///   admin_token_file: /run/secrets/aviary-admin   # else AVIARY_ADMIN_TOKEN
 ///   brand_tokens:                                 # brand: SHA-256 hex of that brand's token
 ///     han: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
+///   failed_auth_per_minute: 10                    # per client address, then 429
 /// ```
 struct HostConfig: Sendable, Equatable {
     /// Where the admin token is read from, if not from the environment.
     var adminTokenFile: String?
     /// Each brand's token digest, as 64 hex digits.
     var brandTokens: [String: String] = [:]
+    /// Failed authentication attempts one address may make per minute; 10 by default.
+    var failedAuthPerMinute = 10
 
     private struct Document: Decodable {
         struct API: Decodable {
             var admin_token_file: String?
             var brand_tokens: [String: String]?
+            var failed_auth_per_minute: Int?
         }
 
         var api: API?
@@ -39,6 +43,12 @@ struct HostConfig: Sendable, Equatable {
             throw HostConfigError(message: "\(path): \(error)")
         }
         var config = HostConfig(adminTokenFile: document.api?.admin_token_file)
+        if let limit = document.api?.failed_auth_per_minute {
+            guard limit >= 1 else {
+                throw HostConfigError(message: "\(path): api.failed_auth_per_minute: \(limit) must be 1 or more")
+            }
+            config.failedAuthPerMinute = limit
+        }
         for (brand, hex) in document.api?.brand_tokens ?? [:] {
             guard APITokens.digest(hex: hex) != nil else {
                 throw HostConfigError(
@@ -47,6 +57,11 @@ struct HostConfig: Sendable, Equatable {
             config.brandTokens[brand] = hex
         }
         return config
+    }
+
+    /// The limiter of failed authentication attempts this config asks for.
+    var failedAuthLimiter: FailedAuthLimiter {
+        FailedAuthLimiter(burst: failedAuthPerMinute, interval: .seconds(60) / failedAuthPerMinute)
     }
 
     /// The API tokens: the admin token from `environment` or the token file, and the brand digests.

@@ -81,6 +81,11 @@ public final class FakeBotAPI: Sendable {
         state.withLock { $0.bots[token]?.failures[method, default: []].append(contentsOf: repeatElement(failure, count: times)) }
     }
 
+    /// Forgets the failures still queued for `method`.
+    public func clearFailures(token: String, method: String) {
+        state.withLock { $0.bots[token]?.failures[method] = nil }
+    }
+
     /// Everything the bot sent or edited, in order.
     public func sentMessages(token: String) -> [SentMessage] {
         state.withLock { $0.bots[token]?.sent ?? [] }

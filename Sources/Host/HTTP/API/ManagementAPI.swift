@@ -6,6 +6,7 @@ import HTTPTypes
 import Logging
 import Storage
 import Tenant
+import Yams
 
 /// The management API under `/api/v1`, as described by `openapi.yaml` (served at
 /// `/api/v1/openapi.yaml`). Every call but the document needs a bearer token; a brand token
@@ -20,24 +21,67 @@ struct ManagementAPI: Sendable {
 
     /// Adds the routes to `router`.
     func register(on router: Router<HostRequestContext>) {
-        let api = router.group("api/v1").add(middleware: ProblemMiddleware())
+        let api = router.group("api/v1")
         api.get("openapi.yaml") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "application/yaml"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
         let secured = api.group().add(middleware: BearerAuthMiddleware(tokens: tokens, limiter: limiter))
-        secured.get("bots") { _, context in try await listBots(context) }
-        secured.get("bots/:bot_id") { _, context in try await botDetail(context) }
-        secured.post("bots/:bot_id/start") { _, context in try await command(.start, context) }
-        secured.post("bots/:bot_id/stop") { _, context in try await command(.stop, context) }
-        secured.post("bots/:bot_id/restart") { _, context in try await command(.restart, context) }
-        secured.post("reload") { _, context in try await reload(context) }
-        secured.post("manifests/validate") { request, context in try await validate(request, context) }
-        secured.get("bots/:bot_id/dead-letters") { request, context in try await deadLetters(request, context) }
-        secured.post("bots/:bot_id/dead-letters/retry") { request, context in try await retry(request, context) }
-        secured.post("bots/:bot_id/broadcasts") { request, context in try await broadcast(request, context) }
-        secured.get("bots/:bot_id/broadcasts/:broadcast_id") { _, context in try await broadcastProgress(context) }
+        for route in Self.routes {
+            secured.on(RouterPath(route.path), method: route.method) { request, context in
+                try await respond(to: route.operation, request, context)
+            }
+        }
+    }
+
+    /// The authenticated operations, as `openapi.yaml` names them.
+    enum OperationID: Sendable {
+        case listBots, getBot, startBot, stopBot, restartBot, reload, validateManifest
+        case listDeadLetters, retryDeadLetters, createBroadcast, getBroadcast
+    }
+
+    /// Every authenticated route: method, path below `/api/v1`, operation.
+    static let routes: [(method: HTTPRequest.Method, path: String, operation: OperationID)] = [
+        (.get, "bots", .listBots),
+        (.get, "bots/:bot_id", .getBot),
+        (.post, "bots/:bot_id/start", .startBot),
+        (.post, "bots/:bot_id/stop", .stopBot),
+        (.post, "bots/:bot_id/restart", .restartBot),
+        (.post, "reload", .reload),
+        (.post, "manifests/validate", .validateManifest),
+        (.get, "bots/:bot_id/dead-letters", .listDeadLetters),
+        (.post, "bots/:bot_id/dead-letters/retry", .retryDeadLetters),
+        (.post, "bots/:bot_id/broadcasts", .createBroadcast),
+        (.get, "bots/:bot_id/broadcasts/:broadcast_id", .getBroadcast),
+    ]
+
+    /// The methods a path below `/api/v1` answers to; empty when no route has that path.
+    static func allowedMethods(forPath path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var methods = routes.filter { route in
+            let pattern = route.path.split(separator: "/")
+            return pattern.count == segments.count
+                && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }.map(\.method)
+        if segments == ["openapi.yaml"] { methods.append(.get) }
+        return methods
+    }
+
+    private func respond(to operation: OperationID, _ request: Request, _ context: HostRequestContext) async throws -> Response {
+        switch operation {
+        case .listBots: try await listBots(context).response(from: request, context: context)
+        case .getBot: try await botDetail(context).response(from: request, context: context)
+        case .startBot: try await command(.start, context).response(from: request, context: context)
+        case .stopBot: try await command(.stop, context).response(from: request, context: context)
+        case .restartBot: try await command(.restart, context).response(from: request, context: context)
+        case .reload: try await reload(context).response(from: request, context: context)
+        case .validateManifest: try await validate(request, context).response(from: request, context: context)
+        case .listDeadLetters: try await deadLetters(request, context).response(from: request, context: context)
+        case .retryDeadLetters: try await retry(request, context).response(from: request, context: context)
+        case .createBroadcast: try await broadcast(request, context).response(from: request, context: context)
+        case .getBroadcast: try await broadcastProgress(context).response(from: request, context: context)
+        }
     }
 
     // MARK: Bots
@@ -92,7 +136,13 @@ struct ManagementAPI: Sendable {
 
     private func validate(_ request: Request, _ context: HostRequestContext) async throws -> ValidationView {
         let body = try await request.body.collect(upTo: 256 << 10)
+        guard body.readableBytes > 0 else {
+            throw Problem.badRequest("send the manifest's YAML as the request body")
+        }
         let yaml = String(buffer: body)
+        guard case .mapping? = (try? Yams.compose(yaml: yaml)) ?? nil else {
+            throw Problem.badRequest("the body is not a YAML mapping; send the manifest as written in bots.d")
+        }
         let name = request.uri.queryParameters["file"].map(String.init) ?? "manifest.yaml"
         guard Self.isPlainFileName(name) else {
             throw Problem.badRequest("file must be a plain file name ending in .yaml or .yml, such as han-ru.yaml")
@@ -123,7 +173,18 @@ struct ManagementAPI: Sendable {
     }
 
     private func retry(_ request: Request, _ context: HostRequestContext) async throws -> RetriedView {
-        struct Body: Decodable { var ids: [Int64]? }
+        struct Body: Decodable {
+            var ids: [Int64]?
+
+            init() {}
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                ids = try container.decodeUnlessAbsent([Int64].self, forKey: .ids)
+            }
+
+            enum CodingKeys: String, CodingKey { case ids }
+        }
         let tenant = try runningTenant(context)
         let body: Body = try await decodeOptional(request, context) ?? Body()
         let count = try await tenantCall { try await tenant.retryDeadLetters(body.ids) }
@@ -135,11 +196,29 @@ struct ManagementAPI: Sendable {
             var kinds: [String]?
             var activeSince: Date?
             var languages: [String]?
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                kinds = try container.decodeUnlessAbsent([String].self, forKey: .kinds)
+                activeSince = try container.decodeUnlessAbsent(Date.self, forKey: .activeSince)
+                languages = try container.decodeUnlessAbsent([String].self, forKey: .languages)
+            }
+
+            enum CodingKeys: String, CodingKey { case kinds, activeSince, languages }
         }
         struct Body: Decodable {
             var text: String
             var parseMode: String?
             var filter: Filter?
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                text = try container.decode(String.self, forKey: .text)
+                parseMode = try container.decodeUnlessAbsent(String.self, forKey: .parseMode)
+                filter = try container.decodeUnlessAbsent(Filter.self, forKey: .filter)
+            }
+
+            enum CodingKeys: String, CodingKey { case text, parseMode, filter }
         }
         let tenant = try runningTenant(context)
         guard let body: Body = try await decodeOptional(request, context) else {
@@ -246,6 +325,14 @@ struct ManagementAPI: Sendable {
 
     private static func isPlainFileName(_ name: String) -> Bool {
         !name.contains("/") && !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The value for `key`, `nil` when the key is absent; an explicit `null` is an error, as
+    /// the API's schema says.
+    func decodeUnlessAbsent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        contains(key) ? try decode(type, forKey: key) : nil
     }
 }
 

@@ -2,8 +2,10 @@ import Hummingbird
 import HTTPTypes
 import Logging
 
-/// Turns every error of the management API into problem details: Hummingbird's own errors
-/// keep their status, anything else is a 500 whose detail is logged, not sent.
+/// Added to the whole router (so it also sees unmatched paths), it turns every error of the
+/// management API into problem details: a known path with another
+/// method is 405, Hummingbird's own errors keep their status, anything else is a 500 whose
+/// detail is logged, not sent.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = HostRequestContext
 
@@ -11,10 +13,18 @@ struct ProblemMiddleware: RouterMiddleware {
         _ request: Request, context: HostRequestContext,
         next: (Request, HostRequestContext) async throws -> Response
     ) async throws -> Response {
+        guard request.uri.path.hasPrefix("/api/v1/") else { return try await next(request, context) }
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             throw problem
+        } catch let error as HTTPError where error.status == .notFound {
+            let path = String(request.uri.path.dropFirst("/api/v1".count))
+            let allowed = ManagementAPI.allowedMethods(forPath: path)
+            guard !allowed.isEmpty else { throw Problem.notFound("no such API path: \(request.uri.path)") }
+            throw Problem(
+                status: .methodNotAllowed, detail: "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))",
+                headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
         } catch let error as HTTPError {
             throw Problem(status: error.status, detail: error.body ?? error.status.reasonPhrase, headers: error.headers)
         } catch let error as any HTTPResponseError {

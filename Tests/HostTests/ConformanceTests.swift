@@ -1,0 +1,139 @@
+import FakeBotAPI
+import Foundation
+import NIOHTTP1
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// External checkers against the real binary: schemathesis fuzzes the management API against
+/// `openapi.yaml`, and promtool lints a live `/metrics`. Both are installed by
+/// `scripts/bootstrap.sh` (PyPI `schemathesis`, Debian `prometheus`).
+@Suite("Conformance: schemathesis and promtool", .serialized)
+struct ConformanceTests {
+    static let adminToken = "conformance-admin-" + String(repeating: "z", count: 16)
+
+    /// A tool from PATH (including pip's user and pyenv folders), or a failure saying how to get it.
+    static func tool(_ name: String) throws -> String {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":\(home)/.local/bin:\(home)/.pyenv/shims:/usr/local/bin:/usr/bin"
+        for folder in path.split(separator: ":") {
+            let candidate = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw HarnessError("\(name) is not installed; run scripts/bootstrap.sh (or scripts/test.sh) first")
+    }
+
+    /// Runs a tool to completion, feeding `input`; returns its exit status and output.
+    static func run(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let inputPipe = Pipe()
+        if input != nil { process.standardInput = inputPipe }
+        try process.run()
+        if let input {
+            inputPipe.fileHandleForWriting.write(input)
+            inputPipe.fileHandleForWriting.closeFile()
+        }
+        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts the binary with two running bots that have handled some traffic.
+    static func startHost() async throws -> (FakeBotAPI, AviaryProcess, HTTPProbe) {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        let sandbox = try HostSandbox()
+        for (index, id) in ["alpha", "beta"].enumerated() {
+            let token = "880\(index):" + String(repeating: Character(UnicodeScalar(UInt8(97 + index))), count: 35)
+            fake.addBot(token: token, userID: Int64(8800 + index), username: "\(id)_bot")
+            try sandbox.writeManifest(
+                id, HTTPTestHost.manifest(id: id, brand: index == 0 ? "han" : "lumen", token: token, apiURL: fake.baseURL))
+            let user = FakeUser(id: 55, firstName: "Dora")
+            fake.sendText(token: token, chatID: user.id, from: user, text: "hello")
+        }
+        let config = sandbox.root.appendingPathComponent("aviary.yaml").path
+        try "api:\n  failed_auth_per_minute: 1000000\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let host = try AviaryProcess(
+            arguments: sandbox.runArguments + ["--config", config],
+            environment: ["AVIARY_ADMIN_TOKEN": adminToken], logPath: sandbox.logPath)
+        let port = try await host.httpPort()
+        try await host.waitForLog("bot started", count: 2)
+        return (fake, host, HTTPProbe(baseURL: "http://127.0.0.1:\(port)"))
+    }
+
+    @Test("a live /metrics passes promtool check metrics and names every documented metric family")
+    func promtool() async throws {
+        let promtool = try Self.tool("promtool")
+        let (fake, host, probe) = try await Self.startHost()
+        defer { Task { await fake.stop() } }
+        _ = try await probe.call(.GET, "/healthz")
+        var metrics = try await probe.call(.GET, "/metrics")
+        // Replies are counted once sent; wait for both.
+        for _ in 0..<200 where !metrics.text.contains("aviary_messages_sent_total{bot=\"beta\"} 1") {
+            try await Task.sleep(for: .milliseconds(50))
+            metrics = try await probe.call(.GET, "/metrics")
+        }
+        #expect(metrics.status == 200)
+        #expect(metrics.headers.first(name: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        for family in [
+            "aviary_updates_received_total{bot=\"alpha\",type=\"message\"} 1", "aviary_updates_handled_total",
+            "aviary_messages_sent_total{bot=\"alpha\"} 1", "aviary_update_handling_seconds_bucket",
+            "aviary_bot_api_call_seconds_bucket{bot=\"alpha\",method=\"sendMessage\"", "aviary_inbox_depth{bot=\"alpha\"}",
+            "aviary_outbox_depth", "aviary_bots{state=\"running\"} 2", "aviary_dead_letters_total",
+            "aviary_rate_limited_total", "aviary_updates_failed_total",
+        ] {
+            #expect(metrics.text.contains(family), "missing \(family)")
+        }
+        #expect(!metrics.text.contains(String(repeating: "a", count: 35)), "no token in metrics")
+        let (status, output) = try await Self.run(promtool, ["check", "metrics"], input: metrics.body)
+        #expect(status == 0, "promtool: \(output)")
+        host.signal(SIGTERM)
+        _ = try await host.waitForExit()
+    }
+
+    @Test("schemathesis finds no failure against openapi.yaml, with every check")
+    func schemathesis() async throws {
+        let schemathesis = try Self.tool("schemathesis")
+        let (fake, host, probe) = try await Self.startHost()
+        defer { Task { await fake.stop() } }
+        let (status, output) = try await Self.run(
+            schemathesis,
+            [
+                "run", "\(probe.baseURL)/api/v1/openapi.yaml", "--header", "Authorization: Bearer \(Self.adminToken)",
+                "--checks", "all", "--max-examples", "25", "--seed", "20261125", "--no-color",
+            ])
+        #expect(status == 0, "schemathesis:\n\(output.suffix(6000))")
+        let ready = try await probe.call(.GET, "/readyz")
+        #expect(ready.status == 200)
+        host.signal(SIGTERM)
+        _ = try await host.waitForExit()
+    }
+
+    @Test("readyz is 503 until every bot started or failed, then 200; healthz is 200 throughout")
+    func readiness() async throws {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        defer { Task { await fake.stop() } }
+        let sandbox = try HostSandbox()
+        let token = "8810:" + String(repeating: "r", count: 35)
+        fake.addBot(token: token, userID: 8810, username: "ready_bot")
+        fake.failNext(token: token, method: "getMe", times: 1_000, with: .badGateway)
+        try sandbox.writeManifest("ready", HTTPTestHost.manifest(id: "ready", brand: "han", token: token, apiURL: fake.baseURL))
+        let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
+        try await host.waitForLog("cannot reach the platform")
+        #expect(try await probe.call(.GET, "/readyz").status == 503)
+        #expect(try await probe.call(.GET, "/healthz").status == 200)
+        fake.clearFailures(token: token, method: "getMe")
+        try await host.waitForLog("bot started", timeout: .seconds(60))
+        #expect(try await probe.call(.GET, "/readyz").status == 200)
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+    }
+}

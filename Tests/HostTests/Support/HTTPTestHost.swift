@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import CoreMetrics
+import FakeBotAPI
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Tenant
+@testable import Host
+
+/// A supervisor running two brands' bots against the fake Bot API, with the HTTP surface's
+/// router, for in-process tests of the management API.
+struct HTTPTestHost {
+    static let adminToken = "admin-" + String(repeating: "a", count: 26)
+    static let hanToken = "brand-han-" + String(repeating: "h", count: 22)
+    static let lumenToken = "brand-lumen-" + String(repeating: "l", count: 20)
+    /// Bot id → (brand, Telegram token).
+    static let bots = [
+        "alpha": ("han", "4101:" + String(repeating: "a", count: 35)),
+        "beta": ("lumen", "4102:" + String(repeating: "b", count: 35)),
+    ]
+
+    let fake: FakeBotAPI
+    let sandbox: HostSandbox
+    let supervisor: Supervisor
+    let surface: HTTPSurface
+    let task: Task<Void, any Error>
+
+    static func manifest(id: String, brand: String, token: String, apiURL: URL) -> String {
+        """
+        id: \(id)
+        brand: \(brand)
+        token: \(token)
+        telegram:
+          api_url: \(apiURL.absoluteString)
+          poll_timeout: 1
+        delivery:
+          private_chat_per_second: 1000
+          bot_per_second: 1000
+        plugins:
+          - echo
+        """
+    }
+
+    /// Starts both bots and waits until they run.
+    static func start(limiter: FailedAuthLimiter = FailedAuthLimiter(burst: 1_000_000)) async throws -> HTTPTestHost {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        let sandbox = try HostSandbox()
+        for (index, (id, bot)) in bots.sorted(by: { $0.key < $1.key }).enumerated() {
+            fake.addBot(token: bot.1, userID: Int64(4100 + index), username: "\(id)_bot")
+            try sandbox.writeManifest(id, manifest(id: id, brand: bot.0, token: bot.1, apiURL: fake.baseURL))
+        }
+        let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
+        var logger = Logger(label: "http-test")
+        logger.logLevel = .critical
+        let loader = ManifestLoader(registry: .builtIn(), environment: [:])
+        let secret = HostSecret(Data(repeating: 9, count: 32))
+        let registry = PrometheusCollectorRegistry()
+        let supervisor = Supervisor(
+            options: options, loader: loader,
+            factory: TenantFactory(
+                options: options, httpClient: HTTPClient.shared, secret: secret,
+                metricsFactory: DocumentedPrometheusFactory(registry: registry)),
+            logger: logger)
+        let task = Task { try await supervisor.run() }
+        _ = await supervisor.states.wait { states in
+            bots.keys.allSatisfy { states[$0] == .running }
+        }
+        let tokens = APITokens(
+            admin: APITokens.digest(of: adminToken),
+            brands: ["han": APITokens.digest(of: hanToken), "lumen": APITokens.digest(of: lumenToken)])
+        var surface = HTTPSurface(
+            supervisor: supervisor, loader: loader, options: options, secret: secret, tokens: tokens,
+            registry: registry, recentErrors: RecentErrors())
+        surface.limiter = limiter
+        return HTTPTestHost(fake: fake, sandbox: sandbox, supervisor: supervisor, surface: surface, task: task)
+    }
+
+    /// Runs `body` with a client of the router.
+    func withClient(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: surface.router())
+        try await app.test(.router, body)
+    }
+
+    /// Stops everything.
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        await fake.stop()
+    }
+
+    /// Waits until bot `id` runs again.
+    func waitUntilRunning(_ id: String) async {
+        _ = await supervisor.states.wait { $0[id] == .running }
+    }
+}
