@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# Installs what Aviary builds and tests against, when it is missing: the SQLite headers, and
-# for the conformance tests promtool (Debian's prometheus) and schemathesis (PyPI).
+# Installs what Aviary builds against (the SQLite headers) when it is missing; with --tests,
+# also what the conformance tests run: promtool (Debian's prometheus) and schemathesis (PyPI).
 # Safe to run again: it installs nothing that is already there.
 set -euo pipefail
 
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 
+for_tests=false
+[ "${1:-}" = "--tests" ] && for_tests=true
+
 needed=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || needed+=(libsqlite3-dev)
-command -v promtool >/dev/null 2>&1 || needed+=(prometheus)
+if $for_tests; then
+    command -v promtool >/dev/null 2>&1 || needed+=(prometheus)
+fi
 if ((${#needed[@]})); then
     echo "bootstrap: installing ${needed[*]}"
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
 fi
-if ! command -v schemathesis >/dev/null 2>&1; then
+if $for_tests && ! command -v schemathesis >/dev/null 2>&1; then
     echo "bootstrap: installing schemathesis"
     python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
     command -v pyenv >/dev/null 2>&1 && pyenv rehash || true

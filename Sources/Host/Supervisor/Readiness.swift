@@ -24,6 +24,13 @@ final class Readiness: Sendable {
             $0.initialBots = ids
             $0.board = board
         }
+        refresh()
+    }
+
+    /// Re-evaluates after a bot changed state, so readiness latches the moment the last
+    /// initial bot settles, whether or not anyone is asking.
+    func refresh() {
+        _ = isReady
     }
 
     /// Shutdown began: no longer ready.

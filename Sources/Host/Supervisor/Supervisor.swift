@@ -214,11 +214,13 @@ actor Supervisor: Service {
         var botLogger = logger
         botLogger[metadataKey: "bot"] = "\(id)"
         let states = self.states
+        let readiness = self.readiness
         let finished = StopSignal()
         let tenant: Tenant
         do {
             tenant = try factory.makeTenant(for: bot, logger: botLogger) { state in
                 states.set(id, to: state)
+                readiness.refresh()
             }
         } catch {
             botLogger.error("bot failed: \(error)")
