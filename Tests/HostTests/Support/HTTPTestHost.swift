@@ -28,19 +28,7 @@ struct HTTPTestHost {
     let task: Task<Void, any Error>
 
     static func manifest(id: String, brand: String, token: String, apiURL: URL) -> String {
-        """
-        id: \(id)
-        brand: \(brand)
-        token: \(token)
-        telegram:
-          api_url: \(apiURL.absoluteString)
-          poll_timeout: 1
-        delivery:
-          private_chat_per_second: 1000
-          bot_per_second: 1000
-        plugins:
-          - echo
-        """
+        "brand: \(brand)\n" + BinaryEndToEndTests.manifest(id: id, token: token, apiURL: apiURL, plugins: BinaryEndToEndTests.echo)
     }
 
     /// Starts both bots and waits until they run.
