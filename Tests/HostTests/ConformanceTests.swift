@@ -115,7 +115,7 @@ struct ConformanceTests {
         _ = try await host.waitForExit()
     }
 
-    @Test("readyz is 503 until every bot started or failed, then 200; healthz is 200 throughout")
+    @Test("readyz is 503 until every bot started or failed, then 200, and 503 again while shutting down; healthz is 200 throughout")
     func readiness() async throws {
         let fake = FakeBotAPI()
         try await fake.start()
@@ -133,7 +133,16 @@ struct ConformanceTests {
         fake.clearFailures(token: token, method: "getMe")
         try await host.waitForLog("bot started", timeout: .seconds(60))
         #expect(try await probe.call(.GET, "/readyz").status == 200)
+
+        // A reply the API keeps refusing holds the drain for the flush timeout (5 s).
+        fake.failNext(token: token, method: "sendMessage", times: 1_000, with: .badGateway)
+        let user = FakeUser(id: 12, firstName: "Eve")
+        fake.sendText(token: token, chatID: user.id, from: user, text: "hi")
+        try await host.waitForLog("sending failed, retrying")
         host.signal(SIGTERM)
+        try await host.waitForLog("shutting down: draining")
+        #expect(try await probe.call(.GET, "/readyz").status == 503)
+        #expect(try await probe.call(.GET, "/healthz").status == 200)
         #expect(try await host.waitForExit() == 0)
     }
 }

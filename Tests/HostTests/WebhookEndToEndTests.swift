@@ -41,7 +41,9 @@ struct WebhookEndToEndTests {
         let arguments = sandbox.runArguments.dropLast(2) + ["--http-port", "\(port)", "--public-url", "http://127.0.0.1:\(port)"]
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(port)")
 
-        var host = try AviaryProcess(arguments: Array(arguments), logPath: sandbox.logPath)
+        let admin = "webhook-admin-" + String(repeating: "k", count: 18)
+        var host = try AviaryProcess(
+            arguments: Array(arguments), environment: ["AVIARY_ADMIN_TOKEN": admin], logPath: sandbox.logPath)
         try await host.waitForLog("webhook set")
         #expect(fake.webhookURL(token: Self.token) == "http://127.0.0.1:\(port)/webhook/hook")
         let secret = try #require(fake.webhookSecret(token: Self.token))
@@ -64,12 +66,20 @@ struct WebhookEndToEndTests {
         #expect(try await probe.call(.POST, "/webhook/hook", headers: [(header, secret)], body: Data("{not json".utf8)).status == 400)
         #expect(try await probe.call(.POST, "/webhook/hook", headers: [(header, secret)], body: Data(#"{"update_id":"x"}"#.utf8)).status == 400)
 
+        // A stopped bot is 503, so Telegram keeps the update for later.
+        let bearer = [("Authorization", "Bearer \(admin)")]
+        #expect(try await probe.call(.POST, "/api/v1/bots/hook/stop", headers: bearer).status == 200)
+        #expect(try await probe.call(.POST, "/webhook/hook", headers: [(header, secret)], body: update).status == 503)
+        #expect(try await probe.call(.POST, "/api/v1/bots/hook/start", headers: bearer).status == 200)
+        try await host.waitForLog("webhook set", count: 2)
+
         // A crash with deliveries pending: Telegram keeps redelivering until the host is back.
         host.crash()
         for index in 3..<8 { fake.sendText(token: Self.token, chatID: alice.id, from: alice, text: "hello \(index)") }
         try await Task.sleep(for: .milliseconds(300))
         #expect(fake.pendingUpdateCount(token: Self.token) == 5, "nothing is confirmed while the host is down")
-        host = try AviaryProcess(arguments: Array(arguments), logPath: sandbox.logPath + ".2")
+        host = try AviaryProcess(
+            arguments: Array(arguments), environment: ["AVIARY_ADMIN_TOKEN": admin], logPath: sandbox.logPath + ".2")
         let all = try await fake.waitForSentMessages(token: Self.token, count: 8, timeout: .seconds(60))
         #expect(Set(all.map(\.text)) == Set((0..<8).map { "hello \($0)" }))
         #expect(fake.webhookSecret(token: Self.token) == secret, "the secret is stable across restarts")
