@@ -209,4 +209,21 @@ struct ManagementAPITests {
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
         }
     }
+
+    @Test("after a reload removes a bot, /metrics no longer shows its queue depths")
+    func removedBotLeavesMetrics() async throws {
+        let host = try await HTTPTestHost.start()
+        defer { Task { await host.stop() } }
+        let admin: HTTPFields = [.authorization: "Bearer \(HTTPTestHost.adminToken)"]
+        try await host.withClient { client in
+            let before = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(before.contains(#"aviary_inbox_depth{bot="beta"} 0"#))
+            try host.sandbox.removeManifest("beta")
+            let reload = try await client.execute(uri: "/api/v1/reload", method: .post, headers: admin)
+            #expect(String(buffer: reload.body).contains(#""stopped":["beta"]"#))
+            let after = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(!after.contains(#"aviary_inbox_depth{bot="beta"}"#))
+            #expect(after.contains(#"aviary_inbox_depth{bot="alpha"} 0"#))
+        }
+    }
 }

@@ -1,23 +1,32 @@
 import Hummingbird
 import NIOCore
 import Prometheus
+import Synchronization
 import Tenant
 
 /// `GET /metrics`: the Prometheus text format. Queue depths and bots by state are read at
 /// scrape time; everything else is counted as it happens.
-struct MetricsEndpoint: Sendable {
+final class MetricsEndpoint: Sendable {
     let registry: PrometheusCollectorRegistry
     let directory: BotDirectory
     let states: BotStateBoard
+    /// Bots whose depth gauges were exported, so that those of removed bots are dropped.
+    private let exported = Mutex<Set<String>>([])
+
+    init(registry: PrometheusCollectorRegistry, directory: BotDirectory, states: BotStateBoard) {
+        self.registry = registry
+        self.directory = directory
+        self.states = states
+    }
 
     /// Adds the route to `router`.
     func register(on router: Router<HostRequestContext>) {
         router.get("metrics") { _, _ in
-            await refreshGauges()
+            await self.refreshGauges()
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
         }
     }
 
@@ -28,11 +37,21 @@ struct MetricsEndpoint: Sendable {
             metricName: MetricCatalog.outboxDepth, unitName: "", helpText: MetricCatalog.help[MetricCatalog.outboxDepth]!)
         let botsHelp = MetricNameDescriptor(
             metricName: MetricCatalog.botsByState, unitName: "", helpText: MetricCatalog.help[MetricCatalog.botsByState]!)
-        for entry in directory.all {
+        let entries = directory.all
+        for entry in entries {
             let depths = await entry.tenant?.queueDepths() ?? (inbox: 0, outbox: 0)
             let bot = [("bot", entry.manifest.id)]
             registry.makeGauge(descriptor: inboxHelp, labels: bot).set(Double(depths.inbox))
             registry.makeGauge(descriptor: outboxHelp, labels: bot).set(Double(depths.outbox))
+        }
+        let current = Set(entries.map(\.manifest.id))
+        let removed = exported.withLock { exported in
+            defer { exported = current }
+            return exported.subtracting(current)
+        }
+        for id in removed {
+            registry.unregisterGauge(registry.makeGauge(descriptor: inboxHelp, labels: [("bot", id)]))
+            registry.unregisterGauge(registry.makeGauge(descriptor: outboxHelp, labels: [("bot", id)]))
         }
         var counts = Dictionary(uniqueKeysWithValues: TenantState.names.map { ($0, 0) })
         for state in states.snapshot.values { counts[state.name, default: 0] += 1 }
