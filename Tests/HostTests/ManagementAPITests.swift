@@ -35,11 +35,13 @@ struct ManagementAPITests {
         return operations
     }
 
-    /// The request each operation is exercised with, on bot `alpha` (brand han).
-    static func request(for operation: Operation) -> (uri: String, body: ByteBuffer?) {
+    /// The request each operation is exercised with, on bot `alpha` (brand han), or the
+    /// sandbox bot `gamma` (brand han) for sandbox operations; `press` is a button of gamma's.
+    static func request(for operation: Operation, press: (messageID: Int64, data: String)) -> (uri: String, body: ByteBuffer?) {
         let uri = "/api/v1" + operation.path
-            .replacingOccurrences(of: "{bot_id}", with: "alpha")
+            .replacingOccurrences(of: "{bot_id}", with: operation.id.hasPrefix("sandbox") ? "gamma" : "alpha")
             .replacingOccurrences(of: "{broadcast_id}", with: "1")
+            .replacingOccurrences(of: "{user_id}", with: "5")
         switch operation.id {
         case "validateManifest":
             return (uri + "?file=new-bot.yaml", ByteBuffer(string: "token: \"1234:\(String(repeating: "x", count: 35))\"\nplugins: [echo]\n"))
@@ -47,6 +49,10 @@ struct ManagementAPITests {
             return (uri, ByteBuffer(string: #"{"text":"news"}"#))
         case "retryDeadLetters":
             return (uri, ByteBuffer(string: #"{"ids":[]}"#))
+        case "sandboxSendMessage":
+            return (uri, ByteBuffer(string: #"{"user_id":5,"text":"hello"}"#))
+        case "sandboxPressButton":
+            return (uri, ByteBuffer(string: #"{"user_id":5,"message_id":\#(press.messageID),"data":"\#(press.data)"}"#))
         default:
             return (uri, nil)
         }
@@ -55,7 +61,8 @@ struct ManagementAPITests {
     /// What each caller gets: admin and the bot's own brand succeed (reload is admin only),
     /// another brand gets 404 for the bot, no or a wrong token 401.
     static func expectedStatus(_ operation: Operation, caller: String) -> HTTPResponse.Status {
-        let success: HTTPResponse.Status = operation.id == "createBroadcast" ? .accepted : .ok
+        let accepted = ["createBroadcast", "sandboxSendMessage", "sandboxPressButton"]
+        let success: HTTPResponse.Status = accepted.contains(operation.id) ? .accepted : .ok
         if operation.id == "getOpenAPIDocument" { return .ok }
         switch caller {
         case "admin":
@@ -83,7 +90,7 @@ struct ManagementAPITests {
     @Test("every documented operation × admin, own brand, other brand, wrong token, no token")
     func authMatrix() async throws {
         let operations = try Self.documentedOperations()
-        #expect(operations.count == 12, "the document lists \(operations.map(\.id).sorted())")
+        #expect(operations.count == 15, "the document lists \(operations.map(\.id).sorted())")
         let host = try await HTTPTestHost.start()
         defer { Task { await host.stop() } }
         let callers: [(String, String?)] = [
@@ -91,13 +98,14 @@ struct ManagementAPITests {
             ("wrong", "not-a-token"), ("none", nil),
         ]
         try await host.withClient { client in
-            // A broadcast for getBroadcast to find.
+            // A broadcast for getBroadcast to find, and a button of gamma's to press.
+            let admin: HTTPFields = [.authorization: "Bearer \(HTTPTestHost.adminToken)"]
             _ = try await client.execute(
-                uri: "/api/v1/bots/alpha/broadcasts", method: .post,
-                headers: [.authorization: "Bearer \(HTTPTestHost.adminToken)"], body: ByteBuffer(string: #"{"text":"first"}"#))
+                uri: "/api/v1/bots/alpha/broadcasts", method: .post, headers: admin, body: ByteBuffer(string: #"{"text":"first"}"#))
+            let press = try await Self.startMenu(client, headers: admin)
             for (caller, token) in callers {
                 for operation in Self.ordered(operations) {
-                    let (uri, body) = Self.request(for: operation)
+                    let (uri, body) = Self.request(for: operation, press: press)
                     var headers = HTTPFields()
                     if let token { headers[.authorization] = "Bearer \(token)" }
                     if body != nil {
@@ -114,12 +122,37 @@ struct ManagementAPITests {
                     }
                     if operation.id == "listBots", response.status == .ok {
                         let ids = Self.botIDs(in: response.body)
-                        #expect(ids == (caller == "admin" ? ["alpha", "beta"] : caller == "han" ? ["alpha"] : ["beta"]))
+                        #expect(ids == (caller == "admin" ? ["alpha", "beta", "gamma"] : caller == "han" ? ["alpha", "gamma"] : ["beta"]))
                     }
                 }
                 await host.waitUntilRunning("alpha")
             }
         }
+    }
+
+    /// Sends `/start` to gamma as person 5 and returns the menu's button.
+    static func startMenu(_ client: any TestClientProtocol, headers: HTTPFields) async throws -> (messageID: Int64, data: String) {
+        var json = headers
+        json[.contentType] = "application/json"
+        let sent = try await client.execute(
+            uri: "/api/v1/bots/gamma/sandbox/messages", method: .post, headers: json,
+            body: ByteBuffer(string: #"{"user_id":5,"first_name":"Eve","text":"/start"}"#))
+        #expect(sent.status == .accepted)
+        var after: Int64 = 0
+        for _ in 0..<20 {
+            let answer = try await client.execute(
+                uri: "/api/v1/bots/gamma/sandbox/chats/5?after=\(after)&wait=5", method: .get, headers: headers)
+            let conversation = try #require(try JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any])
+            after = (conversation["revision"] as? NSNumber)?.int64Value ?? after
+            for message in conversation["messages"] as? [[String: Any]] ?? [] where message["from"] as? String == "bot" {
+                let button = ((message["buttons"] as? [[[String: Any]]])?.first?.first)
+                if let id = (message["id"] as? NSNumber)?.int64Value, let data = button?["data"] as? String {
+                    #expect(message["text"] as? String == "Welcome!")
+                    return (id, data)
+                }
+            }
+        }
+        throw HarnessError("the sandbox bot never showed its menu")
     }
 
     static func botIDs(in body: ByteBuffer) -> [String] {

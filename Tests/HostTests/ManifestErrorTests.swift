@@ -184,8 +184,8 @@ struct ManifestErrorTests {
         )
     }
 
-    @Test("the sandbox platform is refused in this build; webhook max_connections must be 1 to 100")
-    func notInThisBuild() throws {
+    @Test("a sandbox bot takes no token or telegram settings; webhook max_connections must be 1 to 100")
+    func platformSettings() throws {
         #expect(try folder.errors("token: \(Self.token)\ntelegram:\n  mode: webhook\nplugins: [quiet]\n") == [])
         #expect(
             try folder.errors("token: \(Self.token)\ntelegram:\n  mode: webhook\n  max_connections: 101\nplugins: [quiet]\n") == [
@@ -193,10 +193,11 @@ struct ManifestErrorTests {
             ]
         )
         #expect(
-            try folder.errors("platform: sandbox\nplugins: [quiet]\n") == [
-                "bot.yaml:1: platform: the sandbox platform is not available in this build; use platform: telegram"
+            try folder.errors("platform: sandbox\ntoken: \(Self.token)\nplugins: [quiet]\n") == [
+                "bot.yaml:2: token: a sandbox bot lives inside the host and has no token; remove it, or use platform: telegram"
             ]
         )
+        #expect(try folder.errors("platform: sandbox\nplugins: [quiet]\n") == [])
         #expect(
             try folder.errors("platform: telegarm\ntoken: \(Self.token)\nplugins: [quiet]\n") == [
                 "bot.yaml:1: platform: unknown platform 'telegarm'; did you mean 'telegram'? (available: telegram, sandbox)"

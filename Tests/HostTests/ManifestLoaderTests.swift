@@ -188,10 +188,11 @@ struct ManifestLoaderTests {
         let scan = ManifestLoader(registry: .builtIn(), environment: [:])
             .scan(directory: root.appendingPathComponent("bots.d").path)
         #expect(scan.errors.map(\.description) == [])
-        #expect(scan.bots.map(\.manifest.id) == ["han-en", "han-ru", "lumen-support"])
+        #expect(scan.bots.map(\.manifest.id) == ["han-demo", "han-en", "han-ru", "lumen-demo", "lumen-support"])
         #expect(
             scan.bots.map { $0.manifest.plugins.map(\.name) }
-                == [["admin", "replies", "echo"], ["admin", "replies", "echo"], ["admin", "replies"]]
+                == [["replies", "echo"], ["admin", "replies", "echo"], ["admin", "replies", "echo"], ["replies"], ["admin", "replies"]]
         )
+        #expect(scan.bots.filter { $0.manifest.platform == .sandbox }.map(\.manifest.id) == ["han-demo", "lumen-demo"])
     }
 }

@@ -55,7 +55,7 @@ struct CheckCommand: AsyncParsableCommand {
     static func summary(of manifest: BotManifest, idWidth: Int) -> String {
         var parts = [
             manifest.id.padding(toLength: idWidth, withPad: " ", startingAt: 0),
-            "\(manifest.platform.rawValue)/\(manifest.telegram.mode.rawValue)",
+            "\(manifest.platform.rawValue)/\(manifest.receiveMode)",
         ]
         if let brand = manifest.brand { parts.append("brand \(brand)") }
         if let token = manifest.token { parts.append("token \(token)") }

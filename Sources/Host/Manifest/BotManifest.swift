@@ -13,7 +13,8 @@ struct BotManifest: Sendable, Equatable {
     enum Platform: String, Sendable, Equatable, CaseIterable {
         /// Telegram's Bot API.
         case telegram
-        /// An in-process platform for trying bots out (not in this build yet).
+        /// A platform inside the host, talked to through the management API and the dashboard:
+        /// no token, no network.
         case sandbox
     }
 
@@ -63,6 +64,14 @@ struct BotManifest: Sendable, Equatable {
     var plugins: [PluginSpec] = []
     /// The file the manifest came from (not part of equality).
     var file: String
+
+    /// How the bot receives updates: `polling` or `webhook` on Telegram, `in_process` in the sandbox.
+    var receiveMode: String {
+        switch platform {
+        case .telegram: telegram.mode.rawValue
+        case .sandbox: "in_process"
+        }
+    }
 
     /// Whether both manifests would run the same bot; the file name does not count.
     static func == (lhs: BotManifest, rhs: BotManifest) -> Bool {

@@ -54,18 +54,13 @@ extension ManifestValidation {
         return name
     }
 
-    /// The `platform`: telegram, or an error (sandbox is not in this build).
+    /// The `platform`: telegram or sandbox.
     mutating func validatedPlatform(_ platform: String?) -> BotManifest.Platform {
         guard let platform else { return .telegram }
         switch BotManifest.Platform(rawValue: platform) {
         case .telegram:
             return .telegram
         case .sandbox:
-            fail(
-                line(of: "platform"),
-                "platform",
-                "the sandbox platform is not available in this build; use platform: telegram"
-            )
             return .sandbox
         case nil:
             let names = BotManifest.Platform.allCases.map(\.rawValue)

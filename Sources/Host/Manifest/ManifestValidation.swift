@@ -93,8 +93,13 @@ struct ManifestValidation {
         manifest.locale = validatedLocale(document.locale)
         manifest.database = validatedDatabase(document.database)
         manifest.limits = validatedLimits(document.delivery)
-        if manifest.platform == .telegram {
+        switch manifest.platform {
+        case .telegram:
             manifest.token = validatedToken(document)
+        case .sandbox:
+            for key in ["token", "token_file", "telegram"] where root.mapping?[key] != nil {
+                fail(line(of: key), key, "a sandbox bot lives inside the host and has no \(key); remove it, or use platform: telegram")
+            }
         }
 
         let descriptor = BotDescriptor(

@@ -43,6 +43,8 @@ actor Supervisor: Service {
     nonisolated let directory = BotDirectory()
     /// Whether the host is ready for traffic (`/readyz`).
     nonisolated let readiness = Readiness()
+    /// The sandboxes of sandbox bots.
+    nonisolated var sandboxes: SandboxRegistry { factory.sandboxes }
 
     private var bots: [String: RunningBot] = [:]
     /// Valid manifests of bots an operator stopped.

@@ -4,13 +4,15 @@ import Foundation
 import Logging
 import Tenant
 
-/// Builds the Tenant for a loaded manifest: its platform client, update source, decoder and
-/// configuration.
+/// Builds the Tenant for a loaded manifest: its platform (Telegram, or the in-process
+/// sandbox), update source, decoder and configuration.
 struct TenantFactory: Sendable {
     let options: HostOptions
     let httpClient: HTTPClient
     let secret: HostSecret
     let metricsFactory: any MetricsFactory
+    /// The sandboxes of sandbox bots.
+    var sandboxes = SandboxRegistry()
 
     /// The Tenant settings a manifest asks for.
     static func configuration(for bot: LoadedBot, options: HostOptions) -> TenantConfiguration {
@@ -30,6 +32,13 @@ struct TenantFactory: Sendable {
     ) throws -> Tenant {
         let manifest = bot.manifest
         let configuration = Self.configuration(for: bot, options: options)
+        if manifest.platform == .sandbox {
+            let sandbox = sandboxes.platform(for: manifest.id, displayName: manifest.name)
+            return Tenant(
+                configuration: configuration, platform: sandbox, source: .pushed, decoder: SandboxUpdateDecoder(),
+                plugins: bot.plugins, migrations: bot.migrations, logger: logger, metricsFactory: metricsFactory,
+                onStateChange: onStateChange)
+        }
         let client = TelegramClient(
             token: manifest.token?.value ?? "", apiURL: manifest.telegram.apiURL, httpClient: httpClient,
             logger: logger, metrics: APICallMetrics(botID: manifest.id, factory: metricsFactory))

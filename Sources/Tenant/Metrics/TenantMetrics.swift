@@ -1,4 +1,4 @@
-public import CoreMetrics
+import CoreMetrics
 
 /// The names of the metrics a Tenant reports through swift-metrics, with one `bot` dimension
 /// each (and `type` or `method` where named). The host documents and exports them.

@@ -21,6 +21,21 @@ struct HTTPTestHost {
         "beta": ("lumen", "4102:" + String(repeating: "b", count: 35)),
     ]
 
+    /// A sandbox bot of brand han, with a button menu.
+    static let sandboxManifest = """
+        id: gamma
+        brand: han
+        platform: sandbox
+        plugins:
+          - replies:
+              commands:
+                start:
+                  text: "Welcome!"
+                  buttons: [[{text: "Rules", reply: rules}]]
+              replies:
+                rules: "Be kind."
+        """
+
     let fake: FakeBotAPI
     let sandbox: HostSandbox
     let supervisor: Supervisor
@@ -40,6 +55,7 @@ struct HTTPTestHost {
             fake.addBot(token: bot.1, userID: Int64(4100 + index), username: "\(id)_bot")
             try sandbox.writeManifest(id, manifest(id: id, brand: bot.0, token: bot.1, apiURL: fake.baseURL))
         }
+        try sandbox.writeManifest("gamma", sandboxManifest)
         let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
         var logger = Logger(label: "http-test")
         logger.logLevel = .critical
@@ -54,7 +70,7 @@ struct HTTPTestHost {
             logger: logger)
         let task = Task { try await supervisor.run() }
         _ = await supervisor.states.wait { states in
-            bots.keys.allSatisfy { states[$0] == .running }
+            (Array(bots.keys) + ["gamma"]).allSatisfy { states[$0] == .running }
         }
         let tokens = APITokens(
             admin: APITokens.digest(of: adminToken),

@@ -39,6 +39,7 @@ struct ManagementAPI: Sendable {
     enum OperationID: Sendable {
         case listBots, getBot, startBot, stopBot, restartBot, reload, validateManifest
         case listDeadLetters, retryDeadLetters, createBroadcast, getBroadcast
+        case sandboxSendMessage, sandboxPressButton, sandboxConversation
     }
 
     /// Every authenticated route: method, path below `/api/v1`, operation.
@@ -54,6 +55,9 @@ struct ManagementAPI: Sendable {
         (.post, "bots/:bot_id/dead-letters/retry", .retryDeadLetters),
         (.post, "bots/:bot_id/broadcasts", .createBroadcast),
         (.get, "bots/:bot_id/broadcasts/:broadcast_id", .getBroadcast),
+        (.post, "bots/:bot_id/sandbox/messages", .sandboxSendMessage),
+        (.post, "bots/:bot_id/sandbox/presses", .sandboxPressButton),
+        (.get, "bots/:bot_id/sandbox/chats/:user_id", .sandboxConversation),
     ]
 
     /// The methods a path below `/api/v1` answers to; empty when no route has that path.
@@ -81,6 +85,9 @@ struct ManagementAPI: Sendable {
         case .retryDeadLetters: try await retry(request, context).response(from: request, context: context)
         case .createBroadcast: try await broadcast(request, context).response(from: request, context: context)
         case .getBroadcast: try await broadcastProgress(context).response(from: request, context: context)
+        case .sandboxSendMessage: try await sandboxSend(request, context).response(from: request, context: context)
+        case .sandboxPressButton: try await sandboxPress(request, context).response(from: request, context: context)
+        case .sandboxConversation: try await sandboxConversation(request, context).response(from: request, context: context)
         }
     }
 
@@ -154,7 +161,7 @@ struct ManagementAPI: Sendable {
                 valid: true,
                 bot: .init(
                     id: manifest.id, name: manifest.name, brand: manifest.brand, platform: manifest.platform.rawValue,
-                    mode: manifest.telegram.mode.rawValue, plugins: manifest.plugins.map(\.name)),
+                    mode: manifest.receiveMode, plugins: manifest.plugins.map(\.name)),
                 errors: [])
         case .failure(let errors):
             return ValidationView(
@@ -258,6 +265,58 @@ struct ManagementAPI: Sendable {
         return BroadcastView(progress)
     }
 
+    // MARK: Sandbox
+
+    private func sandboxSend(_ request: Request, _ context: HostRequestContext) async throws -> EditedResponse<SandboxAcceptedView> {
+        let (tenant, sandbox) = try sandboxBot(context)
+        guard let body: SandboxMessageRequest = try await decodeOptional(request, context) else {
+            throw Problem.badRequest("send a JSON body such as {\"user_id\": 1, \"text\": \"/start\"}")
+        }
+        try body.validate()
+        guard let tenant else { throw Problem.conflict("the bot is not running; start it first") }
+        let update = sandbox.userWrites(body.text, as: body.user)
+        try await tenantCall { try await tenant.ingest([update]) }
+        return EditedResponse(status: .accepted, response: SandboxAcceptedView(updateId: update.id))
+    }
+
+    private func sandboxPress(_ request: Request, _ context: HostRequestContext) async throws -> EditedResponse<SandboxAcceptedView> {
+        let (tenant, sandbox) = try sandboxBot(context)
+        guard let body: SandboxPressRequest = try await decodeOptional(request, context) else {
+            throw Problem.badRequest("send a JSON body such as {\"user_id\": 1, \"message_id\": 2, \"data\": \"reply:rules\"}")
+        }
+        try body.validate()
+        guard let tenant else { throw Problem.conflict("the bot is not running; start it first") }
+        let update: ReceivedUpdate
+        do {
+            update = try sandbox.userPresses(body.data, onMessage: body.messageId, as: body.user)
+        } catch let error as SandboxError {
+            throw Problem.badRequest(error.description)
+        }
+        try await tenantCall { try await tenant.ingest([update]) }
+        return EditedResponse(status: .accepted, response: SandboxAcceptedView(updateId: update.id))
+    }
+
+    private func sandboxConversation(_ request: Request, _ context: HostRequestContext) async throws -> SandboxConversationView {
+        let (_, sandbox) = try sandboxBot(context)
+        guard let userID = context.parameters.get("user_id", as: Int64.self), userID >= 1 else {
+            throw Problem.badRequest("user_id must be a whole number of 1 or more")
+        }
+        let after = try Self.integerQuery(request, "after", range: 0...Int64.max, default: 0)
+        let wait = try Self.integerQuery(request, "wait", range: 0...30, default: 0)
+        let messages = await sandbox.waitForMessages(chatID: userID, after: after, timeout: .seconds(wait))
+        return SandboxConversationView(messages: messages, after: after)
+    }
+
+    /// The sandbox bot named in the path (404 for a bot of another platform) and its Tenant
+    /// while it runs.
+    private func sandboxBot(_ context: HostRequestContext) throws -> (Tenant?, SandboxPlatform) {
+        let entry = try visibleBot(context)
+        guard entry.manifest.platform == .sandbox, let sandbox = supervisor.sandboxes[entry.manifest.id] else {
+            throw Problem.notFound("bot '\(entry.manifest.id)' is not a sandbox bot")
+        }
+        return (entry.tenant, sandbox)
+    }
+
     // MARK: Helpers
 
     /// The bot named in the path, if the caller may see it; 404 otherwise, so a brand token
@@ -296,7 +355,7 @@ struct ManagementAPI: Sendable {
         let startedAt = counters?.startedAt
         return BotSummaryView(
             id: manifest.id, name: manifest.name, brand: manifest.brand, platform: manifest.platform.rawValue,
-            mode: manifest.telegram.mode.rawValue, state: state.name, failure: failure,
+            mode: manifest.receiveMode, state: state.name, failure: failure,
             stoppedByOperator: entry.stoppedByOperator, startedAt: startedAt,
             uptimeSeconds: startedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
             counters: counters.map { CountersView($0.store) })
@@ -313,6 +372,16 @@ struct ManagementAPI: Sendable {
         } catch {
             throw Problem.badRequest("the body is not JSON: \(error)")
         }
+    }
+
+    private static func integerQuery(_ request: Request, _ name: String, range: ClosedRange<Int64>, default value: Int64) throws
+        -> Int64
+    {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return value }
+        guard let number = Int64(String(text)), range.contains(number) else {
+            throw Problem.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 
     private static func limit(_ request: Request) throws -> Int {

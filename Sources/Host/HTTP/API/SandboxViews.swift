@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import Tenant
+
+/// `POST …/sandbox/messages`: a person writes to a sandbox bot.
+struct SandboxMessageRequest: Decodable {
+    var userId: Int64
+    var firstName: String?
+    var languageCode: String?
+    var text: String
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        userId = try container.decode(Int64.self, forKey: .userId)
+        firstName = try container.decodeUnlessAbsent(String.self, forKey: .firstName)
+        languageCode = try container.decodeUnlessAbsent(String.self, forKey: .languageCode)
+        text = try container.decode(String.self, forKey: .text)
+    }
+
+    enum CodingKeys: String, CodingKey { case userId, firstName, languageCode, text }
+
+    /// The person, named `User <id>` unless a first name is given.
+    var user: User { User(id: userId, firstName: firstName ?? "User \(userId)", languageCode: languageCode) }
+
+    func validate() throws {
+        guard userId >= 1 else { throw Problem.badRequest("user_id must be 1 or more") }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4096 else {
+            throw Problem.badRequest("text must hold 1 to 4096 characters that are not all white space")
+        }
+    }
+}
+
+/// `POST …/sandbox/presses`: a person presses an inline button.
+struct SandboxPressRequest: Decodable {
+    var userId: Int64
+    var firstName: String?
+    var languageCode: String?
+    var messageId: Int64
+    var data: String
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        userId = try container.decode(Int64.self, forKey: .userId)
+        firstName = try container.decodeUnlessAbsent(String.self, forKey: .firstName)
+        languageCode = try container.decodeUnlessAbsent(String.self, forKey: .languageCode)
+        messageId = try container.decode(Int64.self, forKey: .messageId)
+        data = try container.decode(String.self, forKey: .data)
+    }
+
+    enum CodingKeys: String, CodingKey { case userId, firstName, languageCode, messageId, data }
+
+    var user: User { User(id: userId, firstName: firstName ?? "User \(userId)", languageCode: languageCode) }
+
+    func validate() throws {
+        guard userId >= 1 else { throw Problem.badRequest("user_id must be 1 or more") }
+    }
+}
+
+/// The update a sandbox action became.
+struct SandboxAcceptedView: ResponseEncodable {
+    var updateId: Int64
+}
+
+/// A sandbox conversation's messages that changed after `after`.
+struct SandboxConversationView: ResponseEncodable {
+    struct Message: Encodable {
+        struct Button: Encodable {
+            var text: String
+            var data: String?
+            var url: String?
+        }
+
+        var id: Int64
+        var from: String
+        var text: String
+        var parseMode: String?
+        var buttons: [[Button]]
+        var edited: Bool
+        var date: Date
+        var notice: String?
+        var revision: Int64
+    }
+
+    var messages: [Message]
+    /// The revision to ask `after` next time.
+    var revision: Int64
+
+    init(messages: [SandboxMessage], after: Int64) {
+        self.messages = messages.map { message in
+            Message(
+                id: message.id, from: message.from.rawValue, text: message.text, parseMode: message.parseMode,
+                buttons: message.buttons.map { row in
+                    row.map { button in
+                        switch button.action {
+                        case .callback(let data): Message.Button(text: button.text, data: data)
+                        case .url(let url): Message.Button(text: button.text, url: url)
+                        }
+                    }
+                },
+                edited: message.edited, date: message.date, notice: message.notice, revision: message.revision)
+        }
+        revision = messages.map(\.revision).max() ?? after
+    }
+}

@@ -1,0 +1,217 @@
+public import Foundation
+import Synchronization
+
+/// A platform that lives inside the host: no token, no network. People are whoever talks to
+/// it through the host (the management API, the dashboard); the bot is identified as
+/// `<id>_bot`. Updates it makes go through the same inbox, dispatcher, plugins and outbox as
+/// Telegram's, which is what proves plugins never depend on Telegram.
+///
+/// Each person has a private chat whose id is their id. The conversation (the last 500
+/// messages each way) is kept in memory for as long as the host runs.
+public final class SandboxPlatform: PlatformClient, Sendable {
+    private struct Conversation {
+        var messages: [SandboxMessage] = []
+        var nextMessageID: Int64 = 1
+    }
+
+    private struct Waiter {
+        let chatID: Int64
+        let revision: Int64
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
+    private struct State {
+        var conversations: [Int64: Conversation] = [:]
+        /// Starts at the time in milliseconds, so ids keep growing across host restarts and
+        /// the inbox never mistakes a new update for one it already stored.
+        var nextUpdateID = Int64(Date().timeIntervalSince1970 * 1000)
+        var revision: Int64 = 0
+        /// Button presses not yet answered: callback id → (chat, message).
+        var presses: [String: (chatID: Int64, messageID: Int64)] = [:]
+        var waiters: [Int: Waiter] = [:]
+        var nextWaiterID = 0
+    }
+
+    /// Messages kept per conversation.
+    static let kept = 500
+
+    private let identity: BotIdentity
+    private let state = Mutex(State())
+
+    /// A sandbox for bot `botID`, shown as `displayName`.
+    public init(botID: String, displayName: String) {
+        identity = BotIdentity(
+            userID: 1, username: botID.replacingOccurrences(of: "-", with: "_") + "_bot", displayName: displayName)
+    }
+
+    public func identify() async throws -> BotIdentity { identity }
+
+    public func perform(_ action: OutgoingAction) async throws -> DeliveryReceipt {
+        let (result, ready) = state.withLock { state -> (Result<DeliveryReceipt, PlatformError>, [CheckedContinuation<Void, Never>]) in
+            let result = Self.apply(action, to: &state)
+            return (result, Self.takeReady(&state, chatID: action.chatID))
+        }
+        for continuation in ready { continuation.resume() }
+        return try result.get()
+    }
+
+    /// `user` writes `text` to the bot: the message joins the conversation and comes back as
+    /// an update to store in the bot's inbox.
+    public func userWrites(_ text: String, as user: User, at date: Date = Date()) -> ReceivedUpdate {
+        let (update, ready) = state.withLock { state -> (SandboxUpdate, [CheckedContinuation<Void, Never>]) in
+            let messageID = Self.append(
+                SandboxMessage(id: 0, from: .user, text: text, buttons: [], edited: false, date: date, revision: 0),
+                chatID: user.id, to: &state)
+            let update = SandboxUpdate(
+                id: Self.nextUpdateID(&state), kind: .message, user: user, date: date, messageID: messageID, text: text)
+            return (update, Self.takeReady(&state, chatID: user.id))
+        }
+        for continuation in ready { continuation.resume() }
+        return Self.received(update)
+    }
+
+    /// `user` presses the button with callback `data` under the bot's message `messageID`.
+    ///
+    /// - Throws: ``SandboxError`` when there is no such message or button.
+    public func userPresses(_ data: String, onMessage messageID: Int64, as user: User, at date: Date = Date()) throws
+        -> ReceivedUpdate
+    {
+        let update = try state.withLock { state -> SandboxUpdate in
+            guard let message = state.conversations[user.id]?.messages.first(where: { $0.id == messageID && $0.from == .bot })
+            else { throw SandboxError.noSuchMessage(messageID) }
+            guard message.buttons.joined().contains(where: { $0.action == .callback(data) }) else {
+                throw SandboxError.noSuchButton(data, messageID)
+            }
+            let id = Self.nextUpdateID(&state)
+            let callbackID = "sandbox-\(id)"
+            state.presses[callbackID] = (user.id, messageID)
+            return SandboxUpdate(
+                id: id, kind: .buttonPress, user: user, date: date, messageID: messageID, data: data,
+                pressedMessageText: message.text, callbackID: callbackID)
+        }
+        return Self.received(update)
+    }
+
+    /// The conversation with person `chatID` changed after `revision`: its messages that did, in order.
+    public func messages(chatID: Int64, after revision: Int64 = 0) -> [SandboxMessage] {
+        state.withLock { state in (state.conversations[chatID]?.messages ?? []).filter { $0.revision > revision } }
+    }
+
+    /// Waits up to `timeout` for the conversation with `chatID` to change after `revision`,
+    /// then returns what changed (nothing when the time ran out).
+    public func waitForMessages(chatID: Int64, after revision: Int64, timeout: Duration) async -> [SandboxMessage] {
+        let changed = messages(chatID: chatID, after: revision)
+        if !changed.isEmpty || timeout <= .zero { return changed }
+        let id = state.withLock { state -> Int in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let ready = self.state.withLock { state -> Bool in
+                        if state.conversations[chatID]?.messages.contains(where: { $0.revision > revision }) == true {
+                            return true
+                        }
+                        state.waiters[id] = Waiter(chatID: chatID, revision: revision, continuation: continuation)
+                        return false
+                    }
+                    if ready { continuation.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.continuation.resume()
+            group.cancelAll()
+        }
+        return messages(chatID: chatID, after: revision)
+    }
+
+    // MARK: State changes (under the lock)
+
+    private static func apply(_ action: OutgoingAction, to state: inout State) -> Result<DeliveryReceipt, PlatformError> {
+        switch action {
+        case .send(let message):
+            guard state.conversations[message.chatID] != nil else {
+                return .failure(PlatformError(kind: .permanent, method: "send", code: 400, message: "chat not found"))
+            }
+            let id = append(
+                SandboxMessage(
+                    id: 0, from: .bot, text: message.text, parseMode: message.parseMode?.rawValue, buttons: message.buttons,
+                    edited: false, date: Date(), revision: 0),
+                chatID: message.chatID, to: &state)
+            return .success(DeliveryReceipt(messageID: id))
+        case .edit(let edit):
+            guard let index = state.conversations[edit.chatID]?.messages.firstIndex(where: { $0.id == edit.messageID && $0.from == .bot })
+            else {
+                return .failure(PlatformError(kind: .permanent, method: "edit", code: 400, message: "message to edit not found"))
+            }
+            state.revision += 1
+            state.conversations[edit.chatID]!.messages[index].text = edit.text
+            state.conversations[edit.chatID]!.messages[index].parseMode = edit.parseMode?.rawValue
+            state.conversations[edit.chatID]!.messages[index].buttons = edit.buttons
+            state.conversations[edit.chatID]!.messages[index].edited = true
+            state.conversations[edit.chatID]!.messages[index].revision = state.revision
+            return .success(DeliveryReceipt(messageID: edit.messageID))
+        case .answerCallback(let answer):
+            guard let press = state.presses.removeValue(forKey: answer.callbackID) else {
+                return .failure(PlatformError(kind: .permanent, method: "answer", code: 400, message: "query is too old or unknown"))
+            }
+            if let text = answer.text,
+                let index = state.conversations[press.chatID]?.messages.firstIndex(where: { $0.id == press.messageID })
+            {
+                state.revision += 1
+                state.conversations[press.chatID]!.messages[index].notice = text
+                state.conversations[press.chatID]!.messages[index].revision = state.revision
+            }
+            return .success(DeliveryReceipt(messageID: nil))
+        }
+    }
+
+    private static func append(_ message: SandboxMessage, chatID: Int64, to state: inout State) -> Int64 {
+        var conversation = state.conversations[chatID] ?? Conversation()
+        state.revision += 1
+        var message = message
+        message.id = conversation.nextMessageID
+        message.revision = state.revision
+        conversation.nextMessageID += 1
+        conversation.messages.append(message)
+        if conversation.messages.count > kept { conversation.messages.removeFirst(conversation.messages.count - kept) }
+        state.conversations[chatID] = conversation
+        return message.id
+    }
+
+    private static func nextUpdateID(_ state: inout State) -> Int64 {
+        defer { state.nextUpdateID += 1 }
+        return state.nextUpdateID
+    }
+
+    private static func takeReady(_ state: inout State, chatID: Int64) -> [CheckedContinuation<Void, Never>] {
+        let ready = state.waiters.filter { $0.value.chatID == chatID }
+        for id in ready.keys { state.waiters.removeValue(forKey: id) }
+        return ready.values.map(\.continuation)
+    }
+
+    private static func received(_ update: SandboxUpdate) -> ReceivedUpdate {
+        let raw = (try? SandboxCoding.encoder.encode(update)) ?? Data()
+        return ReceivedUpdate(
+            id: update.id, lane: update.user.id,
+            kind: update.kind == .message ? "message" : "callback_query", raw: raw)
+    }
+}
+
+/// A person's action in the sandbox that cannot happen.
+public enum SandboxError: Error, Equatable, CustomStringConvertible {
+    /// The bot sent no message with this id in this chat.
+    case noSuchMessage(Int64)
+    /// The message has no button with this callback data.
+    case noSuchButton(String, Int64)
+
+    public var description: String {
+        switch self {
+        case .noSuchMessage(let id): "the bot sent no message \(id) in this chat"
+        case .noSuchButton(let data, let id): "message \(id) has no button with data '\(data)'"
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import NIOHTTP1
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The shipped `bots.d` with the real binary and no network: the sandbox demo bots answer
+/// through the management API, menus and button presses included.
+@Suite("End to end: sandbox bots")
+struct SandboxEndToEndTests {
+    static let admin = "sandbox-admin-" + String(repeating: "s", count: 18)
+
+    @Test("the shipped han-demo answers /start with its menu, and a press on a button with the next reply")
+    func shippedDemo() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let sandbox = try HostSandbox()
+        let host = try AviaryProcess(
+            arguments: ["run", "--bots-dir", root.appendingPathComponent("bots.d").path, "--data-dir", sandbox.dataDirectory,
+                        "--http-port", "0", "--shutdown-timeout", "5"],
+            environment: ["AVIARY_ADMIN_TOKEN": Self.admin, "TELEGRAM_API_URL": "http://127.0.0.1:9"],
+            logPath: sandbox.logPath)
+        let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
+        try await host.waitForLog("bot started", count: 2)
+        let headers = [("Authorization", "Bearer \(Self.admin)"), ("Content-Type", "application/json")]
+
+        let sent = try await probe.call(
+            .POST, "/api/v1/bots/han-demo/sandbox/messages", headers: headers,
+            body: Data(#"{"user_id":42,"first_name":"Ann","text":"/start"}"#.utf8))
+        #expect(sent.status == 202, "\(sent.text)")
+        var conversation = try await probe.call(.GET, "/api/v1/bots/han-demo/sandbox/chats/42?after=0&wait=20", headers: headers)
+        var messages = conversation.json["messages"] as? [[String: Any]] ?? []
+        let menu = try #require(messages.first { $0["from"] as? String == "bot" }, "\(conversation.text)")
+        #expect((menu["text"] as? String)?.hasPrefix("Hi! I help people meet.") == true)
+        let firstButton = try #require((menu["buttons"] as? [[[String: Any]]])?.first?.first)
+        #expect(firstButton["text"] as? String == "How it works")
+
+        let revision = (conversation.json["revision"] as? NSNumber)?.int64Value ?? 0
+        let press = try await probe.call(
+            .POST, "/api/v1/bots/han-demo/sandbox/presses", headers: headers,
+            body: Data(#"{"user_id":42,"message_id":\#(menu["id"] as! NSNumber),"data":"\#(firstButton["data"] as! String)"}"#.utf8))
+        #expect(press.status == 202, "\(press.text)")
+        conversation = try await probe.call(.GET, "/api/v1/bots/han-demo/sandbox/chats/42?after=\(revision)&wait=20", headers: headers)
+        messages = conversation.json["messages"] as? [[String: Any]] ?? []
+        #expect(messages.contains { ($0["text"] as? String)?.hasPrefix("You fill in a profile") == true }, "\(conversation.text)")
+
+        let echo = try await probe.call(
+            .POST, "/api/v1/bots/han-demo/sandbox/messages", headers: headers,
+            body: Data(#"{"user_id":42,"text":"hello there"}"#.utf8))
+        #expect(echo.status == 202)
+        let bots = try await probe.call(.GET, "/api/v1/bots", headers: headers)
+        #expect(bots.text.contains(#""id":"han-demo","mode":"in_process""#))
+        #expect(try await probe.call(.POST, "/api/v1/bots/han-ru/sandbox/messages", headers: headers, body: Data(#"{"user_id":1,"text":"x"}"#.utf8)).status == 404)
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+    }
+}

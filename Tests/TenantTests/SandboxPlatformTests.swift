@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import Tenant
+
+/// The in-process sandbox platform and its update decoder.
+@Suite("Sandbox platform")
+struct SandboxPlatformTests {
+    let sandbox = SandboxPlatform(botID: "han-demo", displayName: "Han demo")
+    let eve = User(id: 5, firstName: "Eve", languageCode: "ru")
+
+    @Test("a person's message round-trips through the stored JSON into the neutral model, with its command")
+    func messageRoundTrip() async throws {
+        let identity = try await sandbox.identify()
+        #expect(identity.username == "han_demo_bot")
+        let received = sandbox.userWrites("/start now", as: eve)
+        #expect(received.kind == "message")
+        #expect(received.lane == 5)
+        let update = try SandboxUpdateDecoder().decode(received.raw, botUsername: identity.username)
+        #expect(update.id == received.id)
+        let message = try #require(update.message)
+        #expect(message.text == "/start now")
+        #expect(message.command == Command(name: "start", arguments: "now"))
+        #expect(message.chat == Chat(id: 5, kind: .private, title: "Eve"))
+        #expect(message.sender == eve)
+        #expect(sandbox.userWrites("again", as: eve).id > received.id)
+    }
+
+    @Test("the bot's sends, edits and button answers show in the conversation; presses become callback updates")
+    func conversation() async throws {
+        _ = sandbox.userWrites("hi", as: eve)
+        let buttons = [[InlineButton(text: "Rules", action: .callback("r:rules"))]]
+        let sent = try await sandbox.perform(.send(OutgoingMessage(chatID: 5, text: "Menu", buttons: buttons)))
+        let messageID = try #require(sent.messageID)
+        let press = try sandbox.userPresses("r:rules", onMessage: messageID, as: eve)
+        let update = try SandboxUpdateDecoder().decode(press.raw, botUsername: nil)
+        let query = try #require(update.callbackQuery)
+        #expect(query.data == "r:rules")
+        #expect(query.message?.id == messageID)
+        #expect(query.message?.text == "Menu")
+        #expect(query.sender == eve)
+
+        _ = try await sandbox.perform(.answerCallback(CallbackAnswer(chatID: 5, callbackID: query.id, text: "Opening")))
+        _ = try await sandbox.perform(.edit(MessageEdit(chatID: 5, messageID: messageID, text: "Rules: be kind")))
+        let messages = sandbox.messages(chatID: 5)
+        #expect(messages.map(\.from) == [.user, .bot])
+        #expect(messages[1].text == "Rules: be kind")
+        #expect(messages[1].edited)
+        #expect(messages[1].notice == "Opening")
+        #expect(sandbox.messages(chatID: 5, after: messages[0].revision).map(\.id) == [messageID])
+    }
+
+    @Test("impossible actions fail clearly: unknown chats, messages and buttons")
+    func refusals() async throws {
+        await #expect(throws: PlatformError.self) {
+            try await sandbox.perform(.send(OutgoingMessage(chatID: 77, text: "nobody here")))
+        }
+        _ = sandbox.userWrites("hi", as: eve)
+        #expect(throws: SandboxError.noSuchMessage(1)) { try sandbox.userPresses("x", onMessage: 1, as: eve) }
+        let sent = try await sandbox.perform(.send(OutgoingMessage(chatID: 5, text: "no buttons")))
+        #expect(throws: SandboxError.noSuchButton("x", sent.messageID!)) {
+            try sandbox.userPresses("x", onMessage: sent.messageID!, as: eve)
+        }
+    }
+
+    @Test("a reader waiting for news is woken by the bot's reply")
+    func waiting() async throws {
+        _ = sandbox.userWrites("hi", as: eve)
+        let revision = sandbox.messages(chatID: 5).last!.revision
+        async let news = sandbox.waitForMessages(chatID: 5, after: revision, timeout: .seconds(30))
+        try await Task.sleep(for: .milliseconds(20))
+        _ = try await sandbox.perform(.send(OutgoingMessage(chatID: 5, text: "answer")))
+        #expect(await news.map(\.text) == ["answer"])
+        #expect(await sandbox.waitForMessages(chatID: 5, after: .max, timeout: .milliseconds(10)).isEmpty)
+    }
+}
