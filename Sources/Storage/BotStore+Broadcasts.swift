@@ -43,16 +43,17 @@ public struct BroadcastProgress: Sendable, Equatable {
 }
 
 extension BotStore {
-    /// Queues one message per matching chat, inside a caller's transaction.
+    /// Queues the message for every matching chat (in parts when it is long), inside a
+    /// caller's transaction. `total` counts the messages queued.
     ///
     /// - Parameters:
     ///   - text: The broadcast's text, kept for the record.
     ///   - filter: Which chats get it.
-    ///   - payload: The outbox payload for one chat id.
+    ///   - payloads: The outbox payloads for one chat id, in order (a long text is several parts).
     /// - Returns: The broadcast id and the queued rows.
     public static func enqueueBroadcast(
         text: String, filter: BroadcastFilter, at date: Date, in db: Database,
-        payload: (Int64) throws -> String
+        payloads: (Int64) throws -> [String]
     ) throws -> (id: Int64, rows: [OutboxRecord]) {
         var conditions = ["c.blocked = 0"]
         var arguments: [any DatabaseValueConvertible] = []
@@ -76,15 +77,18 @@ extension BotStore {
             arguments: StatementArguments(arguments))
         let filterJSON = String(decoding: try JSONEncoder().encode(filter), as: UTF8.self)
         try db.execute(
-            sql: "INSERT INTO broadcasts (text, filter, total, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [text, filterJSON, chatIDs.count, date])
+            sql: "INSERT INTO broadcasts (text, filter, total, created_at) VALUES (?, ?, 0, ?)",
+            arguments: [text, filterJSON, date])
         let id = db.lastInsertedRowID
-        let rows = try chatIDs.map { chatID in
-            var row = OutboxRecord(chatID: chatID, updateID: nil, payload: try payload(chatID), createdAt: date,
-                                   broadcastID: id)
-            try row.insert(db)
-            return row
+        var rows: [OutboxRecord] = []
+        for chatID in chatIDs {
+            for payload in try payloads(chatID) {
+                var row = OutboxRecord(chatID: chatID, updateID: nil, payload: payload, createdAt: date, broadcastID: id)
+                try row.insert(db)
+                rows.append(row)
+            }
         }
+        try db.execute(sql: "UPDATE broadcasts SET total = ? WHERE id = ?", arguments: [rows.count, id])
         return (id, rows)
     }
 

@@ -8,7 +8,7 @@ extension DeliveryRequest {
             return try BotStore.requeueDeadLetters(ids, in: db)
         case .broadcast(let text, let parseMode, let filter):
             return try BotStore.enqueueBroadcast(text: text, filter: filter, at: date, in: db) { chatID in
-                try OutboxCoding.encode(.send(OutgoingMessage(chatID: chatID, text: text, parseMode: parseMode)))
+                try OutboxCoding.broadcastPayloads(text: text, parseMode: parseMode, chatID: chatID)
             }.rows
         }
     }

@@ -14,7 +14,7 @@ extension Tenant {
         let date = now()
         let (id, rows) = try await store.writer.write { db in
             try BotStore.enqueueBroadcast(text: text, filter: filter, at: date, in: db) { chatID in
-                try OutboxCoding.encode(.send(OutgoingMessage(chatID: chatID, text: text, parseMode: parseMode)))
+                try OutboxCoding.broadcastPayloads(text: text, parseMode: parseMode, chatID: chatID)
             }
         }
         await outbox.submit(rows, lane: \.chatID)

@@ -106,4 +106,30 @@ struct BroadcastTests {
             #expect(reply < 60, "the reply did not wait for the 2,000-message broadcast")
         }
     }
+
+    @Test("a broadcast longer than one message goes out in parts, in order, each within the limit")
+    func longBroadcastIsSplit() async throws {
+        let path = TenantHarness.temporaryDatabase()
+        try await Self.seed(path, count: 2, blocked: 0)
+        let harness = TenantHarness(plugins: [], databasePath: path, limits: Self.limits, flushTimeout: .milliseconds(1))
+        let paragraph = String(repeating: "word ", count: 600).trimmingCharacters(in: .whitespaces)
+        let text = paragraph + "\n\n" + paragraph
+        try await harness.running {
+            let id = try await harness.tenant.broadcast(text)
+            let sent = try await harness.platform.waitForPerformed(4)
+            #expect(sent.count == 4)
+            #expect(sent.allSatisfy { $0.text.count <= 4096 })
+            for chat in [Int64(1_000_000), 1_000_001] {
+                let parts = sent.filter { $0.chatID == chat }.map(\.text)
+                #expect(parts == [paragraph, paragraph])
+            }
+            var progress = try await harness.tenant.broadcastProgress(id: id)
+            for _ in 0..<100 where progress?.sent != 4 {
+                try await Task.sleep(for: .milliseconds(10))
+                progress = try await harness.tenant.broadcastProgress(id: id)
+            }
+            #expect(progress?.total == 4)
+            #expect(progress?.sent == 4)
+        }
+    }
 }
