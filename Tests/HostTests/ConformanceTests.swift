@@ -25,6 +25,9 @@ struct ConformanceTests {
     }
 
     /// Runs a tool to completion, feeding `input`; returns its exit status and output.
+    ///
+    /// The waiting happens on a Dispatch thread: blocking one of the few threads Swift
+    /// concurrency runs on would starve the fake Bot API and the other tests meanwhile.
     static func run(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -35,13 +38,17 @@ struct ConformanceTests {
         let inputPipe = Pipe()
         if input != nil { process.standardInput = inputPipe }
         try process.run()
-        if let input {
-            inputPipe.fileHandleForWriting.write(input)
-            inputPipe.fileHandleForWriting.closeFile()
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                if let input {
+                    inputPipe.fileHandleForWriting.write(input)
+                    inputPipe.fileHandleForWriting.closeFile()
+                }
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+            }
         }
-        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// Starts the binary with two running bots that have handled some traffic.
