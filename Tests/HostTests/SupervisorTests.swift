@@ -119,6 +119,29 @@ struct SupervisorTests {
         await running.fake.stop()
     }
 
+    @Test("a reload that cannot read the manifest folder keeps every bot running")
+    func unreadableFolderKeepsBots() async throws {
+        let token = Self.token("9")
+        let running = try await Self.start(bots: [("steady", token, BinaryEndToEndTests.echo)])
+        defer { running.task.cancel() }
+        _ = await running.supervisor.states.wait { $0["steady"] == .running }
+        let moved = running.sandbox.botsDirectory + ".moved"
+        try FileManager.default.moveItem(atPath: running.sandbox.botsDirectory, toPath: moved)
+        let report = await running.supervisor.reload()
+        #expect(report.keptLastGood == ["steady"])
+        #expect(report.stopped.isEmpty)
+        #expect(report.errors.contains { $0.contains("cannot read the manifest folder") })
+        let user = FakeUser(id: 19, firstName: "Dan")
+        running.fake.sendText(token: token, chatID: user.id, from: user, text: "still here?")
+        let sent = try await running.fake.waitForSentMessages(token: token, count: 1, timeout: .seconds(90))
+        #expect(sent.map(\.text) == ["still here?"])
+        try FileManager.default.moveItem(atPath: moved, toPath: running.sandbox.botsDirectory)
+        #expect(await running.supervisor.reload().unchanged == ["steady"])
+        running.task.cancel()
+        try? await running.task.value
+        await running.fake.stop()
+    }
+
     static func waitForState(of id: String, in supervisor: Supervisor) async throws -> TenantState? {
         let states = await supervisor.states.wait { states in
             if case .failed = states[id] { return true }

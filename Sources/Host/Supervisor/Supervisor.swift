@@ -156,6 +156,12 @@ actor Supervisor: Service {
         for error in scan.errors {
             logger.error("\(error)")
         }
+        if scan.errors.contains(where: { $0.file == options.botsDirectory && $0.line == nil }) {
+            // The folder itself is unreadable (moved, unmounted, a typo in a deploy): every bot
+            // keeps running as it is rather than all of them stopping.
+            report.keptLastGood = bots.keys.sorted()
+            return report
+        }
         let valid = Dictionary(scan.bots.map { ($0.manifest.id, $0) }, uniquingKeysWith: { first, _ in first })
         let filesWithErrors = Set(scan.errors.map(\.file))
 
