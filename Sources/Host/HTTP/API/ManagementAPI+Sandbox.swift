@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+import HTTPTypes
+import Logging
+import Storage
+import Tenant
+import Yams
+
+/// Sandbox bots: a person writes, presses a button, reads the conversation.
+extension ManagementAPI {
+    func sandboxSend(_ request: Request, _ context: HostRequestContext) async throws -> EditedResponse<SandboxAcceptedView> {
+        let (tenant, sandbox) = try sandboxBot(context)
+        guard let body: SandboxMessageRequest = try await decodeOptional(request, context) else {
+            throw Problem.badRequest("send a JSON body such as {\"user_id\": 1, \"text\": \"/start\"}")
+        }
+        try body.validate()
+        guard let tenant else { throw Problem.conflict("the bot is not running; start it first") }
+        let update = sandbox.userWrites(body.text, as: body.user)
+        try await tenantCall { try await tenant.ingest([update]) }
+        return EditedResponse(status: .accepted, response: SandboxAcceptedView(updateId: update.id))
+    }
+
+    func sandboxPress(_ request: Request, _ context: HostRequestContext) async throws -> EditedResponse<SandboxAcceptedView> {
+        let (tenant, sandbox) = try sandboxBot(context)
+        guard let body: SandboxPressRequest = try await decodeOptional(request, context) else {
+            throw Problem.badRequest("send a JSON body such as {\"user_id\": 1, \"message_id\": 2, \"data\": \"reply:rules\"}")
+        }
+        try body.validate()
+        guard let tenant else { throw Problem.conflict("the bot is not running; start it first") }
+        let update: ReceivedUpdate
+        do {
+            update = try sandbox.userPresses(body.data, onMessage: body.messageId, as: body.user)
+        } catch let error as SandboxError {
+            throw Problem.badRequest(error.description)
+        }
+        try await tenantCall { try await tenant.ingest([update]) }
+        return EditedResponse(status: .accepted, response: SandboxAcceptedView(updateId: update.id))
+    }
+
+    func sandboxConversation(_ request: Request, _ context: HostRequestContext) async throws -> SandboxConversationView {
+        let (_, sandbox) = try sandboxBot(context)
+        guard let userID = context.parameters.get("user_id", as: Int64.self), userID >= 1 else {
+            throw Problem.badRequest("user_id must be a whole number of 1 or more")
+        }
+        let after = try Self.integerQuery(request, "after", range: 0...Int64.max, default: 0)
+        let wait = try Self.integerQuery(request, "wait", range: 0...30, default: 0)
+        let messages = await sandbox.waitForMessages(chatID: userID, after: after, timeout: .seconds(wait))
+        return SandboxConversationView(messages: messages, after: after)
+    }
+
+    /// The sandbox bot named in the path (404 for a bot of another platform) and its Tenant
+    /// while it runs.
+    func sandboxBot(_ context: HostRequestContext) throws -> (Tenant?, SandboxPlatform) {
+        let entry = try visibleBot(context)
+        guard entry.manifest.platform == .sandbox, let sandbox = supervisor.sandboxes[entry.manifest.id] else {
+            throw Problem.notFound("bot '\(entry.manifest.id)' is not a sandbox bot")
+        }
+        return (entry.tenant, sandbox)
+    }
+}
