@@ -68,3 +68,25 @@ struct SandboxEndToEndTests {
         #expect(try await host.waitForExit() == 0)
     }
 }
+
+/// `--log-format json` with the real binary: every line is one JSON object with the metadata.
+@Suite("End to end: JSON logs")
+struct JSONLogEndToEndTests {
+    @Test("every log line is a JSON object; bot lines carry the bot's id")
+    func jsonLines() async throws {
+        let sandbox = try HostSandbox()
+        try sandbox.writeManifest("quiet", "platform: sandbox\nplugins: [echo]\n")
+        let host = try AviaryProcess(
+            arguments: sandbox.runArguments + ["--log-format", "json"], logPath: sandbox.logPath)
+        try await host.waitForLog(#""message":"bot started""#)
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        let lines = host.log.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(lines.count >= 4)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            #expect(object?["ts"] != nil && object?["level"] != nil && object?["message"] != nil, "\(line)")
+        }
+        #expect(lines.contains { $0.contains(#""bot":"quiet""#) && $0.contains(#""message":"bot started""#) })
+    }
+}
