@@ -8,29 +8,25 @@ import Prometheus
 struct DocumentedPrometheusFactory: MetricsFactory {
     let registry: PrometheusCollectorRegistry
 
-    private func descriptor(_ label: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(metricName: label, unitName: "", helpText: MetricCatalog.help[label] ?? "Aviary metric \(label).")
-    }
-
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
+        registry.makeCounter(descriptor: MetricCatalog.descriptor(label), labels: dimensions)
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
+        registry.makeCounter(descriptor: MetricCatalog.descriptor(label), labels: dimensions)
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
+        registry.makeGauge(descriptor: MetricCatalog.descriptor(label), labels: dimensions)
     }
 
     func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
-        registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
+        registry.makeGauge(descriptor: MetricCatalog.descriptor(label), labels: dimensions)
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         let buckets = MetricCatalog.buckets[label] ?? MetricCatalog.buckets[TenantMetricName.updateHandling]!
-        return registry.makeDurationHistogram(descriptor: descriptor(label), labels: dimensions, buckets: buckets)
+        return registry.makeDurationHistogram(descriptor: MetricCatalog.descriptor(label), labels: dimensions, buckets: buckets)
     }
 
     func destroyCounter(_ handler: any CounterHandler) {

@@ -1,3 +1,4 @@
+import Prometheus
 import Tenant
 
 /// Every metric the host exports, with its Prometheus help text. The README's metrics table
@@ -37,4 +38,9 @@ enum MetricCatalog {
             .milliseconds(500), .seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60),
         ],
     ]
+
+    /// The Prometheus name and help text of metric `name`.
+    static func descriptor(_ name: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help[name] ?? "Aviary metric \(name).")
+    }
 }

@@ -31,12 +31,9 @@ final class MetricsEndpoint: Sendable {
     }
 
     private func refreshGauges() async {
-        let inboxHelp = MetricNameDescriptor(
-            metricName: MetricCatalog.inboxDepth, unitName: "", helpText: MetricCatalog.help[MetricCatalog.inboxDepth]!)
-        let outboxHelp = MetricNameDescriptor(
-            metricName: MetricCatalog.outboxDepth, unitName: "", helpText: MetricCatalog.help[MetricCatalog.outboxDepth]!)
-        let botsHelp = MetricNameDescriptor(
-            metricName: MetricCatalog.botsByState, unitName: "", helpText: MetricCatalog.help[MetricCatalog.botsByState]!)
+        let inboxHelp = MetricCatalog.descriptor(MetricCatalog.inboxDepth)
+        let outboxHelp = MetricCatalog.descriptor(MetricCatalog.outboxDepth)
+        let botsHelp = MetricCatalog.descriptor(MetricCatalog.botsByState)
         let entries = directory.all
         for entry in entries {
             let depths = await entry.tenant?.queueDepths() ?? (inbox: 0, outbox: 0)

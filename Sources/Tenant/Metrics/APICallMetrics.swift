@@ -3,13 +3,13 @@ public import CoreMetrics
 /// Records how long each platform API call of one bot took, by method
 /// (``TenantMetricName/apiCall``).
 public struct APICallMetrics: Sendable {
-    private let botID: String
-    private let factory: any MetricsFactory
+    private let timers: MetricHandles<Timer>
 
     /// Records for bot `botID` through `factory`.
     public init(botID: String, factory: any MetricsFactory) {
-        self.botID = botID
-        self.factory = factory
+        timers = MetricHandles { method in
+            Timer(label: TenantMetricName.apiCall, dimensions: [("bot", botID), ("method", method)], factory: factory)
+        }
     }
 
     /// Records nothing.
@@ -17,7 +17,6 @@ public struct APICallMetrics: Sendable {
 
     /// Records one call of `method` that took `duration`, answered or not.
     func record(method: String, duration: Duration) {
-        Timer(label: TenantMetricName.apiCall, dimensions: [("bot", botID), ("method", method)], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+        timers[method].recordNanoseconds(duration.nanoseconds)
     }
 }

@@ -21,11 +21,9 @@ public enum TenantMetricName {
     public static let apiCall = "aviary_bot_api_call_seconds"
 }
 
-/// One bot's metric handles. Counters with a fixed label set are made once; the rest are
-/// looked up by the factory on use (it caches them).
+/// One bot's metric handles, each made once.
 struct TenantMetrics: Sendable {
-    private let botID: String
-    private let factory: any MetricsFactory
+    private let received: MetricHandles<Counter>
     private let handled: Counter
     private let failed: Counter
     private let sent: Counter
@@ -35,8 +33,9 @@ struct TenantMetrics: Sendable {
 
     /// Metrics for bot `botID`, made by `factory`.
     init(botID: String, factory: any MetricsFactory) {
-        self.botID = botID
-        self.factory = factory
+        received = MetricHandles { type in
+            Counter(label: TenantMetricName.updatesReceived, dimensions: [("bot", botID), ("type", type)], factory: factory)
+        }
         let bot = [("bot", botID)]
         handled = Counter(label: TenantMetricName.updatesHandled, dimensions: bot, factory: factory)
         failed = Counter(label: TenantMetricName.updatesFailed, dimensions: bot, factory: factory)
@@ -50,10 +49,7 @@ struct TenantMetrics: Sendable {
     func received(kinds: [String]) {
         var counts: [String: Int] = [:]
         for kind in kinds { counts[kind, default: 0] += 1 }
-        for (kind, count) in counts {
-            Counter(label: TenantMetricName.updatesReceived, dimensions: [("bot", botID), ("type", kind)], factory: factory)
-                .increment(by: count)
-        }
+        for (kind, count) in counts { received[kind].increment(by: count) }
     }
 
     /// An update was committed after `duration`.

@@ -146,10 +146,3 @@ extension OutgoingAction {
         }
     }
 }
-
-extension Duration {
-    /// Seconds as a `TimeInterval`.
-    var timeInterval: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -113,7 +113,7 @@ struct ManifestView: Encodable, Sendable {
         delivery = Delivery(
             privateChatPerSecond: limits.privateChat.perSecond, groupPerMinute: limits.group.perSecond * 60,
             botPerSecond: limits.bot.perSecond, broadcastPerSecond: limits.broadcast.perSecond,
-            maxAgeHours: limits.maxAge.seconds / 3600)
+            maxAgeHours: limits.maxAge.timeInterval / 3600)
         plugins = manifest.plugins.map { Plugin(name: $0.name, settings: $0.configuration.map(JSONValue.init) ?? .object([:])) }
         file = (manifest.file as NSString).lastPathComponent
     }
@@ -219,10 +219,5 @@ struct ValidationView: ResponseEncodable, Sendable {
 
 extension RateLimit {
     /// Messages per second.
-    var perSecond: Double { Double(count) / period.seconds }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var perSecond: Double { Double(count) / period.timeInterval }
 }
