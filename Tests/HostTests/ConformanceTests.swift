@@ -82,7 +82,8 @@ struct ConformanceTests {
         _ = try await probe.call(.GET, "/healthz")
         var metrics = try await probe.call(.GET, "/metrics")
         // Replies are counted once sent; wait for both.
-        for _ in 0..<200 where !metrics.text.contains("aviary_messages_sent_total{bot=\"beta\"} 1") {
+        let bothSent = ["alpha", "beta"].map { "aviary_messages_sent_total{bot=\"\($0)\"} 1" }
+        for _ in 0..<200 where !bothSent.allSatisfy(metrics.text.contains) {
             try await Task.sleep(for: .milliseconds(50))
             metrics = try await probe.call(.GET, "/metrics")
         }
