@@ -206,6 +206,11 @@ struct ManagementAPITests {
                 uri: "/api/v1/bots/alpha/broadcasts", method: .post, headers: admin,
                 body: ByteBuffer(string: #"{"text":"x","parse_mode":"BBCode"}"#))
             #expect(String(buffer: badMode.body).contains("parse_mode 'BBCode' is unknown"))
+            let null = try await client.execute(
+                uri: "/api/v1/bots/alpha/broadcasts", method: .post, headers: admin,
+                body: ByteBuffer(string: #"{"text":"x","filter":{"languages":null}}"#))
+            #expect(null.status == .badRequest)
+            #expect(String(buffer: null.body).contains("filter.languages should be"))
             let badLimit = try await client.execute(uri: "/api/v1/bots/alpha/dead-letters?limit=0", method: .get, headers: admin)
             #expect(badLimit.status == .badRequest)
             let badID = try await client.execute(uri: "/api/v1/bots/alpha/broadcasts/abc", method: .get, headers: admin)

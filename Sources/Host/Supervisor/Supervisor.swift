@@ -17,9 +17,11 @@ import Tenant
 actor Supervisor: Service {
     /// A bot the supervisor runs.
     private struct RunningBot: Sendable {
-        var manifest: BotManifest
+        var bot: LoadedBot
         var tenant: Tenant?
         var finished: StopSignal
+
+        var manifest: BotManifest { bot.manifest }
     }
 
     /// Work asked of the supervisor's loop, which owns the task group bots run in.
@@ -49,8 +51,6 @@ actor Supervisor: Service {
     private var bots: [String: RunningBot] = [:]
     /// Valid manifests of bots an operator stopped.
     private var parked: [String: LoadedBot] = [:]
-    /// The last valid version of every manifest, for operator starts.
-    private var known: [String: LoadedBot] = [:]
 
     init(options: HostOptions, loader: ManifestLoader, factory: TenantFactory, logger: Logger) {
         self.options = options
@@ -131,7 +131,7 @@ actor Supervisor: Service {
     private func perform(_ command: BotCommand, id: String, in group: inout DiscardingTaskGroup) async
         -> Result<Void, BotCommandError>
     {
-        guard let bot = known[id] else { return .failure(.unknownBot(id)) }
+        guard let bot = bots[id]?.bot ?? parked[id] else { return .failure(.unknownBot(id)) }
         switch command {
         case .stop:
             if bots[id] != nil { await stopAll([id]) }
@@ -196,16 +196,9 @@ actor Supervisor: Service {
             directory.remove(id)
             states.remove(id)
         }
-        for bot in scan.bots where bot.manifest.enabled {
-            known[bot.manifest.id] = bot
-        }
-        for id in known.keys where valid[id]?.manifest.enabled != true && bots[id] == nil {
-            known[id] = nil
-        }
 
         await stopAll(toStop)
         await stopAll(toRestart.map(\.manifest.id))
-        for id in toStop { known[id] = nil }
         for bot in toRestart + toStart {
             start(bot, in: &group)
         }
@@ -235,12 +228,12 @@ actor Supervisor: Service {
             let reason = (error as? TenantError)?.reason ?? "\(error)"
             states.set(id, to: .failed(reason))
             finished.fire()
-            bots[id] = RunningBot(manifest: bot.manifest, tenant: nil, finished: finished)
+            bots[id] = RunningBot(bot: bot, tenant: nil, finished: finished)
             directory.set(.init(manifest: bot.manifest, tenant: nil, startedAt: nil))
             return
         }
         states.set(id, to: .starting)
-        bots[id] = RunningBot(manifest: bot.manifest, tenant: tenant, finished: finished)
+        bots[id] = RunningBot(bot: bot, tenant: tenant, finished: finished)
         directory.set(.init(manifest: bot.manifest, tenant: tenant, startedAt: Date()))
         group.addTask {
             do {

@@ -2,8 +2,25 @@ import Foundation
 import Hummingbird
 import Tenant
 
+/// The person a sandbox request acts as: `user_id`, and optionally their name and language.
+protocol SandboxPersonRequest: Decodable {
+    var userId: Int64 { get }
+    var firstName: String? { get }
+    var languageCode: String? { get }
+}
+
+extension SandboxPersonRequest {
+    /// The person, named `User <id>` unless a first name is given.
+    var user: User { User(id: userId, firstName: firstName ?? "User \(userId)", languageCode: languageCode) }
+
+    /// Refuses user ids below 1.
+    func validatePerson() throws {
+        guard userId >= 1 else { throw Problem.badRequest("user_id must be 1 or more") }
+    }
+}
+
 /// `POST …/sandbox/messages`: a person writes to a sandbox bot.
-struct SandboxMessageRequest: Decodable {
+struct SandboxMessageRequest: SandboxPersonRequest {
     var userId: Int64
     var firstName: String?
     var languageCode: String?
@@ -19,11 +36,8 @@ struct SandboxMessageRequest: Decodable {
 
     enum CodingKeys: String, CodingKey { case userId, firstName, languageCode, text }
 
-    /// The person, named `User <id>` unless a first name is given.
-    var user: User { User(id: userId, firstName: firstName ?? "User \(userId)", languageCode: languageCode) }
-
     func validate() throws {
-        guard userId >= 1 else { throw Problem.badRequest("user_id must be 1 or more") }
+        try validatePerson()
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4096 else {
             throw Problem.badRequest("text must hold 1 to 4096 characters that are not all white space")
         }
@@ -31,7 +45,7 @@ struct SandboxMessageRequest: Decodable {
 }
 
 /// `POST …/sandbox/presses`: a person presses an inline button.
-struct SandboxPressRequest: Decodable {
+struct SandboxPressRequest: SandboxPersonRequest {
     var userId: Int64
     var firstName: String?
     var languageCode: String?
@@ -49,11 +63,7 @@ struct SandboxPressRequest: Decodable {
 
     enum CodingKeys: String, CodingKey { case userId, firstName, languageCode, messageId, data }
 
-    var user: User { User(id: userId, firstName: firstName ?? "User \(userId)", languageCode: languageCode) }
-
-    func validate() throws {
-        guard userId >= 1 else { throw Problem.badRequest("user_id must be 1 or more") }
-    }
+    func validate() throws { try validatePerson() }
 }
 
 /// The update a sandbox action became.
