@@ -86,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
             factory: TenantFactory(options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory),
             logger: logger)
         let surface = HTTPSurface(
-            supervisor: supervisor, loader: loader, options: options, secret: secret, tokens: tokens,
+            supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
             registry: registry, recentErrors: recentErrors, limiter: config.failedAuthLimiter)
         let host = httpHost
         let server = surface.application(host: host, port: httpPort, logger: logger) { port in

@@ -7,7 +7,6 @@ import Prometheus
 struct HTTPSurface: Sendable {
     let supervisor: Supervisor
     let loader: ManifestLoader
-    let options: HostOptions
     let secret: HostSecret
     let tokens: APITokens
     let registry: PrometheusCollectorRegistry
@@ -30,7 +29,7 @@ struct HTTPSurface: Sendable {
             .register(on: router)
         WebhookRoute(directory: supervisor.directory, secret: secret).register(on: router)
         ManagementAPI(
-            supervisor: supervisor, loader: loader, botsDirectory: options.botsDirectory, recentErrors: recentErrors,
+            supervisor: supervisor, loader: loader, recentErrors: recentErrors,
             tokens: tokens, limiter: limiter
         ).register(on: router)
         return router

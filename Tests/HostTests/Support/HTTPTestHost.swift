@@ -76,7 +76,7 @@ struct HTTPTestHost {
             admin: APITokens.digest(of: adminToken),
             brands: ["han": APITokens.digest(of: hanToken), "lumen": APITokens.digest(of: lumenToken)])
         var surface = HTTPSurface(
-            supervisor: supervisor, loader: loader, options: options, secret: secret, tokens: tokens,
+            supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
             registry: registry, recentErrors: RecentErrors())
         surface.limiter = limiter
         return HTTPTestHost(fake: fake, sandbox: sandbox, supervisor: supervisor, surface: surface, task: task)

@@ -14,7 +14,6 @@ import Yams
 struct ManagementAPI: Sendable {
     let supervisor: Supervisor
     let loader: ManifestLoader
-    let botsDirectory: String
     let recentErrors: RecentErrors
     let tokens: APITokens
     let limiter: FailedAuthLimiter
@@ -30,34 +29,47 @@ struct ManagementAPI: Sendable {
         let secured = api.group().add(middleware: BearerAuthMiddleware(tokens: tokens, limiter: limiter))
         for route in Self.routes {
             secured.on(RouterPath(route.path), method: route.method) { request, context in
-                try await respond(to: route.operation, request, context)
+                try await route.handle(self, request, context)
             }
         }
     }
 
-    /// The authenticated operations, as `openapi.yaml` names them.
-    enum OperationID: Sendable {
-        case listBots, getBot, startBot, stopBot, restartBot, reload, validateManifest
-        case listDeadLetters, retryDeadLetters, createBroadcast, getBroadcast
-        case sandboxSendMessage, sandboxPressButton, sandboxConversation
+    /// One authenticated operation: method, path below `/api/v1`, and what answers it.
+    struct Route: Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var handle: @Sendable (ManagementAPI, Request, HostRequestContext) async throws -> Response
+
+        init<Answer: ResponseGenerator>(
+            _ method: HTTPRequest.Method, _ path: String,
+            _ answer: @escaping @Sendable (ManagementAPI, Request, HostRequestContext) async throws -> Answer
+        ) {
+            self.method = method
+            self.path = path
+            handle = { api, request, context in
+                try await answer(api, request, context).response(from: request, context: context)
+            }
+        }
     }
 
-    /// Every authenticated route: method, path below `/api/v1`, operation.
-    static let routes: [(method: HTTPRequest.Method, path: String, operation: OperationID)] = [
-        (.get, "bots", .listBots),
-        (.get, "bots/:bot_id", .getBot),
-        (.post, "bots/:bot_id/start", .startBot),
-        (.post, "bots/:bot_id/stop", .stopBot),
-        (.post, "bots/:bot_id/restart", .restartBot),
-        (.post, "reload", .reload),
-        (.post, "manifests/validate", .validateManifest),
-        (.get, "bots/:bot_id/dead-letters", .listDeadLetters),
-        (.post, "bots/:bot_id/dead-letters/retry", .retryDeadLetters),
-        (.post, "bots/:bot_id/broadcasts", .createBroadcast),
-        (.get, "bots/:bot_id/broadcasts/:broadcast_id", .getBroadcast),
-        (.post, "bots/:bot_id/sandbox/messages", .sandboxSendMessage),
-        (.post, "bots/:bot_id/sandbox/presses", .sandboxPressButton),
-        (.get, "bots/:bot_id/sandbox/chats/:user_id", .sandboxConversation),
+    /// Every authenticated operation of `openapi.yaml`.
+    static let routes: [Route] = [
+        Route(.get, "bots") { api, _, context in try await api.listBots(context) },
+        Route(.get, "bots/:bot_id") { api, _, context in try await api.botDetail(context) },
+        Route(.post, "bots/:bot_id/start") { api, _, context in try await api.command(.start, context) },
+        Route(.post, "bots/:bot_id/stop") { api, _, context in try await api.command(.stop, context) },
+        Route(.post, "bots/:bot_id/restart") { api, _, context in try await api.command(.restart, context) },
+        Route(.post, "reload") { api, _, context in try await api.reload(context) },
+        Route(.post, "manifests/validate") { api, request, context in try await api.validate(request, context) },
+        Route(.get, "bots/:bot_id/dead-letters") { api, request, context in try await api.deadLetters(request, context) },
+        Route(.post, "bots/:bot_id/dead-letters/retry") { api, request, context in try await api.retry(request, context) },
+        Route(.post, "bots/:bot_id/broadcasts") { api, request, context in try await api.broadcast(request, context) },
+        Route(.get, "bots/:bot_id/broadcasts/:broadcast_id") { api, _, context in try await api.broadcastProgress(context) },
+        Route(.post, "bots/:bot_id/sandbox/messages") { api, request, context in try await api.sandboxSend(request, context) },
+        Route(.post, "bots/:bot_id/sandbox/presses") { api, request, context in try await api.sandboxPress(request, context) },
+        Route(.get, "bots/:bot_id/sandbox/chats/:user_id") { api, request, context in
+            try await api.sandboxConversation(request, context)
+        },
     ]
 
     /// The methods a path below `/api/v1` answers to; empty when no route has that path.
@@ -70,24 +82,5 @@ struct ManagementAPI: Sendable {
         }.map(\.method)
         if segments == ["openapi.yaml"] { methods.append(.get) }
         return methods
-    }
-
-    private func respond(to operation: OperationID, _ request: Request, _ context: HostRequestContext) async throws -> Response {
-        switch operation {
-        case .listBots: try await listBots(context).response(from: request, context: context)
-        case .getBot: try await botDetail(context).response(from: request, context: context)
-        case .startBot: try await command(.start, context).response(from: request, context: context)
-        case .stopBot: try await command(.stop, context).response(from: request, context: context)
-        case .restartBot: try await command(.restart, context).response(from: request, context: context)
-        case .reload: try await reload(context).response(from: request, context: context)
-        case .validateManifest: try await validate(request, context).response(from: request, context: context)
-        case .listDeadLetters: try await deadLetters(request, context).response(from: request, context: context)
-        case .retryDeadLetters: try await retry(request, context).response(from: request, context: context)
-        case .createBroadcast: try await broadcast(request, context).response(from: request, context: context)
-        case .getBroadcast: try await broadcastProgress(context).response(from: request, context: context)
-        case .sandboxSendMessage: try await sandboxSend(request, context).response(from: request, context: context)
-        case .sandboxPressButton: try await sandboxPress(request, context).response(from: request, context: context)
-        case .sandboxConversation: try await sandboxConversation(request, context).response(from: request, context: context)
-        }
     }
 }
