@@ -7,6 +7,14 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The dashboard's templates and assets, built into the binary so it needs no files beside it.
+let dashboardResources: [Resource] = [
+    "layout", "login", "bots", "bot", "reload", "chat", "error",
+].map { .embedInCode("Dashboard/Templates/\($0).mustache") } + [
+    .embedInCode("Dashboard/Assets/dashboard.css"),
+    .embedInCode("Dashboard/Assets/dashboard.js"),
+]
+
 let package = Package(
     name: "aviary",
     platforms: [.macOS(.v15)],
@@ -27,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -70,10 +79,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
-            resources: [.embedInCode("HTTP/API/openapi.yaml")],
+            resources: [.embedInCode("HTTP/API/openapi.yaml")] + dashboardResources,
             swiftSettings: swiftSettings
         ),
         .target(
@@ -92,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage"],
+            dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -75,6 +75,11 @@ enum HostSchema {
                 t.primaryKey(["plugin", "key"])
             }
         }
+        migrator.registerMigration("host.v2") { db in
+            // The dashboard's traffic chart counts the last hour by these times.
+            try db.create(index: "inbox_received_at", on: "inbox", columns: ["received_at"])
+            try db.create(index: "outbox_sent_at", on: "outbox", columns: ["sent_at"])
+        }
         return migrator
     }
 }

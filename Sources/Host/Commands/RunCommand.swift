@@ -89,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
             supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
             registry: registry, recentErrors: recentErrors, limiter: config.failedAuthLimiter)
         let host = httpHost
-        let server = surface.application(host: host, port: httpPort, logger: logger) { port in
+        let server = try surface.application(host: host, port: httpPort, logger: logger) { port in
             logger.info("http listening on \(host):\(port)", metadata: ["http_port": "\(port)"])
         }
         // Services stop in reverse order: the supervisor drains its bots while the HTTP surface

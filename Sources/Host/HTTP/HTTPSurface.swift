@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import Prometheus
 
-/// The host's one HTTP port: webhooks, the management API, metrics and health checks.
+/// The host's one HTTP port: webhooks, the management API, the dashboard, metrics and health checks.
 struct HTTPSurface: Sendable {
     let supervisor: Supervisor
     let loader: ManifestLoader
@@ -13,9 +13,13 @@ struct HTTPSurface: Sendable {
     let recentErrors: RecentErrors
     /// Failed bearer-token attempts per address.
     var limiter = FailedAuthLimiter()
+    /// Signed-in dashboard users.
+    var sessions = DashboardSessions()
+    /// The pace of the dashboard's live feed.
+    var liveFeed = Dashboard.LiveFeed()
 
     /// Every route.
-    func router() -> Router<HostRequestContext> {
+    func router() throws -> Router<HostRequestContext> {
         let router = Router(context: HostRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.get("healthz") { _, _ in "ok\n" }
@@ -28,19 +32,19 @@ struct HTTPSurface: Sendable {
         MetricsEndpoint(registry: registry, directory: supervisor.directory, states: supervisor.states)
             .register(on: router)
         WebhookRoute(directory: supervisor.directory, secret: secret).register(on: router)
-        ManagementAPI(
-            supervisor: supervisor, loader: loader, recentErrors: recentErrors,
-            tokens: tokens, limiter: limiter
-        ).register(on: router)
+        let api = ManagementAPI(
+            supervisor: supervisor, loader: loader, recentErrors: recentErrors, tokens: tokens, limiter: limiter)
+        api.register(on: router)
+        Dashboard(api: api, sessions: sessions, templates: try DashboardTemplates(), liveFeed: liveFeed).register(on: router)
         return router
     }
 
     /// The server, listening on `host:port` (port 0 picks a free one); `onListening` learns the port.
     func application(
         host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (Int) -> Void
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         Application(
-            router: router(),
+            router: try router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -9,8 +9,10 @@ struct HostRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     /// The connected peer.
     let remoteAddress: SocketAddress?
-    /// Who called, once the bearer token was checked.
+    /// Who called, once the bearer token or dashboard session was checked.
     var caller: Caller?
+    /// The dashboard session, on dashboard routes once signed in.
+    var session: DashboardSession?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -38,6 +38,9 @@ final class Readiness: Sendable {
         state.withLock { $0.shuttingDown = true }
     }
 
+    /// Whether shutdown has begun; long-lived answers (the dashboard's live stream) end then.
+    var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
     /// Whether the host is ready now.
     var isReady: Bool {
         let (ids, board, ready, shuttingDown) = state.withLock { ($0.initialBots, $0.board, $0.ready, $0.shuttingDown) }

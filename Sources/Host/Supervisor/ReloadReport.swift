@@ -12,6 +12,8 @@ struct ReloadReport: Sendable, Equatable, CustomStringConvertible {
     var keptLastGood: [String] = []
     /// Every manifest error found, one line each.
     var errors: [String] = []
+    /// What changed in each restarted bot's manifest, one line per setting.
+    var changes: [String: [String]] = [:]
 
     /// One line summing up the reload, for the log.
     var description: String {

@@ -174,6 +174,7 @@ actor Supervisor: Service {
                     toStop.append(id)
                 } else if bot.manifest != running.manifest {
                     toRestart.append(bot)
+                    report.changes[id] = ManifestDiff.changes(from: running.manifest, to: bot.manifest)
                 } else {
                     report.unchanged.append(id)
                 }

@@ -49,3 +49,17 @@ extension Tenant {
         return rows.count
     }
 }
+
+extension Tenant {
+    /// Updates received and messages sent per `period` for the `count` periods that end now,
+    /// oldest first (the dashboard's chart and per-minute rates).
+    public func traffic(period: Duration = .seconds(60), count: Int = 60) async throws -> [TrafficSample] {
+        guard let store = runningStore else {
+            throw TenantError(botID: configuration.bot.id, reason: "the bot is not running")
+        }
+        let length = period.timeInterval
+        let end = (now().timeIntervalSince1970 / length).rounded(.down) * length + length
+        return try await store.traffic(
+            from: Date(timeIntervalSince1970: end - length * Double(count)), period: length, count: count)
+    }
+}

@@ -30,6 +30,8 @@ public final class SandboxPlatform: PlatformClient, Sendable {
         var presses: [String: (chatID: Int64, messageID: Int64)] = [:]
         var waiters: [Int: Waiter] = [:]
         var nextWaiterID = 0
+        /// Everyone who wrote or pressed, by id, as they last presented themselves.
+        var people: [Int64: User] = [:]
     }
 
     /// Messages kept per conversation.
@@ -59,6 +61,7 @@ public final class SandboxPlatform: PlatformClient, Sendable {
     /// an update to store in the bot's inbox.
     public func userWrites(_ text: String, as user: User, at date: Date = Date()) -> ReceivedUpdate {
         let (update, ready) = state.withLock { state -> (SandboxUpdate, [CheckedContinuation<Void, Never>]) in
+            state.people[user.id] = user
             let messageID = Self.append(
                 SandboxMessage(id: 0, from: .user, text: text, buttons: [], edited: false, date: date, revision: 0),
                 chatID: user.id, to: &state)
@@ -82,6 +85,7 @@ public final class SandboxPlatform: PlatformClient, Sendable {
             guard message.buttons.joined().contains(where: { $0.action == .callback(data) }) else {
                 throw SandboxError.noSuchButton(data, messageID)
             }
+            state.people[user.id] = user
             let id = Self.nextUpdateID(&state)
             let callbackID = "sandbox-\(id)"
             state.presses[callbackID] = (user.id, messageID)
@@ -90,6 +94,11 @@ public final class SandboxPlatform: PlatformClient, Sendable {
                 pressedMessageText: message.text, callbackID: callbackID)
         }
         return Self.received(update)
+    }
+
+    /// Everyone who has talked to the bot since the host started, by id.
+    public func people() -> [User] {
+        state.withLock { state in state.people.values.sorted { $0.id < $1.id } }
     }
 
     /// The conversation with person `chatID` changed after `revision`: its messages that did, in order.

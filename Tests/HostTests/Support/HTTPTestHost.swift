@@ -39,7 +39,7 @@ struct HTTPTestHost {
     let fake: FakeBotAPI
     let sandbox: HostSandbox
     let supervisor: Supervisor
-    let surface: HTTPSurface
+    var surface: HTTPSurface
     let task: Task<Void, any Error>
 
     static func manifest(id: String, brand: String, token: String, apiURL: URL) -> String {
@@ -84,7 +84,7 @@ struct HTTPTestHost {
 
     /// Runs `body` with a client of the router.
     func withClient(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: surface.router())
+        let app = Application(router: try surface.router())
         try await app.test(.router, body)
     }
 

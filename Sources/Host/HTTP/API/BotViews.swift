@@ -182,6 +182,8 @@ struct ReloadView: ResponseEncodable, Sendable {
     var unchanged: [String]
     var keptLastGood: [String]
     var errors: [String]
+    /// What changed in each restarted bot's manifest.
+    var changes: [String: [String]]
     var summary: String
 
     init(_ report: ReloadReport) {
@@ -191,6 +193,7 @@ struct ReloadView: ResponseEncodable, Sendable {
         unchanged = report.unchanged
         keptLastGood = report.keptLastGood
         errors = report.errors
+        changes = report.changes
         summary = report.description
     }
 }

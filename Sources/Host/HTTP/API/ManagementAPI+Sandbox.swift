@@ -11,10 +11,18 @@ import Yams
 /// Sandbox bots: a person writes, presses a button, reads the conversation.
 extension ManagementAPI {
     func sandboxSend(_ request: Request, _ context: HostRequestContext) async throws -> EditedResponse<SandboxAcceptedView> {
-        let (tenant, sandbox) = try sandboxBot(context)
+        _ = try sandboxBot(context)
         guard let body: SandboxMessageRequest = try await decodeOptional(request, context) else {
             throw Problem.badRequest("send a JSON body such as {\"user_id\": 1, \"text\": \"/start\"}")
         }
+        return try await sandboxSend(body, context)
+    }
+
+    /// A person writes to the sandbox bot named in the path.
+    func sandboxSend(_ body: SandboxMessageRequest, _ context: HostRequestContext) async throws
+        -> EditedResponse<SandboxAcceptedView>
+    {
+        let (tenant, sandbox) = try sandboxBot(context)
         try body.validate()
         guard let tenant else { throw Problem.conflict("the bot is not running; start it first") }
         let update = sandbox.userWrites(body.text, as: body.user)
@@ -23,10 +31,18 @@ extension ManagementAPI {
     }
 
     func sandboxPress(_ request: Request, _ context: HostRequestContext) async throws -> EditedResponse<SandboxAcceptedView> {
-        let (tenant, sandbox) = try sandboxBot(context)
+        _ = try sandboxBot(context)
         guard let body: SandboxPressRequest = try await decodeOptional(request, context) else {
             throw Problem.badRequest("send a JSON body such as {\"user_id\": 1, \"message_id\": 2, \"data\": \"reply:rules\"}")
         }
+        return try await sandboxPress(body, context)
+    }
+
+    /// A person presses a button under one of the sandbox bot's messages.
+    func sandboxPress(_ body: SandboxPressRequest, _ context: HostRequestContext) async throws
+        -> EditedResponse<SandboxAcceptedView>
+    {
+        let (tenant, sandbox) = try sandboxBot(context)
         try body.validate()
         guard let tenant else { throw Problem.conflict("the bot is not running; start it first") }
         let update: ReceivedUpdate

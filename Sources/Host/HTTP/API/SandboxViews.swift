@@ -26,6 +26,13 @@ struct SandboxMessageRequest: SandboxPersonRequest {
     var languageCode: String?
     var text: String
 
+    init(userId: Int64, firstName: String?, languageCode: String? = nil, text: String) {
+        self.userId = userId
+        self.firstName = firstName
+        self.languageCode = languageCode
+        self.text = text
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         userId = try container.decode(Int64.self, forKey: .userId)
@@ -51,6 +58,14 @@ struct SandboxPressRequest: SandboxPersonRequest {
     var languageCode: String?
     var messageId: Int64
     var data: String
+
+    init(userId: Int64, firstName: String?, languageCode: String? = nil, messageId: Int64, data: String) {
+        self.userId = userId
+        self.firstName = firstName
+        self.languageCode = languageCode
+        self.messageId = messageId
+        self.data = data
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
