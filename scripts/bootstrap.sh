@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Aviary builds against (the SQLite headers) when it is missing; with --tests,
-# also what the conformance tests run: promtool (Debian's prometheus) and schemathesis (PyPI).
+# also what the conformance and browser tests run: promtool (Debian's prometheus), headless
+# Chromium and its driver (Debian's chromium and chromium-driver), schemathesis and Selenium (PyPI).
 # Safe to run again: it installs nothing that is already there.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ needed=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || needed+=(libsqlite3-dev)
 if $for_tests; then
     command -v promtool >/dev/null 2>&1 || needed+=(prometheus)
+    [ -x /usr/bin/chromium ] || needed+=(chromium)
+    [ -x /usr/bin/chromedriver ] || needed+=(chromium-driver)
 fi
 if ((${#needed[@]})); then
     echo "bootstrap: installing ${needed[*]}"
@@ -24,5 +27,10 @@ if $for_tests && ! command -v schemathesis >/dev/null 2>&1; then
     echo "bootstrap: installing schemathesis"
     python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
     command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+fi
+# Selenium 4.51: 4.52 needs a certifi newer than the package mirror holds.
+if $for_tests && ! python3 -c 'import selenium' >/dev/null 2>&1; then
+    echo "bootstrap: installing selenium"
+    python3 -m pip install --quiet --disable-pip-version-check selenium==4.51.0
 fi
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected Swift 6.3 at /opt/swift)" >&2; exit 1; }
