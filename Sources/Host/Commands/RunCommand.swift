@@ -91,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         let host = httpHost
         let server = try surface.application(host: host, port: httpPort, logger: logger) { port in
             logger.info("http listening on \(host):\(port)", metadata: ["http_port": "\(port)"])
+            logger.notice("dashboard at http://\(host):\(port)/ (sign in with a management token)")
         }
         // Services stop in reverse order: the supervisor drains its bots while the HTTP surface
         // still answers (readyz 503, webhooks for stopping bots 503), then the server stops.
