@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "aviary", targets: ["Host"]),
         .library(name: "Tenant", targets: ["Tenant"]),
         .library(name: "FakeBotAPI", targets: ["FakeBotAPI"]),
+        .executable(name: "aviary-bench", targets: ["AviaryBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -98,6 +99,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/Support/FakeBotAPI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "AviaryBench",
+            dependencies: [
+                "FakeBotAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/AviaryBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -14,7 +14,7 @@ set +e
 swift build --build-tests >"$log" 2>&1
 status=$?
 set -e
-own_diagnostics=$(grep -E "/(Sources|Tests)/[^ ]*: (warning|error):" "$log" | grep -v "/.build/" | sort -u || true)
+own_diagnostics=$(grep -E "/(Sources|Tests|Benchmarks)/[^ ]*: (warning|error):" "$log" | grep -v "/.build/" | sort -u || true)
 if [ "$status" -ne 0 ]; then
     tail -n 80 "$log"
     echo "test: the build failed" >&2
@@ -29,3 +29,8 @@ fi
 
 echo "test: running the suite"
 AVIARY_BIN="$PWD/.build/debug/aviary" swift test --skip-build "$@"
+
+# A few seconds of the benchmark tool at small N, so it never rots; its figures are printed,
+# never asserted (the machines are shared). It fails only if a reply is lost.
+echo "test: benchmark smoke run"
+.build/debug/aviary-bench smoke --aviary .build/debug/aviary --json .build/benchmarks/smoke.json

@@ -37,7 +37,7 @@ struct WebhookEndToEndTests {
         fake.addBot(token: Self.token, userID: 7007, username: "hook_bot")
         let sandbox = try HostSandbox()
         try sandbox.writeManifest("hook", Self.manifest(apiURL: fake.baseURL, mode: "webhook"))
-        let port = try HTTPProbe.freePort()
+        let port = try LoopbackPort.unused()
         let arguments = sandbox.runArguments.dropLast(2) + ["--http-port", "\(port)", "--public-url", "http://127.0.0.1:\(port)"]
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(port)")
 

@@ -27,10 +27,13 @@ extension FakeBotAPI {
                 }
             }
         }
+        let records = self.records
         let failure: FakeFailure?? = state.withLock { state in
             guard state.bots[token] != nil else { return .none }
-            let recorded = parameters.mapValues { Self.jsonText($0) }
-            state.bots[token]!.calls.append(RecordedCall(method: method, parameters: recorded))
+            if records {
+                let recorded = parameters.mapValues { Self.jsonText($0) }
+                state.bots[token]!.calls.append(RecordedCall(method: method, parameters: recorded))
+            }
             if state.bots[token]!.failures[method]?.isEmpty == false {
                 return .some(state.bots[token]!.failures[method]!.removeFirst())
             }
@@ -153,21 +156,27 @@ extension FakeBotAPI {
         let text = parameters["text"] as? String ?? ""
         if text.isEmpty { return Self.error(400, "Bad Request: message text is empty") }
         if text.utf16.count > 4096 { return Self.error(400, "Bad Request: message is too long") }
-        let result = state.withLock { state -> (Int64, Int64, String)? in
-            guard var bot = state.bots[token], bot.knownChats.contains(chatID) else { return nil }
-            let messageID = (bot.nextMessageID[chatID] ?? 0) + 1
-            bot.nextMessageID[chatID] = messageID
-            let replyTo = (parameters["reply_parameters"] as? [String: Any]).flatMap { Self.int64($0["message_id"]) }
-                ?? Self.int64(parameters["reply_to_message_id"])
-            bot.sent.append(SentMessage(
+        let replyTo = (parameters["reply_parameters"] as? [String: Any]).flatMap { Self.int64($0["message_id"]) }
+            ?? Self.int64(parameters["reply_to_message_id"])
+        let records = self.records
+        // The bot is changed in place: copying it out would copy its whole history per message.
+        let result = state.withLock { state -> (SentMessage, Int64, String)? in
+            guard state.bots[token]?.knownChats.contains(chatID) == true else { return nil }
+            let messageID = (state.bots[token]!.nextMessageID[chatID] ?? 0) + 1
+            state.bots[token]!.nextMessageID[chatID] = messageID
+            let message = SentMessage(
                 method: "sendMessage", chatID: chatID, messageID: messageID, text: text,
                 parseMode: parameters["parse_mode"] as? String, replyToMessageID: replyTo,
-                buttons: Self.buttons(parameters["reply_markup"])))
-            state.bots[token] = bot
-            self.wakeSentWaiters(in: &state, token: token)
-            return (messageID, bot.userID, bot.username)
+                buttons: Self.buttons(parameters["reply_markup"]))
+            if records {
+                state.bots[token]!.sent.append(message)
+                self.wakeSentWaiters(in: &state, token: token)
+            }
+            return (message, state.bots[token]!.userID, state.bots[token]!.username)
         }
-        guard let (messageID, botID, username) = result else { return Self.error(400, "Bad Request: chat not found") }
+        guard let (message, botID, username) = result else { return Self.error(400, "Bad Request: chat not found") }
+        sentObserver.withLock { $0 }?(token, message)
+        let messageID = message.messageID
         return Self.ok([
             "message_id": messageID, "date": Int(Date().timeIntervalSince1970),
             "chat": ["id": chatID, "type": chatID < 0 ? "supergroup" : "private"],

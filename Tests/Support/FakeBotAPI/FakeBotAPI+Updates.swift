@@ -9,15 +9,15 @@ extension FakeBotAPI {
     @discardableResult
     public func enqueueUpdate(token: String, type: String, payload: [String: any Sendable]) -> Int64 {
         let (id, wake) = state.withLock { state -> (Int64, CheckedContinuation<PollWake, Never>?) in
-            guard var bot = state.bots[token] else { preconditionFailure("no bot registered for this token") }
-            let id = bot.nextUpdateID
-            bot.nextUpdateID += 1
+            guard state.bots[token] != nil else { preconditionFailure("no bot registered for this token") }
+            // Changed in place: copying the bot out would copy its whole queue per update.
+            let id = state.bots[token]!.nextUpdateID
+            state.bots[token]!.nextUpdateID += 1
             let json = try! JSONSerialization.data(withJSONObject: ["update_id": id, type: payload], options: [.sortedKeys])
-            for chat in Self.chatIDs(in: payload) { bot.knownChats.insert(chat) }
-            bot.pending.append((id, type, json))
-            let wake = bot.isAllowed(type) ? bot.poll?.continuation : nil
-            if wake != nil { bot.poll = nil }
-            state.bots[token] = bot
+            for chat in Self.chatIDs(in: payload) { state.bots[token]!.knownChats.insert(chat) }
+            state.bots[token]!.pending.append((id, type, json))
+            let wake = state.bots[token]!.isAllowed(type) ? state.bots[token]!.poll?.continuation : nil
+            if wake != nil { state.bots[token]!.poll = nil }
             return (id, wake)
         }
         wake?.resume(returning: .updates)

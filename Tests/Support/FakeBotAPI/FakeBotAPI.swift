@@ -13,11 +13,25 @@ import Synchronization
 public final class FakeBotAPI: Sendable {
     let state = Mutex(FakeState())
     private let logger: Logger
+    /// Whether calls and sent messages are kept for ``calls(token:)`` and ``sentMessages(token:)``.
+    let records: Bool
+    /// Told of every message a bot sends, as it is accepted.
+    let sentObserver = Mutex<(@Sendable (_ token: String, _ message: SentMessage) -> Void)?>(nil)
     private let server = Mutex<(port: Int?, group: ServiceGroup?, task: Task<Void, any Error>?)>((nil, nil, nil))
 
     /// Creates a fake; call ``start()`` before use.
-    public init(logger: Logger = Logger(label: "fake-bot-api")) {
+    ///
+    /// - Parameter records: Keep every call and sent message for inspection (tests); a load
+    ///   benchmark turns it off and watches ``observeSentMessages(_:)`` instead, so memory
+    ///   stays flat however long it runs.
+    public init(logger: Logger = Logger(label: "fake-bot-api"), records: Bool = true) {
         self.logger = logger
+        self.records = records
+    }
+
+    /// Calls `observer` with every message a bot sends, as the fake accepts it.
+    public func observeSentMessages(_ observer: @escaping @Sendable (_ token: String, _ message: SentMessage) -> Void) {
+        sentObserver.withLock { $0 = observer }
     }
 
     /// The server's address, `http://127.0.0.1:<port>`; valid after ``start()``.

@@ -1,0 +1,100 @@
+import Foundation
+import Synchronization
+
+/// Every injected update and its reply: latency from injection to the fake receiving the
+/// echo, and which updates were never answered or answered more than once.
+final class ReplyLedger: Sendable {
+    private struct State {
+        var sent: [Int: ContinuousClock.Instant] = [:]
+        var answered: Set<Int> = []
+        var latencies: [Double] = []
+        var duplicates = 0
+        var injected = 0
+        var lastReply: ContinuousClock.Instant?
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// The text of update number `sequence`: what the echo bot sends back.
+    static func text(_ sequence: Int) -> String { "b\(sequence)" }
+
+    /// Update `sequence` was injected now.
+    func injected(_ sequence: Int) {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            state.sent[sequence] = now
+            state.injected += 1
+        }
+    }
+
+    /// A bot sent `text`.
+    func replied(_ text: String) {
+        guard text.hasPrefix("b"), let sequence = Int(text.dropFirst()) else { return }
+        let now = ContinuousClock.now
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let sent = state.sent.removeValue(forKey: sequence) {
+                state.answered.insert(sequence)
+                state.latencies.append((now - sent).milliseconds)
+                state.lastReply = now
+            } else if state.answered.contains(sequence) {
+                state.duplicates += 1
+            }
+            return state.waiters.removeValue(forKey: sequence)
+        }
+        waiter?.resume()
+    }
+
+    /// Waits until update `sequence` is answered, at most `timeout`; whether it was.
+    func waitForReply(_ sequence: Int, timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let done = self.state.withLock { state -> Bool in
+                        if state.answered.contains(sequence) { return true }
+                        state.waiters[sequence] = continuation
+                        return false
+                    }
+                    if done { continuation.resume() }
+                }
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                let waiter = self.state.withLock { $0.waiters.removeValue(forKey: sequence) }
+                waiter?.resume()
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first && state.withLock { $0.answered.contains(sequence) }
+        }
+    }
+
+    /// Waits until every injected update is answered or `timeout` passes.
+    func drain(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, state.withLock({ !$0.sent.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// What happened so far.
+    var summary: (injected: Int, answered: Int, lost: Int, duplicates: Int, latencies: [Double], lastReply: ContinuousClock.Instant?) {
+        state.withLock {
+            ($0.injected, $0.answered.count, $0.sent.count, $0.duplicates, $0.latencies, $0.lastReply)
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds.
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+
+    /// The duration in seconds.
+    var seconds: Double { milliseconds / 1000 }
+}
