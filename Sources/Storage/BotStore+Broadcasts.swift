@@ -78,7 +78,7 @@ extension BotStore {
         let filterJSON = String(decoding: try JSONEncoder().encode(filter), as: UTF8.self)
         try db.execute(
             sql: "INSERT INTO broadcasts (text, filter, total, created_at) VALUES (?, ?, 0, ?)",
-            arguments: [text, filterJSON, date])
+            arguments: [text, filterJSON, StoredDate(date)])
         let id = db.lastInsertedRowID
         var rows: [OutboxRecord] = []
         for chatID in chatIDs {

@@ -52,9 +52,8 @@ extension BotStore {
     ) async throws -> T {
         try await writer.write { db in
             let result = try effects(db)
-            try db.execute(
-                sql: "UPDATE inbox SET status = ?, handled_at = ?, error = NULL WHERE update_id = ?",
-                arguments: [InboxRecord.Status.done.rawValue, date, updateID])
+            try db.cachedStatement(sql: "UPDATE inbox SET status = ?, handled_at = ?, error = NULL WHERE update_id = ?")
+                .execute(arguments: [InboxRecord.Status.done.rawValue, StoredDate(date), updateID])
             try HostState.increment(HostState.updatesHandled, in: db)
             return result
         }
@@ -65,7 +64,7 @@ extension BotStore {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE inbox SET status = ?, handled_at = ?, error = ? WHERE update_id = ?",
-                arguments: [InboxRecord.Status.failed.rawValue, date, error, updateID])
+                arguments: [InboxRecord.Status.failed.rawValue, StoredDate(date), error, updateID])
             try HostState.increment(HostState.updatesFailed, in: db)
             try HostState.set(HostState.lastError, to: error, in: db)
             try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)

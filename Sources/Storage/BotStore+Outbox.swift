@@ -16,9 +16,8 @@ extension BotStore {
     /// Records that the platform accepted a message.
     public func markSent(outboxID: Int64, at date: Date) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-                arguments: [OutboxRecord.Status.sent.rawValue, date, outboxID])
+            try db.cachedStatement(sql: "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ?")
+                .execute(arguments: [OutboxRecord.Status.sent.rawValue, StoredDate(date), outboxID])
             try HostState.increment(HostState.messagesSent, in: db)
         }
     }

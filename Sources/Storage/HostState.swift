@@ -23,19 +23,19 @@ public enum HostState {
 
     /// Sets a value.
     public static func set(_ key: String, to value: some DatabaseValueConvertible, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO host_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            arguments: [key, value])
+        try db.cachedStatement(
+            sql: "INSERT INTO host_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        ).execute(arguments: [key, value])
     }
 
     /// Adds to a counter, creating it at zero.
     public static func increment(_ key: String, by amount: Int = 1, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO host_state (key, value) VALUES (?, ?)
                 ON CONFLICT(key) DO UPDATE SET value = value + excluded.value
-                """,
-            arguments: [key, amount])
+                """
+        ).execute(arguments: [key, amount])
     }
 
     /// Reads an integer value.

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import Synchronization
 import Testing
 
 /// The fake Bot API at the wire level: raw HTTP in, Telegram's JSON envelopes and status codes out.
@@ -294,6 +295,26 @@ struct FakeBotAPITests {
                 try await fake.waitForSentMessages(token: Self.token, count: 3, timeout: .milliseconds(50))
             }
             #expect(error?.description.contains("got 2") == true)
+        }
+    }
+
+    @Test("the sent-message observer is called the same way for the hundredth message as for the first")
+    func observerDoesNotDeepen() async throws {
+        try await withFake { fake in
+            let depths = Mutex<[Int]>([])
+            fake.observeSentMessages { _, _ in
+                let depth = Thread.callStackReturnAddresses.count
+                depths.withLock { $0.append(depth) }
+            }
+            fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "hello")
+            for number in 1...100 {
+                let sent = try await call(fake, "sendMessage", json: ["chat_id": Self.alice.id, "text": "n\(number)"])
+                #expect(sent.ok)
+            }
+            let seen = depths.withLock { $0 }
+            try #require(seen.count == 100)
+            // Each call once went one re-abstraction thunk deeper than the last.
+            #expect(seen.last! <= seen.first! + 2, "stack depth went from \(seen.first!) to \(seen.last!)")
         }
     }
 }

@@ -4,6 +4,11 @@ public import Foundation
 public struct ChatRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "chats"
 
+    /// Dates are written by ``StoredDate``, in GRDB's usual text form, without its shared formatter.
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredDate.encodingStrategy
+    }
+
     /// The platform's chat id.
     public var id: Int64
     /// `private`, `group`, `supergroup` or `channel`.

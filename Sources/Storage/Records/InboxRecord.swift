@@ -17,6 +17,11 @@ public struct InboxRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
 
     public static let databaseTableName = "inbox"
 
+    /// Dates are written by ``StoredDate``, in GRDB's usual text form, without its shared formatter.
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredDate.encodingStrategy
+    }
+
     /// The platform's update id.
     public var updateID: Int64
     /// The dispatch lane: the chat id, or the sender's id for chat-less updates, or 0.

@@ -14,6 +14,11 @@ public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
 
     public static let databaseTableName = "outbox"
 
+    /// Dates are written by ``StoredDate``, in GRDB's usual text form, without its shared formatter.
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredDate.encodingStrategy
+    }
+
     /// The row id; sending order within a chat follows it.
     public var id: Int64?
     /// The chat the call is about; calls to one chat are sent strictly in order.

@@ -4,6 +4,11 @@ public import Foundation
 public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "users"
 
+    /// Dates are written by ``StoredDate``, in GRDB's usual text form, without its shared formatter.
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredDate.encodingStrategy
+    }
+
     /// The platform's user id.
     public var id: Int64
     /// Whether the account is a bot.

@@ -56,7 +56,7 @@ public struct PluginStorage: Sendable {
                     INSERT INTO plugin_kv (plugin, key, value, updated_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(plugin, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
                     """,
-                arguments: [plugin, key, data, Date()])
+                arguments: [plugin, key, data, StoredDate(Date())])
         }
     }
 }

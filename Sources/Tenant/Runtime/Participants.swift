@@ -23,27 +23,32 @@ struct Participants: Sendable {
 
     func record(in db: Database, at date: Date) throws {
         if let chat {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO chats (id, kind, title, username, blocked, first_seen, last_seen)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
                         username = excluded.username, last_seen = excluded.last_seen,
                         blocked = CASE WHEN ? IS NULL THEN chats.blocked ELSE excluded.blocked END
-                    """,
-                arguments: [chat.id, chat.kind.rawValue, chat.title, chat.username, blocked ?? false, date, date, blocked])
+                    """
+            ).execute(arguments: [
+                chat.id, chat.kind.rawValue, chat.title, chat.username, blocked ?? false, StoredDate(date), StoredDate(date),
+                blocked,
+            ])
         }
         for user in users {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO users (id, is_bot, first_name, last_name, username, language_code, first_seen, last_seen)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name,
                         username = excluded.username, language_code = excluded.language_code,
                         last_seen = excluded.last_seen
-                    """,
-                arguments: [user.id, user.isBot, user.firstName, user.lastName, user.username, user.languageCode,
-                            date, date])
+                    """
+            ).execute(arguments: [
+                user.id, user.isBot, user.firstName, user.lastName, user.username, user.languageCode, StoredDate(date),
+                StoredDate(date),
+            ])
         }
     }
 }

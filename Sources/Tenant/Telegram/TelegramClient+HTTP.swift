@@ -101,17 +101,12 @@ extension TelegramClient {
         return PlatformError(kind: kind, method: method, code: code, message: description)
     }
 
-    /// Splits a `getUpdates` answer into each update's own JSON.
-    ///
-    /// Each element is re-encoded on its own: unknown fields are kept, only whitespace and key
-    /// order may differ from what Telegram sent.
+    /// Splits a `getUpdates` answer into each update's own JSON, byte for byte as sent.
     static func splitUpdates(_ body: Data) throws -> [Data] {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-            let result = object["result"] as? [Any]
-        else {
+        guard let updates = UpdateListSlicer.updates(in: body) else {
             throw PlatformError(kind: .transient, method: "getUpdates", message: "answer without a list of updates")
         }
-        return try result.map { try JSONSerialization.data(withJSONObject: $0) }
+        return updates
     }
 
     /// Describes a transport error without the URL or the token.

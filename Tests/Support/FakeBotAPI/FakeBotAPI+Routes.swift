@@ -175,7 +175,7 @@ extension FakeBotAPI {
             return (message, state.bots[token]!.userID, state.bots[token]!.username)
         }
         guard let (message, botID, username) = result else { return Self.error(400, "Bad Request: chat not found") }
-        sentObserver.withLock { $0 }?(token, message)
+        sentObserver.withLock { $0 }?.notify(token, message)
         let messageID = message.messageID
         return Self.ok([
             "message_id": messageID, "date": Int(Date().timeIntervalSince1970),

@@ -8,13 +8,18 @@ extension FakeBotAPI {
     /// - Returns: The update id.
     @discardableResult
     public func enqueueUpdate(token: String, type: String, payload: [String: any Sendable]) -> Int64 {
+        // Serialised outside the lock, which every bot's calls share; the id is spliced in under it.
+        let body = try! JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+        let chats = Self.chatIDs(in: payload)
         let (id, wake) = state.withLock { state -> (Int64, CheckedContinuation<PollWake, Never>?) in
             guard state.bots[token] != nil else { preconditionFailure("no bot registered for this token") }
             // Changed in place: copying the bot out would copy its whole queue per update.
             let id = state.bots[token]!.nextUpdateID
             state.bots[token]!.nextUpdateID += 1
-            let json = try! JSONSerialization.data(withJSONObject: ["update_id": id, type: payload], options: [.sortedKeys])
-            for chat in Self.chatIDs(in: payload) { state.bots[token]!.knownChats.insert(chat) }
+            var json = Data(#"{"\#(type)":"#.utf8)
+            json.append(body)
+            json.append(contentsOf: #","update_id":\#(id)}"#.utf8)
+            for chat in chats { state.bots[token]!.knownChats.insert(chat) }
             state.bots[token]!.pending.append((id, type, json))
             let wake = state.bots[token]!.isAllowed(type) ? state.bots[token]!.poll?.continuation : nil
             if wake != nil { state.bots[token]!.poll = nil }

@@ -16,7 +16,7 @@ public final class FakeBotAPI: Sendable {
     /// Whether calls and sent messages are kept for ``calls(token:)`` and ``sentMessages(token:)``.
     let records: Bool
     /// Told of every message a bot sends, as it is accepted.
-    let sentObserver = Mutex<(@Sendable (_ token: String, _ message: SentMessage) -> Void)?>(nil)
+    let sentObserver = Mutex<SentObserver?>(nil)
     private let server = Mutex<(port: Int?, group: ServiceGroup?, task: Task<Void, any Error>?)>((nil, nil, nil))
 
     /// Creates a fake; call ``start()`` before use.
@@ -31,7 +31,7 @@ public final class FakeBotAPI: Sendable {
 
     /// Calls `observer` with every message a bot sends, as the fake accepts it.
     public func observeSentMessages(_ observer: @escaping @Sendable (_ token: String, _ message: SentMessage) -> Void) {
-        sentObserver.withLock { $0 = observer }
+        sentObserver.withLock { $0 = SentObserver(notify: observer) }
     }
 
     /// The server's address, `http://127.0.0.1:<port>`; valid after ``start()``.

@@ -76,3 +76,13 @@ public struct FakeTimeout: Error, CustomStringConvertible {
     /// What the test waited for and what arrived instead.
     public var description: String
 }
+
+/// The closure ``FakeBotAPI/observeSentMessages(_:)`` installs, boxed in a struct.
+///
+/// A bare closure kept in a `Mutex` is re-abstracted through `withLock`'s generic `inout` on
+/// every access and written back one thunk deeper, so each message made the next call slower
+/// (the benchmark spent most of its time in thunk chains). A struct field keeps its own
+/// abstraction.
+struct SentObserver: Sendable {
+    let notify: @Sendable (_ token: String, _ message: SentMessage) -> Void
+}
