@@ -77,6 +77,13 @@ public final class BotStore: Sendable {
         chmod(url.path, 0o600)
     }
 
+    /// Frees what SQLite holds in memory and can rebuild: idle reader connections close (the
+    /// next read reopens one) and the writer's page cache empties. Called once a bot is up, so
+    /// a thousand idle bots do not each keep a reader and the pages their start-up read.
+    public func releaseMemory() {
+        (writer as? DatabasePool)?.releaseMemoryEventually()
+    }
+
     /// Closes the database. Later calls fail.
     public func close() throws {
         if let pool = writer as? DatabasePool {

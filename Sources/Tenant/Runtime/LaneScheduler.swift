@@ -1,7 +1,8 @@
 /// Hands out work so that items of one lane (a chat) run strictly in order while different
 /// lanes run in parallel on a bounded set of workers.
 ///
-/// Workers loop on ``next()`` and call ``finish(_:)`` when a batch is done. A lane is given to
+/// ``runWorkers(upTo:_:)`` serves it with workers started as work arrives (or workers loop on
+/// ``next()`` themselves), calling ``finish(_:)`` when a batch is done. A lane is given to
 /// one worker at a time; lanes are served round-robin, at most `batchLimit` items per turn, so a
 /// busy chat cannot starve the others. Lanes holding an urgent item (an interactive reply) are
 /// served before the rest (broadcast traffic).
@@ -60,6 +61,11 @@ actor LaneScheduler<Item: Sendable> {
         if let batch = takeBatch() { return batch }
         if isClosed { return nil }
         return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// The next batch if one is ready now, without waiting.
+    func nextIfReady() -> Batch? {
+        isClosed ? nil : takeBatch()
     }
 
     /// Returns a lane after its batch ran; the lane's later items become ready.
@@ -124,6 +130,36 @@ actor LaneScheduler<Item: Sendable> {
         }
         active[lane] = queue.count
         return Batch(lane: lane, items: queue)
+    }
+}
+
+extension LaneScheduler {
+    /// Runs `work` on every batch until the scheduler closes, on at most `limit` workers at once.
+    ///
+    /// Workers are started when batches arrive and end when none is ready, so an idle bot holds
+    /// one waiting task here instead of `limit` (a thousand idle bots held tens of thousands).
+    /// `work` calls ``finish(_:)`` for its batch.
+    nonisolated func runWorkers(upTo limit: Int, _ work: @escaping @Sendable (Batch) async -> Void) async {
+        await withTaskGroup(of: Void.self) { workers in
+            var started = 0
+            while true {
+                if started >= max(1, limit) {
+                    // Every slot is taken; the busy workers go on taking ready batches in turn.
+                    // Wait for one to end (nothing was ready) before waiting for work again.
+                    await workers.next()
+                    started -= 1
+                }
+                guard let first = await next() else { break }
+                started += 1
+                workers.addTask {
+                    var batch: Batch? = first
+                    while let current = batch {
+                        await work(current)
+                        batch = await self.nextIfReady()
+                    }
+                }
+            }
+        }
     }
 }
 

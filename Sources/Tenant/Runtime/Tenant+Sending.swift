@@ -2,14 +2,12 @@ import Foundation
 import Logging
 
 extension Tenant {
-    /// Sends one chat's outbox rows at a time, in order, until the outbox closes.
-    func sendWorker(store: BotStore) async {
-        while let batch = await outbox.next() {
-            for row in batch.items {
-                guard await deliver(row, store: store) else { break }
-            }
-            await outbox.finish(batch.lane)
+    /// Sends a batch of one chat's outbox rows in order, then hands the chat back to the outbox.
+    func send(_ batch: LaneScheduler<OutboxRecord>.Batch, store: BotStore) async {
+        for row in batch.items {
+            guard await deliver(row, store: store) else { break }
         }
+        await outbox.finish(batch.lane)
     }
 
     /// Sends one row within the bot's limits, applying the error policy.

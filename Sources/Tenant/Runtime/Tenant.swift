@@ -170,11 +170,14 @@ public actor Tenant {
             throw fail("cannot read its inbox and outbox: \(error)")
         }
         transition(to: .running)
+        store.releaseMemory()
         logger.info("bot started", metadata: ["username": "\(identity.username ?? "-")"])
 
         await withTaskGroup(of: Void.self) { sending in
-            for _ in 0..<max(1, configuration.maxConcurrentSends) {
-                sending.addTask { await self.sendWorker(store: store) }
+            sending.addTask {
+                await self.outbox.runWorkers(upTo: self.configuration.maxConcurrentSends) { batch in
+                    await self.send(batch, store: store)
+                }
             }
             await receiveAndDispatch(store: store, processor: processor)
             transition(to: .stopping)
@@ -194,8 +197,10 @@ public actor Tenant {
             if case .polling(let poller, _) = source {
                 receiving.addTask { await self.pollUntilStopped(poller, store: store) }
             }
-            for _ in 0..<max(1, configuration.maxConcurrentChats) {
-                receiving.addTask { await self.dispatchWorker(processor) }
+            receiving.addTask {
+                await self.inbox.runWorkers(upTo: self.configuration.maxConcurrentChats) { batch in
+                    await self.dispatch(batch, processor: processor)
+                }
             }
             receiving.addTask {
                 await self.stopSignal.wait()

@@ -43,4 +43,56 @@ struct LaneSchedulerTests {
         await idle
         #expect(await scheduler.isIdle)
     }
+
+    /// What the workers of `runWorkers` did.
+    private actor WorkLog {
+        var handled: [Int64: [Int]] = [:]
+        var running = 0
+        var mostAtOnce = 0
+
+        func begin() {
+            running += 1
+            mostAtOnce = max(mostAtOnce, running)
+        }
+
+        func end(_ batch: LaneScheduler<Int>.Batch) {
+            running -= 1
+            handled[batch.lane, default: []].append(contentsOf: batch.items)
+        }
+
+        var count: Int { handled.values.map(\.count).reduce(0, +) }
+    }
+
+    @Test("runWorkers handles every item in lane order on at most `limit` workers, and ends on close")
+    func elasticWorkers() async throws {
+        let scheduler = LaneScheduler<Int>(batchLimit: 3)
+        let log = WorkLog()
+        let running = Task {
+            await scheduler.runWorkers(upTo: 4) { batch in
+                await log.begin()
+                for _ in 0..<20 { await Task.yield() }
+                await log.end(batch)
+                await scheduler.finish(batch.lane)
+            }
+        }
+        // 10 lanes × 30 items, submitted in waves while workers run.
+        for wave in 0..<3 {
+            let items = (0..<10).flatMap { lane in (0..<10).map { lane * 1000 + wave * 10 + $0 } }
+            await scheduler.submit(items, lane: { Int64($0 / 1000) })
+            await Task.yield()
+        }
+        while await log.count < 300 { try await Task.sleep(for: .milliseconds(5)) }
+        await scheduler.waitUntilIdle()
+        await scheduler.close()
+        await running.value
+
+        let handled = await log.handled
+        #expect(handled.count == 10)
+        for (lane, items) in handled {
+            #expect(items == (0..<30).map { Int(lane) * 1000 + $0 }, "lane \(lane) out of order")
+        }
+        let most = await log.mostAtOnce
+        #expect(most <= 4)
+        #expect(most > 1, "lanes should run in parallel")
+    }
 }
