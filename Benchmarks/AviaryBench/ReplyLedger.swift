@@ -14,7 +14,6 @@ final class ReplyLedger: Sendable {
         var latencies: [Double] = []
         var duplicates = 0
         var lastReply: ContinuousClock.Instant?
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
 
         mutating func grow(to sequence: Int) {
             while sentAt.count <= sequence {
@@ -47,8 +46,8 @@ final class ReplyLedger: Sendable {
     func replied(_ text: String) {
         guard text.hasPrefix("b"), let sequence = Int(text.dropFirst()) else { return }
         let now = ContinuousClock.now
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard sequence < state.sentAt.count else { return nil }
+        state.withLock { state in
+            guard sequence < state.sentAt.count else { return }
             if let sent = state.sentAt[sequence] {
                 state.sentAt[sequence] = nil
                 state.answered[sequence] = true
@@ -59,35 +58,18 @@ final class ReplyLedger: Sendable {
             } else if state.answered[sequence] {
                 state.duplicates += 1
             }
-            return state.waiters.isEmpty ? nil : state.waiters.removeValue(forKey: sequence)
         }
-        waiter?.resume()
     }
 
-    /// Waits until update `sequence` is answered, at most `timeout`; whether it was.
+    /// Waits until update `sequence` is answered, at most `timeout`; whether it was. Checks
+    /// every millisecond, which bounds the resolution of what it measures.
     func waitForReply(_ sequence: Int, timeout: Duration) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let done = self.state.withLock { state -> Bool in
-                        if state.isAnswered(sequence) { return true }
-                        state.waiters[sequence] = continuation
-                        return false
-                    }
-                    if done { continuation.resume() }
-                }
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                let waiter = self.state.withLock { $0.waiters.removeValue(forKey: sequence) }
-                waiter?.resume()
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first && state.withLock { $0.isAnswered(sequence) }
+        let deadline = ContinuousClock.now + timeout
+        while !state.withLock({ $0.isAnswered(sequence) }) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(1))
         }
+        return true
     }
 
     /// Waits until every injected update is answered or `timeout` passes.

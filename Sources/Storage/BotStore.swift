@@ -35,6 +35,18 @@ public final class BotStore: Sendable {
         try migrate(plugins: plugins)
     }
 
+    /// Opens the database like ``init(path:plugins:)``, on a dispatch thread.
+    ///
+    /// Opening and migrating wait on the disk (fsync). Done on the cooperative pool that every
+    /// bot's tasks share, a thousand bots starting at once opened two files at a time.
+    public static func open(path: String, plugins: [PluginMigrations]) async throws -> BotStore {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try BotStore(path: path, plugins: plugins) })
+            }
+        }
+    }
+
     /// Creates a database in memory, for tests.
     public init(inMemoryWith plugins: [PluginMigrations]) throws {
         writer = try DatabaseQueue()
@@ -69,7 +81,7 @@ public final class BotStore: Sendable {
             }
         }
         chmod(folder, 0o700)
-        let fd = open(url.path, O_CREAT | O_RDWR, 0o600)
+        let fd = Glibc.open(url.path, O_CREAT | O_RDWR, 0o600)
         guard fd >= 0 else {
             throw StorageError("cannot create database file \(url.path): \(String(cString: strerror(errno))).")
         }

@@ -126,7 +126,7 @@ public actor Tenant {
         transition(to: .starting)
         let store: BotStore
         do {
-            store = try BotStore(path: configuration.databasePath, plugins: migrations)
+            store = try await BotStore.open(path: configuration.databasePath, plugins: migrations)
         } catch {
             throw fail("cannot open its database: \(error)")
         }
