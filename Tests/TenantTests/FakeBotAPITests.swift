@@ -317,4 +317,21 @@ struct FakeBotAPITests {
             #expect(seen.last! <= seen.first! + 2, "stack depth went from \(seen.first!) to \(seen.last!)")
         }
     }
+
+    @Test("two long polls racing for one bot both get an answer: the later one wins, the other a 409",
+          .timeLimit(.minutes(1)))
+    func racingPollsAllAnswer() async throws {
+        try await withFake { fake in
+            for round in 0..<40 {
+                async let first = call(fake, "getUpdates", json: ["timeout": 30])
+                async let second = call(fake, "getUpdates", json: ["timeout": 30])
+                try await Task.sleep(for: .milliseconds(20))
+                let id = fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "r\(round)")
+                let answers = try await [first, second]
+                #expect(answers.contains { $0.ok && $0.updateIDs.contains(id) }, "round \(round): nobody got the update")
+                #expect(answers.allSatisfy { $0.ok || $0.errorCode == 409 }, "round \(round)")
+                _ = try await call(fake, "getUpdates", json: ["offset": id + 1, "timeout": 0])
+            }
+        }
+    }
 }

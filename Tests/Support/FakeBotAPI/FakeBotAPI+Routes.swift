@@ -116,12 +116,15 @@ extension FakeBotAPI {
         let wake = await withTaskGroup(of: PollWake?.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
-                    let ready = self.state.withLock { state -> Bool in
-                        guard let bot = state.bots[token] else { return true }
-                        if !bot.pending.isEmpty { return true }
+                    let (ready, displaced) = self.state.withLock { state -> (Bool, CheckedContinuation<PollWake, Never>?) in
+                        guard let bot = state.bots[token] else { return (true, nil) }
+                        if !bot.pending.isEmpty { return (true, nil) }
+                        // A poll that arrived meanwhile and got here first loses, like any older poll.
+                        let displaced = bot.poll?.continuation
                         state.bots[token]!.poll = (pollID, continuation)
-                        return false
+                        return (false, displaced)
                     }
+                    displaced?.resume(returning: .conflict)
                     if ready { continuation.resume(returning: .updates) }
                 }
             }
