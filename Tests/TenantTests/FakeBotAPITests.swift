@@ -334,4 +334,17 @@ struct FakeBotAPITests {
             }
         }
     }
+
+    @Test("registering a bot again keeps its queue and its waiting long poll", .timeLimit(.minutes(1)))
+    func reRegisterKeepsPoll() async throws {
+        try await withFake { fake in
+            async let waiting = call(fake, "getUpdates", json: ["timeout": 30])
+            try await Task.sleep(for: .milliseconds(50))
+            fake.addBot(token: Self.token, userID: 5151, username: "renamed_bot")
+            let id = fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "still there?")
+            #expect(try await waiting.updateIDs == [id])
+            let me = try await call(fake, "getMe")
+            #expect(me.object["username"] as? String == "renamed_bot")
+        }
+    }
 }

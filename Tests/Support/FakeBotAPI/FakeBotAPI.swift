@@ -80,9 +80,20 @@ public final class FakeBotAPI: Sendable {
         _ = try? await task?.value
     }
 
-    /// Registers a bot; its token is then accepted.
+    /// Registers a bot; its token is then accepted. Registering a token again changes only its
+    /// identity: queued updates and a waiting long poll are kept.
     public func addBot(token: String, userID: Int64, username: String, firstName: String = "Test Bot") {
-        state.withLock { $0.bots[token] = FakeBot(userID: userID, username: username, firstName: firstName) }
+        state.withLock { state in
+            guard state.bots[token] != nil else {
+                state.bots[token] = FakeBot(userID: userID, username: username, firstName: firstName)
+                return
+            }
+            // Registered already: only the identity changes; queued updates and a waiting long
+            // poll stay (replacing the bot dropped the poll, which then never answered).
+            state.bots[token]!.userID = userID
+            state.bots[token]!.username = username
+            state.bots[token]!.firstName = firstName
+        }
     }
 
     /// Lets the bot send to a chat it has not heard from.
