@@ -5,17 +5,14 @@ public import Foundation
 ///
 /// Every handled update writes several timestamps, and the shared formatter took a tenth of
 /// the host's CPU under load, most of it waiting on the formatter's lock (see BENCHMARKS.md).
-/// Bind `StoredDate(date)` where a `Date` would go; records encode their dates through
-/// ``StoredDate/encodingStrategy``. Reading back is GRDB's usual `Date` decoding.
+/// Bind `StoredDate(date)` where a `Date` would go; records conform to
+/// ``StoredDateEncoding``. Reading back is GRDB's usual `Date` decoding.
 public struct StoredDate: DatabaseValueConvertible, Sendable, Equatable {
     /// The date.
     public var date: Date
 
     /// Wraps `date`.
     public init(_ date: Date) { self.date = date }
-
-    /// The encoding strategy for records' `Date` properties.
-    public static let encodingStrategy = DatabaseDateEncodingStrategy.custom { StoredDate($0) }
 
     public var databaseValue: DatabaseValue { text.databaseValue }
 
@@ -73,5 +70,14 @@ public struct StoredDate: DatabaseValueConvertible, Sendable, Equatable {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+/// A record whose `Date` properties are written by ``StoredDate``.
+public protocol StoredDateEncoding: EncodableRecord {}
+
+extension StoredDateEncoding {
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .custom { StoredDate($0) }
     }
 }

@@ -1,13 +1,8 @@
 public import Foundation
 
 /// A chat the bot has seen.
-public struct ChatRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct ChatRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, StoredDateEncoding {
     public static let databaseTableName = "chats"
-
-    /// Dates are written by ``StoredDate``, in GRDB's usual text form, without its shared formatter.
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
-        StoredDate.encodingStrategy
-    }
 
     /// The platform's chat id.
     public var id: Int64

@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// The primary key is the platform's update id, so a redelivered update is ignored
 /// (`INSERT OR IGNORE`) and its effects can never be applied twice.
-public struct InboxRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct InboxRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, StoredDateEncoding {
     /// Where an update is in its life.
     public enum Status: String, Codable, Sendable {
         /// Stored, not yet handled.
@@ -16,11 +16,6 @@ public struct InboxRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     }
 
     public static let databaseTableName = "inbox"
-
-    /// Dates are written by ``StoredDate``, in GRDB's usual text form, without its shared formatter.
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
-        StoredDate.encodingStrategy
-    }
 
     /// The platform's update id.
     public var updateID: Int64

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// One outgoing platform call, committed in the same transaction as the state that produced it.
-public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord, StoredDateEncoding {
     /// Where a message is in its life.
     public enum Status: String, Codable, Sendable {
         /// Waiting to be sent.
@@ -13,11 +13,6 @@ public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     }
 
     public static let databaseTableName = "outbox"
-
-    /// Dates are written by ``StoredDate``, in GRDB's usual text form, without its shared formatter.
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
-        StoredDate.encodingStrategy
-    }
 
     /// The row id; sending order within a chat follows it.
     public var id: Int64?

@@ -1,13 +1,8 @@
 public import Foundation
 
 /// A person (or bot) the bot has seen.
-public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, StoredDateEncoding {
     public static let databaseTableName = "users"
-
-    /// Dates are written by ``StoredDate``, in GRDB's usual text form, without its shared formatter.
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
-        StoredDate.encodingStrategy
-    }
 
     /// The platform's user id.
     public var id: Int64

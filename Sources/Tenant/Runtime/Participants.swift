@@ -22,6 +22,7 @@ struct Participants: Sendable {
     }
 
     func record(in db: Database, at date: Date) throws {
+        let seen = StoredDate(date)
         if let chat {
             try db.cachedStatement(
                 sql: """
@@ -31,10 +32,7 @@ struct Participants: Sendable {
                         username = excluded.username, last_seen = excluded.last_seen,
                         blocked = CASE WHEN ? IS NULL THEN chats.blocked ELSE excluded.blocked END
                     """
-            ).execute(arguments: [
-                chat.id, chat.kind.rawValue, chat.title, chat.username, blocked ?? false, StoredDate(date), StoredDate(date),
-                blocked,
-            ])
+            ).execute(arguments: [chat.id, chat.kind.rawValue, chat.title, chat.username, blocked ?? false, seen, seen, blocked])
         }
         for user in users {
             try db.cachedStatement(
@@ -46,8 +44,7 @@ struct Participants: Sendable {
                         last_seen = excluded.last_seen
                     """
             ).execute(arguments: [
-                user.id, user.isBot, user.firstName, user.lastName, user.username, user.languageCode, StoredDate(date),
-                StoredDate(date),
+                user.id, user.isBot, user.firstName, user.lastName, user.username, user.languageCode, seen, seen,
             ])
         }
     }
