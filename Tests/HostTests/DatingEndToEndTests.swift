@@ -79,10 +79,10 @@ struct DatingEndToEndTests {
         try await chat.fillProfile(Self.ivo, age: 35, gender: "m", seeking: "f", city: "Porto")
         try await chat.fillProfile(Self.fay, age: 34, gender: "f", seeking: "m", city: "Porto")
         try await chat.fillProfile(Self.gia, age: 36, gender: "f", seeking: "a", city: "Porto")
-        let fayCard = try await chat.say("/browse", from: Self.ivo, expecting: 1)[0]
-        let giaCard = try await chat.press("dt:l:507", on: fayCard, from: Self.ivo, expecting: 1)[0]
-        #expect(giaCard.photo == "photo-508")
-        #expect(try await chat.press("dt:l:508", on: giaCard, from: Self.ivo, expecting: 1).map(\.text) == [
+        let giaCard = try await chat.say("/browse", from: Self.ivo, expecting: 1)[0]
+        let fayCard = try await chat.press("dt:l:508", on: giaCard, from: Self.ivo, expecting: 1)[0]
+        #expect(fayCard.photo == "photo-507")
+        #expect(try await chat.press("dt:l:507", on: fayCard, from: Self.ivo, expecting: 1).map(\.text) == [
             "You've used today's 1 likes. More tomorrow!",
         ])
 

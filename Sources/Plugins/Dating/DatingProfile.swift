@@ -89,7 +89,7 @@ struct DatingProfile: Sendable, Equatable, FetchableRecord {
 
     /// The profile with `user_id`, if any.
     static func fetch(_ db: Database, userID: Int64) throws -> DatingProfile? {
-        try fetchOne(db, sql: "SELECT * FROM dating_profiles WHERE user_id = ?", arguments: [userID])
+        try fetchOne(db.cachedStatement(sql: "SELECT * FROM dating_profiles WHERE user_id = ?"), arguments: [userID])
     }
 
     /// A city as search compares it: lowercased, spaces collapsed (`"New  York "` → `new york`).

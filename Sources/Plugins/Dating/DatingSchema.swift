@@ -66,6 +66,8 @@ enum DatingSchema {
             }
             try db.create(index: "\(table)_to", on: table, columns: ["to_id", "from_id"])
         }
+        // The seen search walks a viewer's views oldest first.
+        try db.create(index: "dating_views_seen", on: "dating_views", columns: ["from_id", "at"])
         try db.create(table: "dating_reports", options: .withoutRowID) { t in
             t.column("from_id", .integer).notNull()
             t.column("to_id", .integer).notNull()

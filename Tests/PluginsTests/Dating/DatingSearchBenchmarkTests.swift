@@ -42,6 +42,7 @@ struct DatingSearchBenchmarkTests {
             """)
         #expect(found > sorted.count / 2, "the data gives most viewers a candidate")
         #expect(plan.contains { $0.contains("USING INDEX dating_profiles_search") }, "\(plan)")
+        #expect(plan.contains { $0.contains("INDEX dating_views_seen") }, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "no full scan: \(plan)")
     }
 
@@ -50,7 +51,8 @@ struct DatingSearchBenchmarkTests {
         return String(format: "%.3f", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
     }
 
-    /// Finished profiles with seeded random answers; each viewer has seen 100 people and liked 20.
+    /// Finished profiles with seeded random answers; each viewer has seen 100 people and liked
+    /// 20, and the first tenth of them have seen everyone in their city (the seen search).
     static func populate(_ db: Database) throws {
         var random = SplitMix64(seed: 42)
         let insert = try db.makeStatement(sql: """
@@ -75,6 +77,15 @@ struct DatingSearchBenchmarkTests {
                 try view.execute(arguments: [viewer, other, Double(index)])
                 if index < 20 { try like.execute(arguments: [viewer, other, Double(index)]) }
             }
+        }
+        for viewer in 1...Int64(viewers / 10) {
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO dating_views (from_id, to_id, at)
+                    SELECT ?1, user_id, 1000 + user_id FROM dating_profiles
+                    WHERE city_key = (SELECT city_key FROM dating_profiles WHERE user_id = ?1)
+                    """,
+                arguments: [viewer])
         }
     }
 }
