@@ -132,6 +132,16 @@ struct DatingSafetyTests {
         #expect(try await harness.handle(DatingFixture.says("hello", from: DatingFixture.alice)).disposition == .passed)
     }
 
+    @Test("answers are shown as written: braces in a name are not placeholders")
+    func bracesInAnswers() async throws {
+        let harness = try await DatingFixture.harness()
+        var answers = DatingFixture.Answers.woman("{bio} Ann")
+        answers.city = "{city}ville"
+        try await DatingFixture.fillProfile(harness, for: DatingFixture.alice, answers)
+        let profile = try await harness.handle(DatingFixture.says("/profile", from: DatingFixture.alice))
+        #expect(profile.sentTexts == ["{bio} Ann, 28, {city}ville\n\nSurfing and coffee."])
+    }
+
     @Test("delete erases every row about the person, in one write, and nobody else's")
     func delete() async throws {
         let harness = try await Self.town()
