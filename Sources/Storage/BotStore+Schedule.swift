@@ -48,14 +48,15 @@ extension BotStore {
         }
     }
 
-    /// Applies a job's effects and removes it, in one transaction: a job runs to its commit once.
+    /// Removes a job and applies its effects, in one transaction: a job runs to its commit once.
+    ///
+    /// The job goes first, so effects may schedule the same key again (a repeating job).
     public func complete<T: Sendable>(
         jobID: Int64, effects: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         try await writer.write { db in
-            let result = try effects(db)
             try db.execute(sql: "DELETE FROM scheduled_jobs WHERE id = ?", arguments: [jobID])
-            return result
+            return try effects(db)
         }
     }
 

@@ -8,7 +8,7 @@ import Testing
 struct ScheduledJobTests {
     /// `remind SECONDS TEXT` schedules (or moves) the chat's reminder and answers "ok";
     /// `cancel` cancels it. A due reminder answers `⏰ TEXT` and counts itself in `fired`;
-    /// the text `boom` throws when it fires.
+    /// the text `boom` throws when it fires, and `again` schedules itself once more, 10 s later.
     struct ReminderPlugin: Plugin {
         static let name = "reminder"
         static let migrations = [
@@ -41,6 +41,9 @@ struct ScheduledJobTests {
         func fire(_ job: ScheduledJob, context: PluginContext) async throws {
             if job.payload == "boom" { throw ReminderError.exploded }
             context.reply("⏰ \(job.payload)")
+            if job.payload == "again" {
+                context.schedule("reminder", at: context.now.addingTimeInterval(10), payload: "last")
+            }
             let text = job.payload
             context.storage.write { db in try db.execute(sql: "INSERT INTO fired (text) VALUES (?)", arguments: [text]) }
         }
@@ -124,6 +127,24 @@ struct ScheduledJobTests {
         #expect(platform.performed.map(\.text) == ["ok", "⏰ tea"])
         #expect(try Self.fired(in: second) == ["tea"])
         #expect(try Self.jobCount(in: second) == 0, "it cannot run again")
+    }
+
+    @Test("a job that schedules its own key again runs again: a repeating job")
+    func repeats() async throws {
+        let time = Time()
+        let platform = ScriptedPlatform()
+        let harness = Self.harness(platform, time, databasePath: TenantHarness.temporaryDatabase())
+        try await harness.running {
+            platform.send(chat: 7, text: "remind 10 again")
+            _ = try await platform.waitForPerformed(1)
+            time.clock.advance(by: .seconds(10))
+            _ = try await platform.waitForPerformed(2)
+            await time.clock.waitForSleeper()
+            time.clock.advance(by: .seconds(10))
+            _ = try await platform.waitForPerformed(3)
+            try await Self.waitUntilNoJobs(in: harness)
+        }
+        #expect(platform.performed.map(\.text) == ["ok", "⏰ again", "⏰ last"])
     }
 
     @Test("a job whose plugin throws is dropped with the error kept, and never runs again")
