@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TenantTestSupport
 @testable import Tenant
 
 /// The durable scheduler: a plugin's "run this for chat X at time T", on an injected clock.
