@@ -101,6 +101,12 @@ let package = Package(
             path: "Tests/Support/FakeBotAPI",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TenantTestSupport",
+            dependencies: ["Tenant"],
+            path: "Tests/Support/TenantTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "AviaryBench",
             dependencies: [
@@ -121,13 +127,13 @@ let package = Package(
         ),
         .testTarget(
             name: "TenantTests",
-            dependencies: ["Tenant", "FakeBotAPI"],
+            dependencies: ["Tenant", "FakeBotAPI", "TenantTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PluginsTests",
-            dependencies: ["Plugins", "Tenant"],
+            dependencies: ["Plugins", "Tenant", "TenantTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

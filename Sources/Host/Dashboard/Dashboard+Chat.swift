@@ -92,7 +92,9 @@ extension Dashboard {
     private static func chatMessage(_ message: SandboxMessage) -> ChatPage.Message {
         ChatPage.Message(
             id: message.id, from: message.from.rawValue, fromLabel: message.from == .bot ? "Bot" : "You",
-            text: SandboxText.plain(message.text, parseMode: message.parseMode), notice: message.notice,
+            text: (message.photo == nil ? "" : SandboxText.photoMark)
+                + SandboxText.plain(message.text, parseMode: message.parseMode),
+            notice: message.notice,
             rows: message.buttons.map { row in
                 ChatPage.Row(
                     buttons: row.map { button in
@@ -107,6 +109,9 @@ extension Dashboard {
 
 /// A sandbox message's text as a person reads it: formatting marks removed.
 enum SandboxText {
+    /// Put before the caption of a photo: the sandbox has file ids, not pictures.
+    static let photoMark = "📷 "
+
     /// `text` without HTML tags (entities decoded) or MarkdownV2 escapes, per `parseMode`.
     static func plain(_ text: String, parseMode: String?) -> String {
         switch parseMode {

@@ -7,6 +7,7 @@ extension PluginRegistry {
         registry.register(EchoPlugin.self)
         registry.register(RepliesPlugin.self)
         registry.register(AdminPlugin.self)
+        registry.register(FollowupsPlugin.self)
         registry.register(DatingPlugin.self)
         return registry
     }

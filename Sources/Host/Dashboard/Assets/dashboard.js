@@ -85,12 +85,14 @@ function startLive() {
 
 // Sandbox chat ----------------------------------------------------------------------------
 
+// A photo shows as a mark before its caption: the sandbox has file ids, not pictures.
 function plainText(message) {
+  const mark = message.photo ? "📷 " : "";
   if (message.parse_mode === "HTML") {
-    return new DOMParser().parseFromString(message.text, "text/html").body.textContent ?? "";
+    return mark + (new DOMParser().parseFromString(message.text, "text/html").body.textContent ?? "");
   }
-  if (message.parse_mode === "MarkdownV2") return message.text.replace(/\\(.)/g, "$1");
-  return message.text;
+  if (message.parse_mode === "MarkdownV2") return mark + message.text.replace(/\\(.)/g, "$1");
+  return mark + message.text;
 }
 
 function hidden(name, value) {
