@@ -1,8 +1,9 @@
 import Tenant
 
 extension DatingConversation {
-    /// Tells both people of their match, each in their own language, with the other's photo and
-    /// a way to reach them: a link to their username, or the bot passing on the first message.
+    /// Tells both people of their match, each in their own language, with the other's photo, a
+    /// way to reach them (a link to their username, or the bot passing on the first message)
+    /// and a block button.
     func announceMatch(between me: DatingProfile, and partner: DatingProfile) {
         var me = me
         me.username = user.username
@@ -31,7 +32,8 @@ extension DatingConversation {
         say(.relayPrompt, ["name": partner.name ?? ""])
     }
 
-    /// Passes a text to the match the person is writing to, with a way to answer.
+    /// Passes a text to the match the person is writing to, with a way to answer and a block
+    /// button.
     func relay(_ message: Message, to partnerID: Int64) async throws {
         guard let me = profile, let partner = try await reachableMatch(partnerID) else {
             context.storage.write { [user] db in try DatingStore.clearRelay(db, from: user.id) }
@@ -47,9 +49,10 @@ extension DatingConversation {
         } else {
             .callback(texts(.buttonReply, partner.language), data: DatingAction.write(me.userID).data)
         }
+        let block = InlineButton.callback(texts(.buttonBlock, partner.language), data: DatingAction.block(me.userID).data)
         context.send(OutgoingMessage(
             chatID: partner.chatID, text: texts(.relayMessage, partner.language, sender.merging(["text": body]) { $1 }),
-            buttons: [[answer]]))
+            buttons: [[answer], [block]]))
         context.storage.write { [user] db in try DatingStore.clearRelay(db, from: user.id) }
         say(.relaySent, name)
     }
@@ -77,7 +80,10 @@ extension DatingConversation {
             contact = .callback(label, data: DatingAction.write(other.userID).data)
             context.storage.write { db in try DatingStore.setRelay(db, from: recipient.userID, to: other.userID) }
         }
-        context.send(OutgoingMessage(chatID: recipient.chatID, text: text, buttons: [[contact]], photo: other.photo))
+        let block = InlineButton.callback(
+            texts(.buttonBlock, recipient.language), data: DatingAction.block(other.userID).data)
+        context.send(OutgoingMessage(
+            chatID: recipient.chatID, text: text, buttons: [[contact], [block]], photo: other.photo))
     }
 
     private static func link(to username: String) -> String {

@@ -70,18 +70,21 @@ struct DatingBrowseTests {
         #expect(messages.count == 3)
         #expect(messages[0] == OutgoingMessage(
             chatID: DatingFixture.alice.id, text: "It's a match! You and Bob like each other. Say hello!",
-            buttons: [[.url("Write to Bob", url: "https://t.me/bob")]], photo: "photo-Bob"))
+            buttons: [[.url("Write to Bob", url: "https://t.me/bob")], [.callback("🚫 Block", data: "dt:b:2001")]],
+            photo: "photo-Bob"))
         #expect(messages[1] == OutgoingMessage(
             chatID: DatingFixture.bob.id,
             text: "It's a match! You and Alice like each other. Alice has no public username: "
                 + "send me your first message and I'll pass it on.",
-            buttons: [[.callback("Write to Alice", data: "dt:w:2002")]], photo: "photo-Alice"))
+            buttons: [[.callback("Write to Alice", data: "dt:w:2002")], [.callback("🚫 Block", data: "dt:b:2002")]],
+            photo: "photo-Alice"))
         #expect(messages[2].text == "No new profiles right now. Try again later.")
 
         let relayed = try await harness.handle(DatingFixture.says("Hi Alice! Coffee?", from: DatingFixture.bob))
         #expect(relayed.sentMessages == [
             OutgoingMessage(chatID: DatingFixture.alice.id, text: "💌 Bob writes:\n\nHi Alice! Coffee?",
-                            buttons: [[.url("Write to Bob", url: "https://t.me/bob")]]),
+                            buttons: [[.url("Write to Bob", url: "https://t.me/bob")],
+                                      [.callback("🚫 Block", data: "dt:b:2001")]]),
             OutgoingMessage(chatID: DatingFixture.bob.id, text: "Sent to Alice."),
         ])
         #expect(try await harness.handle(DatingFixture.says("and again", from: DatingFixture.bob)).disposition == .passed,
@@ -91,6 +94,13 @@ struct DatingBrowseTests {
         #expect(try await harness.handle(DatingFixture.presses("dt:w:2003", from: DatingFixture.bob)).sentTexts == [
             "That person is no longer available.",
         ], "no relay to someone who is not a match")
+
+        _ = try await harness.handle(DatingFixture.presses("dt:b:2001", from: DatingFixture.alice))
+        #expect(try await harness.handle(DatingFixture.says("Still there?", from: DatingFixture.bob)).actions.isEmpty,
+                "a block from the relayed message ends the relay")
+        #expect(try await harness.handle(DatingFixture.presses("dt:w:2002", from: DatingFixture.bob)).sentTexts == [
+            "That person is no longer available.",
+        ], "and the match")
     }
 
     @Test("a relayed message from someone without a username carries a reply button; Russian readers get Russian")
@@ -108,7 +118,7 @@ struct DatingBrowseTests {
         let relayed = try await harness.handle(DatingFixture.says("Hello from Alice", from: DatingFixture.alice))
         #expect(relayed.sentMessages.first == OutgoingMessage(
             chatID: DatingFixture.gus.id, text: "💌 Alice пишет:\n\nHello from Alice",
-            buttons: [[.callback("Ответить", data: "dt:w:2002")]]))
+            buttons: [[.callback("Ответить", data: "dt:w:2002")], [.callback("🚫 Заблокировать", data: "dt:b:2002")]]))
         let photo = try await harness.handle(DatingFixture.says(nil, from: DatingFixture.gus, photo: "selfie"))
         #expect(photo.sentTexts == ["Я могу передать только текст. Напишите сообщение для Alice."])
     }
