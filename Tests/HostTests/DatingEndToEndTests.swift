@@ -83,7 +83,7 @@ struct DatingEndToEndTests {
         let fayCard = try await chat.press("dt:l:508", on: giaCard, from: Self.ivo, expecting: 1)[0]
         #expect(fayCard.photo == "photo-507")
         #expect(try await chat.press("dt:l:507", on: fayCard, from: Self.ivo, expecting: 1).map(\.text) == [
-            "You've used today's 1 likes. More tomorrow!",
+            "That's all your likes for today (1 a day). More tomorrow!",
         ])
 
         // Alice deletes her profile.

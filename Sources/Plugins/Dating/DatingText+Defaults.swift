@@ -68,8 +68,8 @@ extension DatingText {
             ("Your profile is waiting for a moderator's review; you can browse again after it.",
              "Ваша анкета ждёт проверки модератором; после неё можно будет снова смотреть анкеты.")
         case .likeLimit:
-            ("You've used today's {limit} likes. More tomorrow!",
-             "Сегодняшние {limit} лайков закончились. Завтра будут новые!")
+            ("That's all your likes for today ({limit} a day). More tomorrow!",
+             "Лайки на сегодня закончились ({limit} в день). Завтра будут новые!")
         case .reportPrompt: ("Why are you reporting {name}?", "На что жалуетесь ({name})?")
         case .reported:
             ("Thank you. The moderators will look at it; you won't see this profile again.",

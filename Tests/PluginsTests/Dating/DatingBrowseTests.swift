@@ -136,7 +136,7 @@ struct DatingBrowseTests {
             == "dt:l:2002")
         harness.now += 3600
         let refused = try await harness.handle(DatingFixture.presses("dt:l:2002", from: DatingFixture.bob))
-        #expect(refused.sentTexts == ["You've used today's 1 likes. More tomorrow!"])
+        #expect(refused.sentTexts == ["That's all your likes for today (1 a day). More tomorrow!"])
         #expect(refused.callbackData.isEmpty, "the card stays")
         #expect(try await DatingFixture.rows(in: "dating_likes", columns: ["from_id"], mentioning: DatingFixture.bob.id,
                                              store: harness.store) == 1)
@@ -147,9 +147,9 @@ struct DatingBrowseTests {
         _ = try await harness.handle(DatingFixture.presses("dt:l:2001", from: DatingFixture.alice))
         harness.now += 7 * 3600
         let alice = try await harness.handle(DatingFixture.presses("dt:l:2007", from: DatingFixture.alice))
-        #expect(alice.sentTexts == ["You've used today's 1 likes. More tomorrow!"])
+        #expect(alice.sentTexts == ["That's all your likes for today (1 a day). More tomorrow!"])
         let bob = try await harness.handle(DatingFixture.presses("dt:l:2002", from: DatingFixture.bob))
-        #expect(!bob.sentTexts.contains("You've used today's 1 likes. More tomorrow!"))
+        #expect(!bob.sentTexts.contains("That's all your likes for today (1 a day). More tomorrow!"))
         #expect(try await DatingFixture.rows(in: "dating_likes", columns: ["from_id"], mentioning: DatingFixture.bob.id,
                                              store: harness.store) == 2)
     }
