@@ -1,7 +1,7 @@
 import Plugins
 
 extension PluginRegistry {
-    /// The plugins that ship with Aviary: `echo`, `replies` and `admin`.
+    /// The plugins that ship with Aviary: `echo`, `replies`, `admin`, `followups`, `dating` and `companion`.
     static func builtIn() -> PluginRegistry {
         var registry = PluginRegistry()
         registry.register(EchoPlugin.self)
