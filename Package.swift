@@ -63,7 +63,13 @@ let package = Package(
         ),
         .target(
             name: "Plugins",
-            dependencies: ["Tenant"],
+            dependencies: [
+                "Tenant",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -101,6 +107,18 @@ let package = Package(
             path: "Tests/Support/FakeBotAPI",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FakeModelAPI",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Tests/Support/FakeModelAPI",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "AviaryBench",
             dependencies: [
@@ -127,13 +145,18 @@ let package = Package(
         ),
         .testTarget(
             name: "PluginsTests",
-            dependencies: ["Plugins", "Tenant"],
+            dependencies: [
+                "Plugins", "Tenant", "FakeModelAPI",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            exclude: ["Companion/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "Tenant", "Plugins", "FakeBotAPI",
+                "Host", "Tenant", "Plugins", "FakeBotAPI", "FakeModelAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
