@@ -80,6 +80,13 @@ enum HostSchema {
             try db.create(index: "inbox_received_at", on: "inbox", columns: ["received_at"])
             try db.create(index: "outbox_sent_at", on: "outbox", columns: ["sent_at"])
         }
+        migrator.registerMigration("host.v3") { db in
+            // A person's own time zone, when it differs from the bot's (`time_zone` in the manifest).
+            try db.create(table: "user_time_zones") { t in
+                t.primaryKey("user_id", .integer)
+                t.column("time_zone", .text).notNull()
+            }
+        }
         return migrator
     }
 }

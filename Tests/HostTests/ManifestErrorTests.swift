@@ -205,7 +205,7 @@ struct ManifestErrorTests {
         )
     }
 
-    @Test("locale, name, database and delivery values are checked")
+    @Test("locale, time zone, name, database and delivery values are checked")
     func otherFields() throws {
         #expect(
             try folder.errors(
@@ -213,6 +213,7 @@ struct ManifestErrorTests {
                 token: \(Self.token)
                 name: "  "
                 locale: russian
+                time_zone: Moscow
                 database: data/
                 delivery:
                   group_per_minute: 0
@@ -222,9 +223,10 @@ struct ManifestErrorTests {
             ) == [
                 "bot.yaml:2: name: the name is empty; write one, or remove the key to use the id",
                 "bot.yaml:3: locale: 'russian' is not a language code; use a code such as ru, en or pt-br",
-                "bot.yaml:4: database: 'data/' is not a file path; name the bot's SQLite file (relative paths are inside --data-dir)",
-                "bot.yaml:6: delivery.group_per_minute: 0 is out of range; write 1 to 100000",
-                "bot.yaml:7: delivery.max_age_hours: 100000 is out of range; write 1 to 8760",
+                "bot.yaml:4: time_zone: 'Moscow' is not a time zone; use an IANA name such as Europe/Moscow, America/New_York or UTC",
+                "bot.yaml:5: database: 'data/' is not a file path; name the bot's SQLite file (relative paths are inside --data-dir)",
+                "bot.yaml:7: delivery.group_per_minute: 0 is out of range; write 1 to 100000",
+                "bot.yaml:8: delivery.max_age_hours: 100000 is out of range; write 1 to 8760",
             ]
         )
     }

@@ -28,6 +28,7 @@ struct ManifestLoaderTests {
               poll_timeout: 10
             admins: [1, 2]
             locale: ru
+            time_zone: Europe/Moscow
             database: custom/han.sqlite
             delivery:
               private_chat_per_second: 2
@@ -56,6 +57,7 @@ struct ManifestLoaderTests {
         #expect(manifest.telegram.pollTimeout == 10)
         #expect(manifest.admins == [1, 2])
         #expect(manifest.locale == "ru")
+        #expect(manifest.timeZone.identifier == "Europe/Moscow")
         #expect(manifest.database == "custom/han.sqlite")
         #expect(manifest.limits.privateChat == RateLimit(2, per: .seconds(1), burst: 3))
         #expect(manifest.limits.group == RateLimit(10, per: .seconds(60), burst: 3))
@@ -80,7 +82,9 @@ struct ManifestLoaderTests {
         #expect(commands.configuration.replyDelay == 3)
         #expect(
             commands.bot
-                == BotDescriptor(id: "han-ru", name: "Han Dating (RU)", brand: "han", locale: "ru", admins: [1, 2])
+                == BotDescriptor(
+                    id: "han-ru", name: "Han Dating (RU)", brand: "han", locale: "ru",
+                    timeZone: TimeZone(identifier: "Europe/Moscow")!, admins: [1, 2])
         )
 
         #expect(bot.descriptor == commands.bot)
@@ -103,6 +107,7 @@ struct ManifestLoaderTests {
         #expect(manifest.telegram.pollTimeout == 30)
         #expect(manifest.admins.isEmpty)
         #expect(manifest.locale == nil)
+        #expect(manifest.timeZone == TimeZone(identifier: "UTC"))
         #expect(manifest.database == nil)
         #expect(manifest.limits == DeliveryLimits())
         #expect(

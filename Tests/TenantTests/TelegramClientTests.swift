@@ -124,6 +124,24 @@ struct TelegramClientTests {
         }
     }
 
+    @Test("a message with a photo goes out as sendPhoto with the text as its caption and the buttons")
+    func sendPhoto() async throws {
+        try await withFake { fake, client in
+            fake.markChatKnown(token: Self.token, chatID: Self.alice.id)
+            let receipt = try await client.perform(
+                .send(
+                    OutgoingMessage(
+                        chatID: Self.alice.id, text: "Anna, 27", buttons: [[.callback("Like", data: "like")]],
+                        photo: "AgACAgIAAxkBAAIB")))
+            #expect(receipt.messageID != nil)
+            let sent = try #require(fake.sentMessages(token: Self.token).first)
+            #expect(sent.method == "sendPhoto")
+            #expect(sent.photo == "AgACAgIAAxkBAAIB")
+            #expect(sent.text == "Anna, 27")
+            #expect(sent.buttons.first?.first?.callbackData == "like")
+        }
+    }
+
     @Test("sends with buttons and quotes, edits, and answers button presses")
     func perform() async throws {
         try await withFake { fake, client in

@@ -56,6 +56,8 @@ struct BotManifest: Sendable, Equatable {
     var admins: [Int64] = []
     /// The bot's default locale (`ru`).
     var locale: String?
+    /// The bot's default time zone (`time_zone`, an IANA name); UTC when not written.
+    var timeZone = TimeZone(identifier: "UTC")!
     /// The bot's SQLite file; a relative path is inside `--data-dir`. `nil` means `<data-dir>/<id>.sqlite`.
     var database: String?
     /// The bot's send rates (`delivery:`), Telegram's figures by default.
@@ -77,7 +79,8 @@ struct BotManifest: Sendable, Equatable {
     static func == (lhs: BotManifest, rhs: BotManifest) -> Bool {
         lhs.id == rhs.id && lhs.name == rhs.name && lhs.brand == rhs.brand && lhs.enabled == rhs.enabled
             && lhs.platform == rhs.platform && lhs.token == rhs.token && lhs.telegram == rhs.telegram
-            && lhs.admins == rhs.admins && lhs.locale == rhs.locale && lhs.database == rhs.database
+            && lhs.admins == rhs.admins && lhs.locale == rhs.locale && lhs.timeZone == rhs.timeZone
+            && lhs.database == rhs.database
             && lhs.limits == rhs.limits && lhs.plugins == rhs.plugins
     }
 }

@@ -83,6 +83,8 @@ struct ManifestDocument: Decodable {
     var admins: [Int64]?
     /// `locale` as written.
     var locale: String?
+    /// `time_zone` as written.
+    var timeZone: String?
     /// `database` as written.
     var database: String?
     /// `delivery` as written.
@@ -95,7 +97,9 @@ struct ManifestDocument: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, brand, enabled, platform, token
         case tokenFile = "token_file"
-        case telegram, admins, locale, database, delivery, plugins
+        case telegram, admins, locale
+        case timeZone = "time_zone"
+        case database, delivery, plugins
     }
 
     /// Decodes each field softly: a bad one is recorded and left `nil`.
@@ -111,6 +115,7 @@ struct ManifestDocument: Decodable {
         telegram = container.soft(Telegram.self, forKey: .telegram, in: decoder)
         admins = container.soft([Int64].self, forKey: .admins, in: decoder)
         locale = container.soft(String.self, forKey: .locale, in: decoder)
+        timeZone = container.soft(String.self, forKey: .timeZone, in: decoder)
         database = container.soft(String.self, forKey: .database, in: decoder)
         delivery = container.soft(Delivery.self, forKey: .delivery, in: decoder)
         hasPlugins = container.contains(.plugins)

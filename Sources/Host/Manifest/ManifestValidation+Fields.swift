@@ -148,6 +148,18 @@ extension ManifestValidation {
         return locale
     }
 
+    /// The `time_zone`, an IANA name such as `Europe/Moscow`.
+    mutating func validatedTimeZone(_ name: String?) -> TimeZone? {
+        guard let name else { return nil }
+        guard name.contains("/") || name == "UTC", let timeZone = TimeZone(identifier: name) else {
+            fail(
+                line(of: "time_zone"), "time_zone",
+                "'\(name)' is not a time zone; use an IANA name such as Europe/Moscow, America/New_York or UTC")
+            return nil
+        }
+        return timeZone
+    }
+
     /// The `database` file path, if written.
     mutating func validatedDatabase(_ database: String?) -> String? {
         guard let database else { return nil }

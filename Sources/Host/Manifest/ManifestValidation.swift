@@ -91,6 +91,7 @@ struct ManifestValidation {
         manifest.telegram = validatedTelegram(document.telegram)
         manifest.admins = document.admins ?? []
         manifest.locale = validatedLocale(document.locale)
+        manifest.timeZone = validatedTimeZone(document.timeZone) ?? manifest.timeZone
         manifest.database = validatedDatabase(document.database)
         manifest.limits = validatedLimits(document.delivery)
         switch manifest.platform {
@@ -107,6 +108,7 @@ struct ManifestValidation {
             name: manifest.name,
             brand: manifest.brand,
             locale: manifest.locale,
+            timeZone: manifest.timeZone,
             admins: Set(manifest.admins)
         )
         let plugins = buildPlugins(present: document.hasPlugins, descriptor: descriptor)

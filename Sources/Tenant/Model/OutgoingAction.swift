@@ -70,17 +70,21 @@ public struct OutgoingMessage: Sendable, Hashable, Codable {
     public var buttons: [[InlineButton]]
     /// The message this one answers.
     public var replyToMessageID: Int64?
+    /// A photo to send, by the platform's file id (Telegram's `file_id` of a photo someone
+    /// sent the bot); ``text`` is then its caption.
+    public var photo: String?
 
     /// Creates a message.
     public init(
         chatID: Int64, text: String, parseMode: ParseMode? = nil, buttons: [[InlineButton]] = [],
-        replyToMessageID: Int64? = nil
+        replyToMessageID: Int64? = nil, photo: String? = nil
     ) {
         self.chatID = chatID
         self.text = text
         self.parseMode = parseMode
         self.buttons = buttons
         self.replyToMessageID = replyToMessageID
+        self.photo = photo
     }
 }
 

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What a plugin knows about the bot it runs in, from the manifest and the platform.
 public struct BotDescriptor: Sendable, Hashable {
     /// The bot's id from its manifest (`han-ru`).
@@ -8,15 +10,22 @@ public struct BotDescriptor: Sendable, Hashable {
     public var brand: String?
     /// The manifest's default locale (`ru`), if any.
     public var locale: String?
+    /// The bot's default time zone (manifest `time_zone`); people may have their own, see
+    /// ``PluginContext/timeZone(ofUser:)``.
+    public var timeZone: TimeZone
     /// Platform user ids allowed to run admin commands.
     public var admins: Set<Int64>
 
-    /// Creates a descriptor.
-    public init(id: String, name: String, brand: String? = nil, locale: String? = nil, admins: Set<Int64> = []) {
+    /// Creates a descriptor; the time zone is UTC unless given.
+    public init(
+        id: String, name: String, brand: String? = nil, locale: String? = nil,
+        timeZone: TimeZone = TimeZone(identifier: "UTC")!, admins: Set<Int64> = []
+    ) {
         self.id = id
         self.name = name
         self.brand = brand
         self.locale = locale
+        self.timeZone = timeZone
         self.admins = admins
     }
 }

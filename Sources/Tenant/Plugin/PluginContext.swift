@@ -82,17 +82,25 @@ public struct PluginContext: Sendable {
     ///
     /// A text over the platform's limit (4096 on Telegram) is split on paragraph, line, then
     /// word boundaries into parts sent in order; the quote goes on the first part and the
-    /// buttons on the last.
+    /// buttons on the last. A photo's caption is split at 1024, Telegram's caption limit: the
+    /// photo carries the first part and the rest follow as texts.
     public func send(_ message: OutgoingMessage) {
-        let parts = MessageSplitter().split(message.text, parseMode: message.parseMode)
+        let splitter = message.photo == nil ? MessageSplitter() : MessageSplitter(limit: Self.captionLimit)
+        let parts = splitter.split(message.text, parseMode: message.parseMode)
         for (index, text) in parts.enumerated() {
             var part = message
             part.text = text
-            if index > 0 { part.replyToMessageID = nil }
+            if index > 0 {
+                part.replyToMessageID = nil
+                part.photo = nil
+            }
             if index < parts.count - 1 { part.buttons = [] }
             effects.append(.send(part))
         }
     }
+
+    /// The longest photo caption Telegram accepts.
+    static let captionLimit = 1024
 
     /// Replaces the text and buttons of a message the bot sent.
     public func edit(_ edit: MessageEdit) {

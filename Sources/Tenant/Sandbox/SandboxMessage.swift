@@ -26,4 +26,6 @@ public struct SandboxMessage: Sendable, Equatable, Codable {
     public var notice: String?
     /// Increases with every change to the conversation, so a reader can ask for what is new.
     public var revision: Int64
+    /// The photo's file id, when the bot sent a photo (`text` is its caption).
+    public var photo: String? = nil
 }

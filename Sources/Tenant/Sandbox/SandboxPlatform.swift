@@ -148,7 +148,7 @@ public final class SandboxPlatform: PlatformClient, Sendable {
             let id = append(
                 SandboxMessage(
                     id: 0, from: .bot, text: message.text, parseMode: message.parseMode?.rawValue, buttons: message.buttons,
-                    edited: false, date: Date(), revision: 0),
+                    edited: false, date: Date(), revision: 0, photo: message.photo),
                 chatID: message.chatID, to: &state)
             return .success(DeliveryReceipt(messageID: id))
         case .edit(let edit):

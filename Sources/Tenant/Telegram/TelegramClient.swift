@@ -83,12 +83,18 @@ public struct TelegramClient: PlatformClient, UpdatePoller {
         }
     }
 
-    /// Performs an action: `sendMessage`, `editMessageText` or `answerCallbackQuery`.
+    /// Performs an action: `sendMessage` (`sendPhoto` for a photo), `editMessageText` or
+    /// `answerCallbackQuery`.
     ///
     /// - Returns: The sent or edited message's id; `nil` for a callback answer.
     public func perform(_ action: OutgoingAction) async throws -> DeliveryReceipt {
         switch action {
         case .send(let message):
+            if let photo = message.photo {
+                let sent: SentMessageResult = try await call(
+                    "sendPhoto", SendPhotoRequest(message, photo: photo), timeout: callTimeout)
+                return DeliveryReceipt(messageID: sent.message_id)
+            }
             let sent: SentMessageResult = try await call(
                 "sendMessage",
                 SendMessageRequest(message),

@@ -56,6 +56,25 @@ struct SendMessageRequest: Encodable {
     }
 }
 
+/// `sendPhoto`: a photo by `file_id`, with the message's text as its caption.
+struct SendPhotoRequest: Encodable {
+    var chat_id: Int64
+    var photo: String
+    var caption: String?
+    var parse_mode: String?
+    var reply_markup: ReplyMarkup?
+    var reply_parameters: SendMessageRequest.ReplyParameters?
+
+    init(_ message: OutgoingMessage, photo: String) {
+        chat_id = message.chatID
+        self.photo = photo
+        caption = message.text.isEmpty ? nil : message.text
+        parse_mode = message.parseMode?.rawValue
+        reply_markup = ReplyMarkup(message.buttons)
+        reply_parameters = message.replyToMessageID.map { SendMessageRequest.ReplyParameters(message_id: $0) }
+    }
+}
+
 /// `editMessageText`.
 struct EditMessageTextRequest: Encodable {
     var chat_id: Int64

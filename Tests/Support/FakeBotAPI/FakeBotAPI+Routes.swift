@@ -52,6 +52,7 @@ extension FakeBotAPI {
         case "getMe": return getMe(token: token)
         case "getUpdates": return await getUpdates(token: token, parameters: parameters)
         case "sendMessage": return sendMessage(token: token, parameters: parameters)
+        case "sendPhoto": return sendMessage(token: token, parameters: parameters, photo: true)
         case "editMessageText": return editMessageText(token: token, parameters: parameters)
         case "answerCallbackQuery": return Self.ok(true)
         case "setWebhook":
@@ -154,11 +155,21 @@ extension FakeBotAPI {
         return Self.updatesResponse(pending)
     }
 
-    private func sendMessage(token: String, parameters: [String: Any]) -> Response {
+    /// `sendMessage`, or `sendPhoto` when `photo`: a photo needs a `photo` file id and takes a
+    /// `caption` of up to 1024 characters instead of a text.
+    private func sendMessage(token: String, parameters: [String: Any], photo: Bool = false) -> Response {
         guard let chatID = Self.int64(parameters["chat_id"]) else { return Self.error(400, "Bad Request: chat_id is empty") }
-        let text = parameters["text"] as? String ?? ""
-        if text.isEmpty { return Self.error(400, "Bad Request: message text is empty") }
-        if text.utf16.count > 4096 { return Self.error(400, "Bad Request: message is too long") }
+        let photoID = parameters["photo"] as? String
+        let text: String
+        if photo {
+            guard let photoID, !photoID.isEmpty else { return Self.error(400, "Bad Request: there is no photo in the request") }
+            text = parameters["caption"] as? String ?? ""
+            if text.utf16.count > 1024 { return Self.error(400, "Bad Request: message caption is too long") }
+        } else {
+            text = parameters["text"] as? String ?? ""
+            if text.isEmpty { return Self.error(400, "Bad Request: message text is empty") }
+            if text.utf16.count > 4096 { return Self.error(400, "Bad Request: message is too long") }
+        }
         let replyTo = (parameters["reply_parameters"] as? [String: Any]).flatMap { Self.int64($0["message_id"]) }
             ?? Self.int64(parameters["reply_to_message_id"])
         let records = self.records
@@ -168,9 +179,9 @@ extension FakeBotAPI {
             let messageID = (state.bots[token]!.nextMessageID[chatID] ?? 0) + 1
             state.bots[token]!.nextMessageID[chatID] = messageID
             let message = SentMessage(
-                method: "sendMessage", chatID: chatID, messageID: messageID, text: text,
+                method: photo ? "sendPhoto" : "sendMessage", chatID: chatID, messageID: messageID, text: text,
                 parseMode: parameters["parse_mode"] as? String, replyToMessageID: replyTo,
-                buttons: Self.buttons(parameters["reply_markup"]))
+                buttons: Self.buttons(parameters["reply_markup"]), photo: photoID)
             if records {
                 state.bots[token]!.sent.append(message)
                 self.wakeSentWaiters(in: &state, token: token)

@@ -20,7 +20,7 @@ public struct FakeUser: Sendable, Hashable {
 
 /// A message the bot sent (or edited) through the fake.
 public struct SentMessage: Sendable, Hashable {
-    /// `sendMessage` or `editMessageText`.
+    /// `sendMessage`, `sendPhoto` or `editMessageText`.
     public var method: String
     /// The chat it went to.
     public var chatID: Int64
@@ -34,6 +34,8 @@ public struct SentMessage: Sendable, Hashable {
     public var replyToMessageID: Int64?
     /// Inline buttons, row by row.
     public var buttons: [[Button]]
+    /// The photo's `file_id`, for `sendPhoto` (``text`` is then the caption).
+    public var photo: String? = nil
 
     /// An inline button as the bot sent it.
     public struct Button: Sendable, Hashable {

@@ -104,6 +104,7 @@ struct SandboxConversationView: ResponseEncodable {
         var date: Date
         var notice: String?
         var revision: Int64
+        var photo: String?
     }
 
     var messages: [Message]
@@ -122,7 +123,8 @@ struct SandboxConversationView: ResponseEncodable {
                         }
                     }
                 },
-                edited: message.edited, date: message.date, notice: message.notice, revision: message.revision)
+                edited: message.edited, date: message.date, notice: message.notice, revision: message.revision,
+                photo: message.photo)
         }
         revision = messages.map(\.revision).max() ?? after
     }

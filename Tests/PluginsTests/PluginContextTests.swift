@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import Tenant
+
+/// The context's helpers that plugins share: people's time zones and photos.
+@Suite("Plugin context")
+struct PluginContextTests {
+    /// Answers `tz` with the sender's time zone; `tz NAME` sets it (`tz -` clears it); `photo N`
+    /// sends a photo with an N-character caption.
+    struct Probe: Plugin {
+        static let name = "probe"
+        init(configuration: NoConfiguration, bot: BotDescriptor) {}
+
+        func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
+            guard let text = update.message?.text, let sender = update.sender else { return .passed }
+            let words = text.split(separator: " ").map(String.init)
+            switch (words.first, words.dropFirst().first) {
+            case ("tz", nil):
+                context.reply(try await context.timeZone(ofUser: sender.id).identifier)
+            case ("tz", let name?):
+                context.setTimeZone(name == "-" ? nil : TimeZone(identifier: name), ofUser: sender.id)
+            case ("photo", let length?):
+                let caption = String(repeating: "word ", count: Int(length)! / 5)
+                context.send(OutgoingMessage(
+                    chatID: sender.id, text: caption, buttons: [[.callback("Like", data: "like")]], photo: "file-1"))
+            default:
+                return .passed
+            }
+            return .handled
+        }
+    }
+
+    @Test("a person's time zone is the bot's until they set their own, and the bot's again once cleared")
+    func timeZones() async throws {
+        let bot = BotDescriptor(id: "tz-bot", name: "TZ", timeZone: TimeZone(identifier: "Europe/Moscow")!)
+        let harness = try await PluginHarness<Probe>(bot: bot)
+        #expect(try await harness.handle(Updates.message("tz")).sentTexts == ["Europe/Moscow"])
+        _ = try await harness.handle(Updates.message("tz America/New_York"))
+        #expect(try await harness.handle(Updates.message("tz")).sentTexts == ["America/New_York"])
+        #expect(try await harness.handle(Updates.message("tz", from: .admin, in: Chat(id: User.admin.id, kind: .private)))
+            .sentTexts == ["Europe/Moscow"], "another person keeps the bot's")
+        _ = try await harness.handle(Updates.message("tz -"))
+        #expect(try await harness.handle(Updates.message("tz")).sentTexts == ["Europe/Moscow"])
+    }
+
+    @Test("a photo's caption over 1024 characters: the photo carries the first part, texts follow, buttons on the last")
+    func longCaption() async throws {
+        let harness = try await PluginHarness<Probe>()
+        let outcome = try await harness.handle(Updates.message("photo 1500"))
+        let messages = outcome.actions.compactMap { action -> OutgoingMessage? in
+            if case .send(let message) = action { return message }
+            return nil
+        }
+        #expect(messages.count == 2)
+        #expect(messages.map(\.photo) == ["file-1", nil])
+        #expect(messages.allSatisfy { $0.text.count <= 1024 })
+        #expect(messages.map(\.text).joined().count >= 1490)
+        #expect(messages.map(\.buttons.isEmpty) == [true, false])
+
+        let short = try await harness.handle(Updates.message("photo 100")).onlySentMessage
+        #expect(short?.photo == "file-1")
+        #expect(short?.buttons.isEmpty == false)
+    }
+}
