@@ -47,7 +47,7 @@ struct ImportLegacyTests {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM companion_profiles") ?? -1
             )
         }
-        #expect(turns == 9 && profiles == 2)
+        #expect(turns == 7 && profiles == 2)
     }
 
     @Test("a bot without a manifest, or without the companion plugin, is refused with what to do")

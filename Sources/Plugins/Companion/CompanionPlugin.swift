@@ -1,6 +1,8 @@
-public import AsyncHTTPClient
-public import CoreMetrics
+package import AsyncHTTPClient
+package import CoreMetrics
 import Foundation
+import Logging
+import NIOCore
 public import Tenant
 
 /// An AI conversation partner, open about being one, behind an OpenAI-compatible Chat

@@ -2,25 +2,25 @@ import Foundation
 
 /// What the companion knows about a person: stored as JSON, shown to the model in every prompt,
 /// and rewritten by the model every `profile_every` messages.
-public struct CompanionProfile: Codable, Sendable, Equatable {
+struct CompanionProfile: Encodable, Sendable, Equatable {
     /// What the person is called.
-    public var name: String?
+    var name: String?
     /// Their age in years.
-    public var age: Int?
+    var age: Int?
     /// Where they live.
-    public var city: String?
+    var city: String?
     /// What they like: short phrases.
-    public var interests: [String]
+    var interests: [String]
     /// What they told: short sentences.
-    public var facts: [String]
+    var facts: [String]
     /// Free-form notes.
-    public var notes: String?
+    var notes: String?
 
     /// The most interests and facts kept, so the prompt stays small.
     static let maximumItems = 30
 
     /// Creates a profile.
-    public init(
+    init(
         name: String? = nil, age: Int? = nil, city: String? = nil, interests: [String] = [], facts: [String] = [],
         notes: String? = nil
     ) {
@@ -45,7 +45,7 @@ public struct CompanionProfile: Codable, Sendable, Equatable {
     }
 
     /// Whether nothing is known.
-    public var isEmpty: Bool { self == CompanionProfile() }
+    var isEmpty: Bool { self == CompanionProfile() }
 
     /// This profile with what `update` knows laid over it: its values replace these, and what it
     /// leaves out (an empty `{}`) stays.

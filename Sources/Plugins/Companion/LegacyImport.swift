@@ -57,8 +57,7 @@ public struct CompanionLegacyImport: Sendable {
     private func files(in folder: String) throws -> [String] {
         let root = (directory as NSString).appendingPathComponent(folder)
         guard FileManager.default.fileExists(atPath: root) else { return [] }
-        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
-        let all = enumerator.compactMap { $0 as? String }.filter { $0.lowercased().hasSuffix(".json") }
+        let all = try FileManager.default.subpathsOfDirectory(atPath: root).filter { $0.lowercased().hasSuffix(".json") }
         let depth = folder == "backups" ? 2 : 1
         return all.filter { $0.split(separator: "/").count == depth }.sorted().map { "\(folder)/\($0)" }
     }

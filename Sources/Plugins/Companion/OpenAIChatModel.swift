@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
 
 /// An OpenAI-compatible Chat Completions endpoint, called through one shared `HTTPClient`.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOFoundationCompat
+import Synchronization
 
 extension FakeModelAPI {
     /// Answers `POST /v1/chat/completions` after checking the request's shape.
