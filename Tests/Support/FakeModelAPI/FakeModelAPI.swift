@@ -1,8 +1,7 @@
+import FakeBotAPI
 import Foundation
 import Hummingbird
 public import Logging
-import NIOCore
-import ServiceLifecycle
 import Synchronization
 
 /// A fake OpenAI-compatible Chat Completions server on loopback that checks the shape of every
@@ -36,7 +35,7 @@ public final class FakeModelAPI: Sendable {
     /// The API key requests must carry as `Authorization: Bearer <key>`; `nil`: none expected.
     let apiKey: String?
     private let logger: Logger
-    private let server = Mutex<(port: Int?, group: ServiceGroup?, task: Task<Void, any Error>?)>((nil, nil, nil))
+    private let server = Mutex<LoopbackServer?>(nil)
 
     /// Creates a fake; call ``start()`` before use.
     public init(apiKey: String? = nil, logger: Logger = Logger(label: "fake-model-api")) {
@@ -46,7 +45,7 @@ public final class FakeModelAPI: Sendable {
 
     /// The base URL a companion's `base_url` takes: `http://127.0.0.1:<port>/v1`.
     public var baseURL: String {
-        guard let port = server.withLock({ $0.port }) else {
+        guard let port = server.withLock({ $0?.port }) else {
             preconditionFailure("FakeModelAPI.start() was not called")
         }
         return "http://127.0.0.1:\(port)/v1"
@@ -54,35 +53,16 @@ public final class FakeModelAPI: Sendable {
 
     /// Binds an OS-chosen port on 127.0.0.1 and returns once the server listens.
     public func start() async throws {
-        let router = Router()
-        router.post("v1/chat/completions") { request, _ in try await self.complete(request) }
-        let port = AsyncStream<Int>.makeStream()
-        var quiet = logger
-        quiet.logLevel = .warning
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-model-api"),
-            onServerRunning: { channel in
-                port.continuation.yield(channel.localAddress?.port ?? 0)
-                port.continuation.finish()
-            },
-            logger: quiet)
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: quiet)
-        let task = Task { try await group.run() }
-        var iterator = port.stream.makeAsyncIterator()
-        guard let bound = await iterator.next(), bound > 0 else {
-            task.cancel()
-            throw FakeModelTimeout(description: "the fake model API could not bind a port on 127.0.0.1")
+        let started = try await LoopbackServer.start(name: "fake-model-api", logger: logger) { router in
+            router.post("v1/chat/completions") { request, _ in try await self.complete(request) }
         }
-        server.withLock { $0 = (bound, group, task) }
+        server.withLock { $0 = started }
     }
 
     /// Releases held requests and stops the server.
     public func stop() async {
         release()
-        let (group, task) = server.withLock { ($0.group, $0.task) }
-        await group?.triggerGracefulShutdown()
-        _ = try? await task?.value
+        await server.withLock { $0 }?.stop()
     }
 
     /// Answers the next `times` requests with `failure`.

@@ -42,5 +42,6 @@ public enum FakeModelFailure: Sendable, Equatable {
 
 /// A wait on the fake that ran out.
 public struct FakeModelTimeout: Error, CustomStringConvertible {
+    /// What the test waited for and what arrived instead.
     public var description: String
 }
