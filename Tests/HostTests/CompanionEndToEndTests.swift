@@ -13,7 +13,17 @@ struct CompanionEndToEndTests {
     static let key = "sk-e2e-" + String(repeating: "k", count: 20)
     static let headers = [("Authorization", "Bearer \(admin)"), ("Content-Type", "application/json")]
 
-    /// A sandbox bot whose companion talks to `fake`.
+    /// A started fake model, and a host folder with one sandbox bot, `companion-e2e`, whose
+    /// companion talks to it.
+    static func prepare() async throws -> (FakeModelAPI, HostSandbox) {
+        let fake = FakeModelAPI(apiKey: key)
+        try await fake.start()
+        let sandbox = try HostSandbox()
+        try sandbox.writeManifest("companion-e2e", manifest(fake))
+        return (fake, sandbox)
+    }
+
+    /// The manifest of a sandbox bot whose companion talks to `fake`.
     static func manifest(_ fake: FakeModelAPI) -> String {
         """
         platform: sandbox
@@ -60,10 +70,7 @@ struct CompanionEndToEndTests {
 
     @Test("history and profile survive a host restart; a failing model gets the fallback and is counted")
     func remembersAcrossRestart() async throws {
-        let fake = FakeModelAPI(apiKey: Self.key)
-        try await fake.start()
-        let sandbox = try HostSandbox()
-        try sandbox.writeManifest("companion-e2e", Self.manifest(fake))
+        let (fake, sandbox) = try await Self.prepare()
         var (host, probe) = try await Self.startHost(sandbox)
         try await Self.write("hi, I'm Ann", from: 42, probe)
         #expect(try await Self.botTexts(to: 42, probe, until: { $0.count >= 2 }) == [
@@ -101,10 +108,7 @@ struct CompanionEndToEndTests {
 
     @Test("while the model stalls on one chat, another chat is answered")
     func stallHoldsOnlyItsChat() async throws {
-        let fake = FakeModelAPI(apiKey: Self.key)
-        try await fake.start()
-        let sandbox = try HostSandbox()
-        try sandbox.writeManifest("companion-e2e", Self.manifest(fake))
+        let (fake, sandbox) = try await Self.prepare()
         let (host, probe) = try await Self.startHost(sandbox)
         fake.stall(containing: "slow")
         try await Self.write("a slow question", from: 1, probe)
