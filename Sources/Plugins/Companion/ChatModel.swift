@@ -36,7 +36,7 @@ protocol ChatModel: Sendable {
 /// and never holds the API key.
 struct ModelFailure: Error, CustomStringConvertible, Equatable {
     /// The kind of failure, as counted in `aviary_companion_model_errors_total{reason=…}`.
-    enum Reason: String, CaseIterable, Sendable {
+    enum Reason: String, Sendable {
         /// The API key's environment variable or file is missing or empty.
         case noKey = "no_key"
         /// The model did not answer within `timeout`.

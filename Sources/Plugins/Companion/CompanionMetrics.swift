@@ -9,30 +9,25 @@ public enum CompanionMetricName {
     public static let rateLimited = "aviary_companion_rate_limited_total"
 }
 
-/// One bot's companion counters, each made once.
+/// One bot's companion counters.
+///
+/// A counter is made when it first counts, not when the plugin is created: plugins are also
+/// created to validate manifests (`aviary check`, reloads, the management API), and those bots
+/// must not appear in `/metrics`. Making it again later returns the same counter.
 struct CompanionMetrics: Sendable {
-    private let errors: [ModelFailure.Reason: Counter]
-    private let limited: Counter
-
-    /// Counters for bot `botID`, made by `factory`.
-    init(botID: String, factory: any MetricsFactory) {
-        var errors: [ModelFailure.Reason: Counter] = [:]
-        for reason in ModelFailure.Reason.allCases {
-            errors[reason] = Counter(
-                label: CompanionMetricName.modelErrors, dimensions: [("bot", botID), ("reason", reason.rawValue)],
-                factory: factory)
-        }
-        self.errors = errors
-        limited = Counter(label: CompanionMetricName.rateLimited, dimensions: [("bot", botID)], factory: factory)
-    }
+    let botID: String
+    let factory: any MetricsFactory
 
     /// A model call failed.
     func failed(_ reason: ModelFailure.Reason) {
-        errors[reason]?.increment()
+        Counter(
+            label: CompanionMetricName.modelErrors, dimensions: [("bot", botID), ("reason", reason.rawValue)],
+            factory: factory
+        ).increment()
     }
 
     /// A message was over the person's rate limit.
     func rateLimited() {
-        limited.increment()
+        Counter(label: CompanionMetricName.rateLimited, dimensions: [("bot", botID)], factory: factory).increment()
     }
 }
