@@ -16,7 +16,10 @@ struct CompanionFixture {
 
     /// Starts the fake and builds the plugin from `settings` (JSON, as a manifest's YAML would
     /// decode); `base_url`, `model` and `api_key_env` point at the fake unless `settings` sets them.
-    init(_ settings: String = "{}", environment: [String: String] = ["COMPANION_TEST_KEY": apiKey]) async throws {
+    init(
+        _ settings: String = "{}", environment: [String: String] = ["COMPANION_TEST_KEY": apiKey],
+        bot: BotDescriptor = .test
+    ) async throws {
         fake = FakeModelAPI(apiKey: Self.apiKey)
         try await fake.start()
         var object = try JSONSerialization.jsonObject(with: Data(settings.utf8)) as? [String: Any] ?? [:]
@@ -25,9 +28,9 @@ struct CompanionFixture {
         if object["api_key_file"] == nil { object["api_key_env"] = object["api_key_env"] ?? "COMPANION_TEST_KEY" }
         let configuration = try Self.decode(try JSONSerialization.data(withJSONObject: object))
         let plugin = try CompanionPlugin(
-            configuration: configuration, bot: .test, httpClient: .shared, metricsFactory: metrics,
+            configuration: configuration, bot: bot, httpClient: .shared, metricsFactory: metrics,
             environment: { environment })
-        harness = try await PluginHarness(plugin: plugin)
+        harness = try await PluginHarness(plugin: plugin, bot: bot)
     }
 
     /// Decodes settings like the manifest loader does.
@@ -56,9 +59,9 @@ struct CompanionFixture {
 extension PluginHarness {
     /// A harness over a plugin built elsewhere (with test collaborators) and an in-memory store
     /// holding its migrations.
-    init(plugin: P, now: Date = Date(timeIntervalSince1970: 1_800_000_000)) async throws {
+    init(plugin: P, bot: BotDescriptor, now: Date = Date(timeIntervalSince1970: 1_800_000_000)) async throws {
         self.plugin = plugin
-        self.bot = .test
+        self.bot = bot
         self.identity = .test
         self.store = try BotStore(inMemoryWith: [PluginMigrations(pluginName: P.name, steps: P.migrations)])
         self.now = now

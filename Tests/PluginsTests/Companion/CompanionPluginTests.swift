@@ -41,6 +41,24 @@ struct CompanionPluginTests {
         await fixture.fake.stop()
     }
 
+    @Test("the time of day follows the person's own time zone, else the bot's")
+    func localTime() async throws {
+        let bot = BotDescriptor(id: "test-bot", name: "Test Bot", timeZone: TimeZone(identifier: "America/New_York")!)
+        let fixture = try await CompanionFixture(#"{ "disclosure": false }"#, bot: bot)
+        _ = try await fixture.harness.handle(Updates.message("morning?"))
+        #expect(fixture.fake.requests.last?.systemPrompt.contains(
+            "The person's local time: Friday 03:00 (night), time zone America/New_York.") == true)
+        try await fixture.harness.store.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO user_time_zones (user_id, time_zone) VALUES (?, 'Asia/Tokyo')",
+                arguments: [User.alice.id])
+        }
+        _ = try await fixture.harness.handle(Updates.message("and now?"))
+        #expect(fixture.fake.requests.last?.systemPrompt.contains(
+            "The person's local time: Friday 17:00 (evening), time zone Asia/Tokyo.") == true)
+        await fixture.fake.stop()
+    }
+
     @Test("the profile is rewritten by the model every profile_every messages and shown in later prompts")
     func updatesProfile() async throws {
         let fixture = try await CompanionFixture(#"{ "profile_every": 2 }"#)
