@@ -150,8 +150,8 @@ public struct CompanionPlugin: Plugin {
 
     /// The model's answer, or `nil` after counting and logging the failure.
     ///
-    /// - Throws: `CancellationError` when the bot is stopping, so the update is handled again
-    ///   after the restart instead of being answered with the fallback.
+    /// - Throws: `CancellationError` when the handling was cancelled (the host cut a stop
+    ///   short): the model did not fail, so no fallback is committed and nothing is counted.
     private func ask(_ request: ChatRequest, _ conversation: Conversation) async throws -> String? {
         do {
             return try await model.complete(request)
