@@ -106,8 +106,9 @@ public struct CompanionPlugin: Plugin {
     private func answer(_ conversation: Conversation) async throws -> String? {
         if case .limited(let notify) = limiter.admit(conversation.personID, at: conversation.context.now) {
             metrics.rateLimited()
+            guard notify else { return nil }
             conversation.context.logger.notice("companion: the person is over rate_limit; the model is not asked")
-            return notify ? resolve(configuration.rateLimit.text, for: conversation) : nil
+            return resolve(configuration.rateLimit.text, for: conversation)
         }
         let memory = try await conversation.memory(turns: configuration.historyTurns)
         let prompt = CompanionPrompt(
