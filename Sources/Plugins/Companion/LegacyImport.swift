@@ -57,7 +57,8 @@ public struct CompanionLegacyImport: Sendable {
     private func files(in folder: String) throws -> [String] {
         let root = (directory as NSString).appendingPathComponent(folder)
         guard FileManager.default.fileExists(atPath: root) else { return [] }
-        let all = try FileManager.default.subpathsOfDirectory(atPath: root).filter { $0.lowercased().hasSuffix(".json") }
+        let all = try FileManager.default.subpathsOfDirectory(atPath: root)
+            .filter { $0.lowercased().hasSuffix(".json") }
         let depth = folder == "backups" ? 2 : 1
         return all.filter { $0.split(separator: "/").count == depth }.sorted().map { "\(folder)/\($0)" }
     }

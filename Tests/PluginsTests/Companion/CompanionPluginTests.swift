@@ -170,7 +170,8 @@ struct CompanionPluginTests {
 
     @Test("an unreachable endpoint: the fallback answers and transport is counted")
     func unreachable() async throws {
-        let fixture = try await CompanionFixture(#"{ "disclosure": false, "base_url": "http://127.0.0.1:9/v1", "timeout": 1 }"#)
+        let fixture = try await CompanionFixture(
+            #"{ "disclosure": false, "base_url": "http://127.0.0.1:9/v1", "timeout": 1 }"#)
         #expect(try await fixture.harness.handle(Updates.message("hi")).sentTexts == [CompanionFixture.fallback])
         #expect(try fixture.errors("transport") == 1)
         await fixture.fake.stop()

@@ -43,7 +43,10 @@ struct LegacyImportTests {
                 try String.fetchOne(db, sql: "SELECT profile FROM companion_profiles WHERE user_id = 1002"),
                 try String.fetchAll(
                     db,
-                    sql: "SELECT role || ': ' || text FROM companion_turns WHERE chat_id = 1001 ORDER BY created_at, id")
+                    sql: """
+                        SELECT role || ': ' || text FROM companion_turns WHERE chat_id = 1001
+                        ORDER BY created_at, id
+                        """)
             )
         }
         #expect(anna == #"{"age":27,"city":"Riga","facts":["has a cat named Tom","works as a nurse"],"#
