@@ -149,8 +149,10 @@ let package = Package(
             name: "PluginsTests",
             dependencies: [
                 "Plugins", "Tenant", "FakeModelAPI",
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             exclude: ["Companion/Fixtures"],
             swiftSettings: swiftSettings
