@@ -121,6 +121,12 @@ let package = Package(
             path: "Tests/Support/FakeModelAPI",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TenantTestSupport",
+            dependencies: ["Tenant"],
+            path: "Tests/Support/TenantTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "AviaryBench",
             dependencies: [
@@ -141,14 +147,14 @@ let package = Package(
         ),
         .testTarget(
             name: "TenantTests",
-            dependencies: ["Tenant", "FakeBotAPI"],
+            dependencies: ["Tenant", "FakeBotAPI", "TenantTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PluginsTests",
             dependencies: [
-                "Plugins", "Tenant", "FakeModelAPI",
+                "Plugins", "Tenant", "TenantTestSupport", "FakeModelAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

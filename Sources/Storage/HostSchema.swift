@@ -87,6 +87,19 @@ enum HostSchema {
                 t.column("time_zone", .text).notNull()
             }
         }
+        migrator.registerMigration("host.v4") { db in
+            // Plugins' scheduled work ("run this for chat X at time T"), removed when it ran.
+            try db.create(table: "scheduled_jobs") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("plugin", .text).notNull()
+                t.column("chat_id", .integer).notNull()
+                t.column("key", .text).notNull()
+                t.column("due_at", .double).notNull()
+                t.column("payload", .text).notNull()
+                t.uniqueKey(["plugin", "chat_id", "key"])
+            }
+            try db.create(index: "scheduled_jobs_due", on: "scheduled_jobs", columns: ["due_at", "id"])
+        }
         return migrator
     }
 }

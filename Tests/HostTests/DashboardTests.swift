@@ -237,6 +237,16 @@ struct DashboardTests {
             #expect(String(buffer: blank.body).contains("Write a message before sending."))
             let notSandbox = try await browser.post("/chat/alpha/messages", ["user_id": "7", "text": "hi"])
             #expect(notSandbox.status == .notFound)
+
+            let sentPhoto = try await browser.post(
+                "/chat/gamma/messages", ["user_id": "7", "text": "", "photo": "1"], accept: "application/json")
+            #expect(sentPhoto.status == .accepted)
+            #expect(sandbox.messages(chatID: 7).last { $0.from == .user }?.photo?.hasPrefix("sandbox-photo-") == true)
+
+            _ = try await sandbox.perform(.send(OutgoingMessage(chatID: 7, text: "Anna, 27", photo: "demo-photo")))
+            #expect(String(buffer: try await browser.get("/chat?bot=gamma&user=7").body).contains("📷 Anna, 27"))
+            let photo = try await browser.get("/chat/gamma/conversations/7?after=0", accept: "application/json")
+            #expect(String(buffer: photo.body).contains(#""photo":"demo-photo""#))
         }
     }
 

@@ -155,6 +155,28 @@ struct ManagementAPITests {
         throw HarnessError("the sandbox bot never showed its menu")
     }
 
+    @Test("a sandbox person may send a photo (a made-up file id) with or without a caption; a blank text or a bad id is refused")
+    func sandboxPhoto() async throws {
+        let host = try await HTTPTestHost.start()
+        defer { Task { await host.stop() } }
+        let json: HTTPFields = [.authorization: "Bearer \(HTTPTestHost.adminToken)", .contentType: "application/json"]
+        try await host.withClient { client in
+            for (body, status) in [
+                (#"{"user_id":5,"photo":"sandbox-photo-1"}"#, HTTPResponse.Status.accepted),
+                (#"{"user_id":5,"photo":"p2","text":"me at the lake"}"#, .accepted),
+                (#"{"user_id":5,"text":"  "}"#, .badRequest),
+                (#"{"user_id":5}"#, .badRequest),
+                (#"{"user_id":5,"photo":"no spaces please"}"#, .badRequest),
+            ] {
+                let sent = try await client.execute(
+                    uri: "/api/v1/bots/gamma/sandbox/messages", method: .post, headers: json, body: ByteBuffer(string: body))
+                #expect(sent.status == status, "\(body)")
+            }
+            let sandbox = try #require(host.supervisor.sandboxes["gamma"])
+            #expect(sandbox.messages(chatID: 5).filter { $0.from == .user }.map(\.photo) == ["sandbox-photo-1", "p2"])
+        }
+    }
+
     static func botIDs(in body: ByteBuffer) -> [String] {
         let json = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any]
         return ((json?["bots"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }

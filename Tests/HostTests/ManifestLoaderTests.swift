@@ -196,7 +196,10 @@ struct ManifestLoaderTests {
         #expect(scan.bots.map(\.manifest.id) == ["han-demo", "han-en", "han-ru", "lumen-demo", "lumen-support"])
         #expect(
             scan.bots.map { $0.manifest.plugins.map(\.name) }
-                == [["replies", "echo"], ["admin", "replies", "echo"], ["admin", "replies", "echo"], ["replies"], ["admin", "replies"]]
+                == [
+                    ["followups", "replies", "echo"], ["admin", "followups", "replies", "echo"],
+                    ["admin", "followups", "replies", "echo"], ["replies"], ["admin", "replies"],
+                ]
         )
         #expect(scan.bots.filter { $0.manifest.platform == .sandbox }.map(\.manifest.id) == ["han-demo", "lumen-demo"])
     }

@@ -21,12 +21,12 @@ struct ManifestPluginTests {
         #expect(
             try errors("  - quiet\n  - replys: {}\n") == [
                 "bot.yaml:4: plugins[1]: unknown plugin 'replys'; did you mean 'replies'? "
-                    + "(available: admin, commands, companion, echo, greeter, quiet, replies)"
+                    + "(available: admin, commands, companion, echo, followups, greeter, quiet, replies)"
             ]
         )
         #expect(
             try errors("  - weather\n") == [
-                "bot.yaml:3: plugins[0]: unknown plugin 'weather' (available: admin, commands, companion, echo, greeter, quiet, replies)"
+                "bot.yaml:3: plugins[0]: unknown plugin 'weather' (available: admin, commands, companion, echo, followups, greeter, quiet, replies)"
             ]
         )
     }

@@ -25,6 +25,18 @@ struct SandboxPlatformTests {
         #expect(sandbox.userWrites("again", as: eve).id > received.id)
     }
 
+    @Test("a person's photo arrives as a photo attachment with its caption as the text, and no command")
+    func photo() async throws {
+        let captioned = sandbox.userWrites("/start me", as: eve, photo: "sandbox-photo-1")
+        let message = try #require(try SandboxUpdateDecoder().decode(captioned.raw, botUsername: "han_demo_bot").message)
+        #expect(message.attachment == .photo(fileID: "sandbox-photo-1"))
+        #expect(message.text == "/start me")
+        #expect(message.command == nil, "a caption is no command")
+        let bare = sandbox.userWrites("", as: eve, photo: "sandbox-photo-2")
+        #expect(try SandboxUpdateDecoder().decode(bare.raw, botUsername: nil).message?.text == nil)
+        #expect(sandbox.messages(chatID: 5).map(\.photo) == ["sandbox-photo-1", "sandbox-photo-2"])
+    }
+
     @Test("the bot's sends, edits and button answers show in the conversation; presses become callback updates")
     func conversation() async throws {
         _ = sandbox.userWrites("hi", as: eve)

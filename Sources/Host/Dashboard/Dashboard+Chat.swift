@@ -53,10 +53,13 @@ extension Dashboard {
         var request = request
         let form = FormFields(try await request.collectBody(upTo: DashboardAuthMiddleware.maximumForm))
         let userID = try Self.userID(form)
-        guard let text = form["text"], !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        let text = form["text"] ?? ""
+        // "Send a photo" makes up a file id: the sandbox has no pictures, only what plugins store.
+        let photo = form["photo"] == nil ? nil : "sandbox-photo-" + UUID().uuidString.prefix(8).lowercased()
+        guard photo != nil || !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw Problem.badRequest("write a message before sending")
         }
-        let body = SandboxMessageRequest(userId: userID, firstName: form.trimmed("first_name"), text: text)
+        let body = SandboxMessageRequest(userId: userID, firstName: form.trimmed("first_name"), text: text, photo: photo)
         let accepted = try await api.sandboxSend(body, context)
         return try chatAnswer(accepted, request, context, userID: userID)
     }
@@ -92,7 +95,9 @@ extension Dashboard {
     private static func chatMessage(_ message: SandboxMessage) -> ChatPage.Message {
         ChatPage.Message(
             id: message.id, from: message.from.rawValue, fromLabel: message.from == .bot ? "Bot" : "You",
-            text: SandboxText.plain(message.text, parseMode: message.parseMode), notice: message.notice,
+            text: (message.photo == nil ? "" : SandboxText.photoMark)
+                + SandboxText.plain(message.text, parseMode: message.parseMode),
+            notice: message.notice,
             rows: message.buttons.map { row in
                 ChatPage.Row(
                     buttons: row.map { button in
@@ -107,6 +112,9 @@ extension Dashboard {
 
 /// A sandbox message's text as a person reads it: formatting marks removed.
 enum SandboxText {
+    /// Put before the caption of a photo: the sandbox has file ids, not pictures.
+    static let photoMark = "📷 "
+
     /// `text` without HTML tags (entities decoded) or MarkdownV2 escapes, per `parseMode`.
     static func plain(_ text: String, parseMode: String?) -> String {
         switch parseMode {

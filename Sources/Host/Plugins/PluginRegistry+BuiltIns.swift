@@ -1,12 +1,13 @@
 import Plugins
 
 extension PluginRegistry {
-    /// The plugins that ship with Aviary: `echo`, `replies`, `admin` and `companion`.
+    /// The plugins that ship with Aviary: `echo`, `replies`, `admin`, `followups` and `companion`.
     static func builtIn() -> PluginRegistry {
         var registry = PluginRegistry()
         registry.register(EchoPlugin.self)
         registry.register(RepliesPlugin.self)
         registry.register(AdminPlugin.self)
+        registry.register(FollowupsPlugin.self)
         registry.register(CompanionPlugin.self)
         return registry
     }

@@ -14,6 +14,8 @@ public struct Update: Sendable {
         case memberChange(MemberChange)
         /// An update type the model does not describe; `raw` holds the platform's JSON.
         case other(type: String)
+        /// A job a plugin scheduled came due; only that plugin's ``Plugin/fire(_:context:)`` sees it.
+        case scheduled(ScheduledJob)
     }
 
     /// The platform's update id, unique and increasing per bot.
@@ -38,6 +40,7 @@ public struct Update: Sendable {
         case .callbackQuery: .callbackQuery
         case .memberChange: .memberChange
         case .other(let type): .other(type)
+        case .scheduled: .scheduled
         }
     }
 
@@ -47,7 +50,7 @@ public struct Update: Sendable {
         case .message(let message), .editedMessage(let message): message.chat
         case .callbackQuery(let query): query.message?.chat
         case .memberChange(let change): change.chat
-        case .other: nil
+        case .other, .scheduled: nil
         }
     }
 
@@ -57,13 +60,19 @@ public struct Update: Sendable {
         case .message(let message), .editedMessage(let message): message.sender
         case .callbackQuery(let query): query.sender
         case .memberChange(let change): change.actor
-        case .other: nil
+        case .other, .scheduled: nil
         }
     }
 
     /// The new message, if this update is one.
     public var message: Message? {
         if case .message(let message) = content { return message }
+        return nil
+    }
+
+    /// The scheduled job that came due, if this update is one.
+    public var scheduledJob: ScheduledJob? {
+        if case .scheduled(let job) = content { return job }
         return nil
     }
 
@@ -93,6 +102,8 @@ public struct UpdateKind: Sendable, Hashable, CustomStringConvertible {
     public static let memberChange = UpdateKind(name: "member_change")
     /// A platform update type the neutral model does not describe, by the platform's name.
     public static func other(_ platformType: String) -> UpdateKind { UpdateKind(name: "other:" + platformType) }
+    /// A plugin's scheduled job came due (never from a platform; see ``Plugin/fire(_:context:)``).
+    public static let scheduled = UpdateKind(name: "scheduled")
     /// Every update type the neutral model does not describe, including types that do not exist yet.
     public static let anyOther = UpdateKind(name: "other:*")
 

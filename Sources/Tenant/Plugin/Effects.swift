@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// What one update's pipeline asked for, applied in the update's single commit transaction.
@@ -8,6 +9,7 @@ package final class Effects: Sendable {
         var actions: [OutgoingAction] = []
         var writes: [@Sendable (Database) throws -> Void] = []
         var deliveries: [DeliveryRequest] = []
+        var earliestSchedule: Date?
     }
 
     private let state = Mutex(State())
@@ -26,6 +28,16 @@ package final class Effects: Sendable {
         state.withLock { $0.deliveries.append(request) }
     }
 
+    /// Notes that a plugin scheduled a job due at `date`, so the runtime's timer wakes for it.
+    func noteScheduled(at date: Date) {
+        state.withLock { state in state.earliestSchedule = min(state.earliestSchedule ?? date, date) }
+    }
+
+    /// The earliest time a job scheduled by this update is due, if it scheduled any.
+    var earliestSchedule: Date? {
+        state.withLock { $0.earliestSchedule }
+    }
+
     /// Dead-letter retries and broadcasts, in the order plugins asked for them.
     package var deliveries: [DeliveryRequest] {
         state.withLock { $0.deliveries }
@@ -39,6 +51,29 @@ package final class Effects: Sendable {
     /// The deferred storage writes in the order plugins asked for them.
     package var writes: [@Sendable (Database) throws -> Void] {
         state.withLock { $0.writes }
+    }
+}
+
+extension Effects {
+    /// Applies everything inside a commit transaction: the plugins' writes, then `beforeOutbox`,
+    /// then the outbox rows of the actions and deliveries.
+    ///
+    /// - Returns: The outbox rows inserted, to hand to the sender.
+    func commit(
+        updateID: Int64?, at date: Date, in db: Database, beforeOutbox: (Database) throws -> Void = { _ in }
+    ) throws -> [OutboxRecord] {
+        for write in writes { try write(db) }
+        try beforeOutbox(db)
+        var rows = try actions.map { action in
+            var row = OutboxRecord(
+                chatID: action.chatID, updateID: updateID, payload: try OutboxCoding.encode(action), createdAt: date)
+            try row.insert(db)
+            return row
+        }
+        for request in deliveries {
+            rows += try request.apply(in: db, at: date)
+        }
+        return rows
     }
 }
 

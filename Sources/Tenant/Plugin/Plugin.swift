@@ -47,10 +47,18 @@ public protocol Plugin: Sendable {
     /// Replies and storage writes made through `context` are committed together with the
     /// update's "done" mark, after the whole pipeline ran. A throw discards all of them.
     func handle(_ update: Update, context: PluginContext) async throws -> Disposition
+
+    /// Runs a job the plugin scheduled with ``PluginContext/schedule(_:at:chatID:payload:)``,
+    /// once it is due, in the job's chat's order with its updates.
+    ///
+    /// Replies and writes commit together with the job's removal; a throw discards them and
+    /// drops the job (logged as the bot's last error). Does nothing by default.
+    func fire(_ job: ScheduledJob, context: PluginContext) async throws
 }
 
 extension Plugin {
     public static var migrations: [PluginMigration] { [] }
+    public func fire(_ job: ScheduledJob, context: PluginContext) async throws {}
     public var interests: Set<UpdateKind> { [.message] }
     public var observesHandledUpdates: Bool { false }
 }

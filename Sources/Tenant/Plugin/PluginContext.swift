@@ -60,9 +60,10 @@ public struct PluginContext: Sendable {
         return bot.admins.contains(sender.id)
     }
 
-    /// The chat a reply goes to: the update's chat, or the sender's private chat.
+    /// The chat a reply goes to: the update's chat, or the sender's private chat, or a
+    /// scheduled job's chat.
     public var replyChatID: Int64? {
-        update.chat?.id ?? update.sender?.id
+        update.chat?.id ?? update.sender?.id ?? update.scheduledJob?.chatID
     }
 
     /// Sends a text to the update's chat.

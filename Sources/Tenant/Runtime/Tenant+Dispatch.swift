@@ -1,12 +1,25 @@
 extension Tenant {
-    /// Handles a batch of one chat's updates in order, then hands the chat back to the inbox.
+    /// Handles a batch of one chat's updates and due jobs in order, then hands the chat back to
+    /// the inbox.
     ///
-    /// Once the bot is stopping, the update in hand finishes and the rest stay pending in the
-    /// inbox for the next start.
-    func dispatch(_ batch: LaneScheduler<InboxRecord>.Batch, processor: UpdateProcessor) async {
-        for record in batch.items {
+    /// Once the bot is stopping, the work in hand finishes and the rest stays pending in the
+    /// inbox and the job table for the next start.
+    func dispatch(_ batch: LaneScheduler<InboxWork>.Batch, processor: UpdateProcessor) async {
+        for work in batch.items {
             if stopSignal.isFired { break }
-            guard case .handled(let rows, let blocking) = await processor.process(record) else { continue }
+            let outcome: UpdateProcessor.Outcome
+            switch work {
+            case .update(let record):
+                outcome = await processor.process(record)
+            case .job(let job):
+                outcome = await processor.process(job)
+            }
+            let jobID: Int64? = if case .job(let job) = work { job.id } else { nil }
+            guard case .handled(let rows, let blocking, let earliestSchedule) = outcome else {
+                jobSettled(jobID, earliestSchedule: nil)
+                continue
+            }
+            jobSettled(jobID, earliestSchedule: earliestSchedule)
             if let blocking { noteBlocking(chatID: blocking.chatID, blocked: blocking.blocked) }
             if !rows.isEmpty { await outbox.submit(rows, lane: \.chatID) }
         }

@@ -78,7 +78,7 @@ extension Tenant {
                     updates.map(Self.inboxRecord(at: now())), nextOffset: next)
                 metrics.received(kinds: inserted.map(\.kind))
                 offset = next
-                await inbox.submit(inserted, lane: \.lane)
+                await inbox.submit(inserted.map(InboxWork.update), lane: \.lane)
             } catch is CancellationError {
                 return
             } catch let error as PlatformError {

@@ -27,7 +27,11 @@ public actor Tenant {
     let metrics: TenantMetrics
 
     let stopSignal = StopSignal()
-    let inbox = LaneScheduler<InboxRecord>()
+    let inbox = LaneScheduler<InboxWork>()
+    /// Wakes the job timer when an update scheduled a job.
+    let jobDoorbell = Doorbell()
+    /// Due jobs handed to a lane and not yet settled.
+    var jobsInFlight: Set<Int64> = []
     let outbox = LaneScheduler<OutboxRecord>(isUrgent: { $0.broadcastID == nil })
     let pacer: SendPacer
     /// Chats that blocked the bot; nothing is sent to them until they write again.
@@ -119,7 +123,7 @@ public actor Tenant {
         }
         let inserted = try await store.ingest(updates.map(Self.inboxRecord(at: now())), nextOffset: nil)
         metrics.received(kinds: inserted.map(\.kind))
-        await inbox.submit(inserted, lane: \.lane)
+        await inbox.submit(inserted.map(InboxWork.update), lane: \.lane)
     }
 
     private func runUntilStopped() async throws {
@@ -164,7 +168,7 @@ public actor Tenant {
             })
         do {
             blockedChats = try await store.blockedChatIDs()
-            await inbox.submit(try await store.pendingInbox(), lane: \.lane)
+            await inbox.submit(try await store.pendingInbox().map(InboxWork.update), lane: \.lane)
             await outbox.submit(try await store.pendingOutbox(afterID: 0, limit: .max), lane: \.chatID)
         } catch {
             throw fail("cannot read its inbox and outbox: \(error)")
@@ -197,6 +201,7 @@ public actor Tenant {
             if case .polling(let poller, _) = source {
                 receiving.addTask { await self.pollUntilStopped(poller, store: store) }
             }
+            receiving.addTask { await self.runJobs(store: store) }
             receiving.addTask {
                 await self.inbox.runWorkers(upTo: self.configuration.maxConcurrentChats) { batch in
                     await self.dispatch(batch, processor: processor)

@@ -17,9 +17,9 @@ struct UpdateProcessor: Sendable {
 
     /// What became of an update.
     enum Outcome: Sendable {
-        /// Committed; these outbox rows are now waiting to be sent, and the chat's blocked
-        /// state changed if `blocking` says so.
-        case handled(outbox: [OutboxRecord], blocking: (chatID: Int64, blocked: Bool)?)
+        /// Committed; these outbox rows are now waiting to be sent, the chat's blocked state
+        /// changed if `blocking` says so, and a job is due at `earliestSchedule` if set.
+        case handled(outbox: [OutboxRecord], blocking: (chatID: Int64, blocked: Bool)?, earliestSchedule: Date?)
         /// A plugin threw or the update could not be decoded; nothing was applied.
         case failed
     }
@@ -48,30 +48,17 @@ struct UpdateProcessor: Sendable {
             return await fail(record, reason: "\(error)", logger: logger)
         }
 
-        let actions = effects.actions
-        let writes = effects.writes
-        let deliveries = effects.deliveries
         let participants = Participants(update: update)
         let updateID = record.updateID
         do {
             let outbox = try await store.complete(updateID: updateID, at: now()) { db in
-                for write in writes { try write(db) }
-                try participants.record(in: db, at: startedAt)
-                var rows = try actions.map { action in
-                    var row = OutboxRecord(
-                        chatID: action.chatID, updateID: updateID, payload: try OutboxCoding.encode(action),
-                        createdAt: startedAt)
-                    try row.insert(db)
-                    return row
+                try effects.commit(updateID: updateID, at: startedAt, in: db) {
+                    try participants.record(in: $0, at: startedAt)
                 }
-                for request in deliveries {
-                    rows += try request.apply(in: db, at: startedAt)
-                }
-                return rows
             }
             let blocking = participants.blocked.flatMap { blocked in participants.chat.map { ($0.id, blocked) } }
             metrics.handled(after: ContinuousClock.now - started)
-            return .handled(outbox: outbox, blocking: blocking)
+            return .handled(outbox: outbox, blocking: blocking, earliestSchedule: effects.earliestSchedule)
         } catch {
             return await fail(record, reason: "commit failed: \(error)", logger: logger)
         }
@@ -84,12 +71,7 @@ struct UpdateProcessor: Sendable {
             let name = type(of: plugin).name
             guard plugin.wants(kind) else { continue }
             if handledBy != nil && !plugin.observesHandledUpdates { continue }
-            var pluginLogger = logger
-            pluginLogger[metadataKey: "plugin"] = "\(name)"
-            let context = PluginContext(
-                bot: bot, identity: identity, update: update, logger: pluginLogger,
-                storage: PluginStorage(database: store.writer, effects: effects, pluginName: name),
-                now: startedAt, effects: effects, store: store, statusProvider: statusProvider)
+            let context = context(for: update, plugin: name, effects: effects, logger: logger, now: startedAt)
             let disposition: Disposition
             do {
                 disposition = try await plugin.handle(update, context: context)
@@ -105,6 +87,18 @@ struct UpdateProcessor: Sendable {
         } else {
             logger.debug("no plugin handled the update", metadata: ["update_kind": "\(kind)"])
         }
+    }
+
+    /// The context one plugin gets for one update or job.
+    func context(for update: Update, plugin name: String, effects: Effects, logger: Logger, now: Date)
+        -> PluginContext
+    {
+        var pluginLogger = logger
+        pluginLogger[metadataKey: "plugin"] = "\(name)"
+        return PluginContext(
+            bot: bot, identity: identity, update: update, logger: pluginLogger,
+            storage: PluginStorage(database: store.writer, effects: effects, pluginName: name),
+            now: now, effects: effects, store: store, statusProvider: statusProvider)
     }
 
     private func fail(_ record: InboxRecord, reason: String, logger: Logger) async -> Outcome {

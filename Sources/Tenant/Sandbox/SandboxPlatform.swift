@@ -57,16 +57,21 @@ public final class SandboxPlatform: PlatformClient, Sendable {
         return try result.get()
     }
 
-    /// `user` writes `text` to the bot: the message joins the conversation and comes back as
-    /// an update to store in the bot's inbox.
-    public func userWrites(_ text: String, as user: User, at date: Date = Date()) -> ReceivedUpdate {
+    /// `user` writes `text` to the bot, or sends a photo (a made-up file id) with `text` as its
+    /// caption: the message joins the conversation and comes back as an update to store in the
+    /// bot's inbox.
+    public func userWrites(_ text: String, as user: User, at date: Date = Date(), photo: String? = nil)
+        -> ReceivedUpdate
+    {
         let (update, ready) = state.withLock { state -> (SandboxUpdate, [CheckedContinuation<Void, Never>]) in
             state.people[user.id] = user
             let messageID = Self.append(
-                SandboxMessage(id: 0, from: .user, text: text, buttons: [], edited: false, date: date, revision: 0),
+                SandboxMessage(
+                    id: 0, from: .user, text: text, buttons: [], edited: false, date: date, revision: 0, photo: photo),
                 chatID: user.id, to: &state)
             let update = SandboxUpdate(
-                id: Self.nextUpdateID(&state), kind: .message, user: user, date: date, messageID: messageID, text: text)
+                id: Self.nextUpdateID(&state), kind: .message, user: user, date: date, messageID: messageID, text: text,
+                photo: photo)
             return (update, Self.takeReady(&state, chatID: user.id))
         }
         for continuation in ready { continuation.resume() }

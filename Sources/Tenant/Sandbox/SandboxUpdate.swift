@@ -21,8 +21,10 @@ public struct SandboxUpdate: Codable, Sendable, Equatable {
     public var date: Date
     /// The person's message id (`message`) or the bot's message whose button was pressed (`button_press`).
     public var messageID: Int64
-    /// The text written, for `message`.
+    /// The text written (a photo's caption), for `message`.
     public var text: String?
+    /// A photo's file id, for a `message` that carries one.
+    public var photo: String?
     /// The button's data, for `button_press`.
     public var data: String?
     /// The pressed message's text, for `button_press`.
@@ -32,7 +34,7 @@ public struct SandboxUpdate: Codable, Sendable, Equatable {
 
     /// The keys as stored.
     enum CodingKeys: String, CodingKey {
-        case id, kind, user, date, text, data
+        case id, kind, user, date, text, photo, data
         case messageID = "message_id"
         case pressedMessageText = "pressed_message_text"
         case callbackID = "callback_id"

@@ -13,8 +13,10 @@ public struct SandboxUpdateDecoder: UpdateDecoder {
         case .message:
             let text = update.text ?? ""
             let message = Message(
-                id: update.messageID, chat: chat, sender: update.user, date: update.date, text: text,
-                command: Command.parse(text, botUsername: botUsername))
+                id: update.messageID, chat: chat, sender: update.user, date: update.date,
+                text: update.photo != nil && text.isEmpty ? nil : text,
+                command: update.photo == nil ? Command.parse(text, botUsername: botUsername) : nil,
+                attachment: update.photo.map { .photo(fileID: $0) })
             return Update(id: update.id, content: .message(message), raw: raw)
         case .buttonPress:
             let botMessage = Message(

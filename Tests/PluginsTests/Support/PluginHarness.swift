@@ -60,15 +60,37 @@ struct PluginHarness<P: Plugin> {
     /// Handles `update` like the pipeline does, then applies the plugin's writes.
     func handle(_ update: Update) async throws -> Outcome {
         let effects = Effects()
+        let disposition = try await plugin.handle(update, context: context(for: update, effects: effects))
+        return try await commit(effects, disposition: disposition)
+    }
+
+    /// Runs a due job like the scheduler does: its row goes, then the plugin's writes apply.
+    func fire(_ job: ScheduledJob) async throws -> Outcome {
+        let effects = Effects()
+        let update = Update(id: 0, content: .scheduled(job), raw: Data())
+        try await plugin.fire(job, context: context(for: update, effects: effects))
+        return try await commit(effects, disposition: .handled) { db in
+            try db.execute(
+                sql: "DELETE FROM scheduled_jobs WHERE plugin = ? AND chat_id = ? AND key = ?",
+                arguments: [P.name, job.chatID, job.key])
+        }
+    }
+
+    private func context(for update: Update, effects: Effects) -> PluginContext {
         let status = self.status
-        let context = PluginContext(
+        return PluginContext(
             bot: bot, identity: identity, update: update,
             logger: Logger(label: "plugins-tests", factory: { _ in SwiftLogNoOpLogHandler() }),
             storage: PluginStorage(database: store.writer, effects: effects, pluginName: P.name),
             now: now, effects: effects, store: store, statusProvider: { status })
-        let disposition = try await plugin.handle(update, context: context)
+    }
+
+    private func commit(
+        _ effects: Effects, disposition: Disposition, before: @escaping @Sendable (Database) throws -> Void = { _ in }
+    ) async throws -> Outcome {
         let writes = effects.writes
         try await store.writer.write { db in
+            try before(db)
             for write in writes { try write(db) }
         }
         return Outcome(

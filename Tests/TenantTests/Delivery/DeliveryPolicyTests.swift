@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TenantTestSupport
 @testable import Tenant
 
 @Suite("Delivery policy")

@@ -13,7 +13,8 @@ struct TenantHarness {
     init(
         platform: ScriptedPlatform = ScriptedPlatform(), plugins: [any Plugin] = [LedgerPlugin(configuration: .init(), bot: .test)],
         databasePath: String = TenantHarness.temporaryDatabase(), limits: DeliveryLimits = .unlimited,
-        clock: any TenantClock = SystemClock(), flushTimeout: Duration = .seconds(5)
+        clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
+        flushTimeout: Duration = .seconds(5)
     ) {
         self.platform = platform
         self.databasePath = databasePath
@@ -27,7 +28,7 @@ struct TenantHarness {
                                                limits: limits).with(flushTimeout: flushTimeout),
             platform: platform, source: .polling(platform, webhooks: nil), decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
-            logger: logger, clock: clock, onStateChange: { states.record($0) })
+            logger: logger, clock: clock, now: now, onStateChange: { states.record($0) })
     }
 
     static func temporaryDatabase() -> String {

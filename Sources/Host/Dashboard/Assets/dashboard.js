@@ -85,12 +85,14 @@ function startLive() {
 
 // Sandbox chat ----------------------------------------------------------------------------
 
+// A photo shows as a mark before its caption: the sandbox has file ids, not pictures.
 function plainText(message) {
+  const mark = message.photo ? "📷 " : "";
   if (message.parse_mode === "HTML") {
-    return new DOMParser().parseFromString(message.text, "text/html").body.textContent ?? "";
+    return mark + (new DOMParser().parseFromString(message.text, "text/html").body.textContent ?? "");
   }
-  if (message.parse_mode === "MarkdownV2") return message.text.replace(/\\(.)/g, "$1");
-  return message.text;
+  if (message.parse_mode === "MarkdownV2") return mark + message.text.replace(/\\(.)/g, "$1");
+  return mark + message.text;
 }
 
 function hidden(name, value) {
@@ -164,11 +166,11 @@ function showChatError(chat, text) {
   line.textContent = text;
 }
 
-async function post(chat, form) {
+async function post(chat, form, submitter) {
   const response = await fetch(form.action, {
     method: "POST",
     headers: { Accept: "application/json", "X-CSRF-Token": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(new FormData(form)),
+    body: new URLSearchParams(new FormData(form, submitter)),
     credentials: "same-origin",
   });
   if (!response.ok) {
@@ -209,10 +211,10 @@ function startChat() {
   chat.addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
-    const button = form.querySelector('button[type="submit"]');
+    const button = event.submitter ?? form.querySelector('button[type="submit"]');
     if (button) button.disabled = true;
     try {
-      if ((await post(chat, form)) && form.id === "send") {
+      if ((await post(chat, form, event.submitter)) && form.id === "send") {
         form.querySelector('[name="text"]').value = "";
       }
     } finally {

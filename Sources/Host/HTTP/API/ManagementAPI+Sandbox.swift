@@ -25,7 +25,7 @@ extension ManagementAPI {
         let (tenant, sandbox) = try sandboxBot(context)
         try body.validate()
         guard let tenant else { throw Problem.conflict("the bot is not running; start it first") }
-        let update = sandbox.userWrites(body.text, as: body.user)
+        let update = sandbox.userWrites(body.text, as: body.user, photo: body.photo)
         try await tenantCall { try await tenant.ingest([update]) }
         return EditedResponse(status: .accepted, response: SandboxAcceptedView(updateId: update.id))
     }

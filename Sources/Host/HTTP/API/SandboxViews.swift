@@ -24,13 +24,17 @@ struct SandboxMessageRequest: SandboxPersonRequest {
     var userId: Int64
     var firstName: String?
     var languageCode: String?
+    /// The text, or a photo's caption (may then be empty).
     var text: String
+    /// A made-up file id for a photo the person sends.
+    var photo: String?
 
-    init(userId: Int64, firstName: String?, languageCode: String? = nil, text: String) {
+    init(userId: Int64, firstName: String?, languageCode: String? = nil, text: String, photo: String? = nil) {
         self.userId = userId
         self.firstName = firstName
         self.languageCode = languageCode
         self.text = text
+        self.photo = photo
     }
 
     init(from decoder: any Decoder) throws {
@@ -38,13 +42,24 @@ struct SandboxMessageRequest: SandboxPersonRequest {
         userId = try container.decode(Int64.self, forKey: .userId)
         firstName = try container.decodeUnlessAbsent(String.self, forKey: .firstName)
         languageCode = try container.decodeUnlessAbsent(String.self, forKey: .languageCode)
-        text = try container.decode(String.self, forKey: .text)
+        photo = try container.decodeUnlessAbsent(String.self, forKey: .photo)
+        text = try photo == nil
+            ? container.decode(String.self, forKey: .text)
+            : container.decodeUnlessAbsent(String.self, forKey: .text) ?? ""
     }
 
-    enum CodingKeys: String, CodingKey { case userId, firstName, languageCode, text }
+    enum CodingKeys: String, CodingKey { case userId, firstName, languageCode, text, photo }
 
     func validate() throws {
         try validatePerson()
+        if let photo {
+            guard (1...128).contains(photo.count), photo.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+            else {
+                throw Problem.badRequest("photo must be a file id of 1 to 128 letters, digits, _ and -")
+            }
+            guard text.count <= 4096 else { throw Problem.badRequest("a photo's caption holds at most 4096 characters") }
+            return
+        }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4096 else {
             throw Problem.badRequest("text must hold 1 to 4096 characters that are not all white space")
         }

@@ -1,18 +1,21 @@
 import Synchronization
-@testable import Tenant
+public import Tenant
 
 /// A clock that moves only when the test says so; sleepers are announced so tests can await them.
-final class ManualClock: TenantClock {
+public final class ManualClock: TenantClock {
     private struct Sleeper {
         var deadline: Duration
         var continuation: CheckedContinuation<Void, any Error>
     }
 
+    /// A clock at zero.
+    public init() {}
+
     private let state = Mutex<(now: Duration, sleepers: [Int: Sleeper], nextID: Int, sleepWaiters: [CheckedContinuation<Void, Never>])>((.zero, [:], 0, []))
 
-    var now: Duration { state.withLock { $0.now } }
+    public var now: Duration { state.withLock { $0.now } }
 
-    func sleep(until deadline: Duration) async throws {
+    public func sleep(until deadline: Duration) async throws {
         let id = state.withLock { value -> Int in
             value.nextID += 1
             return value.nextID
@@ -35,7 +38,7 @@ final class ManualClock: TenantClock {
     }
 
     /// Moves time forward, waking every sleeper whose deadline passed.
-    func advance(by duration: Duration) {
+    public func advance(by duration: Duration) {
         let due = state.withLock { value -> [CheckedContinuation<Void, any Error>] in
             value.now += duration
             let now = value.now
@@ -47,7 +50,7 @@ final class ManualClock: TenantClock {
     }
 
     /// Waits until at least one task sleeps on this clock.
-    func waitForSleeper() async {
+    public func waitForSleeper() async {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { value -> Bool in
                 if !value.sleepers.isEmpty { return true }
@@ -59,5 +62,5 @@ final class ManualClock: TenantClock {
     }
 
     /// The earliest deadline any task sleeps until.
-    var nextDeadline: Duration? { state.withLock { $0.sleepers.values.map(\.deadline).min() } }
+    public var nextDeadline: Duration? { state.withLock { $0.sleepers.values.map(\.deadline).min() } }
 }

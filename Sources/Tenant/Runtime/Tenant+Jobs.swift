@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+
+extension Tenant {
+    /// The longest the job timer sleeps before it looks at the table again, in case the wall
+    /// clock jumped.
+    static let jobRecheck: Duration = .seconds(60)
+    /// How many due jobs are handed out per look.
+    static let jobBatch = 256
+    /// Jobs due this close to now count as due: stored times keep milliseconds, so a job may
+    /// read back a hair later than the moment it was due.
+    static let jobTolerance: TimeInterval = 0.001
+
+    /// Hands due jobs to their chats' lanes until the bot stops, sleeping until the next is due
+    /// or an update schedules an earlier one.
+    func runJobs(store: BotStore) async {
+        var backoff = configuration.backoff
+        while !stopSignal.isFired {
+            let wait: Duration?
+            do {
+                let (due, nextDue) = try await store.dueJobs(
+                    at: now().addingTimeInterval(Self.jobTolerance), excluding: jobsInFlight, limit: Self.jobBatch)
+                backoff.reset()
+                if !due.isEmpty {
+                    jobsInFlight.formUnion(due.map(\.id))
+                    await inbox.submit(due.map(InboxWork.job), lane: \.lane)
+                }
+                wait = nextDue.map { min(Self.jobRecheck, .seconds(max(0, $0.timeIntervalSince(now())))) }
+            } catch {
+                let delay = backoff.next()
+                logger.error("cannot read scheduled jobs, retrying in \(delay): \(error)")
+                wait = delay
+            }
+            if wait == .zero { continue }
+            await waitForJobs(upTo: wait)
+        }
+    }
+
+    /// Notes that a job left its lane (ran, or was dropped) and wakes the timer for one an
+    /// update or job scheduled.
+    func jobSettled(_ id: Int64?, earliestSchedule: Date?) {
+        if let id { jobsInFlight.remove(id) }
+        if earliestSchedule != nil { jobDoorbell.ring() }
+    }
+
+    /// Returns after `duration` (never when `nil`), at a ring, or when the bot stops.
+    private func waitForJobs(upTo duration: Duration?) async {
+        await withTaskGroup(of: Void.self) { group in
+            if let duration {
+                group.addTask { try? await self.clock.sleep(for: duration) }
+            }
+            group.addTask { await self.jobDoorbell.wait() }
+            group.addTask { await self.stopSignal.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+extension UpdateProcessor {
+    /// Runs a due job through its plugin's ``Plugin/fire(_:context:)`` and commits what the
+    /// plugin did together with the job's removal.
+    ///
+    /// A job whose plugin left the manifest, or whose plugin throws, is dropped with the error
+    /// logged and kept as the bot's last error: a job runs at most once to its commit.
+    func process(_ job: ScheduledJobRecord) async -> Outcome {
+        var logger = logger
+        logger[metadataKey: "chat"] = "\(job.chatID)"
+        logger[metadataKey: "job"] = "\(job.key)"
+        guard let plugin = plugins.first(where: { type(of: $0).name == job.plugin }) else {
+            return await drop(job, reason: "no plugin '\(job.plugin)' in the manifest runs it", logger: logger)
+        }
+        let startedAt = now()
+        let scheduled = ScheduledJob(record: job)
+        let effects = Effects()
+        let update = Update(id: 0, content: .scheduled(scheduled), raw: Data())
+        do {
+            try await plugin.fire(
+                scheduled, context: context(for: update, plugin: job.plugin, effects: effects, logger: logger, now: startedAt))
+        } catch {
+            return await drop(job, reason: "plugin '\(job.plugin)' failed: \(error)", logger: logger)
+        }
+        do {
+            let outbox = try await store.complete(jobID: job.id) { db in
+                try effects.commit(updateID: nil, at: startedAt, in: db)
+            }
+            logger.debug("scheduled job ran", metadata: ["plugin": "\(job.plugin)"])
+            return .handled(outbox: outbox, blocking: nil, earliestSchedule: effects.earliestSchedule)
+        } catch {
+            logger.error("scheduled job's commit failed; it runs again: \(error)")
+            return .failed
+        }
+    }
+
+    private func drop(_ job: ScheduledJobRecord, reason: String, logger: Logger) async -> Outcome {
+        logger.error("scheduled job dropped: \(reason)")
+        metrics.failedUpdate()
+        do {
+            try await store.drop(jobID: job.id, at: now(), error: reason)
+        } catch {
+            logger.error("cannot drop the job, it stays scheduled: \(error)")
+        }
+        return .failed
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import Testing
+import TenantTestSupport
+@testable import Tenant
+
+/// The durable scheduler: a plugin's "run this for chat X at time T", on an injected clock.
+@Suite("Scheduled jobs")
+struct ScheduledJobTests {
+    /// `remind SECONDS TEXT` schedules (or moves) the chat's reminder and answers "ok";
+    /// `cancel` cancels it. A due reminder answers `⏰ TEXT` and counts itself in `fired`;
+    /// the text `boom` throws when it fires, and `again` schedules itself once more, 10 s later.
+    struct ReminderPlugin: Plugin {
+        static let name = "reminder"
+        static let migrations = [
+            PluginMigration("v1") { db in
+                try db.create(table: "fired") { t in
+                    t.autoIncrementedPrimaryKey("id")
+                    t.column("text", .text).notNull()
+                }
+            }
+        ]
+
+        init(configuration: NoConfiguration, bot: BotDescriptor) {}
+
+        func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
+            guard let words = update.message?.text?.split(separator: " ", maxSplits: 2).map(String.init) else {
+                return .passed
+            }
+            switch words.first {
+            case "remind":
+                context.schedule("reminder", at: context.now.addingTimeInterval(Double(words[1])!), payload: words[2])
+            case "cancel":
+                context.cancelSchedule("reminder")
+            default:
+                return .passed
+            }
+            context.reply("ok")
+            return .handled
+        }
+
+        func fire(_ job: ScheduledJob, context: PluginContext) async throws {
+            if job.payload == "boom" { throw ReminderError.exploded }
+            context.reply("⏰ \(job.payload)")
+            if job.payload == "again" {
+                context.schedule("reminder", at: context.now.addingTimeInterval(10), payload: "last")
+            }
+            let text = job.payload
+            context.storage.write { db in try db.execute(sql: "INSERT INTO fired (text) VALUES (?)", arguments: [text]) }
+        }
+
+        enum ReminderError: Error { case exploded }
+    }
+
+    /// A manual clock and the wall clock it drives, from a fixed start.
+    struct Time: Sendable {
+        let clock = ManualClock()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var now: @Sendable () -> Date {
+            { [clock, start] in start.addingTimeInterval(clock.now.timeInterval) }
+        }
+    }
+
+    static func harness(_ platform: ScriptedPlatform, _ time: Time, databasePath: String) -> TenantHarness {
+        TenantHarness(
+            platform: platform, plugins: [ReminderPlugin(configuration: .init(), bot: .test)],
+            databasePath: databasePath, clock: time.clock, now: time.now)
+    }
+
+    static func fired(in harness: TenantHarness) throws -> [String] {
+        try harness.openStore().writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM fired ORDER BY id") }
+    }
+
+    static func jobCount(in harness: TenantHarness) throws -> Int {
+        try harness.openStore().writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scheduled_jobs") ?? 0 }
+    }
+
+    /// Waits until every job ran or was dropped: a hang guard, not a timing assertion.
+    static func waitUntilNoJobs(in harness: TenantHarness) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try jobCount(in: harness) > 0 {
+            try #require(ContinuousClock.now < deadline, "the jobs never ran")
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    @Test("a job fires once when the clock reaches it, in its chat; rescheduling moves it, cancelling removes it")
+    func firesWhenDue() async throws {
+        let time = Time()
+        let platform = ScriptedPlatform()
+        let harness = Self.harness(platform, time, databasePath: TenantHarness.temporaryDatabase())
+        try await harness.running {
+            platform.send(chat: 7, text: "remind 3600 tea")
+            platform.send(chat: 7, text: "remind 7200 coffee")
+            platform.send(chat: 8, text: "remind 60 water")
+            platform.send(chat: 8, text: "cancel")
+            _ = try await platform.waitForPerformed(4)
+
+            time.clock.advance(by: .seconds(3600))
+            await time.clock.waitForSleeper()
+            time.clock.advance(by: .seconds(3599))
+            await time.clock.waitForSleeper()
+            #expect(platform.performed.count == 4, "nothing is due before 7200 s: tea was moved, water cancelled")
+
+            time.clock.advance(by: .seconds(1))
+            let performed = try await platform.waitForPerformed(5)
+            #expect(performed.last == .init(chatID: 7, text: "⏰ coffee"))
+            try await Self.waitUntilNoJobs(in: harness)
+        }
+        #expect(platform.performed.count == 5)
+        #expect(try Self.fired(in: harness) == ["coffee"], "it ran once, and its job is gone")
+    }
+
+    @Test("a job survives a restart: one that came due while the bot was down fires at start, once")
+    func survivesRestart() async throws {
+        let time = Time()
+        let platform = ScriptedPlatform()
+        let path = TenantHarness.temporaryDatabase()
+        try await Self.harness(platform, time, databasePath: path).running {
+            platform.send(chat: 7, text: "remind 3600 tea")
+            _ = try await platform.waitForPerformed(1)
+        }
+        time.clock.advance(by: .seconds(7200))
+        let second = Self.harness(platform, time, databasePath: path)
+        try await second.running {
+            _ = try await platform.waitForPerformed(2)
+        }
+        #expect(platform.performed.map(\.text) == ["ok", "⏰ tea"])
+        #expect(try Self.fired(in: second) == ["tea"])
+        #expect(try Self.jobCount(in: second) == 0, "it cannot run again")
+    }
+
+    @Test("a job that schedules its own key again runs again: a repeating job")
+    func repeats() async throws {
+        let time = Time()
+        let platform = ScriptedPlatform()
+        let harness = Self.harness(platform, time, databasePath: TenantHarness.temporaryDatabase())
+        try await harness.running {
+            platform.send(chat: 7, text: "remind 10 again")
+            _ = try await platform.waitForPerformed(1)
+            time.clock.advance(by: .seconds(10))
+            _ = try await platform.waitForPerformed(2)
+            await time.clock.waitForSleeper()
+            time.clock.advance(by: .seconds(10))
+            _ = try await platform.waitForPerformed(3)
+            try await Self.waitUntilNoJobs(in: harness)
+        }
+        #expect(platform.performed.map(\.text) == ["ok", "⏰ again", "⏰ last"])
+    }
+
+    @Test("a job whose plugin throws is dropped with the error kept, and never runs again")
+    func failingJob() async throws {
+        let time = Time()
+        let platform = ScriptedPlatform()
+        let harness = Self.harness(platform, time, databasePath: TenantHarness.temporaryDatabase())
+        try await harness.running {
+            platform.send(chat: 7, text: "remind 10 boom")
+            _ = try await platform.waitForPerformed(1)
+            time.clock.advance(by: .seconds(10))
+            try await Self.waitUntilNoJobs(in: harness)
+            // The chat's lane runs the due job before this later message.
+            platform.send(chat: 7, text: "remind 10 after")
+            _ = try await platform.waitForPerformed(2)
+            time.clock.advance(by: .seconds(10))
+            _ = try await platform.waitForPerformed(3)
+        }
+        #expect(platform.performed.map(\.text) == ["ok", "ok", "⏰ after"])
+        #expect(try Self.jobCount(in: harness) == 0)
+        #expect(try await harness.openStore().status().lastError?.contains("exploded") == true)
+    }
+}
