@@ -124,4 +124,24 @@ struct CompanionEndToEndTests {
         #expect(try await host.waitForExit() == 0)
         await fake.stop()
     }
+
+    @Test("with base_url offline and no key, as the shipped sandbox brands run, the demo answers with no network")
+    func offlineDemo() async throws {
+        let sandbox = try HostSandbox()
+        try sandbox.writeManifest("companion-e2e", """
+            platform: sandbox
+            plugins:
+              - companion:
+                  base_url: ${COMPANION_BASE_URL:-offline}
+                  model: gpt-4o-mini
+                  api_key_env: COMPANION_API_KEY
+            """)
+        let (host, probe) = try await Self.startHost(sandbox)
+        try await Self.write("hello there", from: 7, probe)
+        let texts = try await Self.botTexts(to: 7, probe, until: { $0.count >= 2 })
+        #expect(texts.first == "Just so you know: I'm an AI companion, not a person.")
+        #expect(texts.last?.hasPrefix("[offline demo] You said: “hello there”.") == true, "\(texts)")
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+    }
 }
