@@ -63,7 +63,15 @@ let package = Package(
         ),
         .target(
             name: "Plugins",
-            dependencies: ["Tenant"],
+            dependencies: [
+                "Tenant",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -102,6 +110,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FakeModelAPI",
+            dependencies: [
+                "FakeBotAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Tests/Support/FakeModelAPI",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TenantTestSupport",
             dependencies: ["Tenant"],
             path: "Tests/Support/TenantTestSupport",
@@ -133,13 +153,20 @@ let package = Package(
         ),
         .testTarget(
             name: "PluginsTests",
-            dependencies: ["Plugins", "Tenant", "TenantTestSupport"],
+            dependencies: [
+                "Plugins", "Tenant", "TenantTestSupport", "FakeModelAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["Companion/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "Tenant", "Plugins", "FakeBotAPI",
+                "Host", "Tenant", "Plugins", "FakeBotAPI", "FakeModelAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -9,7 +9,7 @@ struct Aviary: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aviary",
         abstract: "A multi-tenant chat-bot host: one YAML manifest per bot in bots.d/.",
-        subcommands: [RunCommand.self, CheckCommand.self, ReloadCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, ReloadCommand.self, ImportLegacyCommand.self],
         defaultSubcommand: RunCommand.self)
 
     static func main() async {

@@ -147,15 +147,33 @@ def run(session):
     session.wait(lambda d: d.find_elements(By.CSS_SELECTOR, ".chat[data-bot]"), "the chat pane")
     session.check_accessible("chat page")
 
-    session.step("send /start and get the reply")
+    def bot_texts():
+        return [m.text for m in session.find_all("#messages .from-bot")]
+
+    def send(text, photo=False):
+        field = session.find("#text")
+        field.clear()
+        if text:
+            field.send_keys(text)
+        session.find("#send button[name=photo]" if photo else "#send button").click()
+
+    def wait_for_bot(fragment, after):
+        """Waits for a bot message after the first `after` ones that contains `fragment`."""
+        return session.wait(
+            lambda d: [m for m in d.find_elements(By.CSS_SELECTOR, "#messages .from-bot")[after:] if fragment in m.text],
+            f"the bot to say {fragment!r}")[-1]
+
+    def press(message, label):
+        before = len(bot_texts())
+        [b for b in message.find_elements(By.CSS_SELECTOR, ".buttons button") if b.text == label][0].click()
+        return before
+
+    session.step("send /help and get the menu")
     name = session.find("#first_name")
     name.clear()
     name.send_keys("Ada")
-    session.find("#text").send_keys("/start")
-    session.find("#send button").click()
-    reply = session.wait(
-        lambda d: [m for m in d.find_elements(By.CSS_SELECTOR, "#messages .from-bot") if "Hi!" in m.text],
-        "the bot's reply to /start")[0]
+    send("/help")
+    reply = wait_for_bot("/start makes your profile", 0)
     buttons = reply.find_elements(By.CSS_SELECTOR, ".buttons button")
     session.check(len(buttons) >= 1, "the reply has inline buttons")
     session.shot("04-chat-start")
@@ -169,6 +187,29 @@ def run(session):
     latest = session.find_all("#messages .from-bot")[-1].text
     session.check(latest.strip() != "", "the next message has text")
     session.shot("05-chat-button")
+
+    session.step("fill in a dating profile, photo included, through the wizard")
+    seen = len(bot_texts())
+    send("/start")
+    wait_for_bot("What's your name?", seen)
+    for answer, question in (("Ada", "How old are you?"), ("31", "Who are you?")):
+        seen = len(bot_texts())
+        send(answer)
+        message = wait_for_bot(question, seen)
+    seen = press(message, "Woman")
+    message = wait_for_bot("Who would you like to meet?", seen)
+    seen = press(message, "Men")
+    wait_for_bot("Which city", seen)
+    for answer, question in (("Lisbon", "about yourself"), ("Books and long walks.", "photo")):
+        seen = len(bot_texts())
+        send(answer)
+        wait_for_bot(question, seen)
+    seen = len(bot_texts())
+    send("", photo=True)
+    session.wait(lambda d: any("📷" in m.text for m in d.find_elements(By.CSS_SELECTOR, "#messages .from-user")),
+                 "the photo in the conversation")
+    wait_for_bot("Your profile is ready", seen)
+    session.shot("05b-chat-profile")
 
     session.step("the bots table's counters moved without reloading")
     driver.switch_to.window(table_tab)

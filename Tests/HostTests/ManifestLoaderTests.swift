@@ -197,8 +197,8 @@ struct ManifestLoaderTests {
         #expect(
             scan.bots.map { $0.manifest.plugins.map(\.name) }
                 == [
-                    ["followups", "replies", "echo"], ["admin", "followups", "replies", "echo"],
-                    ["admin", "followups", "replies", "echo"], ["replies"], ["admin", "replies"],
+                    ["followups", "dating", "replies", "companion"], ["admin", "followups", "dating", "replies", "companion"],
+                    ["admin", "followups", "dating", "replies", "companion"], ["replies"], ["admin", "replies"],
                 ]
         )
         #expect(scan.bots.filter { $0.manifest.platform == .sandbox }.map(\.manifest.id) == ["han-demo", "lumen-demo"])

@@ -36,7 +36,7 @@ struct ManifestScanTests {
             result.errors == [
                 "a.yaml:3: color: unknown key",
                 "a.yaml:4: enabled: expected true or false, found 'sure'",
-                "c.yaml:1: plugins[0]: unknown plugin 'nope' (available: admin, commands, echo, greeter, quiet, replies)",
+                "c.yaml:1: plugins[0]: unknown plugin 'nope' " + ManifestTestPlugins.available,
                 "c.yaml:2: token: C_TOKEN is not set; export it or use ${C_TOKEN:-default}",
             ]
         )

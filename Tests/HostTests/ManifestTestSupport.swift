@@ -71,6 +71,11 @@ enum ManifestTestPlugins {
         return registry
     }
 
+    /// The registered names as an unknown-plugin error lists them.
+    static var available: String {
+        "(available: " + registry.names.joined(separator: ", ") + ")"
+    }
+
     /// A loader over ``registry`` with exactly `environment`.
     static func loader(_ environment: [String: String] = [:]) -> ManifestLoader {
         ManifestLoader(registry: registry, environment: environment)

@@ -1,7 +1,8 @@
 import Plugins
 
 extension PluginRegistry {
-    /// The plugins that ship with Aviary: `echo`, `replies`, `admin`, `followups`, `dating` and `companion`.
+    /// The plugins that ship with Aviary: `echo`, `replies`, `admin`, `followups`, `dating` and
+    /// `companion`.
     static func builtIn() -> PluginRegistry {
         var registry = PluginRegistry()
         registry.register(EchoPlugin.self)
@@ -9,6 +10,7 @@ extension PluginRegistry {
         registry.register(AdminPlugin.self)
         registry.register(FollowupsPlugin.self)
         registry.register(DatingPlugin.self)
+        registry.register(CompanionPlugin.self)
         return registry
     }
 }

@@ -1,8 +1,6 @@
 public import Foundation
 import Hummingbird
 public import Logging
-import NIOCore
-import ServiceLifecycle
 import Synchronization
 
 /// A fake Telegram Bot API server on loopback, faithful to Telegram's JSON and errors, for
@@ -17,7 +15,7 @@ public final class FakeBotAPI: Sendable {
     let records: Bool
     /// Told of every message a bot sends, as it is accepted.
     let sentObserver = Mutex<SentObserver?>(nil)
-    private let server = Mutex<(port: Int?, group: ServiceGroup?, task: Task<Void, any Error>?)>((nil, nil, nil))
+    private let server = Mutex<LoopbackServer?>(nil)
 
     /// Creates a fake; call ``start()`` before use.
     ///
@@ -36,39 +34,22 @@ public final class FakeBotAPI: Sendable {
 
     /// The server's address, `http://127.0.0.1:<port>`; valid after ``start()``.
     public var baseURL: URL {
-        guard let port = server.withLock({ $0.port }) else { preconditionFailure("FakeBotAPI.start() was not called") }
+        guard let port = server.withLock({ $0?.port }) else { preconditionFailure("FakeBotAPI.start() was not called") }
         return URL(string: "http://127.0.0.1:\(port)")!
     }
 
     /// Binds an OS-chosen port on 127.0.0.1 and returns once the server listens.
     public func start() async throws {
-        let router = Router()
-        router.on("**", method: .post) { request, _ in try await self.respond(to: request) }
-        router.on("**", method: .get) { request, _ in try await self.respond(to: request) }
-        let port = AsyncStream<Int>.makeStream()
-        var quiet = logger
-        quiet.logLevel = .warning
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-bot-api"),
-            onServerRunning: { channel in
-                port.continuation.yield(channel.localAddress?.port ?? 0)
-                port.continuation.finish()
-            },
-            logger: quiet)
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: quiet)
-        let task = Task { try await group.run() }
-        var iterator = port.stream.makeAsyncIterator()
-        guard let bound = await iterator.next(), bound > 0 else {
-            task.cancel()
-            throw FakeTimeout(description: "the fake Bot API could not bind a port on 127.0.0.1")
+        let started = try await LoopbackServer.start(name: "fake-bot-api", logger: logger) { router in
+            router.on("**", method: .post) { request, _ in try await self.respond(to: request) }
+            router.on("**", method: .get) { request, _ in try await self.respond(to: request) }
         }
-        server.withLock { $0 = (bound, group, task) }
+        server.withLock { $0 = started }
     }
 
     /// Stops the server and releases every waiting request.
     public func stop() async {
-        let (group, task) = server.withLock { ($0.group, $0.task) }
+        let running = server.withLock { $0 }
         let polls = state.withLock { state in
             state.bots.keys.compactMap { token -> CheckedContinuation<PollWake, Never>? in
                 defer { state.bots[token]?.poll = nil }
@@ -76,8 +57,7 @@ public final class FakeBotAPI: Sendable {
             }
         }
         for poll in polls { poll.resume(returning: .timeout) }
-        await group?.triggerGracefulShutdown()
-        _ = try? await task?.value
+        await running?.stop()
     }
 
     /// Registers a bot; its token is then accepted. Registering a token again changes only its

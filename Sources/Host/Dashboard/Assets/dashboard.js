@@ -167,10 +167,13 @@ function showChatError(chat, text) {
 }
 
 async function post(chat, form, submitter) {
+  const fields = new FormData(form);
+  // The pressed button's own value (📷 Send a photo), as a plain form post would send it.
+  if (submitter?.name) fields.append(submitter.name, submitter.value);
   const response = await fetch(form.action, {
     method: "POST",
     headers: { Accept: "application/json", "X-CSRF-Token": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(new FormData(form, submitter)),
+    body: new URLSearchParams(fields),
     credentials: "same-origin",
   });
   if (!response.ok) {
