@@ -100,6 +100,7 @@ struct CompanionEndToEndTests {
         let metrics = try await probe.call(.GET, "/metrics")
         let counted = #"aviary_companion_model_errors_total{bot="companion-e2e",reason="server_error"} 1"#
         #expect(metrics.text.contains(counted))
+        #expect(metrics.text.contains("# HELP aviary_companion_model_errors_total Companion model calls that gave no answer"))
         #expect(!host.log.contains(Self.key), "the API key never reaches the log")
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0)

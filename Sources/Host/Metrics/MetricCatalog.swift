@@ -1,3 +1,4 @@
+import Plugins
 import Prometheus
 import Tenant
 
@@ -24,6 +25,9 @@ enum MetricCatalog {
         inboxDepth: "Updates waiting or being handled, by bot.",
         outboxDepth: "Messages waiting or being sent, by bot.",
         botsByState: "Bots by state (starting, running, stopping, stopped, failed).",
+        CompanionMetricName.modelErrors:
+            "Companion model calls that gave no answer (the person got the fallback), by bot and reason.",
+        CompanionMetricName.rateLimited: "Companion messages refused because the person was over rate_limit, by bot.",
     ]
 
     /// Histogram buckets of each timer: update handling is milliseconds, API calls include

@@ -21,6 +21,9 @@ extension UpdateProcessor {
         do {
             try await plugin.fire(
                 scheduled, context: context(for: update, plugin: job.plugin, effects: effects, logger: logger, now: startedAt))
+        } catch is CancellationError {
+            logger.info("scheduled job interrupted by the bot stopping; it runs at the next start")
+            return .failed
         } catch {
             return await drop(job, reason: "plugin '\(job.plugin)' failed: \(error)", logger: logger)
         }

@@ -42,6 +42,9 @@ struct UpdateProcessor: Sendable {
         let effects = Effects()
         do {
             try await runPipeline(update, effects: effects, logger: logger, startedAt: startedAt)
+        } catch let failure as PluginFailure where failure.error is CancellationError {
+            logger.info("update interrupted by the bot stopping; it stays pending for the next start")
+            return .failed
         } catch let failure as PluginFailure {
             return await fail(record, reason: failure.description, logger: logger)
         } catch {

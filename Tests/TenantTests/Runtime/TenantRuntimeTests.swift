@@ -59,6 +59,20 @@ struct TenantRuntimeTests {
         #expect(try await store.status().updatesFailed == 1)
     }
 
+    @Test("an update whose plugin was cancelled (a stop cut short) stays pending for the next start; it did not fail")
+    func cancelledStaysPending() async throws {
+        let harness = TenantHarness()
+        try await harness.running {
+            harness.platform.send(chat: 7, text: "interrupted")
+            harness.platform.send(chat: 8, text: "other")
+            _ = try await harness.platform.waitForPerformed(1)
+        }
+        let store = try harness.openStore()
+        let status = try await store.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM inbox WHERE update_id = 1") }
+        #expect(status == "pending")
+        #expect(try await store.status().updatesFailed == 0)
+    }
+
     @Test("an update delivered twice is handled once")
     func deduplicates() async throws {
         let harness = TenantHarness()

@@ -25,6 +25,8 @@ struct LedgerPlugin: Plugin {
         Self.concurrency.enter()
         defer { Self.concurrency.leave() }
         if text == "boom" { throw LedgerError.exploded }
+        // What a plugin's awaited call throws when the host cuts a stop short.
+        if text == "interrupted" { throw CancellationError() }
         // Let other chats interleave while this one is "busy".
         for _ in 0..<3 { await Task.yield() }
         let chat = message.chat.id
