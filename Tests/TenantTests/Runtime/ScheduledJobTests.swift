@@ -75,6 +75,18 @@ struct ScheduledJobTests {
         try harness.openStore().writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scheduled_jobs") ?? 0 }
     }
 
+    /// Waits until the job timer sleeps until `deadline` on the manual clock, so that moving the
+    /// clock cannot race the timer's own reading of it: a hang guard, not a timing assertion.
+    static func waitForTimer(_ clock: ManualClock, at deadline: Duration) async throws {
+        let limit = ContinuousClock.now + .seconds(30)
+        // Stored times keep milliseconds, so a deadline read back from the table may be a hair off.
+        func reached() -> Bool { clock.nextDeadline.map { abs(($0 - deadline).timeInterval) < 0.001 } ?? false }
+        while !reached() {
+            try #require(ContinuousClock.now < limit, "the job timer never slept until \(deadline); it sleeps until \(clock.nextDeadline as Any)")
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
     /// Waits until every job ran or was dropped: a hang guard, not a timing assertion.
     static func waitUntilNoJobs(in harness: TenantHarness) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
@@ -95,11 +107,12 @@ struct ScheduledJobTests {
             platform.send(chat: 8, text: "remind 60 water")
             platform.send(chat: 8, text: "cancel")
             _ = try await platform.waitForPerformed(4)
+            try await Self.waitForTimer(time.clock, at: .seconds(60))
 
             time.clock.advance(by: .seconds(3600))
-            await time.clock.waitForSleeper()
+            try await Self.waitForTimer(time.clock, at: .seconds(3660))
             time.clock.advance(by: .seconds(3599))
-            await time.clock.waitForSleeper()
+            try await Self.waitForTimer(time.clock, at: .seconds(7200))
             #expect(platform.performed.count == 4, "nothing is due before 7200 s: tea was moved, water cancelled")
 
             time.clock.advance(by: .seconds(1))
@@ -138,9 +151,10 @@ struct ScheduledJobTests {
         try await harness.running {
             platform.send(chat: 7, text: "remind 10 again")
             _ = try await platform.waitForPerformed(1)
+            try await Self.waitForTimer(time.clock, at: .seconds(10))
             time.clock.advance(by: .seconds(10))
             _ = try await platform.waitForPerformed(2)
-            await time.clock.waitForSleeper()
+            try await Self.waitForTimer(time.clock, at: .seconds(20))
             time.clock.advance(by: .seconds(10))
             _ = try await platform.waitForPerformed(3)
             try await Self.waitUntilNoJobs(in: harness)
@@ -156,11 +170,13 @@ struct ScheduledJobTests {
         try await harness.running {
             platform.send(chat: 7, text: "remind 10 boom")
             _ = try await platform.waitForPerformed(1)
+            try await Self.waitForTimer(time.clock, at: .seconds(10))
             time.clock.advance(by: .seconds(10))
             try await Self.waitUntilNoJobs(in: harness)
             // The chat's lane runs the due job before this later message.
             platform.send(chat: 7, text: "remind 10 after")
             _ = try await platform.waitForPerformed(2)
+            try await Self.waitForTimer(time.clock, at: .seconds(20))
             time.clock.advance(by: .seconds(10))
             _ = try await platform.waitForPerformed(3)
         }
