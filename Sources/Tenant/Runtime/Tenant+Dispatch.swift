@@ -8,13 +8,13 @@ extension Tenant {
         for work in batch.items {
             if stopSignal.isFired { break }
             let outcome: UpdateProcessor.Outcome
+            let jobID: Int64?
             switch work {
             case .update(let record):
-                outcome = await processor.process(record)
+                (outcome, jobID) = (await processor.process(record), nil)
             case .job(let job):
-                outcome = await processor.process(job)
+                (outcome, jobID) = (await processor.process(job), job.id)
             }
-            let jobID: Int64? = if case .job(let job) = work { job.id } else { nil }
             guard case .handled(let rows, let blocking, let earliestSchedule) = outcome else {
                 jobSettled(jobID, earliestSchedule: nil)
                 continue

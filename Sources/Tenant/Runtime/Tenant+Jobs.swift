@@ -17,6 +17,8 @@ extension Tenant {
         var backoff = configuration.backoff
         while !stopSignal.isFired {
             let wait: Duration?
+            // While it looks, any new job may be the earliest: commits meanwhile ring.
+            jobTimerTarget = nil
             do {
                 let (due, nextDue) = try await store.dueJobs(
                     at: now().addingTimeInterval(Self.jobTolerance), excluding: jobsInFlight, limit: Self.jobBatch)
@@ -25,6 +27,7 @@ extension Tenant {
                     jobsInFlight.formUnion(due.map(\.id))
                     await inbox.submit(due.map(InboxWork.job), lane: \.lane)
                 }
+                jobTimerTarget = nextDue
                 wait = nextDue.map { min(Self.jobRecheck, .seconds(max(0, $0.timeIntervalSince(now())))) }
             } catch {
                 let delay = backoff.next()
@@ -36,11 +39,13 @@ extension Tenant {
         }
     }
 
-    /// Notes that a job left its lane (ran, or was dropped) and wakes the timer for one an
-    /// update or job scheduled.
+    /// Notes that a job left its lane (ran, or was dropped), and wakes the timer when an update
+    /// or job scheduled one earlier than the timer waits for. A job moved later (a follow-up
+    /// pushed back by every message) wakes nothing: the timer finds it not due and sleeps again.
     func jobSettled(_ id: Int64?, earliestSchedule: Date?) {
         if let id { jobsInFlight.remove(id) }
-        if earliestSchedule != nil { jobDoorbell.ring() }
+        guard let earliestSchedule else { return }
+        if jobTimerTarget.map({ earliestSchedule < $0 }) ?? true { jobDoorbell.ring() }
     }
 
     /// Returns after `duration` (never when `nil`), at a ring, or when the bot stops.

@@ -32,6 +32,8 @@ public actor Tenant {
     let jobDoorbell = Doorbell()
     /// Due jobs handed to a lane and not yet settled.
     var jobsInFlight: Set<Int64> = []
+    /// When the next job the timer knows of is due; `nil` while it looks or knows of none.
+    var jobTimerTarget: Date?
     let outbox = LaneScheduler<OutboxRecord>(isUrgent: { $0.broadcastID == nil })
     let pacer: SendPacer
     /// Chats that blocked the bot; nothing is sent to them until they write again.
