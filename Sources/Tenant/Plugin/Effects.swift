@@ -10,6 +10,7 @@ package final class Effects: Sendable {
         var writes: [@Sendable (Database) throws -> Void] = []
         var deliveries: [DeliveryRequest] = []
         var earliestSchedule: Date?
+        var forgottenUsers: [Int64] = []
     }
 
     private let state = Mutex(State())
@@ -31,6 +32,18 @@ package final class Effects: Sendable {
     /// Notes that a plugin scheduled a job due at `date`, so the runtime's timer wakes for it.
     func noteScheduled(at date: Date) {
         state.withLock { state in state.earliestSchedule = min(state.earliestSchedule ?? date, date) }
+    }
+
+    /// Notes that a plugin asked to erase everything stored about a person.
+    package func forget(userID: Int64) {
+        state.withLock { state in
+            if !state.forgottenUsers.contains(userID) { state.forgottenUsers.append(userID) }
+        }
+    }
+
+    /// The people plugins asked to forget, in the order they asked.
+    package var forgottenUsers: [Int64] {
+        state.withLock { $0.forgottenUsers }
     }
 
     /// The earliest time a job scheduled by this update is due, if it scheduled any.
@@ -56,14 +69,17 @@ package final class Effects: Sendable {
 
 extension Effects {
     /// Applies everything inside a commit transaction: the plugins' writes, then `beforeOutbox`,
-    /// then the outbox rows of the actions and deliveries.
+    /// then the forgetting of people (``eraseForgotten(in:plugins:currentUpdate:)``), then the outbox rows
+    /// of the actions and deliveries.
     ///
     /// - Returns: The outbox rows inserted, to hand to the sender.
     func commit(
-        updateID: Int64?, at date: Date, in db: Database, beforeOutbox: (Database) throws -> Void = { _ in }
+        updateID: Int64?, at date: Date, in db: Database, plugins: [any Plugin],
+        beforeOutbox: (Database) throws -> Void = { _ in }
     ) throws -> [OutboxRecord] {
         for write in writes { try write(db) }
         try beforeOutbox(db)
+        try eraseForgotten(in: db, plugins: plugins, currentUpdate: updateID)
         var rows = try actions.map { action in
             var row = OutboxRecord(
                 chatID: action.chatID, updateID: updateID, payload: try OutboxCoding.encode(action), createdAt: date)
@@ -74,6 +90,27 @@ extension Effects {
             rows += try request.apply(in: db, at: date)
         }
         return rows
+    }
+}
+
+extension Effects {
+    /// Erases everything stored about each person in ``forgottenUsers``: the host's rows
+    /// (``BotStore/forgetHostRows(ofUser:currentUpdate:in:)``), then every plugin's own
+    /// (``Plugin/forget(userID:in:)``), in manifest order.
+    ///
+    /// Runs after the plugins' writes and the participants' upsert, so nothing this update
+    /// wrote about the person survives; before the outbox rows, so its replies still go out.
+    package func eraseForgotten(in db: Database, plugins: [any Plugin], currentUpdate: Int64?) throws {
+        for userID in forgottenUsers {
+            try BotStore.forgetHostRows(ofUser: userID, currentUpdate: currentUpdate, in: db)
+            for plugin in plugins {
+                do {
+                    try plugin.forget(userID: userID, in: db)
+                } catch {
+                    throw PluginFailure(plugin: type(of: plugin).name, error: error)
+                }
+            }
+        }
     }
 }
 

@@ -54,11 +54,21 @@ public protocol Plugin: Sendable {
     /// Replies and writes commit together with the job's removal; a throw discards them and
     /// drops the job (logged as the bot's last error). Does nothing by default.
     func fire(_ job: ScheduledJob, context: PluginContext) async throws
+
+    /// Erases every row of the plugin's own tables about the person, because some plugin called
+    /// ``PluginContext/forgetUser(_:)``.
+    ///
+    /// Runs inside that update's commit transaction, after every plugin's writes, for every
+    /// plugin in the manifest (not only those that saw the update). A throw fails the update and
+    /// nothing is erased. The host erases its own rows (``BotStore/forgetHostRows(ofUser:currentUpdate:in:)``)
+    /// and the person's scheduled jobs itself. Does nothing by default.
+    func forget(userID: Int64, in db: Database) throws
 }
 
 extension Plugin {
     public static var migrations: [PluginMigration] { [] }
     public func fire(_ job: ScheduledJob, context: PluginContext) async throws {}
+    public func forget(userID: Int64, in db: Database) throws {}
     public var interests: Set<UpdateKind> { [.message] }
     public var observesHandledUpdates: Bool { false }
 }

@@ -29,7 +29,7 @@ extension UpdateProcessor {
         }
         do {
             let outbox = try await store.complete(jobID: job.id) { db in
-                try effects.commit(updateID: nil, at: startedAt, in: db)
+                try effects.commit(updateID: nil, at: startedAt, in: db, plugins: plugins)
             }
             logger.debug("scheduled job ran", metadata: ["plugin": "\(job.plugin)"])
             return .handled(outbox: outbox, blocking: nil, earliestSchedule: effects.earliestSchedule)

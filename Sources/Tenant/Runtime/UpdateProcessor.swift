@@ -55,7 +55,7 @@ struct UpdateProcessor: Sendable {
         let updateID = record.updateID
         do {
             let outbox = try await store.complete(updateID: updateID, at: now()) { db in
-                try effects.commit(updateID: updateID, at: startedAt, in: db) {
+                try effects.commit(updateID: updateID, at: startedAt, in: db, plugins: plugins) {
                     try participants.record(in: $0, at: startedAt)
                 }
             }

@@ -6,8 +6,9 @@ import Tenant
 /// the plugin asked for.
 ///
 /// Each ``handle(_:)`` gets fresh ``Effects`` and a ``PluginContext`` over an in-memory
-/// ``BotStore`` that holds the plugin's migrations; the plugin's deferred writes are applied in
-/// one write transaction afterwards, as the update's commit would.
+/// ``BotStore`` that holds the plugin's migrations; the plugin's deferred writes, then the
+/// forgetting of the people it asked to forget, are applied in one write transaction
+/// afterwards, as the update's commit would.
 struct PluginHarness<P: Plugin> {
     /// What one update's handling produced.
     struct Outcome {
@@ -19,6 +20,8 @@ struct PluginHarness<P: Plugin> {
         var deliveries: [DeliveryRequest]
         /// How many deferred storage writes ran in the commit.
         var writesApplied: Int
+        /// The people it asked to forget; the commit erased them.
+        var forgotten: [Int64]
 
         /// The texts of the messages it sent, in order.
         var sentTexts: [String] {
@@ -76,6 +79,16 @@ struct PluginHarness<P: Plugin> {
         }
     }
 
+    /// Forgets a person the way an update's commit does when some plugin called
+    /// `context.forgetUser(_:)`: the host's rows, then this plugin's.
+    func forget(_ userID: Int64) async throws {
+        let effects = Effects()
+        effects.forget(userID: userID)
+        try await store.writer.write { [plugin] db in
+            try effects.eraseForgotten(in: db, plugins: [plugin], currentUpdate: nil)
+        }
+    }
+
     private func context(for update: Update, effects: Effects) -> PluginContext {
         let status = self.status
         return PluginContext(
@@ -92,10 +105,11 @@ struct PluginHarness<P: Plugin> {
         try await store.writer.write { db in
             try before(db)
             for write in writes { try write(db) }
+            try effects.eraseForgotten(in: db, plugins: [plugin], currentUpdate: nil)
         }
         return Outcome(
             disposition: disposition, actions: effects.actions, deliveries: effects.deliveries,
-            writesApplied: writes.count)
+            writesApplied: writes.count, forgotten: effects.forgottenUsers)
     }
 }
 
