@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// The `dating` plugin in the real `aviary` binary against the fake Bot API: profiles, a match,
-/// a relayed message, a report threshold, the daily limit and a deletion checked in the file.
+/// a relayed message, a report threshold, the daily limit and a deletion checked in the file:
+/// the host's rows and `followups`' go with the dating ones.
 @Suite("End to end: dating", .serialized)
 struct DatingEndToEndTests {
     static let token = "3001:" + String(repeating: "d", count: 35)
@@ -23,6 +24,9 @@ struct DatingEndToEndTests {
 
     static func manifest(apiURL: URL) -> String {
         BinaryEndToEndTests.manifest(id: "dating", token: token, apiURL: apiURL, plugins: """
+              - followups:
+                  after_hours: 24
+                  messages: ["How was your day?"]
               - dating:
                   daily_likes: 1
                   report_threshold: 2
@@ -102,10 +106,27 @@ struct DatingEndToEndTests {
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)")
                 #expect(count == 0, "\(table) still mentions Alice")
             }
+            for (table, column) in Self.hostPersonColumns {
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(column) = 502")
+                #expect(count == 0, "\(table) still mentions Alice")
+                let bob = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(column) = 501")
+                #expect(bob == 1, "\(table) forgot Bob too")
+            }
+            let outboxUpdates = try Int.fetchOne(
+                db, sql: "SELECT COUNT(DISTINCT update_id) FROM outbox WHERE chat_id = 502")
+            #expect(outboxUpdates == 1, "only the answer to her delete stays in her outbox, as sent")
+            let payloads = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM inbox WHERE lane = 502 AND length(payload) > 0")
+            #expect(payloads == 0, "what she sent is blanked")
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dating_profiles") == 7)
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dating_likes WHERE from_id = 506") == 1)
         }
     }
+
+    /// The host's and `followups`' tables that hold one row per person, with its id column.
+    static let hostPersonColumns: [(String, String)] = [
+        ("users", "id"), ("chats", "id"), ("scheduled_jobs", "chat_id"), ("followups_people", "user_id"),
+    ]
 
     /// Every `dating` table, with the columns that hold a user id.
     static let personColumns: [(String, [String])] = [

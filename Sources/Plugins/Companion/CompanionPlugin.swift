@@ -78,6 +78,11 @@ public struct CompanionPlugin: Plugin {
             httpClient: httpClient, environment: environment)
     }
 
+    /// Erases the person's profile, the history of their private chat and its disclosure note.
+    public func forget(userID: Int64, in db: Database) throws {
+        try CompanionStore.erase(userID: userID, in: db)
+    }
+
     /// Answers a text in a private chat; passes everything else.
     public func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
         guard let message = update.message, message.chat.kind == .private, message.command == nil,

@@ -68,6 +68,21 @@ enum CompanionStore {
         ) ?? 0
     }
 
+    /// Deletes the person's profile, their private chat's history (imported turns included) and
+    /// the note that they were told they talk to an AI, so a returning person is told again.
+    static func erase(userID: Int64, in db: Database) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM companion_turns WHERE chat_id = :user;
+                DELETE FROM companion_profiles WHERE user_id = :user;
+                DELETE FROM plugin_kv WHERE plugin = :plugin AND key = :disclosed;
+                """,
+            arguments: [
+                "user": userID, "plugin": CompanionPlugin.name,
+                "disclosed": Conversation.disclosedKey(chatID: userID),
+            ])
+    }
+
     /// The person's profile; empty when none is stored.
     static func profile(userID: Int64, in db: Database) throws -> CompanionProfile {
         let json = try String.fetchOne(

@@ -68,5 +68,8 @@ struct Conversation: Sendable {
         }
     }
 
-    private var disclosedKey: String { "disclosed.\(chatID)" }
+    private var disclosedKey: String { Self.disclosedKey(chatID: chatID) }
+
+    /// The `plugin_kv` key that records that a chat was told it talks to an AI.
+    static func disclosedKey(chatID: Int64) -> String { "disclosed.\(chatID)" }
 }

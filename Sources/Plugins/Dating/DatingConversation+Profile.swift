@@ -37,10 +37,11 @@ extension DatingConversation {
         say(.deleteConfirm, buttons: [[button(.buttonDeleteConfirm, .confirmDelete), button(.buttonCancel, .cancel)]])
     }
 
-    /// Erases everything the plugin stored about the person, in one transaction.
+    /// Erases everything the bot stored about the person, the host's rows and every plugin's, in
+    /// the update's commit.
     func delete(confirming prompt: Message?) {
         guard profile != nil else { return }
-        context.storage.write { [user] db in try DatingStore.erase(db, userID: user.id) }
+        context.forgetUser(user.id)
         replace(prompt, with: .deleted)
     }
 }

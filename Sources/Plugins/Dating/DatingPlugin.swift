@@ -9,8 +9,9 @@ public import Tenant
 ///   short bio and a photo (kept as the platform's file id). Each answer is checked and a
 ///   wrong one is explained and asked again.
 /// - `/profile` shows the person's card with buttons to change any field, to pause (hidden
-///   from everyone) or resume, and to delete: one transaction erases every row of the plugin
-///   about them (a moderator's ban stays).
+///   from everyone) or resume, and to delete: the bot forgets them
+///   (``PluginContext/forgetUser(_:)``), so one transaction erases every row of this plugin,
+///   of the others and of the host about them (a moderator's ban stays).
 /// - `/browse` shows one candidate at a time (photo, caption, ❤️ / 👎 / report / block buttons);
 ///   see ``CandidateSearch`` for who is shown. Likes are limited to `daily_likes` per day of
 ///   the person's own time zone.
@@ -62,6 +63,11 @@ public struct DatingPlugin: Plugin {
         default:
             return .passed
         }
+    }
+
+    /// Erases every `dating` row about the person (``DatingStore/erase(_:userID:)``); a ban stays.
+    public func forget(userID: Int64, in db: Database) throws {
+        try DatingStore.erase(db, userID: userID)
     }
 
     private func conversation(with user: User, chatID: Int64, context: PluginContext) async throws

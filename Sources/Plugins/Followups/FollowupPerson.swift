@@ -41,6 +41,11 @@ struct FollowupPerson: Sendable, Equatable {
             sentToday: row["sent_today"], sentTotal: row["sent_total"])
     }
 
+    /// Deletes a person's row, if any.
+    static func delete(_ userID: Int64, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM followups_people WHERE user_id = ?", arguments: [userID])
+    }
+
     /// Inserts or replaces the row.
     func save(in db: Database) throws {
         try db.execute(

@@ -79,6 +79,11 @@ public struct FollowupsPlugin: Plugin {
         return .passed
     }
 
+    /// Erases the person's row, their `/stop` included; the host erases their scheduled follow-up.
+    public func forget(userID: Int64, in db: Database) throws {
+        try FollowupPerson.delete(userID, in: db)
+    }
+
     /// Sends the person's follow-up if it may go now, or moves it to when it may.
     public func fire(_ job: ScheduledJob, context: PluginContext) async throws {
         let chatID = job.chatID

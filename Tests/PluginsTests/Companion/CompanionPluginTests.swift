@@ -220,4 +220,32 @@ struct CompanionPluginTests {
         #expect(outcome.sentTexts.count == 2)
         #expect(outcome.sentTexts.last?.hasPrefix("[offline demo] You said: “hello there”.") == true)
     }
+
+    @Test("forgetting a person erases their history, profile and disclosure note, and nobody else's")
+    func forget() async throws {
+        let harness = try await PluginHarness<CompanionPlugin>(
+            configuration: CompanionFixture.decode(#"{ "base_url": "offline", "profile_every": 1 }"#))
+        let adminChat = Chat(id: User.admin.id, kind: .private)
+        for text in ["hello", "I like chess"] {
+            _ = try await harness.handle(Updates.message(text))
+            _ = try await harness.handle(Updates.message(text, from: .admin, in: adminChat))
+        }
+        func rows(_ userID: Int64) async throws -> [Int] {
+            try await harness.store.writer.read { db in
+                [
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM companion_turns WHERE chat_id = ?", arguments: [userID]),
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM companion_profiles WHERE user_id = ?", arguments: [userID]),
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM plugin_kv WHERE key = ?", arguments: ["disclosed.\(userID)"]),
+                ].map { $0 ?? 0 }
+            }
+        }
+        #expect(try await rows(User.alice.id) == [4, 1, 1])
+        #expect(try await rows(User.admin.id) == [4, 1, 1])
+
+        try await harness.forget(User.alice.id)
+        #expect(try await rows(User.alice.id) == [0, 0, 0])
+        #expect(try await rows(User.admin.id) == [4, 1, 1])
+        let again = try await harness.handle(Updates.message("hi again"))
+        #expect(again.sentTexts.count == 2, "a forgotten person is told again that this is an AI")
+    }
 }

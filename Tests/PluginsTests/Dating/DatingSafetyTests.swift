@@ -142,7 +142,7 @@ struct DatingSafetyTests {
         #expect(profile.sentTexts == ["{bio} Ann, 28, {city}ville\n\nSurfing and coffee."])
     }
 
-    @Test("delete erases every row about the person, in one write, and nobody else's")
+    @Test("delete asks the host to forget the person, which erases every dating row about them and nobody else's")
     func delete() async throws {
         let harness = try await Self.town()
         // Likes both ways and a match with Bob, views both ways, a relay, a block and reports both ways.
@@ -168,7 +168,8 @@ struct DatingSafetyTests {
         #expect(ask.sentTexts == ["Delete your profile, likes, matches and reports? This cannot be undone."])
         #expect(ask.callbackData == ["dt:dy", "dt:c"])
         let deleted = try await harness.handle(DatingFixture.presses("dt:dy", from: DatingFixture.alice))
-        #expect(deleted.writesApplied == 1, "one transaction")
+        #expect(deleted.forgotten == [DatingFixture.alice.id], "the whole bot forgets her, in the update's commit")
+        #expect(deleted.writesApplied == 0, "nothing is written about her first")
         #expect(deleted.actions.contains(.edit(MessageEdit(
             chatID: DatingFixture.alice.id, messageID: 77,
             text: "Everything the bot stored about you is erased. Send /start to begin again."))))

@@ -91,6 +91,23 @@ struct FollowupsPluginTests {
         #expect(try await Self.job(harness) != nil)
     }
 
+    @Test("forgetting a person erases their row, /stop included, and their waiting follow-up")
+    func forget() async throws {
+        let harness = try await Self.harness()
+        _ = try await harness.handle(Updates.message("hi"))
+        _ = try await harness.handle(Updates.message("/timezone Asia/Tokyo"))
+        #expect(try await Self.job(harness) != nil)
+        try await harness.forget(User.alice.id)
+        #expect(try await Self.job(harness) == nil)
+        let left = try await harness.store.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM followups_people")! +
+                Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user_time_zones")!
+        }
+        #expect(left == 0)
+        let fired = try await harness.fire(ScheduledJob(chatID: User.alice.id, key: "followup", dueAt: Self.start))
+        #expect(fired.actions.isEmpty, "a job already handed out sends nothing to a forgotten person")
+    }
+
     @Test("/timezone sets the person's zone and moves the waiting follow-up out of the new quiet hours")
     func timeZone() async throws {
         let harness = try await Self.harness()
