@@ -2,11 +2,13 @@ import Foundation
 import Testing
 import Tenant
 
-/// The context's helpers that plugins share: people's time zones and photos.
+/// The context's helpers that plugins share: people's time zones, what the host knows about
+/// people and chats, and photos.
 @Suite("Plugin context")
 struct PluginContextTests {
     /// Answers `tz` with the sender's time zone; `tz NAME` sets it (`tz -` clears it); `photo N`
-    /// sends a photo with an N-character caption.
+    /// sends a photo with an N-character caption; `who ID` answers what the host knows of that
+    /// person, `blocked ID` whether that chat blocked the bot.
     struct Probe: Plugin {
         static let name = "probe"
         init(configuration: NoConfiguration, bot: BotDescriptor) {}
@@ -19,6 +21,11 @@ struct PluginContextTests {
                 context.reply(try await context.timeZone(ofUser: sender.id).identifier)
             case ("tz", let name?):
                 context.setTimeZone(name == "-" ? nil : TimeZone(identifier: name), ofUser: sender.id)
+            case ("who", let id?):
+                let user = try await context.knownUser(Int64(id)!)
+                context.reply(user.map { "\($0.firstName) @\($0.username ?? "-") \($0.languageCode ?? "-")" } ?? "unknown")
+            case ("blocked", let id?):
+                context.reply("\(try await context.chatHasBlockedBot(Int64(id)!))")
             case ("photo", let length?):
                 let caption = String(repeating: "word ", count: Int(length)! / 5)
                 context.send(OutgoingMessage(
@@ -60,5 +67,24 @@ struct PluginContextTests {
         let short = try await harness.handle(Updates.message("photo 100")).onlySentMessage
         #expect(short?.photo == "file-1")
         #expect(short?.buttons.isEmpty == false)
+    }
+
+    @Test("knownUser is the person as last stored, nil for a stranger; chatHasBlockedBot follows the chats table")
+    func people() async throws {
+        let harness = try await PluginHarness<Probe>()
+        let alice = User.alice.id
+        // The harness applies only plugin writes, so the host's rows are stored by hand here.
+        try await harness.store.writer.write { db in
+            try UserRecord(id: alice, isBot: false, firstName: "Alice", lastName: nil, username: "alice",
+                           languageCode: "en", firstSeen: Date(), lastSeen: Date()).insert(db)
+            try ChatRecord(id: alice, kind: "private", title: nil, username: "alice", blocked: true,
+                           firstSeen: Date(), lastSeen: Date()).insert(db)
+        }
+        #expect(try await harness.handle(Updates.message("who \(alice)")).sentTexts == ["Alice @alice en"])
+        #expect(try await harness.handle(Updates.message("who 5")).sentTexts == ["unknown"])
+        #expect(try await harness.handle(Updates.message("blocked \(alice)")).sentTexts == ["true"])
+        #expect(try await harness.handle(Updates.message("blocked 5")).sentTexts == ["false"])
+        try await harness.forget(alice)
+        #expect(try await harness.handle(Updates.message("who \(alice)")).sentTexts == ["unknown"], "forgotten")
     }
 }

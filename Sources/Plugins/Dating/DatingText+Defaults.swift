@@ -50,8 +50,8 @@ extension DatingText {
              "Анкета скрыта: её никто не увидит, пока вы не включите её снова в /profile.")
         case .resumed: ("Your profile is visible again.", "Анкета снова видна.")
         case .deleteConfirm:
-            ("Delete your profile, likes, matches and reports? This cannot be undone.",
-             "Удалить анкету, лайки, пары и жалобы? Это нельзя отменить.")
+            ("Delete everything the bot knows about you: your profile, likes, matches, reports and our conversations? This cannot be undone.",
+             "Удалить всё, что бот знает о вас: анкету, лайки, пары, жалобы и переписку? Это нельзя отменить.")
         case .deleted:
             ("Everything the bot stored about you is erased. Send /start to begin again.",
              "Всё, что бот хранил о вас, удалено. Отправьте /start, чтобы начать заново.")

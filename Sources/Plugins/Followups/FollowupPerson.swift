@@ -57,14 +57,4 @@ struct FollowupPerson: Sendable, Equatable {
                 """,
             arguments: [userID, stopped, unanswered, sentDay, sentToday, sentTotal])
     }
-
-    /// Whether the person's chat blocked the bot (the host's `chats` table).
-    static func hasBlocked(_ chatID: Int64, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT blocked FROM chats WHERE id = ?", arguments: [chatID]) ?? false
-    }
-
-    /// The person's client language, as the host last saw it.
-    static func language(_ userID: Int64, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT language_code FROM users WHERE id = ?", arguments: [userID])
-    }
 }

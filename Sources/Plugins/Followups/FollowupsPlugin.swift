@@ -87,13 +87,11 @@ public struct FollowupsPlugin: Plugin {
     /// Sends the person's follow-up if it may go now, or moves it to when it may.
     public func fire(_ job: ScheduledJob, context: PluginContext) async throws {
         let chatID = job.chatID
-        let (stored, blocked, language) = try await context.storage.read { db in
-            (
-                try FollowupPerson.fetch(chatID, in: db), try FollowupPerson.hasBlocked(chatID, in: db),
-                try FollowupPerson.language(chatID, in: db)
-            )
-        }
-        guard var row = stored, !row.stopped, !blocked, row.unanswered < configuration.maxUnanswered else { return }
+        let stored = try await context.storage.read { db in try FollowupPerson.fetch(chatID, in: db) }
+        guard var row = stored, !row.stopped, row.unanswered < configuration.maxUnanswered,
+            try await !context.chatHasBlockedBot(chatID)
+        else { return }
+        let language = try await context.knownUser(chatID)?.languageCode
         let timeZone = try await context.timeZone(ofUser: chatID)
         let now = context.now
         if let quiet = configuration.quietHours, quiet.contains(now, in: timeZone) {

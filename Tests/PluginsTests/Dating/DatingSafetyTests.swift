@@ -165,7 +165,9 @@ struct DatingSafetyTests {
         }
 
         let ask = try await harness.handle(DatingFixture.presses("dt:d", from: DatingFixture.alice))
-        #expect(ask.sentTexts == ["Delete your profile, likes, matches and reports? This cannot be undone."])
+        #expect(ask.sentTexts == [
+            "Delete everything the bot knows about you: your profile, likes, matches, reports and our conversations? This cannot be undone.",
+        ])
         #expect(ask.callbackData == ["dt:dy", "dt:c"])
         let deleted = try await harness.handle(DatingFixture.presses("dt:dy", from: DatingFixture.alice))
         #expect(deleted.forgotten == [DatingFixture.alice.id], "the whole bot forgets her, in the update's commit")

@@ -91,6 +91,21 @@ struct FollowupsPluginTests {
         #expect(try await Self.job(harness) != nil)
     }
 
+    @Test("a due follow-up speaks the person's language as the host last saw it")
+    func language() async throws {
+        var settings = Self.settings
+        settings.starters = [LocalizedText(localized: ["en": "How was your day?", "ru": "Как прошёл день?"])]
+        var harness = try await Self.harness(settings)
+        _ = try await harness.handle(Updates.message("привет"))
+        try await harness.store.writer.write { db in
+            try UserRecord(id: User.alice.id, isBot: false, firstName: "Alice", lastName: nil, username: nil,
+                           languageCode: "ru", firstSeen: Self.start, lastSeen: Self.start).insert(db)
+        }
+        harness.now = Self.hours(22)
+        let fired = try await harness.fire(try #require(try await Self.job(harness)))
+        #expect(fired.sentTexts == ["Как прошёл день?"])
+    }
+
     @Test("forgetting a person erases their row, /stop included, and their waiting follow-up")
     func forget() async throws {
         let harness = try await Self.harness()
