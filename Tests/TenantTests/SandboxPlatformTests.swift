@@ -61,6 +61,34 @@ struct SandboxPlatformTests {
         #expect(sandbox.messages(chatID: 5, after: messages[0].revision).map(\.id) == [messageID])
     }
 
+    @Test("a photo's caption and any message's buttons can be edited; a text edit of a photo is refused, as on Telegram")
+    func captionAndButtons() async throws {
+        _ = sandbox.userWrites("hi", as: eve)
+        let like = [[InlineButton.callback("Like", data: "like")]]
+        let photo = try #require(try await sandbox.perform(.send(
+            OutgoingMessage(chatID: 5, text: "Anna, 27", buttons: like, photo: "file-1"))).messageID)
+        let text = try #require(try await sandbox.perform(.send(OutgoingMessage(chatID: 5, text: "Pick", buttons: like))).messageID)
+
+        _ = try await sandbox.perform(.edit(.caption(chatID: 5, messageID: photo, text: "Anna, 28", buttons: like)))
+        _ = try await sandbox.perform(.editButtons(ButtonsEdit(chatID: 5, messageID: text)))
+        let messages = sandbox.messages(chatID: 5)
+        #expect(messages[1].text == "Anna, 28")
+        #expect(messages[1].photo == "file-1")
+        #expect(messages[1].buttons == like)
+        #expect(messages[2].text == "Pick")
+        #expect(messages[2].buttons.isEmpty)
+        #expect(messages[1].edited && messages[2].edited)
+
+        let revision = messages.map(\.revision).max()!
+        for action in [
+            OutgoingAction.edit(MessageEdit(chatID: 5, messageID: photo, text: "x")),
+            .edit(.caption(chatID: 5, messageID: text, text: "x")),
+        ] {
+            await #expect(throws: PlatformError.self) { try await sandbox.perform(action) }
+        }
+        #expect(sandbox.messages(chatID: 5, after: revision).isEmpty, "a refused edit changes nothing")
+    }
+
     @Test("impossible actions fail clearly: unknown chats, messages and buttons")
     func refusals() async throws {
         await #expect(throws: PlatformError.self) {

@@ -142,6 +142,61 @@ struct TelegramClientTests {
         }
     }
 
+    @Test("a photo's caption is edited with editMessageCaption, any message's buttons alone with editMessageReplyMarkup")
+    func editCaptionAndButtons() async throws {
+        try await withFake { fake, client in
+            fake.markChatKnown(token: Self.token, chatID: Self.alice.id)
+            let photo = try #require(try await client.perform(.send(OutgoingMessage(
+                chatID: Self.alice.id, text: "Anna, 27", buttons: [[.callback("Like", data: "like")]],
+                photo: "file-1"))).messageID)
+            let text = try #require(try await client.perform(.send(OutgoingMessage(
+                chatID: Self.alice.id, text: "Pick one", buttons: [[.callback("A", data: "a")]]))).messageID)
+
+            _ = try await client.perform(.edit(.caption(
+                chatID: Self.alice.id, messageID: photo, text: "Anna, 28", buttons: [[.callback("Skip", data: "skip")]])))
+            let removed = try await client.perform(.editButtons(ButtonsEdit(chatID: Self.alice.id, messageID: text)))
+            #expect(removed.messageID == text)
+
+            let sent = fake.sentMessages(token: Self.token)
+            #expect(sent.map(\.method) == ["sendPhoto", "sendMessage", "editMessageCaption", "editMessageReplyMarkup"])
+            #expect(sent[2].text == "Anna, 28")
+            #expect(sent[2].buttons.first?.first?.callbackData == "skip")
+            #expect(sent[3].messageID == text)
+            #expect(sent[3].buttons.isEmpty)
+            let markup = try #require(fake.calls(token: Self.token).last { $0.method == "editMessageReplyMarkup" })
+            #expect(markup.parameters["reply_markup"] == nil, "no markup removes the buttons")
+
+            // The wrong kind of edit is refused, as Telegram does, and is a permanent error.
+            for (action, refusal) in [
+                (OutgoingAction.edit(MessageEdit(chatID: Self.alice.id, messageID: photo, text: "x")), "no text"),
+                (.edit(.caption(chatID: Self.alice.id, messageID: text, text: "x")), "no caption"),
+            ] {
+                let error = await #expect(throws: PlatformError.self) { try await client.perform(action) }
+                #expect(error?.kind == .permanent)
+                #expect(error?.message.contains("there is \(refusal) in the message to edit") == true)
+            }
+        }
+    }
+
+    @Test("an edit that changes nothing ('message is not modified') counts as done, not as a failure")
+    func editNotModified() async throws {
+        try await withFake { fake, client in
+            fake.markChatKnown(token: Self.token, chatID: Self.alice.id)
+            let id = try #require(try await client.perform(.send(OutgoingMessage(chatID: Self.alice.id, text: "Hi"))).messageID)
+            fake.failNext(token: Self.token, method: "editMessageReplyMarkup", with: .error(
+                code: 400, description: "Bad Request: message is not modified: specified new message content and "
+                    + "reply markup are exactly the same as a current content and reply markup of the message"))
+            let receipt = try await client.perform(.editButtons(ButtonsEdit(chatID: Self.alice.id, messageID: id)))
+            #expect(receipt.messageID == id)
+            fake.failNext(token: Self.token, method: "editMessageText", with: .error(
+                code: 400, description: "Bad Request: message can't be edited"))
+            let error = await #expect(throws: PlatformError.self) {
+                try await client.perform(.edit(MessageEdit(chatID: Self.alice.id, messageID: id, text: "Hey")))
+            }
+            #expect(error?.kind == .permanent, "other refusals stay errors")
+        }
+    }
+
     @Test("sends with buttons and quotes, edits, and answers button presses")
     func perform() async throws {
         try await withFake { fake, client in

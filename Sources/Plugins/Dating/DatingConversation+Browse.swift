@@ -8,10 +8,13 @@ extension DatingConversation {
     }
 
     /// ❤️ on the current card: counts against today's likes, tells both people of a match, and
-    /// shows the next card.
-    func like(_ candidateID: Int64) async throws -> String? {
+    /// shows the next card. The card loses its buttons, unless the day's likes are used up.
+    func like(_ candidateID: Int64, card: Message?) async throws -> String? {
         guard let viewer = try await browsingProfile() else { return nil }
-        guard viewer.currentCard == candidateID else { return text(.cardExpired) }
+        guard viewer.currentCard == candidateID else {
+            spend(card)
+            return text(.cardExpired)
+        }
         let zone = try await context.timeZone(ofUser: user.id)
         let today = LocalDay.key(for: context.now, in: zone)
         let used = viewer.likesDay == today ? viewer.likesToday : 0
@@ -23,6 +26,7 @@ extension DatingConversation {
             (try DatingProfile.fetch(db, userID: candidateID),
              try DatingStore.likes(db, from: candidateID, to: viewer.userID))
         }
+        spend(card)
         guard let candidate, candidate.isVisible else {
             try await showNextCard(for: viewer)
             return text(.relayUnavailable)
@@ -36,19 +40,23 @@ extension DatingConversation {
     }
 
     /// 👎 on the current card: the next card; the skipped person comes back after the others.
-    func skip(_ candidateID: Int64) async throws -> String? {
+    /// The card loses its buttons.
+    func skip(_ candidateID: Int64, card: Message?) async throws -> String? {
         guard let viewer = try await browsingProfile() else { return nil }
+        spend(card)
         guard viewer.currentCard == candidateID else { return text(.cardExpired) }
         try await showNextCard(for: viewer)
         return nil
     }
 
     /// Blocks a person: neither sees the other again; on the current card, the next is shown.
-    func block(_ personID: Int64) async throws -> String? {
+    /// The pressed message (their card, a match notice or a relayed message) loses its buttons.
+    func block(_ personID: Int64, pressed: Message?) async throws -> String? {
         guard let profile, profile.complete, personID != profile.userID else { return nil }
         context.storage.write { [now = context.now] db in
             try DatingStore.block(db, from: profile.userID, to: personID, now: now)
         }
+        spend(pressed)
         if profile.currentCard == personID, let viewer = try await browsingProfile() {
             try await showNextCard(for: viewer)
         }

@@ -55,9 +55,9 @@ struct DatingConversation {
         case .confirmDelete: delete(confirming: pressed)
         case .cancel: replace(pressed, with: .cancelled)
         case .browse: try await browse()
-        case .like(let id): return try await like(id)
-        case .skip(let id): return try await skip(id)
-        case .block(let id): return try await block(id)
+        case .like(let id): return try await like(id, card: pressed)
+        case .skip(let id): return try await skip(id, card: pressed)
+        case .block(let id): return try await block(id, pressed: pressed)
         case .report(let id): try await askReason(reporting: id)
         case .reportReason(let id, let reason): return try await report(id, reason: reason, prompt: pressed)
         case .write(let id): try await armRelay(to: id)
@@ -88,6 +88,13 @@ struct DatingConversation {
             "name": profile.name ?? "", "age": profile.age.map(String.init) ?? "", "city": profile.city ?? "",
             "bio": profile.bio ?? "",
         ])
+    }
+
+    /// Takes the buttons off a message whose press was used up (a card after a like or skip), so
+    /// it stays in the chat as a record and cannot be pressed again.
+    func spend(_ pressed: Message?) {
+        guard let pressed else { return }
+        context.editButtons(ButtonsEdit(chatID: pressed.chat.id, messageID: pressed.id))
     }
 
     /// Replaces the text of a message the bot sent (a prompt whose buttons are spent), or sends

@@ -3,8 +3,10 @@
 public enum OutgoingAction: Sendable, Hashable, Codable {
     /// Send a new message.
     case send(OutgoingMessage)
-    /// Replace the text (and buttons) of a message the bot sent.
+    /// Replace the text, or a photo's caption, and the buttons of a message the bot sent.
     case edit(MessageEdit)
+    /// Replace only the buttons of a message the bot sent (none: remove them).
+    case editButtons(ButtonsEdit)
     /// Answer an inline button press (stops the client's spinner, may show a notice).
     case answerCallback(CallbackAnswer)
 
@@ -13,6 +15,7 @@ public enum OutgoingAction: Sendable, Hashable, Codable {
         switch self {
         case .send(let message): message.chatID
         case .edit(let edit): edit.chatID
+        case .editButtons(let edit): edit.chatID
         case .answerCallback(let answer): answer.chatID
         }
     }
@@ -88,20 +91,24 @@ public struct OutgoingMessage: Sendable, Hashable, Codable {
     }
 }
 
-/// A new text for a message the bot sent.
+/// A new text, or a new caption for a photo, for a message the bot sent.
 public struct MessageEdit: Sendable, Hashable, Codable {
     /// The message's chat.
     public var chatID: Int64
     /// The message to edit.
     public var messageID: Int64
-    /// The new text.
+    /// The new text, or caption when ``isCaption``.
     public var text: String
     /// How to read markup in the text.
     public var parseMode: ParseMode?
     /// The new buttons.
     public var buttons: [[InlineButton]]
+    /// Whether the message is a photo whose caption this replaces (Telegram's
+    /// `editMessageCaption`, at most 1024 characters) rather than a text message
+    /// (`editMessageText`). The platform refuses the wrong one.
+    public var isCaption: Bool
 
-    /// Creates an edit.
+    /// Creates an edit of a text message.
     public init(
         chatID: Int64, messageID: Int64, text: String, parseMode: ParseMode? = nil, buttons: [[InlineButton]] = []
     ) {
@@ -109,6 +116,44 @@ public struct MessageEdit: Sendable, Hashable, Codable {
         self.messageID = messageID
         self.text = text
         self.parseMode = parseMode
+        self.buttons = buttons
+        self.isCaption = false
+    }
+
+    /// An edit of a photo's caption.
+    public static func caption(
+        chatID: Int64, messageID: Int64, text: String, parseMode: ParseMode? = nil, buttons: [[InlineButton]] = []
+    ) -> MessageEdit {
+        var edit = MessageEdit(chatID: chatID, messageID: messageID, text: text, parseMode: parseMode, buttons: buttons)
+        edit.isCaption = true
+        return edit
+    }
+
+    /// Decodes an edit; one stored before captions could be edited is a text edit.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        chatID = try container.decode(Int64.self, forKey: .chatID)
+        messageID = try container.decode(Int64.self, forKey: .messageID)
+        text = try container.decode(String.self, forKey: .text)
+        parseMode = try container.decodeIfPresent(ParseMode.self, forKey: .parseMode)
+        buttons = try container.decode([[InlineButton]].self, forKey: .buttons)
+        isCaption = try container.decodeIfPresent(Bool.self, forKey: .isCaption) ?? false
+    }
+}
+
+/// New buttons for a message the bot sent, leaving its text or photo as it is.
+public struct ButtonsEdit: Sendable, Hashable, Codable {
+    /// The message's chat.
+    public var chatID: Int64
+    /// The message to edit.
+    public var messageID: Int64
+    /// The new buttons; none removes them (a spent card or question).
+    public var buttons: [[InlineButton]]
+
+    /// Creates an edit of a message's buttons.
+    public init(chatID: Int64, messageID: Int64, buttons: [[InlineButton]] = []) {
+        self.chatID = chatID
+        self.messageID = messageID
         self.buttons = buttons
     }
 }

@@ -103,9 +103,15 @@ public struct PluginContext: Sendable {
     /// The longest photo caption Telegram accepts.
     static let captionLimit = 1024
 
-    /// Replaces the text and buttons of a message the bot sent.
+    /// Replaces the text (or a photo's caption, ``MessageEdit/caption(chatID:messageID:text:parseMode:buttons:)``)
+    /// and buttons of a message the bot sent.
     public func edit(_ edit: MessageEdit) {
         effects.append(.edit(edit))
+    }
+
+    /// Replaces only the buttons of a message the bot sent; none removes them.
+    public func editButtons(_ edit: ButtonsEdit) {
+        effects.append(.editButtons(edit))
     }
 
     /// Answers the update's button press; does nothing when the update is no button press.

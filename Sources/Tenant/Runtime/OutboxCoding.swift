@@ -28,7 +28,7 @@ extension OutboxRecord {
         switch try? OutboxCoding.decode(payload) {
         case .send(let message): message.text
         case .edit(let edit): edit.text
-        case .answerCallback, nil: nil
+        case .editButtons, .answerCallback, nil: nil
         }
     }
 }

@@ -138,6 +138,9 @@ extension OutgoingAction {
         case .edit(var edit):
             edit.chatID = chatID
             return .edit(edit)
+        case .editButtons(var edit):
+            edit.chatID = chatID
+            return .editButtons(edit)
         case .answerCallback(var answer):
             answer.chatID = chatID
             return .answerCallback(answer)

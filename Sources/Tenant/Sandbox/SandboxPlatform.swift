@@ -157,17 +157,21 @@ public final class SandboxPlatform: PlatformClient, Sendable {
                 chatID: message.chatID, to: &state)
             return .success(DeliveryReceipt(messageID: id))
         case .edit(let edit):
-            guard let index = state.conversations[edit.chatID]?.messages.firstIndex(where: { $0.id == edit.messageID && $0.from == .bot })
-            else {
-                return .failure(PlatformError(kind: .permanent, method: "edit", code: 400, message: "message to edit not found"))
+            return change(edit.messageID, in: edit.chatID, state: &state) { message in
+                // Like Telegram: a text edit needs a text message, a caption edit a photo.
+                if edit.isCaption != (message.photo != nil) {
+                    return "there is no \(edit.isCaption ? "caption" : "text") in the message to edit"
+                }
+                message.text = edit.text
+                message.parseMode = edit.parseMode?.rawValue
+                message.buttons = edit.buttons
+                return nil
             }
-            state.revision += 1
-            state.conversations[edit.chatID]!.messages[index].text = edit.text
-            state.conversations[edit.chatID]!.messages[index].parseMode = edit.parseMode?.rawValue
-            state.conversations[edit.chatID]!.messages[index].buttons = edit.buttons
-            state.conversations[edit.chatID]!.messages[index].edited = true
-            state.conversations[edit.chatID]!.messages[index].revision = state.revision
-            return .success(DeliveryReceipt(messageID: edit.messageID))
+        case .editButtons(let edit):
+            return change(edit.messageID, in: edit.chatID, state: &state) { message in
+                message.buttons = edit.buttons
+                return nil
+            }
         case .answerCallback(let answer):
             guard let press = state.presses.removeValue(forKey: answer.callbackID) else {
                 return .failure(PlatformError(kind: .permanent, method: "answer", code: 400, message: "query is too old or unknown"))
@@ -181,6 +185,26 @@ public final class SandboxPlatform: PlatformClient, Sendable {
             }
             return .success(DeliveryReceipt(messageID: nil))
         }
+    }
+
+    /// Applies an edit to one of the bot's messages and marks it edited; `edit` returns why the
+    /// message cannot take it, if it cannot.
+    private static func change(
+        _ messageID: Int64, in chatID: Int64, state: inout State, _ edit: (inout SandboxMessage) -> String?
+    ) -> Result<DeliveryReceipt, PlatformError> {
+        guard let index = state.conversations[chatID]?.messages.firstIndex(where: { $0.id == messageID && $0.from == .bot })
+        else {
+            return .failure(PlatformError(kind: .permanent, method: "edit", code: 400, message: "message to edit not found"))
+        }
+        var message = state.conversations[chatID]!.messages[index]
+        if let refusal = edit(&message) {
+            return .failure(PlatformError(kind: .permanent, method: "edit", code: 400, message: refusal))
+        }
+        state.revision += 1
+        message.edited = true
+        message.revision = state.revision
+        state.conversations[chatID]!.messages[index] = message
+        return .success(DeliveryReceipt(messageID: messageID))
     }
 
     private static func append(_ message: SandboxMessage, chatID: Int64, to state: inout State) -> Int64 {

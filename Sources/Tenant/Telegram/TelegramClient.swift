@@ -83,8 +83,8 @@ public struct TelegramClient: PlatformClient, UpdatePoller {
         }
     }
 
-    /// Performs an action: `sendMessage` (`sendPhoto` for a photo), `editMessageText` or
-    /// `answerCallbackQuery`.
+    /// Performs an action: `sendMessage` (`sendPhoto` for a photo), `editMessageText`
+    /// (`editMessageCaption` for a caption), `editMessageReplyMarkup` or `answerCallbackQuery`.
     ///
     /// - Returns: The sent or edited message's id; `nil` for a callback answer.
     public func perform(_ action: OutgoingAction) async throws -> DeliveryReceipt {
@@ -102,13 +102,14 @@ public struct TelegramClient: PlatformClient, UpdatePoller {
             )
             return DeliveryReceipt(messageID: sent.message_id)
         case .edit(let edit):
-            let result: EditResult = try await call(
-                "editMessageText",
-                EditMessageTextRequest(edit),
-                timeout: callTimeout
-            )
-            if case .message(let message) = result { return DeliveryReceipt(messageID: message.message_id) }
-            return DeliveryReceipt(messageID: edit.messageID)
+            let request = EditMessageRequest(edit)
+            return try await performEdit(of: edit.messageID) {
+                try await call(request.method, request, timeout: callTimeout)
+            }
+        case .editButtons(let edit):
+            return try await performEdit(of: edit.messageID) {
+                try await call("editMessageReplyMarkup", EditMessageReplyMarkupRequest(edit), timeout: callTimeout)
+            }
         case .answerCallback(let answer):
             let _: Bool = try await call(
                 "answerCallbackQuery",
@@ -117,5 +118,18 @@ public struct TelegramClient: PlatformClient, UpdatePoller {
             )
             return DeliveryReceipt(messageID: nil)
         }
+    }
+
+    /// Runs an `editMessage…` call. Telegram refuses an edit that changes nothing ("message is
+    /// not modified"); the message already looks as asked, so that counts as done.
+    private func performEdit(of messageID: Int64, _ call: () async throws -> EditResult) async throws
+        -> DeliveryReceipt
+    {
+        do {
+            if case .message(let message) = try await call() { return DeliveryReceipt(messageID: message.message_id) }
+        } catch let error as PlatformError where error.kind == .permanent && error.message.contains("message is not modified") {
+            return DeliveryReceipt(messageID: messageID)
+        }
+        return DeliveryReceipt(messageID: messageID)
     }
 }

@@ -75,19 +75,47 @@ struct SendPhotoRequest: Encodable {
     }
 }
 
-/// `editMessageText`.
-struct EditMessageTextRequest: Encodable {
+/// `editMessageText`, or `editMessageCaption` for a caption: the new text goes in `text` or in
+/// `caption`.
+struct EditMessageRequest: Encodable {
     var chat_id: Int64
     var message_id: Int64
-    var text: String
+    var text: String?
+    var caption: String?
     var parse_mode: String?
     var reply_markup: ReplyMarkup?
+
+    /// The method that takes this edit.
+    let method: String
 
     init(_ edit: MessageEdit) {
         chat_id = edit.chatID
         message_id = edit.messageID
-        text = edit.text
+        if edit.isCaption {
+            caption = edit.text
+            method = "editMessageCaption"
+        } else {
+            text = edit.text
+            method = "editMessageText"
+        }
         parse_mode = edit.parseMode?.rawValue
+        reply_markup = ReplyMarkup(edit.buttons)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case chat_id, message_id, text, caption, parse_mode, reply_markup
+    }
+}
+
+/// `editMessageReplyMarkup`; no buttons removes them.
+struct EditMessageReplyMarkupRequest: Encodable {
+    var chat_id: Int64
+    var message_id: Int64
+    var reply_markup: ReplyMarkup?
+
+    init(_ edit: ButtonsEdit) {
+        chat_id = edit.chatID
+        message_id = edit.messageID
         reply_markup = ReplyMarkup(edit.buttons)
     }
 }
@@ -113,7 +141,7 @@ struct SentMessageResult: Decodable {
     var message_id: Int64
 }
 
-/// `editMessageText` returns the message, or `true` for a message sent in inline mode.
+/// The `editMessage…` methods return the message, or `true` for a message sent in inline mode.
 enum EditResult: Decodable {
     case message(SentMessageResult)
     case done

@@ -138,6 +138,7 @@ struct DatingBrowseTests {
         let refused = try await harness.handle(DatingFixture.presses("dt:l:2002", from: DatingFixture.bob))
         #expect(refused.sentTexts == ["That's all your likes for today (1 a day). More tomorrow!"])
         #expect(refused.callbackData.isEmpty, "the card stays")
+        #expect(refused.editedButtons.isEmpty, "with its buttons, to skip instead")
         #expect(try await DatingFixture.rows(in: "dating_likes", columns: ["from_id"], mentioning: DatingFixture.bob.id,
                                              store: harness.store) == 1)
 
@@ -181,5 +182,21 @@ struct DatingBrowseTests {
         let stale = try await harness.handle(DatingFixture.presses("dt:l:2006", from: DatingFixture.bob))
         #expect(stale.sentMessages.isEmpty)
         #expect(stale.callbackNotice == .some("This card is out of date."))
+        #expect(stale.editedButtons == [ButtonsEdit(chatID: DatingFixture.bob.id, messageID: 77)], "its buttons go")
+    }
+
+    @Test("a liked, skipped or blocked card loses its buttons and stays as a record")
+    func spentCards() async throws {
+        let harness = try await Self.town()
+        let card = ButtonsEdit(chatID: DatingFixture.bob.id, messageID: 77)
+        _ = try await harness.handle(DatingFixture.says("/browse", from: DatingFixture.bob))
+        let liked = try await harness.handle(DatingFixture.presses("dt:l:2006", from: DatingFixture.bob))
+        #expect(liked.editedButtons == [card])
+        #expect(liked.sentMessages.last?.photo == "photo-Alice", "Alice's card comes next")
+        // Skipping Alice leaves nobody new to show; blocking her from her card still spends it.
+        for press in ["dt:k:2002", "dt:b:2002"] {
+            #expect(try await harness.handle(DatingFixture.presses(press, from: DatingFixture.bob)).editedButtons == [card],
+                    "\(press)")
+        }
     }
 }

@@ -122,6 +122,14 @@ extension PluginHarness.Outcome {
         }
     }
 
+    /// The button edits it asked for, in order.
+    var editedButtons: [ButtonsEdit] {
+        actions.compactMap { action in
+            if case .editButtons(let edit) = action { return edit }
+            return nil
+        }
+    }
+
     /// The notice the press was answered with, if the plugin answered one.
     var callbackNotice: String?? {
         for action in actions {

@@ -53,7 +53,8 @@ extension FakeBotAPI {
         case "getUpdates": return await getUpdates(token: token, parameters: parameters)
         case "sendMessage": return sendMessage(token: token, parameters: parameters)
         case "sendPhoto": return sendMessage(token: token, parameters: parameters, photo: true)
-        case "editMessageText": return editMessageText(token: token, parameters: parameters)
+        case "editMessageText", "editMessageCaption", "editMessageReplyMarkup":
+            return editMessage(token: token, method: method, parameters: parameters)
         case "answerCallbackQuery": return Self.ok(true)
         case "setWebhook":
             guard let url = parameters["url"] as? String, !url.isEmpty else {
@@ -178,6 +179,7 @@ extension FakeBotAPI {
             guard state.bots[token]?.knownChats.contains(chatID) == true else { return nil }
             let messageID = (state.bots[token]!.nextMessageID[chatID] ?? 0) + 1
             state.bots[token]!.nextMessageID[chatID] = messageID
+            if photo { state.bots[token]!.photoMessages[chatID, default: []].insert(messageID) }
             let message = SentMessage(
                 method: photo ? "sendPhoto" : "sendMessage", chatID: chatID, messageID: messageID, text: text,
                 parseMode: parameters["parse_mode"] as? String, replyToMessageID: replyTo,
@@ -198,23 +200,39 @@ extension FakeBotAPI {
         ])
     }
 
-    private func editMessageText(token: String, parameters: [String: Any]) -> Response {
+    /// `editMessageText`, `editMessageCaption` (only of a photo, at most 1024 characters) and
+    /// `editMessageReplyMarkup` (recorded with an empty text), refused as Telegram does.
+    private func editMessage(token: String, method: String, parameters: [String: Any]) -> Response {
         guard let chatID = Self.int64(parameters["chat_id"]), let messageID = Self.int64(parameters["message_id"]) else {
             return Self.error(400, "Bad Request: message to edit not found")
         }
-        let text = parameters["text"] as? String ?? ""
-        if text.isEmpty { return Self.error(400, "Bad Request: message text is empty") }
-        let known = state.withLock { state -> Bool in
-            guard var bot = state.bots[token], messageID <= (bot.nextMessageID[chatID] ?? 0) else { return false }
+        let text: String
+        switch method {
+        case "editMessageText":
+            text = parameters["text"] as? String ?? ""
+            if text.isEmpty { return Self.error(400, "Bad Request: message text is empty") }
+        case "editMessageCaption":
+            text = parameters["caption"] as? String ?? ""
+            if text.utf16.count > 1024 { return Self.error(400, "Bad Request: message caption is too long") }
+        default:
+            text = ""
+        }
+        let refusal = state.withLock { state -> String? in
+            guard var bot = state.bots[token], messageID <= (bot.nextMessageID[chatID] ?? 0) else {
+                return "message to edit not found"
+            }
+            let isPhoto = bot.photoMessages[chatID]?.contains(messageID) == true
+            if method == "editMessageText" && isPhoto { return "there is no text in the message to edit" }
+            if method == "editMessageCaption" && !isPhoto { return "there is no caption in the message to edit" }
             bot.sent.append(SentMessage(
-                method: "editMessageText", chatID: chatID, messageID: messageID, text: text,
+                method: method, chatID: chatID, messageID: messageID, text: text,
                 parseMode: parameters["parse_mode"] as? String, replyToMessageID: nil,
                 buttons: Self.buttons(parameters["reply_markup"])))
             state.bots[token] = bot
             self.wakeSentWaiters(in: &state, token: token)
-            return true
+            return nil
         }
-        guard known else { return Self.error(400, "Bad Request: message to edit not found") }
+        if let refusal { return Self.error(400, "Bad Request: \(refusal)") }
         return Self.ok(["message_id": messageID, "chat": ["id": chatID], "text": text])
     }
 

@@ -17,6 +17,8 @@ struct FakeBot {
     var webhookDeliveries: [(updateID: Int64, status: Int)] = []
     var knownChats: Set<Int64> = []
     var nextMessageID: [Int64: Int64] = [:]
+    /// The ids of the photos the bot sent, per chat: their captions can be edited, not their text.
+    var photoMessages: [Int64: Set<Int64>] = [:]
     var sent: [SentMessage] = []
     var calls: [RecordedCall] = []
     var failures: [String: [FakeFailure]] = [:]

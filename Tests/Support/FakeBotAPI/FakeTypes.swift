@@ -20,7 +20,8 @@ public struct FakeUser: Sendable, Hashable {
 
 /// A message the bot sent (or edited) through the fake.
 public struct SentMessage: Sendable, Hashable {
-    /// `sendMessage`, `sendPhoto` or `editMessageText`.
+    /// `sendMessage`, `sendPhoto`, `editMessageText`, `editMessageCaption` or
+    /// `editMessageReplyMarkup` (whose ``text`` is empty).
     public var method: String
     /// The chat it went to.
     public var chatID: Int64
