@@ -18,7 +18,7 @@ public struct SandboxMessage: Sendable, Equatable, Codable {
     public var parseMode: String?
     /// Inline buttons under the message, row by row.
     public var buttons: [[InlineButton]]
-    /// Whether the bot edited it since it was sent.
+    /// Whether the bot changed its text or caption since it was sent.
     public var edited: Bool
     /// When it was sent.
     public var date: Date

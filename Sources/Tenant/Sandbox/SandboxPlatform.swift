@@ -157,7 +157,7 @@ public final class SandboxPlatform: PlatformClient, Sendable {
                 chatID: message.chatID, to: &state)
             return .success(DeliveryReceipt(messageID: id))
         case .edit(let edit):
-            return change(edit.messageID, in: edit.chatID, state: &state) { message in
+            return change(edit.messageID, in: edit.chatID, state: &state, marksEdited: true) { message in
                 // Like Telegram: a text edit needs a text message, a caption edit a photo.
                 if edit.isCaption != (message.photo != nil) {
                     return "there is no \(edit.isCaption ? "caption" : "text") in the message to edit"
@@ -168,7 +168,7 @@ public final class SandboxPlatform: PlatformClient, Sendable {
                 return nil
             }
         case .editButtons(let edit):
-            return change(edit.messageID, in: edit.chatID, state: &state) { message in
+            return change(edit.messageID, in: edit.chatID, state: &state, marksEdited: false) { message in
                 message.buttons = edit.buttons
                 return nil
             }
@@ -187,10 +187,12 @@ public final class SandboxPlatform: PlatformClient, Sendable {
         }
     }
 
-    /// Applies an edit to one of the bot's messages and marks it edited; `edit` returns why the
-    /// message cannot take it, if it cannot.
+    /// Applies an edit to one of the bot's messages; `edit` returns why the message cannot take
+    /// it, if it cannot. A new text or caption marks it edited (new buttons alone do not, as in
+    /// Telegram's clients).
     private static func change(
-        _ messageID: Int64, in chatID: Int64, state: inout State, _ edit: (inout SandboxMessage) -> String?
+        _ messageID: Int64, in chatID: Int64, state: inout State, marksEdited: Bool,
+        _ edit: (inout SandboxMessage) -> String?
     ) -> Result<DeliveryReceipt, PlatformError> {
         guard let index = state.conversations[chatID]?.messages.firstIndex(where: { $0.id == messageID && $0.from == .bot })
         else {
@@ -201,7 +203,7 @@ public final class SandboxPlatform: PlatformClient, Sendable {
             return .failure(PlatformError(kind: .permanent, method: "edit", code: 400, message: refusal))
         }
         state.revision += 1
-        message.edited = true
+        message.edited = message.edited || marksEdited
         message.revision = state.revision
         state.conversations[chatID]!.messages[index] = message
         return .success(DeliveryReceipt(messageID: messageID))
