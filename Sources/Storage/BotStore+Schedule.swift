@@ -30,6 +30,11 @@ extension BotStore {
             arguments: [plugin, chatID, key])
     }
 
+    /// The job with this id as it is now, if it is still scheduled.
+    public func scheduledJob(id: Int64) async throws -> ScheduledJobRecord? {
+        try await writer.read { db in try ScheduledJobRecord.fetchOne(db, key: id) }
+    }
+
     /// Jobs due at `date`, earliest first, leaving out the ids in `excluded` (jobs already handed
     /// out); and when the next one after those is due.
     public func dueJobs(at date: Date, excluding excluded: Set<Int64>, limit: Int) async throws

@@ -5,12 +5,31 @@ extension UpdateProcessor {
     /// Runs a due job through its plugin's ``Plugin/fire(_:context:)`` and commits what the
     /// plugin did together with the job's removal.
     ///
+    /// The job is read again first: an update of its chat that came before it in the lane may
+    /// have cancelled it (or forgotten the person), so it does not run; or moved it later, so it
+    /// runs then; or replaced its payload, which it runs with.
+    ///
     /// A job whose plugin left the manifest, or whose plugin throws, is dropped with the error
     /// logged and kept as the bot's last error: a job runs at most once to its commit.
-    func process(_ job: ScheduledJobRecord) async -> Outcome {
+    func process(_ handedOut: ScheduledJobRecord) async -> Outcome {
         var logger = logger
-        logger[metadataKey: "chat"] = "\(job.chatID)"
-        logger[metadataKey: "job"] = "\(job.key)"
+        logger[metadataKey: "chat"] = "\(handedOut.chatID)"
+        logger[metadataKey: "job"] = "\(handedOut.key)"
+        let job: ScheduledJobRecord
+        do {
+            guard let current = try await store.scheduledJob(id: handedOut.id) else {
+                logger.debug("scheduled job was cancelled before its turn")
+                return .handled(outbox: [], blocking: nil, earliestSchedule: nil)
+            }
+            job = current
+        } catch {
+            logger.error("cannot read the scheduled job again; it waits for the timer's next look: \(error)")
+            return .failed
+        }
+        if job.dueAt.timeIntervalSince(now()) > Tenant.jobTolerance {
+            logger.debug("scheduled job was moved later before its turn; it runs then")
+            return .handled(outbox: [], blocking: nil, earliestSchedule: job.dueAt)
+        }
         guard let plugin = plugins.first(where: { type(of: $0).name == job.plugin }) else {
             return await drop(job, reason: "no plugin '\(job.plugin)' in the manifest runs it", logger: logger)
         }
