@@ -6,8 +6,9 @@ extension BotStore {
     /// - their `users` row and their own time zone;
     /// - their private chat (the chat whose id is theirs): its `chats` row, its scheduled jobs
     ///   and its outbox rows, sent, dead or waiting (a broadcast's total shrinks to match);
-    /// - the payloads of that chat's handled updates, and of `currentUpdate`, blanked: the rows
-    ///   stay, so a redelivered update is still recognised and not handled twice.
+    /// - the payloads of that chat's handled updates, and of `currentUpdate` (wherever it was
+    ///   sent, as it may carry the request), blanked: the rows stay, so a redelivered update is
+    ///   still recognised and not handled twice.
     ///
     /// Updates of that chat still waiting in the inbox are left alone: the person wrote them
     /// after asking, and they are handled as usual.
@@ -23,7 +24,7 @@ extension BotStore {
                 WHERE id IN (SELECT broadcast_id FROM outbox WHERE chat_id = :user AND broadcast_id IS NOT NULL);
                 DELETE FROM outbox WHERE chat_id = :user;
                 UPDATE inbox SET payload = x''
-                WHERE lane = :user AND (status <> :pending OR update_id = :current);
+                WHERE (lane = :user AND status <> :pending) OR update_id = :current;
                 """,
             arguments: ["user": userID, "pending": InboxRecord.Status.pending.rawValue, "current": currentUpdate])
     }

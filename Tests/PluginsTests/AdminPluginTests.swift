@@ -74,9 +74,31 @@ struct AdminPluginTests {
         let outcome = try await harness.handle(Updates.message("/help", from: .admin))
         #expect(outcome.disposition == .handled)
         let text = try #require(outcome.onlySentMessage?.text)
-        for command in ["/status", "/deadletters", "/retry", "/broadcast", "/help"] {
+        for command in ["/status", "/deadletters", "/retry", "/broadcast", "/forget", "/help"] {
             #expect(text.contains(command), "\(command)")
         }
+    }
+
+    @Test("/forget erases a person the bot knows; a missing or bad id gets the usage")
+    func forget() async throws {
+        let harness = try await Self.harness()
+        let alice = User.alice.id
+        try await harness.store.writer.write { db in
+            try UserRecord(id: alice, isBot: false, firstName: "Alice", lastName: nil, username: "alice",
+                           languageCode: "en", firstSeen: harness.now, lastSeen: harness.now).insert(db)
+        }
+        let forgotten = try await harness.handle(Updates.message("/forget \(alice)", from: .admin))
+        #expect(forgotten.forgotten == [alice])
+        #expect(forgotten.sentTexts.first?.hasPrefix("Everything stored about \(alice) is erased") == true)
+        let users = try await harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") }
+        #expect(users == 0)
+        for bad in ["/forget", "/forget alice", "/forget -5"] {
+            let outcome = try await harness.handle(Updates.message(bad, from: .admin))
+            #expect(outcome.forgotten.isEmpty, "\(bad)")
+            #expect(outcome.sentTexts.first?.hasPrefix("Usage: /forget <user id>") == true, "\(bad)")
+        }
+        #expect(try await harness.handle(Updates.message("/forget \(alice)", from: .alice)).disposition == .passed,
+                "only admins")
     }
 
     @Test("/deadletters lists messages given up on, newest first")

@@ -75,6 +75,18 @@ struct ForgetHostRowsTests {
         #expect(progress.pending == 1)
     }
 
+    @Test("the update asking to forget is blanked wherever it came from, say an admin's chat")
+    func blanksTheRequestElsewhere() async throws {
+        let store = try Self.populated()
+        try await store.writer.write { db in
+            try BotStore.forgetHostRows(ofUser: Self.person, currentUpdate: 4, in: db)
+        }
+        let payloads = try await store.writer.read { db in
+            try Data.fetchAll(db, sql: "SELECT payload FROM inbox ORDER BY update_id").map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(payloads == ["", "update 2", "update 3", "", "update 5"])
+    }
+
     @Test("a group with the person's id is not their private chat and stays")
     func keepsNonPrivateChats() async throws {
         let store = try BotStore(inMemoryWith: [])

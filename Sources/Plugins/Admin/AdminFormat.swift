@@ -11,6 +11,7 @@ enum AdminFormat {
         /retry <id> | all — queue dead letters again
         /broadcast <text> — message every private chat
         /broadcast status — progress of the latest broadcast
+        /forget <user id> — erase everything stored about a person
         /help — this list
         """
 

@@ -8,6 +8,8 @@ public import Tenant
 ///   them again.
 /// - `/broadcast <text>`: sends the text to every private chat that has not blocked the bot,
 ///   paced by the bot's limits; `/broadcast status` shows its progress.
+/// - `/forget <user id>`: erases everything the bot stored about that person
+///   (``PluginContext/forgetUser(_:)``), for a deletion request that came another way.
 /// - `/help`: the list of these commands.
 ///
 /// Anyone else's messages, and other commands, pass to the next plugin, so a `replies` plugin
@@ -34,6 +36,8 @@ public struct AdminPlugin: Plugin {
             retry(command.arguments, context: context)
         case "broadcast":
             try await broadcast(command.arguments, context: context)
+        case "forget":
+            forget(command.arguments, context: context)
         default:
             return .passed
         }
@@ -55,6 +59,16 @@ public struct AdminPlugin: Plugin {
         context.delivery.retryDeadLetters(ids)
         let list = ids.map { "#\($0)" }.joined(separator: ", ")
         context.reply("Queued again: \(list).")
+    }
+
+    private func forget(_ argument: String, context: PluginContext) {
+        guard let userID = Int64(argument), userID > 0 else {
+            context.reply("Usage: /forget <user id>, the person's numeric id (as in the logs' chat field).")
+            return
+        }
+        context.forgetUser(userID)
+        context.reply("Everything stored about \(userID) is erased: their user and chat rows, queued messages, "
+            + "jobs and every plugin's data.")
     }
 
     private func broadcast(_ text: String, context: PluginContext) async throws {

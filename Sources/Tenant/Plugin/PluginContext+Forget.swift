@@ -4,7 +4,7 @@ extension PluginContext {
     ///
     /// After every plugin's writes, the host erases its own rows (the person's user row and time
     /// zone; their private chat's row, scheduled jobs and outbox; the payloads of the updates that
-    /// chat sent, this one included) and calls every plugin's ``Plugin/forget(userID:in:)`` for
+    /// chat sent, and of this update wherever it came from) and calls every plugin's ``Plugin/forget(userID:in:)`` for
     /// their own tables. Replies made while handling this update are still sent. A throw anywhere
     /// discards it with the rest of the update.
     ///
