@@ -218,6 +218,7 @@ struct ManifestErrorTests {
                 delivery:
                   group_per_minute: 0
                   max_age_hours: 100000
+                  concurrent_sends: 65
                 plugins: [quiet]
                 """
             ) == [
@@ -227,6 +228,7 @@ struct ManifestErrorTests {
                 "bot.yaml:5: database: 'data/' is not a file path; name the bot's SQLite file (relative paths are inside --data-dir)",
                 "bot.yaml:7: delivery.group_per_minute: 0 is out of range; write 1 to 100000",
                 "bot.yaml:8: delivery.max_age_hours: 100000 is out of range; write 1 to 8760",
+                "bot.yaml:9: delivery.concurrent_sends: 65 is out of range; write 1 to 64",
             ]
         )
     }

@@ -36,6 +36,7 @@ struct ManifestLoaderTests {
               bot_per_second: 20
               broadcast_per_second: 5
               max_age_hours: 1
+              concurrent_sends: 2
             plugins:
               - quiet
               - greeter: { greeting: Привет, times: 2, phrases: { bye: Пока } }
@@ -64,6 +65,7 @@ struct ManifestLoaderTests {
         #expect(manifest.limits.bot == RateLimit(20, per: .seconds(1), burst: 20))
         #expect(manifest.limits.broadcast == RateLimit(5, per: .seconds(1), burst: 5))
         #expect(manifest.limits.maxAge == .seconds(3600))
+        #expect(manifest.limits.concurrentSends == 2)
         #expect(manifest.file == folder.url.appendingPathComponent("full.yaml").path)
 
         #expect(manifest.plugins.map(\.name) == ["quiet", "greeter", "commands"])

@@ -42,6 +42,8 @@ struct ManifestDocument: Decodable {
         var broadcastPerSecond: Int?
         /// `max_age_hours` as written.
         var maxAgeHours: Int?
+        /// `concurrent_sends` as written.
+        var concurrentSends: Int?
 
         /// The keys as the YAML spells them.
         enum CodingKeys: String, CodingKey, CaseIterable {
@@ -50,6 +52,7 @@ struct ManifestDocument: Decodable {
             case botPerSecond = "bot_per_second"
             case broadcastPerSecond = "broadcast_per_second"
             case maxAgeHours = "max_age_hours"
+            case concurrentSends = "concurrent_sends"
         }
 
         /// Decodes each field softly: a bad one is recorded and left `nil`.
@@ -60,6 +63,7 @@ struct ManifestDocument: Decodable {
             botPerSecond = container.soft(Int.self, forKey: .botPerSecond, in: decoder)
             broadcastPerSecond = container.soft(Int.self, forKey: .broadcastPerSecond, in: decoder)
             maxAgeHours = container.soft(Int.self, forKey: .maxAgeHours, in: decoder)
+            concurrentSends = container.soft(Int.self, forKey: .concurrentSends, in: decoder)
         }
     }
 

@@ -1,7 +1,8 @@
 import Tenant
 
 extension ManifestValidation {
-    /// The `delivery:` rates, each a positive number, on top of Telegram's defaults.
+    /// The `delivery:` rates and sending slots, each a positive number, on top of Telegram's
+    /// defaults.
     mutating func validatedLimits(_ delivery: ManifestDocument.Delivery?) -> DeliveryLimits {
         var limits = DeliveryLimits()
         guard let delivery else { return limits }
@@ -19,6 +20,9 @@ extension ManifestValidation {
         }
         if let value = positive(delivery.maxAgeHours, "max_age_hours", atMost: 24 * 365) {
             limits.maxAge = .seconds(value * 3600)
+        }
+        if let value = positive(delivery.concurrentSends, "concurrent_sends", atMost: 64) {
+            limits.concurrentSends = value
         }
         return limits
     }

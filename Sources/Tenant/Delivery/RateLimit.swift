@@ -33,6 +33,10 @@ public struct DeliveryLimits: Sendable, Equatable {
     public var broadcast: RateLimit
     /// How long a message may keep failing transiently before it is dead-lettered.
     public var maxAge: Duration
+    /// How many chats are sent to at the same time, one message each. It is also the most
+    /// replies a crash can repeat: each may have reached the platform before its "sent" mark
+    /// was stored. Default 8.
+    public var concurrentSends: Int
 
     /// Creates limits with Telegram's figures as defaults.
     public init(
@@ -40,13 +44,15 @@ public struct DeliveryLimits: Sendable, Equatable {
         group: RateLimit = RateLimit(20, per: .seconds(60), burst: 3),
         bot: RateLimit = RateLimit(30, per: .seconds(1), burst: 30),
         broadcast: RateLimit = RateLimit(20, per: .seconds(1), burst: 20),
-        maxAge: Duration = .seconds(24 * 3600)
+        maxAge: Duration = .seconds(24 * 3600),
+        concurrentSends: Int = 8
     ) {
         self.privateChat = privateChat
         self.group = group
         self.bot = bot
         self.broadcast = broadcast
         self.maxAge = maxAge
+        self.concurrentSends = concurrentSends
     }
 }
 

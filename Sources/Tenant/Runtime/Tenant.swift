@@ -181,7 +181,7 @@ public actor Tenant {
 
         await withTaskGroup(of: Void.self) { sending in
             sending.addTask {
-                await self.outbox.runWorkers(upTo: self.configuration.maxConcurrentSends) { batch in
+                await self.outbox.runWorkers(upTo: self.configuration.limits.concurrentSends) { batch in
                     await self.send(batch, store: store)
                 }
             }

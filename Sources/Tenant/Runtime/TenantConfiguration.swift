@@ -10,19 +10,17 @@ public struct TenantConfiguration: Sendable {
     public var pollTimeout: Duration
     /// How many chats are handled at the same time. Default 16.
     public var maxConcurrentChats: Int
-    /// How many chats are sent to at the same time. Default 8.
-    public var maxConcurrentSends: Int
     /// How long stopping waits for the outbox to empty. Default 5 s.
     public var flushTimeout: Duration
     /// Backoff for start-up, polling and sending errors.
     public var backoff: Backoff
-    /// Sending limits and how long to retry a message.
+    /// Sending limits, how many chats are sent to at once, and how long to retry a message.
     public var limits: DeliveryLimits
 
     /// Creates a configuration with the documented defaults.
     public init(
         bot: BotDescriptor, databasePath: String, pollTimeout: Duration = .seconds(30),
-        maxConcurrentChats: Int = 16, maxConcurrentSends: Int = 8, flushTimeout: Duration = .seconds(5),
+        maxConcurrentChats: Int = 16, flushTimeout: Duration = .seconds(5),
         backoff: Backoff = Backoff(), limits: DeliveryLimits = DeliveryLimits()
     ) {
         self.limits = limits
@@ -30,7 +28,6 @@ public struct TenantConfiguration: Sendable {
         self.databasePath = databasePath
         self.pollTimeout = pollTimeout
         self.maxConcurrentChats = maxConcurrentChats
-        self.maxConcurrentSends = maxConcurrentSends
         self.flushTimeout = flushTimeout
         self.backoff = backoff
     }

@@ -75,6 +75,7 @@ struct ManifestView: Encodable, Sendable {
         var botPerSecond: Double
         var broadcastPerSecond: Double
         var maxAgeHours: Double
+        var concurrentSends: Int
     }
 
     struct Plugin: Encodable, Sendable {
@@ -113,7 +114,7 @@ struct ManifestView: Encodable, Sendable {
         delivery = Delivery(
             privateChatPerSecond: limits.privateChat.perSecond, groupPerMinute: limits.group.perSecond * 60,
             botPerSecond: limits.bot.perSecond, broadcastPerSecond: limits.broadcast.perSecond,
-            maxAgeHours: limits.maxAge.timeInterval / 3600)
+            maxAgeHours: limits.maxAge.timeInterval / 3600, concurrentSends: limits.concurrentSends)
         plugins = manifest.plugins.map { Plugin(name: $0.name, settings: $0.configuration.map(JSONValue.init) ?? .object([:])) }
         file = (manifest.file as NSString).lastPathComponent
     }
