@@ -22,7 +22,8 @@ final class AviaryProcess: @unchecked Sendable {
         return root.appendingPathComponent(".build/debug/aviary").path
     }
 
-    /// Starts `aviary <arguments>` with `environment` added to a minimal environment.
+    /// Starts `aviary <arguments>` with `environment` added to a minimal environment (plus the
+    /// coverage profile's path in a coverage run, so the binary counts too).
     init(arguments: [String], environment: [String: String] = [:], logPath: String) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binaryPath) else {
             throw HarnessError("no aviary binary at \(Self.binaryPath): run `swift build` first or set AVIARY_BIN")
@@ -31,6 +32,7 @@ final class AviaryProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.binaryPath)
         process.arguments = arguments
         var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        if let profile = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"] { env["LLVM_PROFILE_FILE"] = profile }
         env.merge(environment) { _, new in new }
         process.environment = env
         process.standardError = output.pipe
