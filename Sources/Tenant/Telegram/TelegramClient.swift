@@ -125,11 +125,13 @@ public struct TelegramClient: PlatformClient, UpdatePoller {
     private func performEdit(of messageID: Int64, _ call: () async throws -> EditResult) async throws
         -> DeliveryReceipt
     {
+        let result: EditResult
         do {
-            if case .message(let message) = try await call() { return DeliveryReceipt(messageID: message.message_id) }
+            result = try await call()
         } catch let error as PlatformError where error.kind == .permanent && error.message.contains("message is not modified") {
-            return DeliveryReceipt(messageID: messageID)
+            result = .done
         }
+        if case .message(let message) = result { return DeliveryReceipt(messageID: message.message_id) }
         return DeliveryReceipt(messageID: messageID)
     }
 }

@@ -78,55 +78,53 @@ struct StaleJobTests {
 
     /// Chat 7's reminder due at 60 s, and a far one in chat 9 so that the timer, once it handed
     /// out chat 7's, sleeps for its recheck interval: the sign that the job is in the lane.
-    /// Then chat 7 sends `change`, held at the gate, and the clock reaches 60 s.
-    static func handOutBehindChange(
-        _ change: String, platform: ScriptedPlatform, time: ScheduledJobTests.Time, gate: Gate
-    ) async throws {
-        platform.send(chat: 7, text: "remind 60 tea")
-        platform.send(chat: 9, text: "remind 1000 far")
-        _ = try await platform.waitForPerformed(2)
-        try await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60))
-        platform.send(chat: 7, text: change)
-        let limit = ContinuousClock.now + .seconds(30)
-        while !gate.isHeld {
-            try #require(ContinuousClock.now < limit, "the update never reached the gate")
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        time.clock.advance(by: .seconds(60))
-        try await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60) + Tenant.jobRecheck)
-        gate.open()
-    }
-
-    static func harness(_ platform: ScriptedPlatform, _ time: ScheduledJobTests.Time, gate: Gate) -> TenantHarness {
-        TenantHarness(
+    /// Then chat 7 sends `change`, held at the gate while the clock reaches 60 s, and `ping`.
+    /// The stale job must not run: chat 7 gets `ok`, `changed`, `pong` and nothing else. Then
+    /// `afterwards` runs, with the bot still up.
+    ///
+    /// - Returns: The harness, to look at the database.
+    static func handOutBehind(
+        _ change: String,
+        afterwards: @escaping @Sendable (ScriptedPlatform, ScheduledJobTests.Time) async throws -> Void = { _, _ in }
+    ) async throws -> TenantHarness {
+        let (time, platform, gate) = (ScheduledJobTests.Time(), ScriptedPlatform(), Gate())
+        let harness = TenantHarness(
             platform: platform, plugins: [GatedReminders(gate: gate)], databasePath: TenantHarness.temporaryDatabase(),
             clock: time.clock, now: time.now)
+        try await harness.running {
+            platform.send(chat: 7, text: "remind 60 tea")
+            platform.send(chat: 9, text: "remind 1000 far")
+            _ = try await platform.waitForPerformed(2)
+            try await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60))
+            platform.send(chat: 7, text: change)
+            let limit = ContinuousClock.now + .seconds(30)
+            while !gate.isHeld {
+                try #require(ContinuousClock.now < limit, "the update never reached the gate")
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            time.clock.advance(by: .seconds(60))
+            try await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60) + Tenant.jobRecheck)
+            gate.open()
+            platform.send(chat: 7, text: "ping")
+            let performed = try await platform.waitForPerformed(4)
+            #expect(performed.filter { $0.chatID == 7 }.map(\.text) == ["ok", "changed", "pong"])
+            try await afterwards(platform, time)
+        }
+        return harness
     }
 
     @Test("a job cancelled by an earlier update in its lane does not run")
     func cancelled() async throws {
-        let (time, platform, gate) = (ScheduledJobTests.Time(), ScriptedPlatform(), Gate())
-        let harness = Self.harness(platform, time, gate: gate)
-        try await harness.running {
-            try await Self.handOutBehindChange("held cancel", platform: platform, time: time, gate: gate)
-            platform.send(chat: 7, text: "ping")
-            let performed = try await platform.waitForPerformed(4)
-            #expect(performed.filter { $0.chatID == 7 }.map(\.text) == ["ok", "changed", "pong"])
-        }
+        let harness = try await Self.handOutBehind("held cancel")
         #expect(try ScheduledJobTests.jobCount(in: harness) == 1, "only chat 9's job is left")
     }
 
     @Test("a job moved later by an earlier update in its lane runs at its new time, with its new payload, once")
     func moved() async throws {
-        let (time, platform, gate) = (ScheduledJobTests.Time(), ScriptedPlatform(), Gate())
-        let harness = Self.harness(platform, time, gate: gate)
-        try await harness.running {
-            try await Self.handOutBehindChange("held move 300 coffee", platform: platform, time: time, gate: gate)
-            platform.send(chat: 7, text: "ping")
-            _ = try await platform.waitForPerformed(4)
+        let harness = try await Self.handOutBehind("held move 300 coffee") { platform, time in
             // Due at 360 s; the timer looks again at least every recheck interval.
             try await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60) + Tenant.jobRecheck)
-            #expect(platform.performed.filter { $0.chatID == 7 }.map(\.text) == ["ok", "changed", "pong"])
+            #expect(platform.performed.count == 4, "nothing more until 360 s")
             time.clock.advance(by: .seconds(300))
             let performed = try await platform.waitForPerformed(5)
             #expect(performed.last == .init(chatID: 7, text: "⏰ coffee"))
