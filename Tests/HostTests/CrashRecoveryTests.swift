@@ -51,6 +51,7 @@ struct CrashRecoveryTests {
         }
         let total = Self.bots.count * Self.perBot
         func answered() -> Int { Self.bots.reduce(0) { $0 + fake.sentMessages(token: tokens[$1]!).count } }
+        func unique() -> Set<String> { Self.repliedTexts(tokens: tokens, fake: fake) }
 
         var thresholds = (0..<Self.kills).map { _ in Int.random(in: total / 20...(total * 4 / 5)) }.sorted()
         var run = 0
@@ -62,17 +63,15 @@ struct CrashRecoveryTests {
             run += 1
             host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath + ".\(run)")
         }
-        var unique = Set<String>()
-        while unique.count < total {
+        while unique().count < total {
             try await waitUntil(answeredAtLeast: answered() + 1, tokens: tokens, fake: fake)
-            unique = Set(Self.bots.flatMap { fake.sentMessages(token: tokens[$0]!).map(\.text) })
         }
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0)
         await fake.stop()
 
         let expected = Set(Self.bots.flatMap { id in (0..<Self.perBot).map { "\(id) #\($0)" } })
-        #expect(unique == expected, "every update answered at least once")
+        #expect(unique() == expected, "every update answered at least once")
         let duplicates = answered() - total
         // A reply is sent at least once: a kill may repeat the messages then in flight, at most
         // one per sending slot of each bot, never more. With one slot, at most one per bot.
@@ -91,17 +90,24 @@ struct CrashRecoveryTests {
         }
     }
 
+    /// Waits until the bots sent `count` replies in all, or every update has its reply: a host
+    /// that finished before the test looked (a slow test machine) has nothing more to send.
     private func waitUntil(answeredAtLeast count: Int, tokens: [String: String], fake: FakeBotAPI) async throws {
         // Any bot's next message moves the total; wait on each bot in turn for its share.
         let deadline = ContinuousClock.now + .seconds(120)
-        while Self.bots.reduce(0, { $0 + fake.sentMessages(token: tokens[$1]!).count }) < count {
+        while Self.bots.reduce(0, { $0 + fake.sentMessages(token: tokens[$1]!).count }) < count,
+            Self.repliedTexts(tokens: tokens, fake: fake).count < Self.bots.count * Self.perBot
+        {
             guard ContinuousClock.now < deadline else { throw HarnessError("stalled before \(count) replies") }
             for id in Self.bots {
                 let have = fake.sentMessages(token: tokens[id]!).count
-                if have < Self.perBot {
-                    _ = try? await fake.waitForSentMessages(token: tokens[id]!, count: have + 1, timeout: .milliseconds(200))
-                }
+                _ = try? await fake.waitForSentMessages(token: tokens[id]!, count: have + 1, timeout: .milliseconds(200))
             }
         }
+    }
+
+    /// The distinct replies the bots sent (each echoes its update, so one per update).
+    private static func repliedTexts(tokens: [String: String], fake: FakeBotAPI) -> Set<String> {
+        Set(bots.flatMap { fake.sentMessages(token: tokens[$0]!).map(\.text) })
     }
 }
