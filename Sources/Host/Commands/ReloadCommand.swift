@@ -14,7 +14,7 @@ struct ReloadCommand: ParsableCommand {
     var pidFile: String = "data/aviary.pid"
 
     func run() throws {
-        let pid = try PIDFile(path: pidFile).read()
+        let pid = try PIDFile(path: pidFile).runningHost()
         guard kill(pid, SIGHUP) == 0 else {
             let reason = errno == ESRCH ? "no such process" : String(cString: strerror(errno))
             throw HostError("cannot signal process \(pid) from \(pidFile): \(reason). Is the host running?")
