@@ -7,6 +7,12 @@ extension BotStore {
                 .order(OutboxRecord.Columns.id.desc)
                 .limit(limit)
                 .fetchAll(db)
+                .map { row in
+                    // Rows written before errors were masked on the way in.
+                    var row = row
+                    row.lastError = row.lastError.map(TokenRedaction.redact)
+                    return row
+                }
         }
     }
 

@@ -27,7 +27,7 @@ extension BotStore {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                arguments: [error, outboxID])
+                arguments: [TokenRedaction.redact(error), outboxID])
         }
     }
 
@@ -36,10 +36,13 @@ extension BotStore {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND status = ?",
-                arguments: [OutboxRecord.Status.dead.rawValue, error, outboxID, OutboxRecord.Status.pending.rawValue])
+                arguments: [
+                    OutboxRecord.Status.dead.rawValue, TokenRedaction.redact(error), outboxID,
+                    OutboxRecord.Status.pending.rawValue,
+                ])
             guard db.changesCount > 0 else { return }
             try HostState.increment(HostState.messagesDead, in: db)
-            try HostState.set(HostState.lastError, to: error, in: db)
+            try HostState.set(HostState.lastError, to: TokenRedaction.redact(error), in: db)
             try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)
         }
     }

@@ -34,7 +34,7 @@ extension BotStore {
                 messagesDead: try HostState.int(HostState.messagesDead, in: db) ?? 0,
                 inboxDepth: try InboxRecord.filter(InboxRecord.Columns.status == "pending").fetchCount(db),
                 outboxDepth: try OutboxRecord.filter(OutboxRecord.Columns.status == "pending").fetchCount(db),
-                lastError: try HostState.string(HostState.lastError, in: db),
+                lastError: try HostState.string(HostState.lastError, in: db).map(TokenRedaction.redact),
                 lastErrorAt: try HostState.double(HostState.lastErrorAt, in: db).map(Date.init(timeIntervalSince1970:))
             )
         }

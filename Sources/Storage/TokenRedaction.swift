@@ -1,11 +1,12 @@
 /// Masks anything that looks like a Telegram bot token (`123456:AAH…`, digits, a colon and 30
 /// or more of `A-Za-z0-9_-`) as `123456:***`, wherever it appears in a log line.
 ///
-/// The host never logs tokens on purpose; this is the second line of defence for text that
-/// comes from elsewhere (an error message quoting a URL, a plugin's log line).
-enum TokenRedaction {
+/// The host never logs or stores tokens on purpose; this is the second line of defence for text
+/// that comes from elsewhere (an error message quoting a URL, a proxy's error page, a plugin's
+/// log line): every error the store keeps or hands out, and every log line, passes through it.
+public enum TokenRedaction {
     /// `text` with every token-shaped run masked.
-    static func redact(_ text: String) -> String {
+    public static func redact(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: ":")) else { return text }
         let bytes = Array(text.utf8)
         var output: [UInt8] = []

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Storage
 import Synchronization
 import Testing
 @testable import Host

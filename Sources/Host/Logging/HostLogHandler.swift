@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Storage
 
 /// How log lines are written to standard error.
 enum LogFormat: String, Sendable, CaseIterable, ExpressibleByArgument {

@@ -54,7 +54,9 @@ extension TelegramClient {
             throw failure
         }
         if (200..<300).contains(status) { return body }
-        let failure = Self.classify(status: status, body: body, method: method)
+        var failure = Self.classify(status: status, body: body, method: method)
+        // A proxy's error page or the Bot API's description may quote the request's URL.
+        failure.message = masking(failure.message)
         logger.debug(
             "Bot API call failed",
             metadata: ["method": "\(method)", "error_code": "\(failure.code ?? status)"]
@@ -115,7 +117,11 @@ extension TelegramClient {
             // `shortDescription` carries no associated values, so no URL part.
             return error.shortDescription.lowercased()
         }
-        let text = "\(error)"
-        return token.isEmpty ? text : text.replacingOccurrences(of: token, with: maskedToken(token))
+        return masking("\(error)")
+    }
+
+    /// `text` with this bot's token masked wherever it appears.
+    private func masking(_ text: String) -> String {
+        token.isEmpty ? text : text.replacingOccurrences(of: token, with: maskedToken(token))
     }
 }
