@@ -64,9 +64,9 @@ extension BotStore {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE inbox SET status = ?, handled_at = ?, error = ? WHERE update_id = ?",
-                arguments: [InboxRecord.Status.failed.rawValue, StoredDate(date), error, updateID])
+                arguments: [InboxRecord.Status.failed.rawValue, StoredDate(date), TokenRedaction.redact(error), updateID])
             try HostState.increment(HostState.updatesFailed, in: db)
-            try HostState.set(HostState.lastError, to: error, in: db)
+            try HostState.set(HostState.lastError, to: TokenRedaction.redact(error), in: db)
             try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)
         }
     }

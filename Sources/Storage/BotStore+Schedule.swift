@@ -9,7 +9,8 @@ extension BotStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO scheduled_jobs (plugin, chat_id, key, due_at, payload) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(plugin, chat_id, key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload
+                ON CONFLICT(plugin, chat_id, key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload,
+                    attempts = 0
                 """
         ).execute(arguments: [plugin, chatID, key, StoredDate(dueAt), payload])
     }
@@ -69,7 +70,7 @@ extension BotStore {
     public func drop(jobID: Int64, at date: Date, error: String) async throws {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM scheduled_jobs WHERE id = ?", arguments: [jobID])
-            try HostState.set(HostState.lastError, to: error, in: db)
+            try HostState.set(HostState.lastError, to: TokenRedaction.redact(error), in: db)
             try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)
         }
     }

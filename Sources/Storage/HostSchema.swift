@@ -100,6 +100,12 @@ enum HostSchema {
             }
             try db.create(index: "scheduled_jobs_due", on: "scheduled_jobs", columns: ["due_at", "id"])
         }
+        migrator.registerMigration("host.v5") { db in
+            // How often handling an update or running a job began: one that stopped the host
+            // every time (a crash, a hang ended by a kill) is given up after a few.
+            try db.alter(table: "inbox") { t in t.add(column: "attempts", .integer).notNull().defaults(to: 0) }
+            try db.alter(table: "scheduled_jobs") { t in t.add(column: "attempts", .integer).notNull().defaults(to: 0) }
+        }
         return migrator
     }
 }

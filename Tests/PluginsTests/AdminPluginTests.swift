@@ -150,14 +150,15 @@ struct AdminPluginTests {
     func broadcast() async throws {
         let harness = try await Self.harness()
         let queued = try await harness.handle(Updates.message("/broadcast Sale starts today!", from: .admin))
-        guard case .broadcast(let text, let parseMode, let filter)? = queued.deliveries.first,
+        guard case .broadcast(let message, let filter)? = queued.deliveries.first,
             queued.deliveries.count == 1
         else {
             Issue.record("expected one broadcast, got \(queued.deliveries)")
             return
         }
-        #expect(text == "Sale starts today!")
-        #expect(parseMode == nil)
+        #expect(message.text == "Sale starts today!")
+        #expect(message.parseMode == nil)
+        #expect(message.parts == ["Sale starts today!"])
         #expect(filter == BroadcastFilter())
         #expect(queued.sentTexts == ["Broadcast queued; /broadcast status shows its progress."])
 

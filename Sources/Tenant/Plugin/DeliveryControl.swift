@@ -19,7 +19,7 @@ public struct DeliveryControl: Sendable {
     /// Sends `text` to every chat the filter selects, paced by the bot's limits, resumable
     /// after a restart. Chats that blocked the bot are left out.
     public func broadcast(_ text: String, parseMode: ParseMode? = nil, filter: BroadcastFilter = BroadcastFilter()) {
-        effects.append(.broadcast(text: text, parseMode: parseMode, filter: filter))
+        effects.append(.broadcast(BroadcastMessage(text: text, parseMode: parseMode), filter: filter))
     }
 
     /// How far a broadcast got: the given one, or the latest.

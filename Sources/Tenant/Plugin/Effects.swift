@@ -119,5 +119,5 @@ package enum DeliveryRequest: Sendable {
     /// Put dead letters back in the queue; all of them when `nil`.
     case retryDeadLetters([Int64]?)
     /// Send a text to every chat the filter selects.
-    case broadcast(text: String, parseMode: ParseMode?, filter: BroadcastFilter)
+    case broadcast(BroadcastMessage, filter: BroadcastFilter)
 }

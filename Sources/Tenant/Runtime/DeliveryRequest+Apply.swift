@@ -6,10 +6,8 @@ extension DeliveryRequest {
         switch self {
         case .retryDeadLetters(let ids):
             return try BotStore.requeueDeadLetters(ids, in: db)
-        case .broadcast(let text, let parseMode, let filter):
-            return try BotStore.enqueueBroadcast(text: text, filter: filter, at: date, in: db) { chatID in
-                try OutboxCoding.broadcastPayloads(text: text, parseMode: parseMode, chatID: chatID)
-            }.rows
+        case .broadcast(let message, let filter):
+            return try message.enqueue(filter: filter, at: date, in: db).rows
         }
     }
 }

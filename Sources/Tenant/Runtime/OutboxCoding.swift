@@ -8,14 +8,6 @@ enum OutboxCoding {
         return String(decoding: try encoder.encode(action), as: UTF8.self)
     }
 
-    /// The payloads of a broadcast to one chat: the text split into parts within the
-    /// platform's limit, in order.
-    static func broadcastPayloads(text: String, parseMode: ParseMode?, chatID: Int64) throws -> [String] {
-        try MessageSplitter().split(text, parseMode: parseMode).map { part in
-            try encode(.send(OutgoingMessage(chatID: chatID, text: part, parseMode: parseMode)))
-        }
-    }
-
     static func decode(_ payload: String) throws -> OutgoingAction {
         try JSONDecoder().decode(OutgoingAction.self, from: Data(payload.utf8))
     }

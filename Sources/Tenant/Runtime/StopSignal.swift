@@ -48,4 +48,16 @@ package final class StopSignal: Sendable {
             waiter?.resume()
         }
     }
+
+    /// Returns `true` once the signal fired, or `false` at `deadline` or when the task is
+    /// cancelled, whichever comes first.
+    package func wait(until deadline: ContinuousClock.Instant) async -> Bool {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            await group.next()
+            group.cancelAll()
+        }
+        return isFired
+    }
 }

@@ -12,10 +12,9 @@ extension Tenant {
             throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; broadcast not queued")
         }
         let date = now()
+        let message = BroadcastMessage(text: text, parseMode: parseMode)
         let (id, rows) = try await store.writer.write { db in
-            try BotStore.enqueueBroadcast(text: text, filter: filter, at: date, in: db) { chatID in
-                try OutboxCoding.broadcastPayloads(text: text, parseMode: parseMode, chatID: chatID)
-            }
+            try message.enqueue(filter: filter, at: date, in: db)
         }
         await outbox.submit(rows, lane: \.chatID)
         return id

@@ -167,7 +167,7 @@ public actor Tenant {
             logger: logger, now: now, metrics: metrics, statusProvider: { [weak self] in
                 guard let self else { throw CancellationError() }
                 return try await self.status()
-            })
+            }, handlingTimeout: configuration.handlingTimeout, maxAttempts: configuration.maxAttempts)
         do {
             blockedChats = try await store.blockedChatIDs()
             await inbox.submit(try await store.pendingInbox().map(InboxWork.update), lane: \.lane)

@@ -16,6 +16,12 @@ public struct TenantConfiguration: Sendable {
     public var backoff: Backoff
     /// Sending limits, how many chats are sent to at once, and how long to retry a message.
     public var limits: DeliveryLimits
+    /// How long one update's (or job's) plugins may take before they are cancelled and the
+    /// update fails. Default 120 s.
+    public var handlingTimeout: Duration = .seconds(120)
+    /// How many times handling one update (or job) may begin before it is given up on and
+    /// marked failed; an attempt the host did not live through counts. Default 3.
+    public var maxAttempts: Int = 3
 
     /// Creates a configuration with the documented defaults.
     public init(

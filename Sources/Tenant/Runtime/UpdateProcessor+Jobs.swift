@@ -9,8 +9,9 @@ extension UpdateProcessor {
     /// have cancelled it (or forgotten the person), so it does not run; or moved it later, so it
     /// runs then; or replaced its payload, which it runs with.
     ///
-    /// A job whose plugin left the manifest, or whose plugin throws, is dropped with the error
-    /// logged and kept as the bot's last error: a job runs at most once to its commit.
+    /// A job whose plugin left the manifest, or whose plugin throws or times out, is dropped with
+    /// the error logged and kept as the bot's last error: a job runs at most once to its commit.
+    /// A job whose commit fails runs again, at most ``maxAttempts`` times in all.
     func process(_ handedOut: ScheduledJobRecord) async -> Outcome {
         var logger = logger
         logger[metadataKey: "chat"] = "\(handedOut.chatID)"
@@ -33,15 +34,33 @@ extension UpdateProcessor {
         guard let plugin = plugins.first(where: { type(of: $0).name == job.plugin }) else {
             return await drop(job, reason: "no plugin '\(job.plugin)' in the manifest runs it", logger: logger)
         }
+        let attempt: Int
+        do {
+            attempt = try await store.beginAttempt(jobID: job.id)
+        } catch {
+            logger.error("cannot note the job's attempt; it waits for the timer's next look: \(error)")
+            return .failed
+        }
+        guard attempt <= maxAttempts else {
+            return await drop(
+                job,
+                reason: "given up after \(maxAttempts) attempts: the host stopped or its commit failed each time",
+                logger: logger)
+        }
         let startedAt = now()
         let scheduled = ScheduledJob(record: job)
         let effects = Effects()
         let update = Update(id: 0, content: .scheduled(scheduled), raw: Data())
+        let running = RunningPlugin()
+        running.enter(job.plugin)
         do {
-            try await plugin.fire(
-                scheduled, context: context(for: update, plugin: job.plugin, effects: effects, logger: logger, now: startedAt))
+            let context = context(for: update, plugin: job.plugin, effects: effects, logger: logger, now: startedAt)
+            try await withHandlingDeadline(handlingTimeout, running: running) {
+                try await plugin.fire(scheduled, context: context)
+            }
         } catch is CancellationError {
             logger.info("scheduled job interrupted by the bot stopping; it runs at the next start")
+            try? await store.releaseAttempt(jobID: job.id)
             return .failed
         } catch {
             return await drop(job, reason: "plugin '\(job.plugin)' failed: \(error)", logger: logger)

@@ -14,13 +14,19 @@ struct UpdateProcessor: Sendable {
     let now: @Sendable () -> Date
     let metrics: TenantMetrics
     let statusProvider: @Sendable () async throws -> BotStatus
+    /// How long one update's (or job's) plugins may take before they are cancelled.
+    let handlingTimeout: Duration
+    /// How many times handling an update (or a job) may begin before it is given up on: an
+    /// attempt the host did not live through (a crash, or a hang that ended in a kill) counts.
+    let maxAttempts: Int
 
     /// What became of an update.
     enum Outcome: Sendable {
         /// Committed; these outbox rows are now waiting to be sent, the chat's blocked state
         /// changed if `blocking` says so, and a job is due at `earliestSchedule` if set.
         case handled(outbox: [OutboxRecord], blocking: (chatID: Int64, blocked: Bool)?, earliestSchedule: Date?)
-        /// A plugin threw or the update could not be decoded; nothing was applied.
+        /// A plugin threw or timed out, the update could not be decoded, or it was given up on
+        /// after ``UpdateProcessor/maxAttempts``; nothing was applied.
         case failed
     }
 
@@ -32,6 +38,21 @@ struct UpdateProcessor: Sendable {
         let startedAt = now()
         let started = ContinuousClock.now
 
+        let attempt: Int
+        do {
+            attempt = try await store.beginAttempt(updateID: record.updateID)
+        } catch {
+            logger.error("cannot note the update's attempt; it stays pending for the next start: \(error)")
+            return .failed
+        }
+        guard attempt <= maxAttempts else {
+            return await fail(
+                record,
+                reason: "given up after \(maxAttempts) attempts: the host stopped (crashed, or was killed while "
+                    + "stuck) each time it handled this update",
+                logger: logger)
+        }
+
         let update: Update
         do {
             update = try decoder.decode(record.payload, botUsername: identity.username)
@@ -40,10 +61,20 @@ struct UpdateProcessor: Sendable {
         }
 
         let effects = Effects()
+        let running = RunningPlugin()
+        let pipelineLogger = logger
         do {
-            try await runPipeline(update, effects: effects, logger: logger, startedAt: startedAt)
+            try await withHandlingDeadline(handlingTimeout, running: running) {
+                try await runPipeline(
+                    update, effects: effects, running: running, logger: pipelineLogger, startedAt: startedAt)
+            }
         } catch let failure as PluginFailure where failure.error is CancellationError {
             logger.info("update interrupted by the bot stopping; it stays pending for the next start")
+            try? await store.releaseAttempt(updateID: record.updateID)
+            return .failed
+        } catch is CancellationError {
+            logger.info("update interrupted by the bot stopping; it stays pending for the next start")
+            try? await store.releaseAttempt(updateID: record.updateID)
             return .failed
         } catch let failure as PluginFailure {
             return await fail(record, reason: failure.description, logger: logger)
@@ -67,13 +98,16 @@ struct UpdateProcessor: Sendable {
         }
     }
 
-    private func runPipeline(_ update: Update, effects: Effects, logger: Logger, startedAt: Date) async throws {
+    private func runPipeline(
+        _ update: Update, effects: Effects, running: RunningPlugin, logger: Logger, startedAt: Date
+    ) async throws {
         let kind = update.kind
         var handledBy: String?
         for plugin in plugins {
             let name = type(of: plugin).name
             guard plugin.wants(kind) else { continue }
             if handledBy != nil && !plugin.observesHandledUpdates { continue }
+            running.enter(name)
             let context = context(for: update, plugin: name, effects: effects, logger: logger, now: startedAt)
             let disposition: Disposition
             do {

@@ -14,7 +14,7 @@ struct TenantHarness {
         platform: ScriptedPlatform = ScriptedPlatform(), plugins: [any Plugin] = [LedgerPlugin(configuration: .init(), bot: .test)],
         databasePath: String = TenantHarness.temporaryDatabase(), limits: DeliveryLimits = .unlimited,
         clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
-        flushTimeout: Duration = .seconds(5)
+        flushTimeout: Duration = .seconds(5), handlingTimeout: Duration = .seconds(120)
     ) {
         self.platform = platform
         self.databasePath = databasePath
@@ -25,7 +25,8 @@ struct TenantHarness {
         tenant = Tenant(
             configuration: TenantConfiguration(bot: .test, databasePath: databasePath, pollTimeout: .seconds(1),
                                                backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(50), minimum: .milliseconds(1)),
-                                               limits: limits).with(flushTimeout: flushTimeout),
+                                               limits: limits).with(flushTimeout: flushTimeout)
+                .with(handlingTimeout: handlingTimeout),
             platform: platform, source: .polling(platform, webhooks: nil), decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
             logger: logger, clock: clock, now: now, onStateChange: { states.record($0) })
@@ -140,6 +141,14 @@ extension TenantConfiguration {
     func with(flushTimeout: Duration) -> TenantConfiguration {
         var copy = self
         copy.flushTimeout = flushTimeout
+        return copy
+    }
+}
+
+extension TenantConfiguration {
+    func with(handlingTimeout: Duration) -> TenantConfiguration {
+        var copy = self
+        copy.handlingTimeout = handlingTimeout
         return copy
     }
 }

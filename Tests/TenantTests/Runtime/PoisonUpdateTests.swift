@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import Tenant
+
+/// Updates that would freeze their chat: one the host never lived through, one whose plugin
+/// never answers. Each is given up on, marked failed with a reason, and its chat goes on.
+@Suite("Poison updates")
+struct PoisonUpdateTests {
+    @Test("an update the host did not live through three times is failed at the next start; its chat goes on")
+    func givenUpAfterAttempts() async throws {
+        let harness = TenantHarness()
+        let seeded = try BotStore(path: harness.databasePath, plugins: [])
+        let payload = try JSONSerialization.data(withJSONObject: ["update_id": 1, "chat": 7, "text": "poison"])
+        _ = try await seeded.ingest(
+            [InboxRecord(updateID: 1, lane: 7, kind: "message", payload: payload, receivedAt: Date())], nextOffset: 2)
+        // Three starts began handling it and none finished (a crash, or a kill of a stuck host).
+        for _ in 0..<3 { _ = try await seeded.beginAttempt(updateID: 1) }
+
+        try await harness.running {
+            harness.platform.send(chat: 7, text: "after", updateID: 2)
+            _ = try await harness.platform.waitForPerformed(1)
+        }
+        #expect(harness.platform.performed.map(\.text) == ["7:after"])
+        let store = try harness.openStore()
+        let row = try store.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, error, attempts FROM inbox WHERE update_id = 1")
+        }
+        #expect(row?["status"] == "failed")
+        #expect((row?["error"] as String?)?.contains("given up after 3 attempts") == true)
+        let ledger = try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM ledger") }
+        #expect(ledger == ["after"])
+    }
+
+    @Test("each handling is counted durably before it begins")
+    func attemptsAreCounted() async throws {
+        let harness = TenantHarness()
+        try await harness.running {
+            harness.platform.send(chat: 3, text: "hello")
+            _ = try await harness.platform.waitForPerformed(1)
+        }
+        let attempts = try await harness.openStore().writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT attempts FROM inbox WHERE update_id = 1")
+        }
+        #expect(attempts == 1)
+    }
+
+    @Test("an update a stop interrupted keeps its attempts: a clean stop is not its fault")
+    func interruptedAttemptIsReleased() async throws {
+        let harness = TenantHarness()
+        try await harness.running {
+            harness.platform.send(chat: 7, text: "interrupted")
+            harness.platform.send(chat: 8, text: "other")
+            _ = try await harness.platform.waitForPerformed(1)
+        }
+        let row = try harness.openStore().writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, attempts FROM inbox WHERE update_id = 1")
+        }
+        #expect(row?["status"] == "pending")
+        #expect(row?["attempts"] == 0)
+    }
+
+    @Test("a plugin that never answers is cancelled after the handling timeout; the update fails naming it")
+    func handlingTimeout() async throws {
+        let plugins: [any Plugin] = [
+            StallingPlugin(configuration: .init(), bot: .test), LedgerPlugin(configuration: .init(), bot: .test),
+        ]
+        let harness = TenantHarness(plugins: plugins, handlingTimeout: .milliseconds(200))
+        try await harness.running {
+            harness.platform.send(chat: 7, text: "stall")
+            harness.platform.send(chat: 7, text: "after")
+            _ = try await harness.platform.waitForPerformed(1)
+        }
+        #expect(harness.platform.performed.map(\.text) == ["7:after"])
+        let store = try harness.openStore()
+        let row = try store.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = 1")
+        }
+        #expect(row?["status"] == "failed")
+        let error = row?["error"] as String? ?? ""
+        #expect(error.contains("plugin 'stalling' took longer than"), "\(error)")
+        #expect(try await store.status().updatesFailed == 1)
+    }
+}
+
+/// Waits an hour (cancellably) on "stall"; passes everything else on.
+struct StallingPlugin: Plugin {
+    static let name = "stalling"
+
+    init(configuration: NoConfiguration, bot: BotDescriptor) {}
+
+    func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
+        guard update.message?.text == "stall" else { return .passed }
+        try await Task.sleep(for: .seconds(3600))
+        return .handled
+    }
+}
