@@ -43,6 +43,9 @@ struct RunCommand: AsyncParsableCommand {
     var shutdownTimeout: Int = 30
 
     func validate() throws {
+        guard (1...3600).contains(shutdownTimeout) else {
+            throw ValidationError("--shutdown-timeout \(shutdownTimeout) is out of range; use 1 to 3600 seconds")
+        }
         guard (0...65535).contains(httpPort) else {
             throw ValidationError("--http-port \(httpPort) is not a port; use 1 to 65535, or 0 for a free one")
         }
@@ -74,17 +77,16 @@ struct RunCommand: AsyncParsableCommand {
         if tokens.isEmpty {
             logger.notice("management API: no tokens configured; set AVIARY_ADMIN_TOKEN to use /api/v1")
         }
+        let pidLock = try PIDFile(path: options.pidFilePath).lock()
+        defer { pidLock.release() }
         let secret = try HostSecret.load(path: options.hostSecretPath)
-        let pidFile = PIDFile(path: options.pidFilePath)
-        try pidFile.write()
-        defer { pidFile.remove() }
 
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .aviaryDefault)
         let loader = ManifestLoader(registry: .builtIn())
         let supervisor = Supervisor(
             options: options, loader: loader,
             factory: TenantFactory(options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory),
-            logger: logger)
+            logger: logger, stopTimeout: .seconds(shutdownTimeout))
         let surface = HTTPSurface(
             supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
             registry: registry, recentErrors: recentErrors, limiter: config.failedAuthLimiter)
@@ -105,6 +107,8 @@ struct RunCommand: AsyncParsableCommand {
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
         let group = ServiceGroup(configuration: configuration)
+        let watchdog = ShutdownWatchdog(timeout: .seconds(shutdownTimeout), logger: logger)
+        defer { withExtendedLifetime(watchdog) {} }
         logger.info(
             "aviary starting",
             metadata: [

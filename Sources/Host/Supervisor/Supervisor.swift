@@ -13,6 +13,11 @@ import Tenant
 /// Operators may also start, stop and restart single bots; a bot an operator stopped stays
 /// stopped across reloads until it is started again.
 ///
+/// A bot that does not finish draining within ``stopTimeout`` is abandoned rather than waited
+/// for: the supervisor reports it failed and goes on with its other work, so one stuck bot
+/// never holds up another bot's start, stop or reload. An abandoned bot cannot be started again
+/// until its old run has ended (two runs would share a token and a database).
+///
 /// - Important: Reload requests that arrive while a reload runs collapse into one more reload.
 actor Supervisor: Service {
     /// A bot the supervisor runs.
@@ -51,8 +56,16 @@ actor Supervisor: Service {
     private var bots: [String: RunningBot] = [:]
     /// Valid manifests of bots an operator stopped.
     private var parked: [String: LoadedBot] = [:]
+    /// Runs that did not stop within ``stopTimeout``, by bot id, until they end.
+    private var abandoned: [String: StopSignal] = [:]
+    /// How long stopping a bot may take before it is abandoned.
+    let stopTimeout: Duration
 
-    init(options: HostOptions, loader: ManifestLoader, factory: TenantFactory, logger: Logger) {
+    init(
+        options: HostOptions, loader: ManifestLoader, factory: TenantFactory, logger: Logger,
+        stopTimeout: Duration = .seconds(30)
+    ) {
+        self.stopTimeout = stopTimeout
         self.options = options
         self.loader = loader
         self.factory = factory
@@ -218,6 +231,17 @@ actor Supervisor: Service {
         let states = self.states
         let readiness = self.readiness
         let finished = StopSignal()
+        if let previous = abandoned[id], !previous.isFired {
+            let reason = "its previous run did not stop within \(stopTimeout.secondsText) and is still running; "
+                + "restart the host to run this bot again"
+            botLogger.error("bot not started: \(reason)")
+            states.set(id, to: .failed(reason))
+            finished.fire()
+            bots[id] = RunningBot(bot: bot, tenant: nil, finished: finished)
+            directory.set(.init(manifest: bot.manifest, tenant: nil, startedAt: nil))
+            return
+        }
+        abandoned[id] = nil
         let tenant: Tenant
         do {
             tenant = try factory.makeTenant(for: bot, logger: botLogger) { state in
@@ -254,15 +278,27 @@ actor Supervisor: Service {
         states.set(bot.manifest.id, to: .stopped)
     }
 
+    /// Stops bots and waits for them to drain, together, for at most ``stopTimeout``; a bot
+    /// still running then is abandoned (logged, and kept from starting again until it ends).
     private func stopAll(_ ids: [String]) async {
         let stopping = ids.compactMap { bots.removeValue(forKey: $0) }
         for bot in stopping {
             bot.tenant?.stop()
         }
+        let deadline = ContinuousClock.now + stopTimeout
         for bot in stopping {
-            await bot.finished.wait()
-            states.remove(bot.manifest.id)
-            directory.remove(bot.manifest.id)
+            let id = bot.manifest.id
+            if await !bot.finished.wait(until: deadline) {
+                logger.error(
+                    """
+                    bot did not stop within \(stopTimeout.secondsText); abandoned: its run goes on until it ends, \
+                    and the bot cannot start again before that (restart the host if it never does)
+                    """,
+                    metadata: ["bot": "\(id)"])
+                abandoned[id] = bot.finished
+            }
+            states.remove(id)
+            directory.remove(id)
         }
     }
 }
