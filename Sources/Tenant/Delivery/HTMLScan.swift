@@ -192,7 +192,8 @@ extension HTMLScan {
                     return "</\(name)> at character \(at) closes no open tag"
                 }
                 guard name.isEmpty || name == innermost.name else {
-                    return "</\(name)> at character \(at) does not close <\(innermost.name)> (character \(innermost.at))"
+                    return "</\(name)> at character \(at) does not close <\(innermost.name)> "
+                        + "(character \(innermost.at))"
                 }
                 open.removeLast()
             }

@@ -53,7 +53,8 @@ struct MessageTextLimitHostileInputTests {
                 (#"{"user_id":5,"photo":"p1","text":"\#(emoji(2049))"}"#, .badRequest, "at most 4096"),
             ] {
                 let sent = try await client.execute(
-                    uri: "/api/v1/bots/gamma/sandbox/messages", method: .post, headers: json, body: ByteBuffer(string: body))
+                    uri: "/api/v1/bots/gamma/sandbox/messages", method: .post, headers: json,
+                    body: ByteBuffer(string: body))
                 #expect(sent.status == status)
                 if let detail { #expect(String(buffer: sent.body).contains(detail)) }
             }

@@ -87,7 +87,8 @@ struct MessageSplitterTests {
         let parts = MessageSplitter(limit: 64).split(text, parseMode: .html)
         #expect(parts.count == 3)
         #expect(parts.allSatisfy { HTMLScan($0).firstProblem == nil })
-        #expect(parts[0].hasPrefix("1 &lt; 2 &amp; <i>x AT&amp;T &lt; word"), "the stray </b> is dropped, <i> stays open")
+        #expect(parts[0].hasPrefix("1 &lt; 2 &amp; <i>x AT&amp;T &lt; word"),
+                "the stray </b> is dropped, <i> stays open")
         #expect(parts.last?.hasSuffix("<u>open</u></i>") == true, "unclosed tags are closed at the end")
         let visible = parts.map { String(String.UnicodeScalarView(HTMLScan($0).visible)) }.joined(separator: " ")
         #expect(visible == "1 < 2 & x AT&T <" + String(repeating: " word", count: 30) + " open")
@@ -96,7 +97,9 @@ struct MessageSplitterTests {
     @Test("white space around cuts and at the ends is dropped; a text of only white space gives no part")
     func whiteSpace() {
         let text = "   " + String(repeating: "a", count: 90) + "  \n\n  " + String(repeating: "b", count: 20) + "\n  "
-        #expect(splitter.split(text, parseMode: nil) == [String(repeating: "a", count: 90), String(repeating: "b", count: 20)])
+        #expect(splitter.split(text, parseMode: nil) == [
+            String(repeating: "a", count: 90), String(repeating: "b", count: 20),
+        ])
         #expect(splitter.split(String(repeating: " \n", count: 100), parseMode: nil) == [])
         #expect(splitter.split("<b>" + String(repeating: " ", count: 200) + "</b>", parseMode: .html) == [])
     }

@@ -31,7 +31,8 @@ struct TelegramTextLengthTests {
     @Test("markup problems Telegram would refuse are named with where they are")
     func problems() {
         #expect(HTMLScan("<b>ok</b> &lt; <a href='x'>y</a>").firstProblem == nil)
-        #expect(HTMLScan("1 < 2").firstProblem == "the '<' at character 3 starts no tag Telegram knows; write &lt; for a '<'")
+        #expect(HTMLScan("1 < 2").firstProblem
+            == "the '<' at character 3 starts no tag Telegram knows; write &lt; for a '<'")
         #expect(HTMLScan("<b>x</i>").firstProblem == "</i> at character 5 does not close <b> (character 1)")
         #expect(HTMLScan("x</b>").firstProblem == "</b> at character 2 closes no open tag")
         #expect(HTMLScan("<b><i>x</i>").firstProblem == "<b> at character 1 is never closed")

@@ -38,7 +38,8 @@ struct MessageSplitterHostileInputTests {
 
     /// Visible pieces of the HTML texts, entities among them.
     static let htmlWords: [String] = [
-        "word", " ", "\n", "\n\n", "слово ", "😀", "🇺🇦", "👨‍👩‍👧‍👦", "e\u{301}", "a" + String(repeating: "\u{301}", count: 200),
+        "word", " ", "\n", "\n\n", "слово ", "😀", "🇺🇦", "👨‍👩‍👧‍👦", "e\u{301}",
+        "a" + String(repeating: "\u{301}", count: 200),
         "&lt;", "&gt;", "&amp;", "&quot;", "&#233;", "&#x1F600;", "&#128512;", "&lt", "&#65", "AT&T",
         String(repeating: "x", count: 150), String(repeating: " ", count: 90),
     ]
@@ -141,7 +142,9 @@ struct MessageSplitterHostileInputTests {
 enum SplitChecks {
     /// Plain text: parts within `limit` UTF-16 units, none starting or ending with white space,
     /// and the input is the parts with only spaces and line breaks between, before and after.
-    static func plain(_ text: String, _ parts: [String], limit: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func plain(
+        _ text: String, _ parts: [String], limit: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let length = text.utf16.count
         if length <= limit {
             #expect(parts == [text], sourceLocation: sourceLocation)

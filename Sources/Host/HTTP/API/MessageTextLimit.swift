@@ -19,7 +19,8 @@ struct MessageTextLimit: Sendable {
         guard length <= maximum else {
             let counted = parseMode == .html ? "UTF-16 units of the text without its tags" : "UTF-16 units"
             throw Problem.badRequest(
-                "\(field) is \(length) characters long as Telegram counts them (\(counted)); it may be at most \(maximum)")
+                "\(field) is \(length) characters long as Telegram counts them (\(counted)); "
+                    + "it may be at most \(maximum)")
         }
     }
 }
