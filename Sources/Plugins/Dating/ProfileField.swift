@@ -12,12 +12,13 @@ enum ProfileField: String, CaseIterable, Sendable {
     case bio
     case photo
 
-    /// The longest name, in characters.
+    /// The longest name, in characters as Telegram counts them (``TelegramTextLength``: UTF-16
+    /// units, so an emoji may count 2 and every combining accent counts).
     static let maximumNameLength = 40
-    /// The longest city, in characters.
+    /// The longest city, in characters as Telegram counts them.
     static let maximumCityLength = 50
-    /// The longest bio, in characters; with the other fields it keeps a card under Telegram's
-    /// 1024-character caption limit.
+    /// The longest bio, in characters as Telegram counts them; with the other fields it keeps a
+    /// card under Telegram's 1024-character caption limit.
     static let maximumBioLength = 300
 
     /// A valid answer, ready to store.
@@ -116,8 +117,9 @@ enum ProfileField: String, CaseIterable, Sendable {
         case .city:
             return words(isPhoto ? "" : text, lengths: 2...Self.maximumCityLength, else: .invalidCity)
         case .bio:
-            guard !isPhoto, !text.isEmpty, text.count <= Self.maximumBioLength else {
-                let values = limits.merging(["length": "\(text.count)"]) { $1 }
+            let length = TelegramTextLength.of(text)
+            guard !isPhoto, length >= 1, length <= Self.maximumBioLength else {
+                let values = limits.merging(["length": "\(length)"]) { $1 }
                 return .failure(Rejection(text: .invalidBio, values: values))
             }
             return .success(.text(text))
@@ -127,12 +129,13 @@ enum ProfileField: String, CaseIterable, Sendable {
         }
     }
 
-    /// A name-like answer: words with at least one letter, spaces collapsed, within `lengths`.
+    /// A name-like answer: words with at least one letter, spaces collapsed, within `lengths`
+    /// characters as Telegram counts them.
     private func words(
         _ text: String, lengths: ClosedRange<Int>, else rejection: DatingText
     ) -> Result<Answer, Rejection> {
         let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        guard lengths.contains(words.count), words.contains(where: \.isLetter) else {
+        guard lengths.contains(TelegramTextLength.of(words)), words.contains(where: \.isLetter) else {
             return .failure(Rejection(text: rejection, values: limits))
         }
         return .success(.text(words))

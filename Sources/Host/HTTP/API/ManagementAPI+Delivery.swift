@@ -79,6 +79,7 @@ extension ManagementAPI {
             }
             parseMode = parsed
         }
+        try MessageTextLimit.broadcast.check(body.text, field: "text", parseMode: parseMode)
         let kinds = body.filter?.kinds ?? ["private"]
         let allowedKinds: Set<String> = ["private", "group", "supergroup", "channel"]
         if let unknown = kinds.first(where: { !allowedKinds.contains($0) }) {

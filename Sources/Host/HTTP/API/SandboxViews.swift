@@ -57,12 +57,13 @@ struct SandboxMessageRequest: SandboxPersonRequest {
             else {
                 throw Problem.badRequest("photo must be a file id of 1 to 128 letters, digits, _ and -")
             }
-            guard text.count <= 4096 else { throw Problem.badRequest("a photo's caption holds at most 4096 characters") }
+            try MessageTextLimit.message.check(text, field: "text (the photo's caption)")
             return
         }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4096 else {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw Problem.badRequest("text must hold 1 to 4096 characters that are not all white space")
         }
+        try MessageTextLimit.message.check(text, field: "text")
     }
 }
 
