@@ -41,7 +41,7 @@ extension ManifestLoader {
             for second in outcomes.indices where second > first {
                 guard let other = outcomes[second].bot?.manifest else { continue }
                 if one.id == other.id {
-                    let what = "the id '\(one.id)'"
+                    let what = "the id '\(one.redaction.apply(one.id))'"
                     conflicts[first].append(conflict(one, outcomes[first].idLine, "id", what, with: other.file))
                     conflicts[second].append(conflict(other, outcomes[second].idLine, "id", what, with: one.file))
                 }

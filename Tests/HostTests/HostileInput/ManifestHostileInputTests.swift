@@ -302,6 +302,20 @@ struct ManifestHostileInputTests {
         }
     }
 
+    @Test("conflicts between manifests name the ${…} that read an id or a database, never its value")
+    func conflictsAreRedacted() async throws {
+        await propertyCheck(count: 30, input: zip(Self.variableNames, Gen.int(in: 100_000...999_999))) { name, number in
+            let secret = "s\(number)-\(number)"
+            let directory = try ManifestFolder()
+            for (file, token) in [("a.yaml", ManifestTokens.first), ("b.yaml", ManifestTokens.second)] {
+                try directory.write(file, "id: ${\(name)}\ntoken: \(token)\nplugins: [quiet]\ndatabase: ${\(name)}.db\n")
+            }
+            let scan = ManifestTestPlugins.loader([name: secret]).scan(directory: directory.path)
+            #expect(scan.errors.count == 2)
+            #expect(scan.errors.allSatisfy { !$0.description.contains(secret) && $0.message.contains("${\(name)}") })
+        }
+    }
+
     @Test("the reproduction: lumen naming han's default database file is refused, and so is han")
     func issueSharedDatabase() throws {
         try folder.write("han-ru.yaml", "token: \(ManifestTokens.first)\nplugins: [quiet]\n")
