@@ -5,7 +5,9 @@ import Glibc
 
 /// One bot's SQLite database, open for the owner's whole life.
 ///
-/// The file is created `0600` inside a `0700` folder and runs in WAL mode. The host's tables
+/// The file is created `0600` inside a `0700` folder and runs in WAL mode. A folder or a file
+/// that already exists keeps its mode: the store changes only what it creates, and opens only a
+/// regular file, never one behind a symbolic link. The host's tables
 /// are migrated first, then each plugin's own migrations in their own namespace.
 ///
 /// - Important: Every invariant is kept inside one `write {}`: an update's plugin state, its
@@ -19,7 +21,7 @@ public final class BotStore: Sendable {
     /// Opens (creating if needed) the database at `path` and runs every migration.
     ///
     /// - Parameters:
-    ///   - path: The SQLite file. Its folder is created `0700` if missing.
+    ///   - path: The SQLite file, created `0600` if missing. Its folder is created `0700` if missing.
     ///   - plugins: The plugins' migrations, each run in its own namespace.
     public init(path: String, plugins: [PluginMigrations]) throws {
         let url = URL(fileURLWithPath: path)
@@ -69,6 +71,8 @@ public final class BotStore: Sendable {
         }
     }
 
+    /// Creates the folder (`0700`) and the file (`0600`) when missing; leaves what exists as it is,
+    /// and refuses a path that is not a regular file (a symbolic link, a folder, a device).
     private static func prepareFile(at url: URL) throws {
         let folder = url.deletingLastPathComponent().path
         let manager = FileManager.default
@@ -80,13 +84,21 @@ public final class BotStore: Sendable {
                 throw StorageError("cannot create data folder \(folder): \(error). Check --data-dir.")
             }
         }
-        chmod(folder, 0o700)
-        let fd = Glibc.open(url.path, O_CREAT | O_RDWR, 0o600)
-        guard fd >= 0 else {
+        let created = Glibc.open(url.path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if created >= 0 {
+            _ = Glibc.close(created)
+            return
+        }
+        guard errno == EEXIST else {
             throw StorageError("cannot create database file \(url.path): \(String(cString: strerror(errno))).")
         }
-        _ = Glibc.close(fd)
-        chmod(url.path, 0o600)
+        var info = stat()
+        guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw StorageError(
+                "\(url.path) is not a regular file (a symbolic link, a folder or a device); "
+                    + "the host opens only database files inside --data-dir. Remove it or choose another database path."
+            )
+        }
     }
 
     /// Frees what SQLite holds in memory and can rebuild: idle reader connections close (the

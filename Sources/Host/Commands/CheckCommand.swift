@@ -51,8 +51,10 @@ struct CheckCommand: AsyncParsableCommand {
         return Report(lines: lines + ["\(counted(scan.bots.count, "bot")) OK"], exitCode: 0)
     }
 
-    /// `han-ru  telegram/polling  brand han  token 123456:***  plugins: admin, replies  (disabled)`.
+    /// `han-ru  telegram/polling  brand han  token 123456:***  plugins: admin, replies  (disabled)`;
+    /// a value read from the environment shows as the `${…}` that read it.
     static func summary(of manifest: BotManifest, idWidth: Int) -> String {
+        let manifest = manifest.shown
         var parts = [
             manifest.id.padding(toLength: idWidth, withPad: " ", startingAt: 0),
             "\(manifest.platform.rawValue)/\(manifest.receiveMode)",

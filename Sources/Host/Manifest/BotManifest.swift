@@ -58,7 +58,7 @@ struct BotManifest: Sendable, Equatable {
     var locale: String?
     /// The bot's default time zone (`time_zone`, an IANA name); UTC when not written.
     var timeZone = TimeZone(identifier: "UTC")!
-    /// The bot's SQLite file; a relative path is inside `--data-dir`. `nil` means `<data-dir>/<id>.sqlite`.
+    /// The bot's SQLite file as written, a path inside `--data-dir`. `nil` means `<data-dir>/<id>.sqlite`.
     var database: String?
     /// The bot's send rates (`delivery:`), Telegram's figures by default.
     var limits = DeliveryLimits()
@@ -66,6 +66,36 @@ struct BotManifest: Sendable, Equatable {
     var plugins: [PluginSpec] = []
     /// The file the manifest came from (not part of equality).
     var file: String
+    /// The values the manifest read from the environment, to show as their `${…}` wherever the
+    /// manifest is echoed (not part of equality).
+    var redaction = Redaction()
+
+    /// The database file relative to `--data-dir`, with `.` and empty steps taken out: the same
+    /// text for every spelling of one file.
+    var databaseFile: String {
+        let path = database ?? "\(id).sqlite"
+        return path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+
+    /// The manifest as the API, the dashboard and reload reports show it: every text holding a
+    /// value read from the environment shows the `${…}` that read it instead (an address then
+    /// shows percent-encoded). The token prints masked anyway.
+    var shown: BotManifest {
+        guard !redaction.isEmpty else { return self }
+        var copy = self
+        copy.id = redaction.apply(id)
+        copy.name = redaction.apply(name)
+        copy.brand = brand.map(redaction.apply)
+        copy.locale = locale.map(redaction.apply)
+        copy.database = database.map(redaction.apply)
+        let address = telegram.apiURL.absoluteString
+        let hidden = redaction.apply(address)
+        if hidden != address {
+            let encoded = hidden.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""
+            copy.telegram.apiURL = URL(string: hidden) ?? URL(string: encoded) ?? URL(string: "about:blank")!
+        }
+        return copy
+    }
 
     /// How the bot receives updates: `polling` or `webhook` on Telegram, `in_process` in the sandbox.
     var receiveMode: String {

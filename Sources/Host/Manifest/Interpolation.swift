@@ -2,19 +2,58 @@
 /// literal dollar. An unset variable without a default is an error naming it.
 ///
 /// As in a shell, `${VAR:-default}` also uses the default when `VAR` is set but empty.
+///
+/// An expander built with ``refusing(because:)`` reads no environment at all: every `${…}` is an
+/// error, so that text from a brand operator learns nothing about the host, not even whether a
+/// variable is set.
 struct Interpolation: Sendable {
     /// Where variables are looked up.
     let environment: [String: String]
+    /// Why `${…}` is refused, when it is.
+    private let refusal: String?
 
     /// An expander reading `environment`.
     init(environment: [String: String]) {
         self.environment = environment
+        refusal = nil
+    }
+
+    private init(refusal: String) {
+        environment = [:]
+        self.refusal = refusal
+    }
+
+    /// An expander that refuses every `${…}` with `reason`; `$$` is still a dollar.
+    static func refusing(because reason: String) -> Interpolation {
+        Interpolation(refusal: reason)
     }
 
     /// The expanded text.
     ///
     /// - Throws: ``InterpolationError`` naming the first unset variable, or an unclosed `${`.
     func expand(_ text: String) throws(InterpolationError) -> String {
+        try walk(text) { body throws(InterpolationError) in try value(of: body) }
+    }
+
+    /// The environment's values that `text` reads, each with the reference that reads it
+    /// (`${HAN_RU_TOKEN}`): what errors and views show instead of the value.
+    func environmentValues(in text: String) -> [(value: String, reference: String)] {
+        var found: [(value: String, reference: String)] = []
+        _ = try? walk(text) { body throws(InterpolationError) in
+            let name = Self.split(body).name
+            if refusal == nil, let value = environment[String(name)], !value.isEmpty {
+                found.append((value, "${\(name)}"))
+            }
+            return ""
+        }
+        return found
+    }
+
+    /// Copies `text`, turning `$$` into `$` and each `${…}` body into `variable(body)`.
+    private func walk(
+        _ text: String,
+        variable: (Substring) throws(InterpolationError) -> String
+    ) throws(InterpolationError) -> String {
         guard text.contains("$") else { return text }
         var output = ""
         var index = text.startIndex
@@ -36,7 +75,7 @@ struct Interpolation: Sendable {
                         message: "unclosed '${'; close it with '}' or write '$$' for a literal dollar"
                     )
                 }
-                output += try value(of: text[text.index(after: next)..<close])
+                output += try variable(text[text.index(after: next)..<close])
                 index = text.index(after: close)
             default:
                 output.append(character)
@@ -46,16 +85,16 @@ struct Interpolation: Sendable {
         return output
     }
 
+    private static func split(_ body: Substring) -> (name: Substring, fallback: Substring?) {
+        guard
+            let colon = body.indices.first(where: { body[$0] == ":" && body[body.index(after: $0)...].hasPrefix("-") })
+        else { return (body, nil) }
+        return (body[..<colon], body[body.index(colon, offsetBy: 2)...])
+    }
+
     private func value(of body: Substring) throws(InterpolationError) -> String {
-        let name: Substring
-        let fallback: Substring?
-        if let colon = body.indices.first(where: { body[$0] == ":" && body[body.index(after: $0)...].hasPrefix("-") }) {
-            name = body[..<colon]
-            fallback = body[body.index(colon, offsetBy: 2)...]
-        } else {
-            name = body
-            fallback = nil
-        }
+        if let refusal { throw InterpolationError(message: refusal) }
+        let (name, fallback) = Self.split(body)
         guard !name.isEmpty else {
             throw InterpolationError(message: "'${\(body)}' names no variable; write ${NAME} or ${NAME:-default}")
         }

@@ -24,21 +24,47 @@ struct ManifestLoader: Sendable {
         result(of: outcome(file: file))
     }
 
-    /// Validates manifest text without reading a manifest file (`token_file` is still read,
-    /// relative to `fileName`'s folder).
-    func validate(yaml: String, fileName: String) -> Result<LoadedBot, ManifestErrors> {
-        result(of: outcome(yaml: yaml, fileName: fileName))
+    /// Validates manifest text without reading a manifest file (a host's text still reads
+    /// `token_file`, relative to `fileName`'s folder; a brand's reads nothing).
+    func validate(yaml: String, fileName: String, source: ManifestSource = .host) -> Result<LoadedBot, ManifestErrors> {
+        result(of: outcome(yaml: yaml, fileName: fileName, source: source))
     }
+
+    /// Validates manifest text like ``validate(yaml:fileName:source:)`` on a thread of its own,
+    /// one text at a time, off the cooperative pool that serves requests: however long a text
+    /// takes, `/healthz` and the bots keep their threads.
+    func validateAway(yaml: String, fileName: String, source: ManifestSource) async -> ManifestValidation.Outcome {
+        await withCheckedContinuation { continuation in
+            Self.validationQueue.async {
+                continuation.resume(returning: outcome(yaml: yaml, fileName: fileName, source: source))
+            }
+        }
+    }
+
+    /// Where submitted texts are validated, one at a time.
+    private static let validationQueue = DispatchQueue(label: "aviary.manifest-validation", qos: .utility)
 
     /// The whole outcome of validating one file, with the lines scans need.
     func outcome(file: String) -> ManifestValidation.Outcome {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let data = Self.contents(of: file) else {
             return .init(errors: [
                 ManifestError(
                     file: file,
                     line: nil,
                     key: nil,
                     message: "cannot read the file; check that it exists and is readable"
+                )
+            ])
+        }
+        let limit = YAMLLimits.manifest.maximumBytes
+        guard data.count <= limit else {
+            return .init(errors: [
+                ManifestError(
+                    file: file,
+                    line: nil,
+                    key: nil,
+                    message: "the file has more than \(limit) bytes; manifests may have at most \(limit) bytes "
+                        + "(\(limit >> 10) KiB)"
                 )
             ])
         }
@@ -55,9 +81,18 @@ struct ManifestLoader: Sendable {
         return outcome(yaml: text, fileName: file)
     }
 
-    private func outcome(yaml: String, fileName: String) -> ManifestValidation.Outcome {
-        var validation = ManifestValidation(file: fileName, environment: environment, registry: registry)
+    private func outcome(yaml: String, fileName: String, source: ManifestSource = .host) -> ManifestValidation.Outcome {
+        var validation = ManifestValidation(
+            file: fileName, source: source, environment: environment, registry: registry)
         return validation.run(yaml: yaml)
+    }
+
+    /// The file's bytes, or `nil` when it cannot be read; a file larger than a manifest may be
+    /// is read only that far and more, so that the size check refuses it without reading it all.
+    private static func contents(of file: String) -> Data? {
+        guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
+        defer { try? handle.close() }
+        return try? handle.read(upToCount: YAMLLimits.manifest.maximumBytes + 1) ?? Data()
     }
 
     private func result(of outcome: ManifestValidation.Outcome) -> Result<LoadedBot, ManifestErrors> {

@@ -160,15 +160,28 @@ extension ManifestValidation {
         return timeZone
     }
 
-    /// The `database` file path, if written.
+    /// The `database` file path, if written: a path inside `--data-dir` (no absolute path, no
+    /// `..` step, no control character), at most 1,024 bytes.
     mutating func validatedDatabase(_ database: String?) -> String? {
         guard let database else { return nil }
-        if database.allSatisfy(\.isWhitespace) || database.hasSuffix("/") {
-            fail(
-                line(of: "database"),
-                "database",
-                "'\(database)' is not a file path; name the bot's SQLite file (relative paths are inside --data-dir)"
-            )
+        let steps = database.split(separator: "/", omittingEmptySubsequences: true)
+        let problem: String? =
+            if database.allSatisfy(\.isWhitespace) || database.hasSuffix("/") || steps.allSatisfy({ $0 == "." }) {
+                "is not a file path; name the bot's SQLite file (relative paths are inside --data-dir)"
+            } else if database.hasPrefix("/") {
+                "is an absolute path; a database stays inside --data-dir: "
+                    + "write a path relative to it, such as han-ru.sqlite"
+            } else if steps.contains("..") {
+                "steps out of --data-dir with '..'; a database stays inside it: write a path such as han-ru.sqlite"
+            } else if database.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                "has a control character; name the file with printable characters"
+            } else if database.utf8.count > 1024 || steps.contains(where: { $0.utf8.count > 255 }) {
+                "is too long; use at most 1,024 bytes, and 255 per folder or file name"
+            } else {
+                nil
+            }
+        if let problem {
+            fail(line(of: "database"), "database", "'\(database)' \(problem)")
             return nil
         }
         return database

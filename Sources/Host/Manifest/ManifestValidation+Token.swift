@@ -36,11 +36,23 @@ extension ManifestValidation {
     }
 
     private mutating func readTokenFile(_ path: String) -> String? {
+        guard source == .host else {
+            fail(
+                line(of: "token_file"),
+                "token_file",
+                "brand callers cannot use token_file: the host's files are not theirs to read; "
+                    + "write token: with the token itself, or ask the host's admin to validate"
+            )
+            return nil
+        }
         let folder = (file as NSString).deletingLastPathComponent
         let full = path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
-        guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8)
-        else {
-            fail(line(of: "token_file"), "token_file", "cannot read \(full); check the path and its permissions")
+        let text: String
+        switch TokenFile.read(full) {
+        case .success(let content):
+            text = content
+        case .failure(let problem):
+            fail(line(of: "token_file"), "token_file", problem.message(for: full))
             return nil
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -6,21 +6,27 @@ import Yams
 struct ManifestValidation {
     /// What a pass produced: the bot, or the errors; and where the keys that must be unique
     /// across files are, to locate conflicts found later.
-    struct Outcome {
+    struct Outcome: Sendable {
         /// The bot, when the manifest has no error.
         var bot: LoadedBot?
-        /// Every error, in line order.
+        /// Every error, in line order; none quotes a value read from the environment.
         var errors: [ManifestError]
+        /// Whether the text was a YAML mapping, within the size limits (whatever its fields).
+        var isMapping = false
         /// The line of `id`, when written.
         var idLine: Int?
         /// The key the token came from, `token` or `token_file`, when written.
         var tokenKey: String?
         /// The line of that key's value.
         var tokenLine: Int?
+        /// The line of `database`, when written.
+        var databaseLine: Int?
     }
 
     /// The manifest's file, for errors and for `token_file` paths.
     let file: String
+    /// Who wrote the text: what it may read from the host.
+    let source: ManifestSource
     /// Expands `${VAR}` in values.
     let interpolation: Interpolation
     /// The plugins manifests may list.
@@ -29,30 +35,51 @@ struct ManifestValidation {
     /// The document's root mapping, once parsed.
     private(set) var root: Node = .mapping(.init([]))
 
-    /// A pass over `file`, reading variables from `environment`.
-    init(file: String, environment: [String: String], registry: PluginRegistry) {
+    /// What the document read from the environment, hidden from every error and view.
+    private(set) var redaction = Redaction()
+    /// Whether the text parsed as a mapping within the limits.
+    private(set) var isMapping = false
+
+    /// A pass over `file` written by `source`, reading variables from `environment` when it may.
+    init(file: String, source: ManifestSource = .host, environment: [String: String], registry: PluginRegistry) {
         self.file = file
-        self.interpolation = Interpolation(environment: environment)
+        self.source = source
+        self.interpolation = source.interpolation(environment: environment)
         self.registry = registry
     }
 
     /// Validates `yaml`: parses it, decodes every field, checks each, builds the plugins.
+    ///
+    /// Every error passes through the document's ``Redaction``: none quotes a value read from
+    /// the environment, only the `${…}` that read it.
     mutating func run(yaml: String) -> Outcome {
-        let bot = parse(yaml).flatMap { validate($0) }
+        let document = parse(yaml)
+        var bot = document.flatMap { validate($0) }
+        bot?.manifest.redaction = redaction
         let ordered = errors.enumerated().sorted {
             ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset)
         }
         let tokenKey = ["token", "token_file"].first { root.mapping?[$0] != nil }
         return Outcome(
             bot: errors.isEmpty ? bot : nil,
-            errors: ordered.map(\.element),
+            errors: ordered.map { entry in
+                var error = entry.element
+                error.message = redaction.apply(error.message)
+                return error
+            },
+            isMapping: isMapping,
             idLine: line(of: "id"),
             tokenKey: tokenKey,
-            tokenLine: tokenKey.flatMap { line(of: $0) }
+            tokenLine: tokenKey.flatMap { line(of: $0) },
+            databaseLine: line(of: "database")
         )
     }
 
     private mutating func parse(_ yaml: String) -> ManifestDocument? {
+        if let refusal = YAMLPreflight.refusal(of: yaml, limits: .manifest) {
+            fail(refusal.line, nil, refusal.message)
+            return nil
+        }
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 fail(nil, nil, "the manifest is empty; it needs at least a token and a list of plugins")
@@ -70,6 +97,8 @@ struct ManifestValidation {
             fail(root.line, nil, "expected a mapping of keys (id, token, plugins, …), found \(root.summary)")
             return nil
         }
+        isMapping = true
+        redaction = Redaction(node: root, interpolation: interpolation)
         let context = NodeDecodingContext(interpolation: interpolation)
         do {
             let document = try NodeDecoder(node: root, path: [], context: context).decode(ManifestDocument.self)

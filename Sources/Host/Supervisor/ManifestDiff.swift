@@ -1,13 +1,14 @@
 import Foundation
 
 /// What changed between two versions of a manifest, one line per setting, with the token and
-/// credential-like settings masked as the API shows them.
+/// credential-like settings masked as the API shows them, and values read from the environment
+/// shown as the `${…}` that read them.
 enum ManifestDiff {
     /// Lines such as `plugins[0].settings.greeting: "Hi" → "Hello"`, sorted by setting; one
     /// line saying so when only a masked value changed.
     static func changes(from old: BotManifest, to new: BotManifest) -> [String] {
-        let before = flatten(ManifestView(old))
-        let after = flatten(ManifestView(new))
+        let before = flatten(ManifestView(old.shown))
+        let after = flatten(ManifestView(new.shown))
         let lines = Set(before.keys).union(after.keys).sorted().compactMap { key -> String? in
             switch (before[key], after[key]) {
             case let (was?, now?) where was != now: "\(key): \(was) → \(now)"

@@ -29,16 +29,25 @@ struct HostConfig: Sendable, Equatable {
         var api: API?
     }
 
-    /// Reads and checks the file.
+    /// Reads and checks the file: at most 64 KiB, 5,000 values and 16 levels, without YAML
+    /// anchors or aliases (see ``YAMLLimits/hostConfig``).
     ///
-    /// - Throws: ``HostConfigError`` naming the file and what is wrong.
+    /// - Throws: ``HostConfigError`` naming the file, the line when known, and what is wrong.
     static func load(path: String) throws -> HostConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let limit = YAMLLimits.hostConfig.maximumBytes
+        guard let handle = FileHandle(forReadingAtPath: path),
+            let data = try? handle.read(upToCount: limit + 1) ?? Data()
+        else {
             throw HostConfigError(message: "\(path): cannot read the host config file")
+        }
+        try? handle.close()
+        let text = String(decoding: data, as: UTF8.self)
+        if let refusal = YAMLPreflight.refusal(of: text, limits: .hostConfig) {
+            throw HostConfigError(message: "\(path)\(refusal.line.map { ":\($0)" } ?? ""): \(refusal.message)")
         }
         let document: Document
         do {
-            document = try YAMLDecoder().decode(Document.self, from: String(decoding: data, as: UTF8.self))
+            document = try YAMLDecoder().decode(Document.self, from: text)
         } catch {
             throw HostConfigError(message: "\(path): \(error)")
         }

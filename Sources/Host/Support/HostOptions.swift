@@ -16,11 +16,10 @@ struct HostOptions: Sendable, Equatable {
     /// The file holding the host secret that webhook secrets are derived from.
     var hostSecretPath: String { (dataDirectory as NSString).appendingPathComponent("host.secret") }
 
-    /// The database file of a bot: the manifest's `database` (relative to the data folder) or `<id>.sqlite`.
+    /// The database file of a bot, inside the data folder: the manifest's `database` or
+    /// `<id>.sqlite` (a manifest naming a path outside the folder is refused when it loads).
     func databasePath(for manifest: BotManifest) -> String {
-        let path = manifest.database ?? "\(manifest.id).sqlite"
-        if path.hasPrefix("/") { return path }
-        return (dataDirectory as NSString).appendingPathComponent(path)
+        (dataDirectory as NSString).appendingPathComponent(manifest.databaseFile)
     }
 
     /// The webhook address of bot `id`, when the host has a public URL.

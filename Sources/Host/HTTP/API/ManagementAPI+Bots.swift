@@ -6,7 +6,6 @@ import HTTPTypes
 import Logging
 import Storage
 import Tenant
-import Yams
 
 /// Bots and the host: list, detail, start / stop / restart, reload, manifest validation.
 extension ManagementAPI {
@@ -23,7 +22,7 @@ extension ManagementAPI {
         let status = try? await entry.tenant?.status()
         return BotDetailView(
             bot: await summary(of: entry),
-            manifest: ManifestView(entry.manifest),
+            manifest: ManifestView(entry.manifest.shown),
             plugins: entry.manifest.plugins.map(\.name),
             lastError: status?.store.lastError,
             lastErrorAt: status?.store.lastErrorAt,
@@ -58,32 +57,39 @@ extension ManagementAPI {
         return ReloadView(await supervisor.reload())
     }
 
+    /// Validates a manifest sent as the body, off the cooperative pool (see
+    /// ``ManifestLoader/validateAway(yaml:fileName:source:)``).
+    ///
+    /// A brand caller's text gets no `${…}` expansion and no `token_file` read; no answer,
+    /// the admin's included, echoes a value read from the environment.
     func validate(_ request: Request, _ context: HostRequestContext) async throws -> ValidationView {
-        let body = try await request.body.collect(upTo: 256 << 10)
+        let body = try await request.body.collect(upTo: YAMLLimits.manifest.maximumBytes)
         guard body.readableBytes > 0 else {
             throw Problem.badRequest("send the manifest's YAML as the request body")
-        }
-        let yaml = String(buffer: body)
-        guard case .mapping? = (try? Yams.compose(yaml: yaml)) ?? nil else {
-            throw Problem.badRequest("the body is not a YAML mapping; send the manifest as written in bots.d")
         }
         let name = request.uri.queryParameters["file"].map(String.init) ?? "manifest.yaml"
         guard Self.isPlainFileName(name) else {
             throw Problem.badRequest("file must be a plain file name ending in .yaml or .yml, such as han-ru.yaml")
         }
-        switch loader.validate(yaml: yaml, fileName: name) {
-        case .success(let bot):
-            let manifest = bot.manifest
-            return ValidationView(
-                valid: true,
-                bot: .init(
-                    id: manifest.id, name: manifest.name, brand: manifest.brand, platform: manifest.platform.rawValue,
-                    mode: manifest.receiveMode, plugins: manifest.plugins.map(\.name)),
-                errors: [])
-        case .failure(let errors):
+        let source: ManifestSource = context.caller == .admin ? .host : .brand
+        let outcome = await loader.validateAway(yaml: String(buffer: body), fileName: name, source: source)
+        guard outcome.isMapping else {
+            let problems = outcome.errors.map(\.description).joined(separator: "; ")
+            throw Problem.badRequest(
+                "the body is not a YAML mapping within the limits (\(problems)); "
+                    + "send the manifest as written in bots.d")
+        }
+        guard let manifest = outcome.bot?.manifest else {
             return ValidationView(
                 valid: false, bot: nil,
-                errors: errors.errors.map { .init(line: $0.line, key: $0.key, message: $0.message) })
+                errors: outcome.errors.map { .init(line: $0.line, key: $0.key, message: $0.message) })
         }
+        let shown = manifest.shown
+        return ValidationView(
+            valid: true,
+            bot: .init(
+                id: shown.id, name: shown.name, brand: shown.brand, platform: shown.platform.rawValue,
+                mode: shown.receiveMode, plugins: shown.plugins.map(\.name)),
+            errors: [])
     }
 }

@@ -1,0 +1,79 @@
+import Foundation
+@testable import Host
+import PropertyBased
+import Testing
+
+/// The host config (`--config aviary.yaml`) as hostile input: each test is a class of input with
+/// many generated members.
+@Suite("Host config hostile input")
+struct HostConfigHostileInputTests {
+    let folder: ManifestFolder
+
+    init() throws {
+        folder = try ManifestFolder()
+    }
+
+    /// Loads `text` as a host config; the error's text with the folder taken out, or nil.
+    func error(loading text: String) throws -> String? {
+        let path = try folder.write("aviary.yaml", text)
+        do {
+            _ = try HostConfig.load(path: path)
+            return nil
+        } catch let error as HostConfigError {
+            return folder.relative(error.message)
+        }
+    }
+
+    @Test("alias bombs of any depth and width, anywhere in the config, are refused at the first anchor")
+    func aliasBombsAreRefused() async throws {
+        let input = zip(Gen.int(in: 1...12), Gen.int(in: 2...12), Gen.int(in: 0...3))
+        await propertyCheck(count: 100, input: input) { depth, width, padding in
+            var lines =
+                Array(repeating: "# comment", count: padding) + ["api:", "  brand_tokens:", "    l0: &l0 \"x\""]
+            for level in 1...depth {
+                lines.append(
+                    "    l\(level): &l\(level) ["
+                        + Array(repeating: "*l\(level - 1)", count: width).joined(separator: ",") + "]"
+                )
+            }
+            let message = try error(loading: lines.joined(separator: "\n"))
+            #expect(
+                message
+                    == "aviary.yaml:\(padding + 3): YAML aliases are not allowed in the host config, "
+                    + "nor anchors (&name) "
+                    + "for them; write each value out in full"
+            )
+        }
+    }
+
+    @Test("a config over 64 KiB, 5,000 values or 16 levels is refused with the limit")
+    func oversizedConfigsAreRefused() throws {
+        let big = "api:\n  admin_token_file: \"" + String(repeating: "a", count: 64 << 10) + "\"\n"
+        #expect(try error(loading: big)?.hasPrefix("aviary.yaml: the document has") == true)
+        #expect(try error(loading: big)?.contains("at most 65536 bytes (64 KiB)") == true)
+        let deep = "api: " + String(repeating: "[", count: 20) + String(repeating: "]", count: 20) + "\n"
+        #expect(
+            try error(loading: deep)
+                == "aviary.yaml:1: lists and mappings nest more than 16 levels deep; "
+                + "the host config may nest at most 16"
+        )
+        let wide = "api:\n  brand_tokens:\n" + (0..<2_600).map { "    b\($0): x" }.joined(separator: "\n") + "\n"
+        #expect(try error(loading: wide)?.contains("the host config may have at most 5000") == true)
+    }
+
+    /// Pieces of YAML syntax, in any order.
+    static let syntax = Gen.element(of: [
+        "api:", "\n", "  ", "brand_tokens:", "admin_token_file:", "failed_auth_per_minute:", " -1", " 0",
+        " 99999999999999999999",
+        "[", "]", "{", "}", ",", "&a ", "*a", "'", "\"", "|", "# c", "- ", "? ", "---\n", "\u{0}", "é", "~",
+    ]).compactMap { $0 }.array(of: 0...40).map { $0.joined() }
+
+    @Test("garbage and random syntax give an error or a config, never a crash")
+    func garbageGivesErrors() async throws {
+        await propertyCheck(count: 300, input: Self.syntax) { text in
+            if let message = try error(loading: text) {
+                #expect(message.hasPrefix("aviary.yaml"), "\(message)")
+            }
+        }
+    }
+}
