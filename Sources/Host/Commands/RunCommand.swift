@@ -35,7 +35,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("trusted-proxy"),
-        help: "A reverse proxy (address or CIDR range) whose X-Forwarded-For names the client; repeatable. Adds to http.trusted_proxies.")
+        help: """
+            A reverse proxy (address or CIDR range) whose X-Forwarded-For names the client; repeatable. \
+            Adds to http.trusted_proxies.
+            """)
     var trustedProxies: [String] = []
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
@@ -52,7 +55,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--http-port \(httpPort) is not a port; use 1 to 65535, or 0 for a free one")
         }
         if let bad = trustedProxies.first(where: { (try? TrustedProxies([$0])) == nil }) {
-            throw ValidationError("--trusted-proxy '\(bad)' is not an IP address or range such as 127.0.0.1 or 10.0.0.0/8")
+            throw ValidationError(
+                "--trusted-proxy '\(bad)' is not an IP address or range such as 127.0.0.1 or 10.0.0.0/8")
         }
         if let publicURL {
             guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme),

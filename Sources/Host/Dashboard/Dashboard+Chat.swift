@@ -25,7 +25,8 @@ extension Dashboard {
         if let requested, requested != "new" {
             guard let id = Int64(requested), SandboxLimits.userIDs.contains(id) else {
                 let range = SandboxLimits.userIDs
-                throw Problem.badRequest("user must be new or a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw Problem.badRequest(
+                    "user must be new or a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             let known = people.first { $0.id == id }
             person = (id, known?.firstName ?? "Guest \(id)", known == nil)

@@ -31,7 +31,8 @@ struct BodyLimitMiddleware: RouterMiddleware {
                 throw Problem.badRequest("Content-Length must be a whole number of bytes")
             }
             guard length <= limit else {
-                throw Problem(status: .contentTooLarge, detail: "the body is larger than \(limit >> 10) KiB, the most this path takes")
+                throw Problem(
+                    status: .contentTooLarge, detail: "the body is larger than \(limit >> 10) KiB, the most this path takes")
             }
         }
         return try await next(request, context)

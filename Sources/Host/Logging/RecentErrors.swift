@@ -43,9 +43,8 @@ final class RecentErrors: Sendable {
             list.append(Entry(at: date, level: level.rawValue, message: kept))
             if list.count > capacity { list.removeFirst(list.count - capacity) }
             entries[bot] = list
-            if entries.count > botCapacity,
-                let stalest = entries.min(by: { ($0.value.last?.at ?? .distantPast) < ($1.value.last?.at ?? .distantPast) })
-            {
+            func latest(_ list: [Entry]) -> Date { list.last?.at ?? .distantPast }
+            if entries.count > botCapacity, let stalest = entries.min(by: { latest($0.value) < latest($1.value) }) {
                 entries[stalest.key] = nil
             }
         }

@@ -81,8 +81,8 @@ struct HostConfig: Sendable, Equatable {
         func checked(_ value: Int?, _ key: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let value else { return nil }
             guard range.contains(value) else {
-                throw HostConfigError(
-                    message: "\(path): http.\(key): \(value) is out of range; use \(range.lowerBound) to \(range.upperBound)")
+                let allowed = "\(range.lowerBound) to \(range.upperBound)"
+                throw HostConfigError(message: "\(path): http.\(key): \(value) is out of range; use \(allowed)")
             }
             return value
         }

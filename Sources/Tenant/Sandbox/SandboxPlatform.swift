@@ -76,9 +76,9 @@ public final class SandboxPlatform: PlatformClient, Sendable {
     ///
     /// - Throws: ``SandboxError/tooManyPeople(_:)`` when `user` is new and the sandbox already
     ///   talks with ``SandboxLimits/people`` people.
-    public func userWrites(_ text: String, as user: User, at date: Date = Date(), photo: String? = nil) throws(SandboxError)
-        -> ReceivedUpdate
-    {
+    public func userWrites(
+        _ text: String, as user: User, at date: Date = Date(), photo: String? = nil
+    ) throws(SandboxError) -> ReceivedUpdate {
         typealias Written = (update: SandboxUpdate, ready: [CheckedContinuation<Void, Never>])
         let outcome = state.withLock { state -> Result<Written, SandboxError> in
             guard state.people[user.id] != nil || state.people.count < SandboxLimits.people else {

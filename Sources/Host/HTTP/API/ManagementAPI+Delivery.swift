@@ -37,7 +37,8 @@ extension ManagementAPI {
         let body: Body = try await decodeOptional(request, context) ?? Body()
         if let ids = body.ids {
             guard ids.count <= Self.retryBatch else {
-                throw Problem.badRequest("ids holds \(ids.count) dead letters; retry at most \(Self.retryBatch) at once")
+                throw Problem.badRequest(
+                    "ids holds \(ids.count) dead letters; retry at most \(Self.retryBatch) at once")
             }
             if let bad = ids.first(where: { $0 < 1 }) {
                 throw Problem.badRequest("ids: \(bad) is not a dead letter's number; they start at 1")
@@ -98,7 +99,8 @@ extension ManagementAPI {
         let kinds = (body.filter?.kinds ?? ["private"]).filter { seen.insert($0).inserted }
         let allowedKinds: Set<String> = ["private", "group", "supergroup", "channel"]
         if let unknown = kinds.first(where: { !allowedKinds.contains($0) }) {
-            throw Problem.badRequest("filter.kinds: '\(Problem.excerpt(unknown))' is not a chat kind; use private, group, supergroup or channel")
+            throw Problem.badRequest(
+                "filter.kinds: '\(Problem.excerpt(unknown))' is not a chat kind; use private, group, supergroup or channel")
         }
         let filter = BroadcastFilter(kinds: kinds, activeSince: body.filter?.activeSince, languages: body.filter?.languages)
         let id = try await tenantCall { try await tenant.broadcast(body.text, parseMode: parseMode, filter: filter) }

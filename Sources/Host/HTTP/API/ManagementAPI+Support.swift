@@ -128,8 +128,8 @@ extension DecodingError {
     /// What is wrong and where, in a sentence.
     var plainDescription: String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty
-                ? "the body" : keys.map { $0.intValue.map { "[\($0)]" } ?? Self.snakeCase($0.stringValue) }.joined(separator: ".")
+            guard !keys.isEmpty else { return "the body" }
+            return keys.map { $0.intValue.map { "[\($0)]" } ?? Self.snakeCase($0.stringValue) }.joined(separator: ".")
         }
         switch self {
         case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"

@@ -51,7 +51,9 @@ struct TrustedProxies: Sendable, Equatable {
             guard let bytes = Self.bytes(of: String(parts[0])) else { throw TrustedProxiesError(entry: entry) }
             var prefix = bytes.count * 8
             if parts.count == 2 {
-                guard let bits = Int(parts[1]), (0...prefix).contains(bits) else { throw TrustedProxiesError(entry: entry) }
+                guard let bits = Int(parts[1]), (0...prefix).contains(bits) else {
+                    throw TrustedProxiesError(entry: entry)
+                }
                 prefix = bits
             }
             ranges.append(Range(bytes: bytes, prefix: prefix))
