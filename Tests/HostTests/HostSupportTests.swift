@@ -106,6 +106,35 @@ struct HostSupportTests {
         #expect(throws: HostConfigError.self) { try HostConfig().apiTokens(environment: ["AVIARY_ADMIN_TOKEN": "short"]) }
     }
 
+    @Test("the host config's http section sets timeouts, the connection cap and trusted proxies, each checked")
+    func httpConfig() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("aviary.yaml").path
+        try """
+            http:
+              trusted_proxies: [127.0.0.1, "::1", 10.0.0.0/8]
+              idle_timeout_seconds: 5
+              request_timeout_seconds: 7
+              max_connections: 64
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let config = try HostConfig.load(path: path)
+        #expect(config.http.idleTimeout == .seconds(5))
+        #expect(config.http.requestTimeout == .seconds(7))
+        #expect(config.http.maximumConnections == 64)
+        #expect(config.http.trustedProxies.entries == ["127.0.0.1", "::1", "10.0.0.0/8"])
+        #expect(config.http.trustedProxies.isTrusted("10.20.30.40"))
+        #expect(!config.http.trustedProxies.isTrusted("11.0.0.1"))
+        for (yaml, complaint) in [
+            ("http:\n  trusted_proxies: [proxy.local]\n", "http.trusted_proxies: 'proxy.local' is not an IP address"),
+            ("http:\n  max_connections: 0\n", "http.max_connections: 0 is out of range"),
+            ("http:\n  idle_timeout_seconds: -1\n", "http.idle_timeout_seconds: -1 is out of range"),
+        ] {
+            try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect { try HostConfig.load(path: path) } throws: { "\($0)".contains(complaint) }
+        }
+    }
+
     @Test("failed attempts drain an address's allowance, which refills with time")
     func failedAuthLimiter() {
         let limiter = FailedAuthLimiter(burst: 2, interval: .seconds(10))

@@ -253,7 +253,7 @@ struct ManagementAPITests {
         }
     }
 
-    @Test("repeated failed authentication from one address is answered 429 with Retry-After")
+    @Test("repeated failed authentication from one address is answered 429 with Retry-After; a valid token still works")
     func failedAuthIsRateLimited() async throws {
         let host = try await HTTPTestHost.start(limiter: FailedAuthLimiter(burst: 3, interval: .seconds(60)))
         defer { Task { await host.stop() } }
@@ -264,9 +264,13 @@ struct ManagementAPITests {
                 #expect(response.status == .unauthorized)
             }
             let limited = try await client.execute(
-                uri: "/api/v1/bots", method: .get, headers: [.authorization: "Bearer \(HTTPTestHost.adminToken)"])
+                uri: "/api/v1/bots", method: .get, headers: [.authorization: "Bearer guess"])
             #expect(limited.status == .tooManyRequests)
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+            // Issue #14.10: the limit never locks out a valid token.
+            let valid = try await client.execute(
+                uri: "/api/v1/bots", method: .get, headers: [.authorization: "Bearer \(HTTPTestHost.adminToken)"])
+            #expect(valid.status == .ok)
         }
     }
 

@@ -12,7 +12,7 @@ struct SandboxPlatformTests {
     func messageRoundTrip() async throws {
         let identity = try await sandbox.identify()
         #expect(identity.username == "han_demo_bot")
-        let received = sandbox.userWrites("/start now", as: eve)
+        let received = try sandbox.userWrites("/start now", as: eve)
         #expect(received.kind == "message")
         #expect(received.lane == 5)
         let update = try SandboxUpdateDecoder().decode(received.raw, botUsername: identity.username)
@@ -22,24 +22,24 @@ struct SandboxPlatformTests {
         #expect(message.command == Command(name: "start", arguments: "now"))
         #expect(message.chat == Chat(id: 5, kind: .private, title: "Eve"))
         #expect(message.sender == eve)
-        #expect(sandbox.userWrites("again", as: eve).id > received.id)
+        #expect(try sandbox.userWrites("again", as: eve).id > received.id)
     }
 
     @Test("a person's photo arrives as a photo attachment with its caption as the text, and no command")
     func photo() async throws {
-        let captioned = sandbox.userWrites("/start me", as: eve, photo: "sandbox-photo-1")
+        let captioned = try sandbox.userWrites("/start me", as: eve, photo: "sandbox-photo-1")
         let message = try #require(try SandboxUpdateDecoder().decode(captioned.raw, botUsername: "han_demo_bot").message)
         #expect(message.attachment == .photo(fileID: "sandbox-photo-1"))
         #expect(message.text == "/start me")
         #expect(message.command == nil, "a caption is no command")
-        let bare = sandbox.userWrites("", as: eve, photo: "sandbox-photo-2")
+        let bare = try sandbox.userWrites("", as: eve, photo: "sandbox-photo-2")
         #expect(try SandboxUpdateDecoder().decode(bare.raw, botUsername: nil).message?.text == nil)
         #expect(sandbox.messages(chatID: 5).map(\.photo) == ["sandbox-photo-1", "sandbox-photo-2"])
     }
 
     @Test("the bot's sends, edits and button answers show in the conversation; presses become callback updates")
     func conversation() async throws {
-        _ = sandbox.userWrites("hi", as: eve)
+        _ = try sandbox.userWrites("hi", as: eve)
         let buttons = [[InlineButton(text: "Rules", action: .callback("r:rules"))]]
         let sent = try await sandbox.perform(.send(OutgoingMessage(chatID: 5, text: "Menu", buttons: buttons)))
         let messageID = try #require(sent.messageID)
@@ -63,7 +63,7 @@ struct SandboxPlatformTests {
 
     @Test("a photo's caption and any message's buttons can be edited; a text edit of a photo is refused, as on Telegram")
     func captionAndButtons() async throws {
-        _ = sandbox.userWrites("hi", as: eve)
+        _ = try sandbox.userWrites("hi", as: eve)
         let like = [[InlineButton.callback("Like", data: "like")]]
         let photo = try #require(try await sandbox.perform(.send(
             OutgoingMessage(chatID: 5, text: "Anna, 27", buttons: like, photo: "file-1"))).messageID)
@@ -95,7 +95,7 @@ struct SandboxPlatformTests {
         await #expect(throws: PlatformError.self) {
             try await sandbox.perform(.send(OutgoingMessage(chatID: 77, text: "nobody here")))
         }
-        _ = sandbox.userWrites("hi", as: eve)
+        _ = try sandbox.userWrites("hi", as: eve)
         #expect(throws: SandboxError.noSuchMessage(1)) { try sandbox.userPresses("x", onMessage: 1, as: eve) }
         let sent = try await sandbox.perform(.send(OutgoingMessage(chatID: 5, text: "no buttons")))
         #expect(throws: SandboxError.noSuchButton("x", sent.messageID!)) {
@@ -105,7 +105,7 @@ struct SandboxPlatformTests {
 
     @Test("a reader waiting for news is woken by the bot's reply")
     func waiting() async throws {
-        _ = sandbox.userWrites("hi", as: eve)
+        _ = try sandbox.userWrites("hi", as: eve)
         let revision = sandbox.messages(chatID: 5).last!.revision
         async let news = sandbox.waitForMessages(chatID: 5, after: revision, timeout: .seconds(30))
         try await Task.sleep(for: .milliseconds(20))

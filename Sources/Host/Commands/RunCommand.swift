@@ -33,6 +33,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("config"), help: "The host config file (management API brand tokens, admin token file).")
     var configPath: String?
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: """
+            A reverse proxy (address or CIDR range) whose X-Forwarded-For names the client; repeatable. \
+            Adds to http.trusted_proxies.
+            """)
+    var trustedProxies: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -48,6 +56,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(httpPort) else {
             throw ValidationError("--http-port \(httpPort) is not a port; use 1 to 65535, or 0 for a free one")
+        }
+        if let bad = trustedProxies.first(where: { (try? TrustedProxies([$0])) == nil }) {
+            throw ValidationError(
+                "--trusted-proxy '\(bad)' is not an IP address or range such as 127.0.0.1 or 10.0.0.0/8")
         }
         if let publicURL {
             guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
@@ -72,7 +84,8 @@ struct RunCommand: AsyncParsableCommand {
         let options = HostOptions(
             botsDirectory: botsDirectory, dataDirectory: dataDirectory,
             publicURL: publicURL.flatMap { URL(string: $0.hasSuffix("/") ? String($0.dropLast()) : $0) })
-        let config = try configPath.map(HostConfig.load(path:)) ?? HostConfig()
+        var config = try configPath.map(HostConfig.load(path:)) ?? HostConfig()
+        config.http.trustedProxies = try TrustedProxies(config.http.trustedProxies.entries + trustedProxies)
         let tokens = try config.apiTokens()
         if tokens.isEmpty {
             logger.notice("management API: no tokens configured; set AVIARY_ADMIN_TOKEN to use /api/v1")
@@ -89,7 +102,7 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger, stopTimeout: .seconds(shutdownTimeout))
         let surface = HTTPSurface(
             supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
-            registry: registry, recentErrors: recentErrors, limiter: config.failedAuthLimiter)
+            registry: registry, recentErrors: recentErrors, limiter: config.failedAuthLimiter, settings: config.http)
         let host = httpHost
         let server = try surface.application(host: host, port: httpPort, logger: logger) { port in
             logger.info("http listening on \(host):\(port)", metadata: ["http_port": "\(port)"])

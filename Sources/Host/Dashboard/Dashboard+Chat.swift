@@ -22,13 +22,18 @@ extension Dashboard {
         let people = sandbox.people()
         let requested = request.uri.queryParameters["user"].map(String.init)
         let person: (id: Int64, name: String, isNew: Bool)
-        if let requested, let id = Int64(requested), id >= 1 {
+        if let requested, requested != "new" {
+            guard let id = Int64(requested), SandboxLimits.userIDs.contains(id) else {
+                let range = SandboxLimits.userIDs
+                throw Problem.badRequest(
+                    "user must be new or a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
             let known = people.first { $0.id == id }
             person = (id, known?.firstName ?? "Guest \(id)", known == nil)
-        } else if requested != "new", let first = people.first {
+        } else if requested == nil, let first = people.first {
             person = (first.id, first.firstName, false)
         } else {
-            let id = (people.map(\.id).max() ?? 0) + 1
+            let id = Self.newPersonID(among: people)
             person = (id, "Guest \(id)", true)
         }
         let messages = sandbox.messages(chatID: person.id)
@@ -86,10 +91,23 @@ extension Dashboard {
     }
 
     private static func userID(_ form: FormFields) throws -> Int64 {
-        guard let text = form.trimmed("user_id"), let id = Int64(text), id >= 1 else {
-            throw Problem.badRequest("user_id must be a whole number of 1 or more")
+        let range = SandboxLimits.userIDs
+        guard let text = form.trimmed("user_id"), let id = Int64(text), range.contains(id) else {
+            throw Problem.badRequest("user_id must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return id
+    }
+
+    /// The id for someone new: one more than the largest id taken, or, when that would leave
+    /// ``SandboxLimits/userIDs``, the smallest id nobody has. Never traps, whatever ids exist.
+    static func newPersonID(among people: [User]) -> Int64 {
+        let taken = Set(people.map(\.id))
+        guard let largest = taken.max() else { return SandboxLimits.userIDs.lowerBound }
+        let (next, overflow) = largest.addingReportingOverflow(1)
+        if !overflow, SandboxLimits.userIDs.contains(next) { return next }
+        var free = SandboxLimits.userIDs.lowerBound
+        while taken.contains(free) { free += 1 }  // at most taken.count steps past the lower bound
+        return free
     }
 
     private static func chatMessage(_ message: SandboxMessage) -> ChatPage.Message {

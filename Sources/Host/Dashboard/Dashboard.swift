@@ -67,16 +67,16 @@ struct Dashboard: Sendable {
         guard !expected.isEmpty, APITokens.constantTimeEqual(Array((form["csrf"] ?? "").utf8), Array(expected.utf8)) else {
             return loginPage(request, error: "The sign-in form expired. Try again.", status: .forbidden)
         }
-        let address = context.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = api.limiter.retryAfter(for: address) {
-            let seconds = max(1, Int(wait.components.seconds) + 1)
-            var response = loginPage(
-                request, error: "Too many failed attempts from this address. Try again in \(seconds) s.",
-                status: .tooManyRequests)
-            response.headers[.retryAfter] = "\(seconds)"
-            return response
-        }
+        let address = api.proxies.client(peer: context.remoteAddress, headers: request.headers)
         guard let token = form.trimmed("token"), let caller = api.tokens.caller(for: token) else {
+            if let wait = api.limiter.retryAfter(for: address) {
+                let seconds = BearerAuthMiddleware.retrySeconds(wait)
+                var response = loginPage(
+                    request, error: "Too many failed attempts from this address. Try again in \(seconds) s.",
+                    status: .tooManyRequests)
+                response.headers[.retryAfter] = "\(seconds)"
+                return response
+            }
             api.limiter.recordFailure(from: address)
             context.logger.notice("dashboard: sign-in with an unknown token", metadata: ["peer": "\(address)"])
             return loginPage(request, error: "That token is not valid. Use the admin token or a brand token.", status: .unauthorized)

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
@@ -17,11 +18,17 @@ struct HTTPSurface: Sendable {
     var sessions = DashboardSessions()
     /// The pace of the dashboard's live feed.
     var liveFeed = Dashboard.LiveFeed()
+    /// Timeouts, the connection cap and the trusted proxies.
+    var settings = HTTPServerSettings()
+    /// Where refused webhook deliveries are counted.
+    var webhookRefusals = WebhookRefusals()
 
     /// Every route.
     func router() throws -> Router<HostRequestContext> {
         let router = Router(context: HostRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: BodyLimitMiddleware())
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
             let ready = supervisor.readiness.isReady
@@ -31,21 +38,36 @@ struct HTTPSurface: Sendable {
         }
         MetricsEndpoint(registry: registry, directory: supervisor.directory, states: supervisor.states)
             .register(on: router)
-        WebhookRoute(directory: supervisor.directory, secret: secret).register(on: router)
+        WebhookRoute(directory: supervisor.directory, secret: secret, refusals: webhookRefusals).register(on: router)
         let api = ManagementAPI(
-            supervisor: supervisor, loader: loader, recentErrors: recentErrors, tokens: tokens, limiter: limiter)
+            supervisor: supervisor, loader: loader, recentErrors: recentErrors, tokens: tokens, limiter: limiter,
+            proxies: settings.trustedProxies)
         api.register(on: router)
         Dashboard(api: api, sessions: sessions, templates: try DashboardTemplates(), liveFeed: liveFeed).register(on: router)
         return router
     }
 
     /// The server, listening on `host:port` (port 0 picks a free one); `onListening` learns the port.
+    ///
+    /// Idle connections and requests whose headers never complete are closed after
+    /// ``HTTPServerSettings/idleTimeout``, a request must arrive whole within
+    /// ``HTTPServerSettings/requestTimeout``, and at most ``HTTPServerSettings/maximumConnections``
+    /// are open at once.
     func application(
         host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (Int) -> Void
     ) throws -> some ApplicationProtocol {
-        Application(
+        let settings = settings
+        return Application(
             router: try router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [
+                        RequestGuardHandler(timeout: settings.requestTimeout, maximumBody: settings.maximumBody)
+                    ],
+                    idleTimeout: TimeAmount(settings.idleTimeout))),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "aviary",
+                availableConnectionsDelegate: MaximumAvailableConnections(settings.maximumConnections, logger: logger)),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }

@@ -10,6 +10,11 @@ import Yams
 ///   brand_tokens:                                 # brand: SHA-256 hex of that brand's token
 ///     han: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
 ///   failed_auth_per_minute: 10                    # per client address, then 429
+/// http:
+///   trusted_proxies: [127.0.0.1, "::1"]           # whose X-Forwarded-For names the client
+///   idle_timeout_seconds: 30                      # idle or header-less connections are closed
+///   request_timeout_seconds: 30                   # a request must arrive whole in this time
+///   max_connections: 1000                         # open connections at most
 /// ```
 struct HostConfig: Sendable, Equatable {
     /// Where the admin token is read from, if not from the environment.
@@ -18,8 +23,17 @@ struct HostConfig: Sendable, Equatable {
     var brandTokens: [String: String] = [:]
     /// Failed authentication attempts one address may make per minute; 10 by default.
     var failedAuthPerMinute = 10
+    /// The HTTP server's timeouts, connection cap and trusted proxies.
+    var http = HTTPServerSettings()
 
     private struct Document: Decodable {
+        struct HTTP: Decodable {
+            var trusted_proxies: [String]?
+            var idle_timeout_seconds: Int?
+            var request_timeout_seconds: Int?
+            var max_connections: Int?
+        }
+
         struct API: Decodable {
             var admin_token_file: String?
             var brand_tokens: [String: String]?
@@ -27,6 +41,7 @@ struct HostConfig: Sendable, Equatable {
         }
 
         var api: API?
+        var http: HTTP?
     }
 
     /// Reads and checks the file: at most 64 KiB, 5,000 values and 16 levels, without YAML
@@ -65,7 +80,36 @@ struct HostConfig: Sendable, Equatable {
             }
             config.brandTokens[brand] = hex
         }
+        if let http = document.http { config.http = try settings(http, path: path) }
         return config
+    }
+
+    /// The `http:` section, each number checked against its range.
+    private static func settings(_ http: Document.HTTP, path: String) throws -> HTTPServerSettings {
+        var settings = HTTPServerSettings()
+        func checked(_ value: Int?, _ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let value else { return nil }
+            guard range.contains(value) else {
+                let allowed = "\(range.lowerBound) to \(range.upperBound)"
+                throw HostConfigError(message: "\(path): http.\(key): \(value) is out of range; use \(allowed)")
+            }
+            return value
+        }
+        if let seconds = try checked(http.idle_timeout_seconds, "idle_timeout_seconds", 1...3_600) {
+            settings.idleTimeout = .seconds(seconds)
+        }
+        if let seconds = try checked(http.request_timeout_seconds, "request_timeout_seconds", 1...3_600) {
+            settings.requestTimeout = .seconds(seconds)
+        }
+        if let count = try checked(http.max_connections, "max_connections", 1...1_000_000) {
+            settings.maximumConnections = count
+        }
+        do {
+            settings.trustedProxies = try TrustedProxies(http.trusted_proxies ?? [])
+        } catch {
+            throw HostConfigError(message: "\(path): http.trusted_proxies: \(error)")
+        }
+        return settings
     }
 
     /// The limiter of failed authentication attempts this config asks for.

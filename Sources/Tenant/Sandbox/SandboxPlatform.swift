@@ -6,12 +6,23 @@ import Synchronization
 /// `<id>_bot`. Updates it makes go through the same inbox, dispatcher, plugins and outbox as
 /// Telegram's, which is what proves plugins never depend on Telegram.
 ///
-/// Each person has a private chat whose id is their id. The conversation (the last 500
-/// messages each way) is kept in memory for as long as the host runs.
+/// Each person has a private chat whose id is their id. Conversations are kept in memory for
+/// as long as the host runs, within ``SandboxLimits``: at most 1,000 people, the last 500
+/// messages of each conversation, 20,000 messages in all (the conversation that changed least
+/// recently loses its messages first) and 1,000 unanswered button presses.
 public final class SandboxPlatform: PlatformClient, Sendable {
     private struct Conversation {
         var messages: [SandboxMessage] = []
         var nextMessageID: Int64 = 1
+        /// The revision of the conversation's latest change.
+        var changed: Int64 = 0
+    }
+
+    private struct Press {
+        let chatID: Int64
+        let messageID: Int64
+        /// The press's update id: the oldest press has the smallest.
+        let order: Int64
     }
 
     private struct Waiter {
@@ -26,16 +37,18 @@ public final class SandboxPlatform: PlatformClient, Sendable {
         /// the inbox never mistakes a new update for one it already stored.
         var nextUpdateID = Int64(Date().timeIntervalSince1970 * 1000)
         var revision: Int64 = 0
-        /// Button presses not yet answered: callback id → (chat, message).
-        var presses: [String: (chatID: Int64, messageID: Int64)] = [:]
+        /// Button presses not yet answered, by callback id.
+        var presses: [String: Press] = [:]
+        /// Messages across all conversations.
+        var messageCount = 0
         var waiters: [Int: Waiter] = [:]
         var nextWaiterID = 0
+        /// Readers admitted to wait, whether or not their waiter is registered yet.
+        var waitingReaders = 0
         /// Everyone who wrote or pressed, by id, as they last presented themselves.
         var people: [Int64: User] = [:]
     }
 
-    /// Messages kept per conversation.
-    static let kept = 500
 
     private let identity: BotIdentity
     private let state = Mutex(State())
@@ -60,10 +73,17 @@ public final class SandboxPlatform: PlatformClient, Sendable {
     /// `user` writes `text` to the bot, or sends a photo (a made-up file id) with `text` as its
     /// caption: the message joins the conversation and comes back as an update to store in the
     /// bot's inbox.
-    public func userWrites(_ text: String, as user: User, at date: Date = Date(), photo: String? = nil)
-        -> ReceivedUpdate
-    {
-        let (update, ready) = state.withLock { state -> (SandboxUpdate, [CheckedContinuation<Void, Never>]) in
+    ///
+    /// - Throws: ``SandboxError/tooManyPeople(_:)`` when `user` is new and the sandbox already
+    ///   talks with ``SandboxLimits/people`` people.
+    public func userWrites(
+        _ text: String, as user: User, at date: Date = Date(), photo: String? = nil
+    ) throws(SandboxError) -> ReceivedUpdate {
+        typealias Written = (update: SandboxUpdate, ready: [CheckedContinuation<Void, Never>])
+        let outcome = state.withLock { state -> Result<Written, SandboxError> in
+            guard state.people[user.id] != nil || state.people.count < SandboxLimits.people else {
+                return .failure(.tooManyPeople(SandboxLimits.people))
+            }
             state.people[user.id] = user
             let messageID = Self.append(
                 SandboxMessage(
@@ -72,8 +92,9 @@ public final class SandboxPlatform: PlatformClient, Sendable {
             let update = SandboxUpdate(
                 id: Self.nextUpdateID(&state), kind: .message, user: user, date: date, messageID: messageID, text: text,
                 photo: photo)
-            return (update, Self.takeReady(&state, chatID: user.id))
+            return .success((update, Self.takeReady(&state, chatID: user.id)))
         }
+        let (update, ready) = try outcome.get()
         for continuation in ready { continuation.resume() }
         return Self.received(update)
     }
@@ -93,7 +114,12 @@ public final class SandboxPlatform: PlatformClient, Sendable {
             state.people[user.id] = user
             let id = Self.nextUpdateID(&state)
             let callbackID = "sandbox-\(id)"
-            state.presses[callbackID] = (user.id, messageID)
+            state.presses[callbackID] = Press(chatID: user.id, messageID: messageID, order: id)
+            if state.presses.count > SandboxLimits.pendingPresses,
+                let oldest = state.presses.min(by: { $0.value.order < $1.value.order })
+            {
+                state.presses[oldest.key] = nil
+            }
             return SandboxUpdate(
                 id: id, kind: .buttonPress, user: user, date: date, messageID: messageID, data: data,
                 pressedMessageText: message.text, callbackID: callbackID)
@@ -116,10 +142,13 @@ public final class SandboxPlatform: PlatformClient, Sendable {
     public func waitForMessages(chatID: Int64, after revision: Int64, timeout: Duration) async -> [SandboxMessage] {
         let changed = messages(chatID: chatID, after: revision)
         if !changed.isEmpty || timeout <= .zero { return changed }
-        let id = state.withLock { state -> Int in
+        let admitted = state.withLock { state -> Int? in
+            guard state.waitingReaders < SandboxLimits.waitingReaders else { return nil }
+            state.waitingReaders += 1
             state.nextWaiterID += 1
             return state.nextWaiterID
         }
+        guard let id = admitted else { return changed }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
@@ -135,7 +164,10 @@ public final class SandboxPlatform: PlatformClient, Sendable {
             }
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            let waiter = state.withLock { state in
+                state.waitingReaders -= 1
+                return state.waiters.removeValue(forKey: id)
+            }
             waiter?.continuation.resume()
             group.cancelAll()
         }
@@ -182,6 +214,7 @@ public final class SandboxPlatform: PlatformClient, Sendable {
                 state.revision += 1
                 state.conversations[press.chatID]!.messages[index].notice = text
                 state.conversations[press.chatID]!.messages[index].revision = state.revision
+                state.conversations[press.chatID]!.changed = state.revision
             }
             return .success(DeliveryReceipt(messageID: nil))
         }
@@ -206,6 +239,7 @@ public final class SandboxPlatform: PlatformClient, Sendable {
         message.edited = message.edited || marksEdited
         message.revision = state.revision
         state.conversations[chatID]!.messages[index] = message
+        state.conversations[chatID]!.changed = state.revision
         return .success(DeliveryReceipt(messageID: messageID))
     }
 
@@ -216,9 +250,22 @@ public final class SandboxPlatform: PlatformClient, Sendable {
         message.id = conversation.nextMessageID
         message.revision = state.revision
         conversation.nextMessageID += 1
+        conversation.changed = state.revision
         conversation.messages.append(message)
-        if conversation.messages.count > kept { conversation.messages.removeFirst(conversation.messages.count - kept) }
+        state.messageCount += 1
+        let excess = conversation.messages.count - SandboxLimits.messagesPerConversation
+        if excess > 0 {
+            conversation.messages.removeFirst(excess)
+            state.messageCount -= excess
+        }
         state.conversations[chatID] = conversation
+        while state.messageCount > SandboxLimits.messages,
+            let stalest = state.conversations.filter({ $0.key != chatID && !$0.value.messages.isEmpty })
+                .min(by: { $0.value.changed < $1.value.changed })
+        {
+            state.messageCount -= stalest.value.messages.count
+            state.conversations[stalest.key]?.messages = []
+        }
         return message.id
     }
 
@@ -247,11 +294,16 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
     case noSuchMessage(Int64)
     /// The message has no button with this callback data.
     case noSuchButton(String, Int64)
+    /// A new person wrote, but the sandbox already talks with this many people, its most.
+    case tooManyPeople(Int)
 
     public var description: String {
         switch self {
-        case .noSuchMessage(let id): "the bot sent no message \(id) in this chat"
-        case .noSuchButton(let data, let id): "message \(id) has no button with data '\(data)'"
+        case .noSuchMessage(let id): "message_id: the bot sent no message \(id) in this chat"
+        case .noSuchButton(let data, let id): "data: message \(id) has no button with data '\(data.prefix(64))'"
+        case .tooManyPeople(let limit):
+            "user_id: this sandbox bot already talks with \(limit) people, its most until the host restarts; "
+                + "write as one of them"
         }
     }
 }

@@ -41,6 +41,8 @@ struct HTTPTestHost {
     let supervisor: Supervisor
     var surface: HTTPSurface
     let task: Task<Void, any Error>
+    /// The warnings and errors the surface's log recorded per bot (see ``withClient(logging:_:)``).
+    var recentErrors: RecentErrors { surface.recentErrors }
 
     static func manifest(id: String, brand: String, token: String, apiURL: URL) -> String {
         "brand: \(brand)\n" + BinaryEndToEndTests.manifest(id: id, token: token, apiURL: apiURL, plugins: BinaryEndToEndTests.echo)
@@ -82,10 +84,33 @@ struct HTTPTestHost {
         return HTTPTestHost(fake: fake, sandbox: sandbox, supervisor: supervisor, surface: surface, task: task)
     }
 
-    /// Runs `body` with a client of the router.
-    func withClient(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: try surface.router())
+    /// Runs `body` with a client of the router; with `logging`, the routes log through the
+    /// host's own log handler into it, recording warnings in ``recentErrors``.
+    func withClient(
+        logging: LogOutput? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let app = Application(router: try surface.router(), logger: logger(logging))
         try await app.test(.router, body)
+    }
+
+    /// Runs `body` with a client of a real server on a free loopback port (requests have a peer address).
+    func withLiveClient(
+        logging: LogOutput? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let app = Application(router: try surface.router(), logger: logger(logging))
+        try await app.test(.live, body)
+    }
+
+    private func logger(_ output: LogOutput?) -> Logger {
+        guard let output else {
+            var logger = Logger(label: "http-test")
+            logger.logLevel = .critical
+            return logger
+        }
+        let recentErrors = recentErrors
+        return Logger(label: "http-test") { label in
+            HostLogHandler(logLevel: .info, label: label, format: .text, recentErrors: recentErrors, output: output)
+        }
     }
 
     /// Stops everything.

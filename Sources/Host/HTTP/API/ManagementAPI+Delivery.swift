@@ -10,6 +10,9 @@ import Yams
 
 /// Dead letters and broadcasts.
 extension ManagementAPI {
+    /// The most dead letters one retry may name (each is requeued in one transaction).
+    static let retryBatch = 500
+
     func deadLetters(_ request: Request, _ context: HostRequestContext) async throws -> DeadLettersView {
         let tenant = try runningTenant(context)
         let limit = try Self.limit(request)
@@ -32,6 +35,15 @@ extension ManagementAPI {
         }
         let tenant = try runningTenant(context)
         let body: Body = try await decodeOptional(request, context) ?? Body()
+        if let ids = body.ids {
+            guard ids.count <= Self.retryBatch else {
+                throw Problem.badRequest(
+                    "ids holds \(ids.count) dead letters; retry at most \(Self.retryBatch) at once")
+            }
+            if let bad = ids.first(where: { $0 < 1 }) {
+                throw Problem.badRequest("ids: \(bad) is not a dead letter's number; they start at 1")
+            }
+        }
         let count = try await tenantCall { try await tenant.retryDeadLetters(body.ids) }
         return RetriedView(requeued: count)
     }
@@ -75,15 +87,21 @@ extension ManagementAPI {
         var parseMode: ParseMode?
         if let mode = body.parseMode {
             guard let parsed = ParseMode(rawValue: mode) else {
-                throw Problem.badRequest("parse_mode '\(mode)' is unknown; use HTML or MarkdownV2")
+                throw Problem.badRequest("parse_mode '\(Problem.excerpt(mode))' is unknown; use HTML or MarkdownV2")
             }
             parseMode = parsed
         }
         try MessageTextLimit.broadcast.check(body.text, field: "text", parseMode: parseMode)
-        let kinds = body.filter?.kinds ?? ["private"]
+        let languages = body.filter?.languages ?? []
+        guard languages.count <= 100, languages.allSatisfy({ (1...35).contains($0.unicodeScalars.count) }) else {
+            throw Problem.badRequest("filter.languages holds at most 100 language codes of 1 to 35 characters each")
+        }
+        var seen = Set<String>()
+        let kinds = (body.filter?.kinds ?? ["private"]).filter { seen.insert($0).inserted }
         let allowedKinds: Set<String> = ["private", "group", "supergroup", "channel"]
         if let unknown = kinds.first(where: { !allowedKinds.contains($0) }) {
-            throw Problem.badRequest("filter.kinds: '\(unknown)' is not a chat kind; use private, group, supergroup or channel")
+            throw Problem.badRequest(
+                "filter.kinds: '\(Problem.excerpt(unknown))' is not a chat kind; use private, group, supergroup or channel")
         }
         let filter = BroadcastFilter(kinds: kinds, activeSince: body.filter?.activeSince, languages: body.filter?.languages)
         let id = try await tenantCall { try await tenant.broadcast(body.text, parseMode: parseMode, filter: filter) }
@@ -95,8 +113,8 @@ extension ManagementAPI {
 
     func broadcastProgress(_ context: HostRequestContext) async throws -> BroadcastView {
         let tenant = try runningTenant(context)
-        guard let id = context.parameters.get("broadcast_id", as: Int64.self) else {
-            throw Problem.badRequest("broadcast_id must be a whole number")
+        guard let id = context.parameters.get("broadcast_id", as: Int64.self), id >= 1 else {
+            throw Problem.badRequest("broadcast_id must be a whole number from 1 to \(Int64.max)")
         }
         guard let progress = try await tenantCall({ try await tenant.broadcastProgress(id: id) }), progress.id == id else {
             throw Problem.notFound("no broadcast \(id) in this bot")

@@ -25,7 +25,12 @@ extension ManagementAPI {
         let (tenant, sandbox) = try sandboxBot(context)
         try body.validate()
         guard let tenant else { throw Problem.conflict("the bot is not running; start it first") }
-        let update = sandbox.userWrites(body.text, as: body.user, photo: body.photo)
+        let update: ReceivedUpdate
+        do {
+            update = try sandbox.userWrites(body.text, as: body.user, photo: body.photo)
+        } catch {
+            throw Problem(status: .tooManyRequests, detail: error.description)
+        }
         try await tenantCall { try await tenant.ingest([update]) }
         return EditedResponse(status: .accepted, response: SandboxAcceptedView(updateId: update.id))
     }
@@ -57,8 +62,9 @@ extension ManagementAPI {
 
     func sandboxConversation(_ request: Request, _ context: HostRequestContext) async throws -> SandboxConversationView {
         let (_, sandbox) = try sandboxBot(context)
-        guard let userID = context.parameters.get("user_id", as: Int64.self), userID >= 1 else {
-            throw Problem.badRequest("user_id must be a whole number of 1 or more")
+        let range = SandboxLimits.userIDs
+        guard let userID = context.parameters.get("user_id", as: Int64.self), range.contains(userID) else {
+            throw Problem.badRequest("user_id must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         let after = try Self.integerQuery(request, "after", range: 0...Int64.max, default: 0)
         let wait = try Self.integerQuery(request, "wait", range: 0...30, default: 0)

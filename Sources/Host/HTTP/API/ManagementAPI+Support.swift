@@ -16,7 +16,7 @@ extension ManagementAPI {
     func visibleBot(_ context: HostRequestContext) throws -> BotDirectory.Entry {
         let id = try context.parameters.require("bot_id")
         guard let entry = supervisor.directory[id], context.caller?.mayAccess(brand: entry.manifest.brand) == true else {
-            throw Problem.notFound("no bot '\(id)'")
+            throw Problem.notFound("no bot '\(Problem.excerpt(id))'")
         }
         return entry
     }
@@ -55,14 +55,34 @@ extension ManagementAPI {
 
     /// A JSON body, or `nil` when there is none.
     func decodeOptional<T: Decodable>(_ request: Request, _ context: HostRequestContext) async throws -> T? {
-        let buffer = try await request.body.collect(upTo: 256 << 10)
+        let buffer = try await request.body.collect(upTo: BodyLimitMiddleware.apiBody)
         guard buffer.readableBytes > 0 else { return nil }
+        let data = Data(buffer: buffer)
         do {
-            return try context.requestDecoder.decode(T.self, from: Data(buffer: buffer))
+            return try context.requestDecoder.decode(T.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let corrupted) = error, corrupted.codingPath.isEmpty,
+                let key = Self.oversizedNumberKey(in: data)
+            {
+                throw Problem.badRequest("\(key) must hold whole numbers from \(Int64.min) to \(Int64.max)")
+            }
             throw Problem.badRequest("the body does not fit: \(error.plainDescription)")
         } catch {
             throw Problem.badRequest("the body is not JSON: \(error)")
+        }
+    }
+
+    /// The first key of a JSON object whose number (or a number in whose array) is not a 64-bit
+    /// whole number: the decoder refuses such a body as a whole, without saying where. (Every
+    /// number the API's bodies take is a whole number.)
+    static func oversizedNumberKey(in data: Data) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        return object.keys.sorted().first { key in
+            let values = object[key] as? [Any] ?? [object[key] as Any]
+            return values.contains { value in
+                guard let number = value as? NSNumber, !(value is Bool) else { return false }
+                return Int64(exactly: number.doubleValue) == nil
+            }
         }
     }
 
@@ -98,10 +118,18 @@ extension KeyedDecodingContainer {
 }
 
 extension DecodingError {
+    /// A key as the API's JSON spells it: `userId` is `user_id`.
+    private static func snakeCase(_ key: String) -> String {
+        key.reduce(into: "") { text, character in
+            if character.isUppercase { text += "_" + character.lowercased() } else { text.append(character) }
+        }
+    }
+
     /// What is wrong and where, in a sentence.
     var plainDescription: String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the body" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            guard !keys.isEmpty else { return "the body" }
+            return keys.map { $0.intValue.map { "[\($0)]" } ?? Self.snakeCase($0.stringValue) }.joined(separator: ".")
         }
         switch self {
         case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"

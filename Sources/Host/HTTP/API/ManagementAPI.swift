@@ -17,6 +17,8 @@ struct ManagementAPI: Sendable {
     let recentErrors: RecentErrors
     let tokens: APITokens
     let limiter: FailedAuthLimiter
+    /// The proxies whose `X-Forwarded-For` names the client whose failures count.
+    var proxies = TrustedProxies()
 
     /// Adds the routes to `router`.
     func register(on router: Router<HostRequestContext>) {
@@ -26,7 +28,8 @@ struct ManagementAPI: Sendable {
             headers[.contentType] = "application/yaml"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
-        let secured = api.group().add(middleware: BearerAuthMiddleware(tokens: tokens, limiter: limiter))
+        let auth = BearerAuthMiddleware(tokens: tokens, limiter: limiter, proxies: proxies)
+        let secured = api.group().add(middleware: auth)
         for route in Self.routes {
             secured.on(RouterPath(route.path), method: route.method) { request, context in
                 try await route.handle(self, request, context)

@@ -29,6 +29,11 @@ struct Problem: Error, HTTPResponseError, Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
+    /// `text` as an answer may quote it: at most 100 characters, then `…`.
+    static func excerpt(_ text: some StringProtocol) -> String {
+        text.count > 100 ? String(text.prefix(99)) + "…" : String(text)
+    }
+
     static func notFound(_ detail: String) -> Problem { Problem(status: .notFound, detail: detail) }
     static func badRequest(_ detail: String) -> Problem { Problem(status: .badRequest, detail: detail) }
     static func conflict(_ detail: String) -> Problem { Problem(status: .conflict, detail: detail) }

@@ -21,7 +21,9 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             let path = String(request.uri.path.dropFirst("/api/v1".count))
             let allowed = ManagementAPI.allowedMethods(forPath: path)
-            guard !allowed.isEmpty else { throw Problem.notFound("no such API path: \(request.uri.path)") }
+            guard !allowed.isEmpty else {
+                throw Problem.notFound("no such API path: \(Problem.excerpt(request.uri.path))")
+            }
             throw Problem(
                 status: .methodNotAllowed, detail: "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))",
                 headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])

@@ -13,9 +13,42 @@ extension SandboxPersonRequest {
     /// The person, named `User <id>` unless a first name is given.
     var user: User { User(id: userId, firstName: firstName ?? "User \(userId)", languageCode: languageCode) }
 
-    /// Refuses user ids below 1.
+    /// Refuses a user id outside ``SandboxLimits/userIDs``, a first name of more than 64
+    /// characters and a language code that is not a short language tag, naming the field.
     func validatePerson() throws {
-        guard userId >= 1 else { throw Problem.badRequest("user_id must be 1 or more") }
+        try SandboxInput.userID(userId)
+        if let firstName {
+            let length = firstName.unicodeScalars.count
+            guard (1...SandboxLimits.firstNameLength).contains(length) else {
+                throw Problem.badRequest(
+                    "first_name must hold 1 to \(SandboxLimits.firstNameLength) characters, not \(length)")
+            }
+        }
+        if let languageCode {
+            let scalars = languageCode.unicodeScalars
+            guard (1...SandboxLimits.languageCodeLength).contains(scalars.count),
+                scalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
+            else {
+                throw Problem.badRequest(
+                    "language_code must be a language tag of 1 to \(SandboxLimits.languageCodeLength) letters, "
+                        + "digits and '-', such as en or pt-BR")
+            }
+        }
+    }
+}
+
+/// Checks of the numbers and words a sandbox request carries, each naming its field.
+enum SandboxInput {
+    /// Refuses a user id outside ``SandboxLimits/userIDs``.
+    static func userID(_ id: Int64) throws {
+        try within(SandboxLimits.userIDs, id, "user_id")
+    }
+
+    /// Refuses `value` outside `range`, naming `field`.
+    static func within(_ range: ClosedRange<Int64>, _ value: Int64, _ field: String) throws {
+        guard range.contains(value) else {
+            throw Problem.badRequest("\(field) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
     }
 }
 
@@ -94,7 +127,13 @@ struct SandboxPressRequest: SandboxPersonRequest {
 
     enum CodingKeys: String, CodingKey { case userId, firstName, languageCode, messageId, data }
 
-    func validate() throws { try validatePerson() }
+    func validate() throws {
+        try validatePerson()
+        try SandboxInput.within(SandboxLimits.messageIDs, messageId, "message_id")
+        guard (1...SandboxLimits.callbackDataLength).contains(data.unicodeScalars.count) else {
+            throw Problem.badRequest("data must hold 1 to \(SandboxLimits.callbackDataLength) characters")
+        }
+    }
 }
 
 /// The update a sandbox action became.

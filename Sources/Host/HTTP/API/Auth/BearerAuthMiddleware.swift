@@ -2,44 +2,57 @@ import Hummingbird
 import HTTPTypes
 import Logging
 
-/// Checks the `Authorization: Bearer <token>` header of every management API call: no token is
-/// 401, an unknown token is 401 and counts as a failed attempt, and an address with too many
-/// failed attempts gets 429 until it may try again. Tokens are never logged.
+/// Checks the `Authorization: Bearer <token>` header of every management API call: a known
+/// token always passes; no token is 401; a malformed header or an unknown token is 401 and
+/// counts as a failure of the client's address, and once that address is over its limit its
+/// failures are answered 429 with `Retry-After` instead (and no longer logged). Tokens are
+/// never logged.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = HostRequestContext
 
     let tokens: APITokens
     let limiter: FailedAuthLimiter
+    /// The proxies whose `X-Forwarded-For` names the client.
+    var proxies = TrustedProxies()
 
     func handle(
         _ request: Request, context: HostRequestContext,
         next: (Request, HostRequestContext) async throws -> Response
     ) async throws -> Response {
-        let address = context.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = limiter.retryAfter(for: address) {
-            let seconds = max(1, Int(wait.components.seconds) + 1)
-            throw Problem(
-                status: .tooManyRequests,
-                detail: "too many failed authentication attempts from this address; retry in \(seconds) s",
-                headers: [.retryAfter: "\(seconds)"])
-        }
         guard let header = request.headers[.authorization] else {
             throw Self.unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
-            limiter.recordFailure(from: address)
-            throw Self.unauthorized("the Authorization header is not 'Bearer <token>'")
+        let wellFormed = parts.count == 2 && parts[0].lowercased() == "bearer" && !parts[1].isEmpty
+        if wellFormed, let caller = tokens.caller(for: String(parts[1])) {
+            var context = context
+            context.caller = caller
+            context.logger[metadataKey: "caller"] = "\(caller.label)"
+            return try await next(request, context)
         }
-        guard let caller = tokens.caller(for: String(parts[1])) else {
-            limiter.recordFailure(from: address)
-            context.logger.notice("management API: unknown token", metadata: ["peer": "\(address)"])
-            throw Self.unauthorized("unknown token")
+        let client = proxies.client(peer: context.remoteAddress, headers: request.headers)
+        if let wait = limiter.retryAfter(for: client) {
+            throw Self.limited(wait)
         }
-        var context = context
-        context.caller = caller
-        context.logger[metadataKey: "caller"] = "\(caller.label)"
-        return try await next(request, context)
+        limiter.recordFailure(from: client)
+        guard wellFormed else { throw Self.unauthorized("the Authorization header is not 'Bearer <token>'") }
+        context.logger.notice("management API: unknown token", metadata: ["peer": "\(client)"])
+        throw Self.unauthorized("unknown token")
+    }
+
+    /// 429 for an address over its failure limit, saying when it may fail again.
+    static func limited(_ wait: Duration) -> Problem {
+        let seconds = retrySeconds(wait)
+        return Problem(
+            status: .tooManyRequests,
+            detail: "too many failed authentication attempts from this address; retry in \(seconds) s",
+            headers: [.retryAfter: "\(seconds)"])
+    }
+
+    /// Whole seconds to wait, at least 1.
+    static func retrySeconds(_ wait: Duration) -> Int {
+        let seconds = wait.components.seconds
+        return seconds < 0 ? 1 : Int(min(seconds, 86_400)) + 1
     }
 
     private static func unauthorized(_ detail: String) -> Problem {
