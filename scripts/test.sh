@@ -30,6 +30,9 @@ fi
 echo "test: running the suite"
 AVIARY_BIN="$PWD/.build/debug/aviary" swift test --skip-build "$@"
 
+# 15 s of each libFuzzer target (splitter, HTML scanner, update decoder, manifest); its own build.
+./scripts/fuzz.sh
+
 # A few seconds of the benchmark tool at small N, so it never rots; its figures are printed,
 # never asserted (the machines are shared). It fails only if a reply is lost.
 echo "test: benchmark smoke run"

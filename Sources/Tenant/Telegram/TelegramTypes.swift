@@ -26,8 +26,12 @@ struct TelegramPhotoSize: Decodable {
     var width: Int?
     var height: Int?
 
-    /// The size in pixels, 0 when Telegram left out the dimensions.
-    var area: Int { (width ?? 0) * (height ?? 0) }
+    /// The size in pixels, 0 when Telegram left out the dimensions (or wrote a negative one); a
+    /// product too large for `Int` counts as `Int.max`, so no dimension can trap the decoder.
+    var area: Int {
+        let (product, overflow) = max(width ?? 0, 0).multipliedReportingOverflow(by: max(height ?? 0, 0))
+        return overflow ? .max : product
+    }
 }
 
 /// A sticker (`Sticker`).
