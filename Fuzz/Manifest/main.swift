@@ -24,6 +24,8 @@ func fuzzManifest(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     // The last line an error may name: libyaml counts \r\n, \r, \n, NEL, LS and PS as line
     // breaks, and ends the stream on a line of its own.
     let lines = yaml.unicodeScalars.count { ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) } + 2
+    // What `ManifestValidation` checks first: a refused document is never composed.
+    if YAMLPreflight.refusal(of: yaml, limits: .manifest) != nil { return 0 }
     let root: Node
     do {
         guard let node = try Yams.compose(yaml: yaml) else { return 0 }
