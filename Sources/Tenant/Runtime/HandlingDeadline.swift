@@ -26,24 +26,80 @@ final class RunningPlugin: Sendable {
 }
 
 /// Runs `work`, and cancels it when it has not finished after `timeout` of the system's
-/// monotonic clock, throwing ``HandlingTimedOut``.
+/// monotonic clock, throwing ``HandlingTimedOut`` at once.
 ///
-/// Cancellation is cooperative: work that ignores it is still waited for. A plugin stuck in a
-/// loop that never awaits is not stopped by this; ``UpdateProcessor`` counts attempts across
-/// starts for that case.
+/// The caller is not held by work that ignores cancellation (a plugin awaiting something that
+/// never comes and never checks): the work goes on in a task of its own, its result unused,
+/// while the update fails and its chat moves on. A plugin stuck in a loop that never awaits
+/// keeps its thread; ``UpdateProcessor`` counts attempts across starts for that case.
+///
+/// Cancelling the caller cancels the work and throws `CancellationError` at once.
 func withHandlingDeadline<T: Sendable>(
     _ timeout: Duration, running: RunningPlugin, _ work: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await work() }
-        group.addTask {
-            try await Task.sleep(for: timeout)
+    let race = DeadlineRace<T>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            race.start(continuation, work: work, timeout: timeout, running: running)
+        }
+    } onCancel: {
+        race.finish(with: .failure(CancellationError()))
+    }
+}
+
+/// The work and its timer: the first to finish answers, and the other is cancelled.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var finished: Result<T, any Error>?
+        var tasks: [Task<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func start(
+        _ continuation: CheckedContinuation<T, any Error>, work: @escaping @Sendable () async throws -> T,
+        timeout: Duration, running: RunningPlugin
+    ) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            if let finished = state.finished { return finished }
+            state.continuation = continuation
             return nil
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let result = first else {
-            throw HandlingTimedOut(plugin: running.current, timeout: timeout)
+        if let early {
+            continuation.resume(with: early)
+            return
         }
-        return result
+        let worker = Task {
+            do {
+                finish(with: .success(try await work()))
+            } catch {
+                finish(with: .failure(error))
+            }
+        }
+        let timer = Task {
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            finish(with: .failure(HandlingTimedOut(plugin: running.current, timeout: timeout)))
+        }
+        let cancelNow = state.withLock { state -> Bool in
+            state.tasks = [worker, timer]
+            return state.finished != nil
+        }
+        if cancelNow {
+            worker.cancel()
+            timer.cancel()
+        }
+    }
+
+    /// Answers with `result` if nothing answered yet, and cancels what is still running.
+    func finish(with result: Result<T, any Error>) {
+        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+            guard state.finished == nil else { return (nil, []) }
+            state.finished = result
+            defer { state.continuation = nil }
+            return (state.continuation, state.tasks)
+        }
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: result)
     }
 }

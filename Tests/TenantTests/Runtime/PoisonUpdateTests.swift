@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Tenant
 
@@ -80,17 +81,52 @@ struct PoisonUpdateTests {
         #expect(error.contains("plugin 'stalling' took longer than"), "\(error)")
         #expect(try await store.status().updatesFailed == 1)
     }
+
+    @Test("a plugin that ignores cancellation does not hold its chat either: the update fails at the timeout")
+    func timeoutWithoutCooperation() async throws {
+        let plugins: [any Plugin] = [
+            StallingPlugin(configuration: .init(), bot: .test), LedgerPlugin(configuration: .init(), bot: .test),
+        ]
+        let harness = TenantHarness(plugins: plugins, handlingTimeout: .milliseconds(200))
+        defer { StallingPlugin.release() }
+        try await harness.running {
+            harness.platform.send(chat: 7, text: "deaf")
+            harness.platform.send(chat: 7, text: "after")
+            _ = try await harness.platform.waitForPerformed(1)
+            StallingPlugin.release()
+        }
+        #expect(harness.platform.performed.map(\.text) == ["7:after"])
+        let row = try harness.openStore().writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = 1")
+        }
+        #expect(row?["status"] == "failed")
+        #expect((row?["error"] as String?)?.contains("plugin 'stalling' took longer than 0.2 s") == true)
+    }
 }
 
-/// Waits an hour (cancellably) on "stall"; passes everything else on.
+/// Waits an hour (cancellably) on "stall", and on "deaf" until ``release()`` whatever
+/// cancellation says; passes everything else on.
 struct StallingPlugin: Plugin {
     static let name = "stalling"
 
     init(configuration: NoConfiguration, bot: BotDescriptor) {}
 
+    private static let deaf = Mutex<[CheckedContinuation<Void, Never>]>([])
+
     func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
-        guard update.message?.text == "stall" else { return .passed }
-        try await Task.sleep(for: .seconds(3600))
+        switch update.message?.text {
+        case "stall":
+            try await Task.sleep(for: .seconds(3600))
+        case "deaf":
+            await withCheckedContinuation { continuation in Self.deaf.withLock { $0.append(continuation) } }
+        default:
+            return .passed
+        }
         return .handled
+    }
+
+    /// Lets every "deaf" handler return.
+    static func release() {
+        for continuation in deaf.withLock({ held in defer { held.removeAll() }; return held }) { continuation.resume() }
     }
 }
