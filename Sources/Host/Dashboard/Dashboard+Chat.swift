@@ -38,7 +38,7 @@ extension Dashboard {
         }
         let messages = sandbox.messages(chatID: person.id)
         let conversation = ChatPage.Conversation(
-            botID: chosen.manifest.id, botName: chosen.manifest.name, running: chosen.tenant != nil, userID: person.id,
+            botID: chosen.manifest.id, botName: chosen.manifest.shown.name, running: chosen.tenant != nil, userID: person.id,
             personName: person.name, revision: messages.map(\.revision).max() ?? 0,
             messages: messages.map(Self.chatMessage))
         return templates.render(
@@ -47,7 +47,7 @@ extension Dashboard {
                 chrome: chrome, csrf: session.csrfToken, hasBots: true,
                 bots: visible.map {
                     ChatPage.BotOption(
-                        id: $0.manifest.id, name: $0.manifest.name, running: $0.tenant != nil,
+                        id: $0.manifest.id, name: $0.manifest.shown.name, running: $0.tenant != nil,
                         selected: $0.manifest.id == chosen.manifest.id)
                 },
                 people: people.map { ChatPage.Person(id: $0.id, name: $0.firstName, selected: $0.id == person.id && !person.isNew) },

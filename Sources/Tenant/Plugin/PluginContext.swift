@@ -86,7 +86,7 @@ public struct PluginContext: Sendable {
     /// buttons on the last. A photo's caption is split at 1024, Telegram's caption limit: the
     /// photo carries the first part and the rest follow as texts.
     public func send(_ message: OutgoingMessage) {
-        let splitter = message.photo == nil ? MessageSplitter() : MessageSplitter(limit: Self.captionLimit)
+        let splitter = message.photo == nil ? MessageSplitter() : MessageSplitter(limit: TelegramTextLength.captionLimit)
         let parts = splitter.split(message.text, parseMode: message.parseMode)
         for (index, text) in parts.enumerated() {
             var part = message
@@ -99,9 +99,6 @@ public struct PluginContext: Sendable {
             effects.append(.send(part))
         }
     }
-
-    /// The longest photo caption Telegram accepts.
-    static let captionLimit = 1024
 
     /// Replaces the text (or a photo's caption, ``MessageEdit/caption(chatID:messageID:text:parseMode:buttons:)``)
     /// and buttons of a message the bot sent.

@@ -46,7 +46,7 @@ extension ManagementAPI {
         let counters = try? await entry.tenant?.status()
         let startedAt = counters?.startedAt
         return BotSummaryView(
-            id: manifest.id, name: manifest.name, brand: manifest.brand, platform: manifest.platform.rawValue,
+            id: manifest.id, name: manifest.shown.name, brand: manifest.brand, platform: manifest.platform.rawValue,
             mode: manifest.receiveMode, state: state.name, failure: failure,
             stoppedByOperator: entry.stoppedByOperator, startedAt: startedAt,
             uptimeSeconds: startedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
