@@ -66,6 +66,9 @@ struct CrashRecoveryTests {
         while unique().count < total {
             try await waitUntil(answeredAtLeast: answered() + 1, tokens: tokens, fake: fake)
         }
+        // The last host may have been started after every reply was in: a SIGTERM before it set
+        // up its signal handling would end it by the signal's default action, not a drain.
+        try await host.waitForLog("reload: ")
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0)
         await fake.stop()
