@@ -25,8 +25,8 @@ final class RunningPlugin: Sendable {
     var current: String? { name.withLock { $0 } }
 }
 
-/// Runs `work`, and cancels it when it has not finished after `timeout` of the system's
-/// monotonic clock, throwing ``HandlingTimedOut`` at once.
+/// Runs `work`, and cancels it when it has not finished after `timeout` on `clock`, throwing
+/// ``HandlingTimedOut`` at once.
 ///
 /// The caller is not held by work that ignores cancellation (a plugin awaiting something that
 /// never comes and never checks): the work goes on in a task of its own, its result unused,
@@ -35,12 +35,13 @@ final class RunningPlugin: Sendable {
 ///
 /// Cancelling the caller cancels the work and throws `CancellationError` at once.
 func withHandlingDeadline<T: Sendable>(
-    _ timeout: Duration, running: RunningPlugin, _ work: @escaping @Sendable () async throws -> T
+    _ timeout: Duration, on clock: any TenantClock, running: RunningPlugin,
+    _ work: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
-            race.start(continuation, work: work, timeout: timeout, running: running)
+            race.start(continuation, work: work, timeout: timeout, clock: clock, running: running)
         }
     } onCancel: {
         race.finish(with: .failure(CancellationError()))
@@ -59,7 +60,7 @@ private final class DeadlineRace<T: Sendable>: Sendable {
 
     func start(
         _ continuation: CheckedContinuation<T, any Error>, work: @escaping @Sendable () async throws -> T,
-        timeout: Duration, running: RunningPlugin
+        timeout: Duration, clock: any TenantClock, running: RunningPlugin
     ) {
         let early = state.withLock { state -> Result<T, any Error>? in
             if let finished = state.finished { return finished }
@@ -78,7 +79,7 @@ private final class DeadlineRace<T: Sendable>: Sendable {
             }
         }
         let timer = Task {
-            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            guard (try? await clock.sleep(for: timeout)) != nil else { return }
             finish(with: .failure(HandlingTimedOut(plugin: running.current, timeout: timeout)))
         }
         let cancelNow = state.withLock { state -> Bool in

@@ -22,6 +22,7 @@ public actor Tenant {
     let interests: Set<UpdateKind>
     let logger: Logger
     let clock: any TenantClock
+    let handlingClock: any TenantClock
     let now: @Sendable () -> Date
     let onStateChange: @Sendable (TenantState) -> Void
     let metrics: TenantMetrics
@@ -60,13 +61,16 @@ public actor Tenant {
     ///   - migrations: The plugins' schema steps.
     ///   - logger: A logger carrying the bot's id as `bot` metadata.
     ///   - clock: Used for every wait, so tests can control time.
+    ///   - handlingClock: Times ``TenantConfiguration/handlingTimeout``; tests that time a stuck
+    ///     plugin out pass a clock of its own, so that moving it touches nothing else.
     ///   - now: The wall clock for stored timestamps.
     ///   - metricsFactory: Makes the bot's counters and timers (``TenantMetricName``).
     ///   - onStateChange: Told of every state change, in order.
     public init(
         configuration: TenantConfiguration, platform: any PlatformClient, source: UpdateSource,
         decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations], logger: Logger,
-        clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
+        clock: any TenantClock = SystemClock(), handlingClock: any TenantClock = SystemClock(),
+        now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in }
     ) {
@@ -79,6 +83,7 @@ public actor Tenant {
         self.interests = plugins.reduce(into: Set<UpdateKind>()) { $0.formUnion($1.interests) }
         self.logger = logger
         self.clock = clock
+        self.handlingClock = handlingClock
         self.now = now
         self.onStateChange = onStateChange
         self.metrics = TenantMetrics(botID: configuration.bot.id, factory: metricsFactory)
@@ -167,7 +172,8 @@ public actor Tenant {
             logger: logger, now: now, metrics: metrics, statusProvider: { [weak self] in
                 guard let self else { throw CancellationError() }
                 return try await self.status()
-            }, handlingTimeout: configuration.handlingTimeout, maxAttempts: configuration.maxAttempts)
+            }, handlingTimeout: configuration.handlingTimeout, handlingClock: handlingClock,
+            maxAttempts: configuration.maxAttempts)
         do {
             blockedChats = try await store.blockedChatIDs()
             await inbox.submit(try await store.pendingInbox().map(InboxWork.update), lane: \.lane)

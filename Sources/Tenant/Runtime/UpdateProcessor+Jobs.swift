@@ -55,7 +55,7 @@ extension UpdateProcessor {
         running.enter(job.plugin)
         do {
             let context = context(for: update, plugin: job.plugin, effects: effects, logger: logger, now: startedAt)
-            try await withHandlingDeadline(handlingTimeout, running: running) {
+            try await withHandlingDeadline(handlingTimeout, on: handlingClock, running: running) {
                 try await plugin.fire(scheduled, context: context)
             }
         } catch is CancellationError {

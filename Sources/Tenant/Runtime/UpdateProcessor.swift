@@ -16,6 +16,8 @@ struct UpdateProcessor: Sendable {
     let statusProvider: @Sendable () async throws -> BotStatus
     /// How long one update's (or job's) plugins may take before they are cancelled.
     let handlingTimeout: Duration
+    /// The clock ``handlingTimeout`` is measured on.
+    let handlingClock: any TenantClock
     /// How many times handling an update (or a job) may begin before it is given up on: an
     /// attempt the host did not live through (a crash, or a hang that ended in a kill) counts.
     let maxAttempts: Int
@@ -64,7 +66,7 @@ struct UpdateProcessor: Sendable {
         let running = RunningPlugin()
         let pipelineLogger = logger
         do {
-            try await withHandlingDeadline(handlingTimeout, running: running) {
+            try await withHandlingDeadline(handlingTimeout, on: handlingClock, running: running) {
                 try await runPipeline(
                     update, effects: effects, running: running, logger: pipelineLogger, startedAt: startedAt)
             }

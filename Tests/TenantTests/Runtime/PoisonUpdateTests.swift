@@ -2,10 +2,11 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Tenant
+import TenantTestSupport
 
 /// Updates that would freeze their chat: one the host never lived through, one whose plugin
 /// never answers. Each is given up on, marked failed with a reason, and its chat goes on.
-@Suite("Poison updates")
+@Suite("Poison updates", .timeLimit(.minutes(2)))
 struct PoisonUpdateTests {
     @Test("an update the host did not live through three times is failed at the next start; its chat goes on")
     func givenUpAfterAttempts() async throws {
@@ -65,10 +66,15 @@ struct PoisonUpdateTests {
         let plugins: [any Plugin] = [
             StallingPlugin(configuration: .init(), bot: .test), LedgerPlugin(configuration: .init(), bot: .test),
         ]
-        let harness = TenantHarness(plugins: plugins, handlingTimeout: .milliseconds(200))
+        let deadlines = ManualClock()
+        let harness = TenantHarness(plugins: plugins, handlingTimeout: .seconds(5), handlingClock: deadlines)
         try await harness.running {
             harness.platform.send(chat: 7, text: "stall")
             harness.platform.send(chat: 7, text: "after")
+            // "stall" is being handled (its deadline sleeps); "after" waits behind it.
+            await StallingPlugin.waitUntilEntered("stall")
+            await deadlines.waitForSleeper()
+            deadlines.advance(by: .seconds(5))
             _ = try await harness.platform.waitForPerformed(1)
         }
         #expect(harness.platform.performed.map(\.text) == ["7:after"])
@@ -87,11 +93,15 @@ struct PoisonUpdateTests {
         let plugins: [any Plugin] = [
             StallingPlugin(configuration: .init(), bot: .test), LedgerPlugin(configuration: .init(), bot: .test),
         ]
-        let harness = TenantHarness(plugins: plugins, handlingTimeout: .milliseconds(200))
+        let deadlines = ManualClock()
+        let harness = TenantHarness(plugins: plugins, handlingTimeout: .seconds(5), handlingClock: deadlines)
         defer { StallingPlugin.release() }
         try await harness.running {
             harness.platform.send(chat: 7, text: "deaf")
             harness.platform.send(chat: 7, text: "after")
+            await StallingPlugin.waitUntilEntered("deaf")
+            await deadlines.waitForSleeper()
+            deadlines.advance(by: .seconds(5))
             _ = try await harness.platform.waitForPerformed(1)
             StallingPlugin.release()
         }
@@ -100,7 +110,7 @@ struct PoisonUpdateTests {
             try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = 1")
         }
         #expect(row?["status"] == "failed")
-        #expect((row?["error"] as String?)?.contains("plugin 'stalling' took longer than 0.2 s") == true)
+        #expect((row?["error"] as String?)?.contains("plugin 'stalling' took longer than 5 s") == true)
     }
 }
 
@@ -112,8 +122,33 @@ struct StallingPlugin: Plugin {
     init(configuration: NoConfiguration, bot: BotDescriptor) {}
 
     private static let deaf = Mutex<[CheckedContinuation<Void, Never>]>([])
+    private static let entries = Mutex<(texts: Set<String>, waiters: [(String, CheckedContinuation<Void, Never>)])>(
+        ([], []))
+
+    /// Returns once a handler for `text` has begun.
+    static func waitUntilEntered(_ text: String) async {
+        await withCheckedContinuation { continuation in
+            let now = entries.withLock { state -> Bool in
+                if state.texts.contains(text) { return true }
+                state.waiters.append((text, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    private static func enter(_ text: String) {
+        let ready = entries.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.texts.insert(text)
+            let ready = state.waiters.filter { $0.0 == text }.map(\.1)
+            state.waiters.removeAll { $0.0 == text }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
+    }
 
     func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
+        if let text = update.message?.text { Self.enter(text) }
         switch update.message?.text {
         case "stall":
             try await Task.sleep(for: .seconds(3600))

@@ -14,7 +14,8 @@ struct TenantHarness {
         platform: ScriptedPlatform = ScriptedPlatform(), plugins: [any Plugin] = [LedgerPlugin(configuration: .init(), bot: .test)],
         databasePath: String = TenantHarness.temporaryDatabase(), limits: DeliveryLimits = .unlimited,
         clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
-        flushTimeout: Duration = .seconds(5), handlingTimeout: Duration = .seconds(120)
+        flushTimeout: Duration = .seconds(5), handlingTimeout: Duration = .seconds(120),
+        handlingClock: any TenantClock = SystemClock()
     ) {
         self.platform = platform
         self.databasePath = databasePath
@@ -29,7 +30,8 @@ struct TenantHarness {
                 .with(handlingTimeout: handlingTimeout),
             platform: platform, source: .polling(platform, webhooks: nil), decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
-            logger: logger, clock: clock, now: now, onStateChange: { states.record($0) })
+            logger: logger, clock: clock, handlingClock: handlingClock, now: now,
+            onStateChange: { states.record($0) })
     }
 
     static func temporaryDatabase() -> String {
