@@ -26,12 +26,19 @@ struct TenantFactory: Sendable {
     /// Creates a Tenant that reports its state changes to `onStateChange`.
     ///
     /// - Throws: ``TenantError`` when the manifest cannot run on this host: a webhook bot on a
-    ///   host started without `--public-url`.
+    ///   host started without `--public-url`, or a database that a symbolic link leads outside
+    ///   the data folder.
     func makeTenant(
         for bot: LoadedBot, logger: Logger, onStateChange: @escaping @Sendable (TenantState) -> Void
     ) throws -> Tenant {
         let manifest = bot.manifest
         let configuration = Self.configuration(for: bot, options: options)
+        if let outside = DatabaseLocation.escape(of: configuration.databasePath, from: options.dataDirectory) {
+            throw TenantError(
+                botID: manifest.id,
+                reason: "its database '\(manifest.databaseFile)' leads to \(outside), outside the data folder, through "
+                    + "a symbolic link; databases stay inside --data-dir: remove the link or change `database:`")
+        }
         if manifest.platform == .sandbox {
             let sandbox = sandboxes.platform(for: manifest.id, displayName: manifest.name)
             return Tenant(
