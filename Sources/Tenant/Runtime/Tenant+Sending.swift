@@ -102,8 +102,10 @@ extension Tenant {
 
     private func deadLetter(_ id: Int64, _ reason: String, store: BotStore, logger: Logger) async {
         logger.error("message dead-lettered: \(reason)")
-        metrics.deadLettered()
-        await record(logger) { try await store.markDead(outboxID: id, at: now(), error: reason) }
+        // A blocked chat's pending messages were dead-lettered (and counted) all at once.
+        await record(logger) {
+            if try await store.markDead(outboxID: id, at: now(), error: reason) { metrics.deadLettered() }
+        }
     }
 
     private func countRateLimit(store: BotStore, logger: Logger) async {
