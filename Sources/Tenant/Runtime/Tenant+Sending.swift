@@ -43,6 +43,8 @@ extension Tenant {
                 } catch {
                     return false
                 }
+                // A 429 while this message slept (on its chat, or on any broadcast message): wait again.
+                if await pacer.isPaused(chatID: action.chatID, isBroadcast: isBroadcast, now: clock.now) { continue }
             }
             let retryDelay: Duration
             do {
