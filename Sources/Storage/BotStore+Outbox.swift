@@ -32,7 +32,10 @@ extension BotStore {
     }
 
     /// Gives up on a message, keeping the error. A message that is no longer pending is left alone.
-    public func markDead(outboxID: Int64, at date: Date, error: String) async throws {
+    ///
+    /// - Returns: Whether the message was pending and is now dead (each dead letter is counted once).
+    @discardableResult
+    public func markDead(outboxID: Int64, at date: Date, error: String) async throws -> Bool {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND status = ?",
@@ -40,10 +43,11 @@ extension BotStore {
                     OutboxRecord.Status.dead.rawValue, TokenRedaction.redact(error), outboxID,
                     OutboxRecord.Status.pending.rawValue,
                 ])
-            guard db.changesCount > 0 else { return }
+            guard db.changesCount > 0 else { return false }
             try HostState.increment(HostState.messagesDead, in: db)
             try HostState.set(HostState.lastError, to: TokenRedaction.redact(error), in: db)
             try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)
+            return true
         }
     }
 }

@@ -5,12 +5,16 @@
 /// bot-wide capacity at that moment (``reserve(chatID:isBroadcast:now:)``) and sleep until the
 /// slot it returns — never busy-waiting. Reserving in two steps keeps one slow chat's future
 /// slots from holding bot-wide capacity that other chats could use now. A 429 pauses the chat
-/// for `retry_after`; a 429 on broadcast traffic pauses all broadcasting too.
+/// for `retry_after`; a 429 on broadcast traffic pauses all broadcasting too, including messages
+/// whose slot was reserved before it (``isPaused(chatID:isBroadcast:now:)``).
 actor SendPacer {
     private let limits: DeliveryLimits
     private var chats: [Int64: PacingCell] = [:]
     private var bot: PacingCell
     private var broadcast: PacingCell
+    /// Until when a 429 stops each chat, and all broadcasting.
+    private var chatPauses: [Int64: Duration] = [:]
+    private var broadcastPause: Duration = .zero
 
     init(limits: DeliveryLimits) {
         self.limits = limits
@@ -42,7 +46,17 @@ actor SendPacer {
         var chat = chats[chatID] ?? PacingCell(Self.isGroup(chatID) ? limits.group : limits.privateChat)
         chat.pause(until: until)
         chats[chatID] = chat
-        if isBroadcast { broadcast.pause(until: until) }
+        chatPauses[chatID] = max(chatPauses[chatID] ?? .zero, until)
+        if isBroadcast {
+            broadcast.pause(until: until)
+            broadcastPause = max(broadcastPause, until)
+        }
+    }
+
+    /// Whether a 429 that came after the message's slot was reserved forbids sending it now: a
+    /// sender checks this after sleeping until its slot, and reserves again when it is paused.
+    func isPaused(chatID: Int64, isBroadcast: Bool, now: Duration) -> Bool {
+        (chatPauses[chatID] ?? .zero) > now || (isBroadcast && broadcastPause > now)
     }
 
     /// Telegram gives groups, supergroups and channels negative ids.
@@ -50,5 +64,6 @@ actor SendPacer {
 
     private func forgetIdle(now: Duration) {
         chats = chats.filter { $0.value.theoreticalArrival > now }
+        chatPauses = chatPauses.filter { $0.value > now }
     }
 }

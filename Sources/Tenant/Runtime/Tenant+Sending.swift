@@ -43,6 +43,8 @@ extension Tenant {
                 } catch {
                     return false
                 }
+                // A 429 while this message slept (on its chat, or on any broadcast message): wait again.
+                if await pacer.isPaused(chatID: action.chatID, isBroadcast: isBroadcast, now: clock.now) { continue }
             }
             let retryDelay: Duration
             do {
@@ -102,8 +104,10 @@ extension Tenant {
 
     private func deadLetter(_ id: Int64, _ reason: String, store: BotStore, logger: Logger) async {
         logger.error("message dead-lettered: \(reason)")
-        metrics.deadLettered()
-        await record(logger) { try await store.markDead(outboxID: id, at: now(), error: reason) }
+        // A blocked chat's pending messages were dead-lettered (and counted) all at once.
+        await record(logger) {
+            if try await store.markDead(outboxID: id, at: now(), error: reason) { metrics.deadLettered() }
+        }
     }
 
     private func countRateLimit(store: BotStore, logger: Logger) async {
