@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The real `aviary` binary against the fake Bot API: reload by SIGHUP and crash recovery.
-@Suite("End to end: the aviary binary", .serialized)
+@Suite("End to end: the aviary binary", .serialized, .timeLimit(.minutes(5)))
 struct BinaryEndToEndTests {
     static func manifest(id: String, token: String, apiURL: URL, plugins: String) -> String {
         """

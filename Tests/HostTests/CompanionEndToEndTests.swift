@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The companion plugin in the real binary, on a sandbox bot, against the fake model server.
-@Suite("End to end: companion")
+@Suite("End to end: companion", .timeLimit(.minutes(5)))
 struct CompanionEndToEndTests {
     static let admin = "companion-admin-" + String(repeating: "c", count: 20)
     static let key = "sk-e2e-" + String(repeating: "k", count: 20)

@@ -9,7 +9,7 @@ import Glibc
 /// External checkers against the real binary: schemathesis fuzzes the management API against
 /// `openapi.yaml`, and promtool lints a live `/metrics`. Both are installed by
 /// `scripts/bootstrap.sh` (PyPI `schemathesis`, Debian `prometheus`).
-@Suite("Conformance: schemathesis and promtool", .serialized)
+@Suite("Conformance: schemathesis and promtool", .serialized, .timeLimit(.minutes(10)))
 struct ConformanceTests {
     static let adminToken = "conformance-admin-" + String(repeating: "z", count: 16)
 
@@ -51,13 +51,18 @@ struct ConformanceTests {
         }
     }
 
+    /// The tokens of the bots `alpha` and `beta` of ``startHost()``.
+    static let tokens = (0..<2).map { index in
+        "880\(index):" + String(repeating: Character(UnicodeScalar(UInt8(97 + index))), count: 35)
+    }
+
     /// Starts the binary with two running bots that have handled some traffic.
     static func startHost() async throws -> (FakeBotAPI, AviaryProcess, HTTPProbe) {
         let fake = FakeBotAPI()
         try await fake.start()
         let sandbox = try HostSandbox()
         for (index, id) in ["alpha", "beta"].enumerated() {
-            let token = "880\(index):" + String(repeating: Character(UnicodeScalar(UInt8(97 + index))), count: 35)
+            let token = tokens[index]
             fake.addBot(token: token, userID: Int64(8800 + index), username: "\(id)_bot")
             try sandbox.writeManifest(
                 id, HTTPTestHost.manifest(id: id, brand: index == 0 ? "han" : "lumen", token: token, apiURL: fake.baseURL))
@@ -80,18 +85,20 @@ struct ConformanceTests {
         let (fake, host, probe) = try await Self.startHost()
         defer { Task { await fake.stop() } }
         _ = try await probe.call(.GET, "/healthz")
-        var metrics = try await probe.call(.GET, "/metrics")
-        // Replies are counted once sent; wait for both.
-        let bothSent = ["alpha", "beta"].map { "aviary_messages_sent_total{bot=\"\($0)\"} 1" }
-        for _ in 0..<200 where !bothSent.allSatisfy(metrics.text.contains) {
-            try await Task.sleep(for: .milliseconds(50))
-            metrics = try await probe.call(.GET, "/metrics")
+        // A reply is counted just after the fake has it; a chat's replies go one after the
+        // other, so once a second one reached the fake, the first is counted.
+        let user = FakeUser(id: 55, firstName: "Dora")
+        for token in Self.tokens {
+            fake.sendText(token: token, chatID: user.id, from: user, text: "again")
+            _ = try await fake.waitForSentMessages(token: token, count: 2, timeout: .seconds(90))
         }
+        let metrics = try await probe.call(.GET, "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.headers.first(name: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
         for family in [
-            "aviary_updates_received_total{bot=\"alpha\",type=\"message\"} 1", "aviary_updates_handled_total",
-            "aviary_messages_sent_total{bot=\"alpha\"} 1", "aviary_update_handling_seconds_bucket",
+            "aviary_updates_received_total{bot=\"alpha\",type=\"message\"} 2", "aviary_updates_handled_total",
+            "aviary_messages_sent_total{bot=\"alpha\"}", "aviary_messages_sent_total{bot=\"beta\"}",
+            "aviary_update_handling_seconds_bucket",
             "aviary_bot_api_call_seconds_bucket{bot=\"alpha\",method=\"sendMessage\"", "aviary_inbox_depth{bot=\"alpha\"}",
             "aviary_outbox_depth", "aviary_bots{state=\"running\"} 2", "aviary_dead_letters_total",
             "aviary_rate_limited_total", "aviary_updates_failed_total",

@@ -9,7 +9,7 @@ import Glibc
 /// The `dating` plugin in the real `aviary` binary against the fake Bot API: profiles, a match,
 /// a relayed message, a report threshold, the daily limit and a deletion checked in the file:
 /// the host's rows and `followups`' go with the dating ones.
-@Suite("End to end: dating", .serialized)
+@Suite("End to end: dating", .serialized, .timeLimit(.minutes(5)))
 struct DatingEndToEndTests {
     static let token = "3001:" + String(repeating: "d", count: 35)
 

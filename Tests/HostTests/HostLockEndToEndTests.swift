@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The real binary: one host per data folder, and `aviary reload` signals only a live host.
-@Suite("Host lock end to end", .serialized)
+@Suite("Host lock end to end", .serialized, .timeLimit(.minutes(5)))
 struct HostLockEndToEndTests {
     @Test("a second host on the same data folder refuses to start and names the first")
     func secondHostRefused() async throws {

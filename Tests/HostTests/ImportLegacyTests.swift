@@ -3,7 +3,7 @@ import Testing
 import Tenant
 
 /// `aviary import-legacy` with the real binary, on the companion's sample legacy folder.
-@Suite("End to end: import-legacy")
+@Suite("End to end: import-legacy", .timeLimit(.minutes(5)))
 struct ImportLegacyTests {
     /// The sample legacy folder of the plugin tests: two profiles, two logs, a backup and a
     /// malformed log.

@@ -10,7 +10,7 @@ import Yams
 
 /// The management API in process: every operation of `openapi.yaml` against every kind of
 /// caller, and the answers' shapes.
-@Suite("Management API", .serialized)
+@Suite("Management API", .serialized, .timeLimit(.minutes(5)))
 struct ManagementAPITests {
     /// One operation of the OpenAPI document.
     struct Operation: Hashable, CustomStringConvertible {

@@ -7,7 +7,7 @@ import Glibc
 
 /// The shipped `bots.d` with the real binary and no network: the sandbox demo bots answer
 /// through the management API, menus and button presses included.
-@Suite("End to end: sandbox bots")
+@Suite("End to end: sandbox bots", .timeLimit(.minutes(5)))
 struct SandboxEndToEndTests {
     static let admin = "sandbox-admin-" + String(repeating: "s", count: 18)
 
@@ -73,7 +73,7 @@ struct SandboxEndToEndTests {
 }
 
 /// `--log-format json` with the real binary: every line is one JSON object with the metadata.
-@Suite("End to end: JSON logs")
+@Suite("End to end: JSON logs", .timeLimit(.minutes(5)))
 struct JSONLogEndToEndTests {
     @Test("every log line is a JSON object; bot lines carry the bot's id")
     func jsonLines() async throws {

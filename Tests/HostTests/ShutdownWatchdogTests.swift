@@ -4,7 +4,7 @@ import Testing
 @testable import Host
 
 /// The last guarantee that SIGTERM ends the host: a watchdog on a Dispatch queue of its own.
-@Suite("Shutdown watchdog")
+@Suite("Shutdown watchdog", .timeLimit(.minutes(5)))
 struct ShutdownWatchdogTests {
     @Test("once armed, it exits with status 1 when the shutdown time and the grace are over, once")
     func exitsAfterTheShutdownTime() async throws {

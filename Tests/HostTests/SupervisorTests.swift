@@ -9,7 +9,7 @@ import Testing
 import Tenant
 
 /// The supervisor in-process, against the fake Bot API.
-@Suite("Supervisor")
+@Suite("Supervisor", .timeLimit(.minutes(5)))
 struct SupervisorTests {
     struct Running {
         let fake: FakeBotAPI
@@ -61,7 +61,7 @@ struct SupervisorTests {
             #expect(sent.allSatisfy { $0.chatID == user.id })
         }
         running.task.cancel()
-        try? await running.task.value
+        try await running.task.value  // a supervisor that throws on shutdown fails the test
         for id in ids {
             let database = try DatabaseQueue(path: "\(running.sandbox.dataDirectory)/\(id).sqlite")
             let texts = try await database.read { db in
@@ -90,7 +90,7 @@ struct SupervisorTests {
         let badState = try await Self.waitForState(of: "bad", in: running.supervisor)
         #expect(badState == .failed("token rejected by Telegram (401)"))
         running.task.cancel()
-        try? await running.task.value
+        try await running.task.value  // a supervisor that throws on shutdown fails the test
         await running.fake.stop()
     }
 
@@ -115,7 +115,7 @@ struct SupervisorTests {
         let sent = try await running.fake.waitForSentMessages(token: tokens["break-me"]!, count: 2, timeout: .seconds(90))
         #expect(sent.map(\.text) == ["before", "after"], "the last good version still answers")
         running.task.cancel()
-        try? await running.task.value
+        try await running.task.value  // a supervisor that throws on shutdown fails the test
         await running.fake.stop()
     }
 
@@ -138,7 +138,7 @@ struct SupervisorTests {
         try FileManager.default.moveItem(atPath: moved, toPath: running.sandbox.botsDirectory)
         #expect(await running.supervisor.reload().unchanged == ["steady"])
         running.task.cancel()
-        try? await running.task.value
+        try await running.task.value  // a supervisor that throws on shutdown fails the test
         await running.fake.stop()
     }
 

@@ -4,7 +4,7 @@ import Testing
 import Tenant
 
 extension AdminPluginTests {
-    @Suite("formatting")
+    @Suite("formatting", .timeLimit(.minutes(5)))
     struct FormatTests {
         @Test("durations show the two largest units", arguments: [
             (0.0, "0s"), (59.9, "59s"), (60, "1m 0s"), (3599, "59m 59s"), (3600, "1h 0m"),

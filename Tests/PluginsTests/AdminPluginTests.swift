@@ -3,7 +3,7 @@ import Testing
 import Plugins
 import Tenant
 
-@Suite("AdminPlugin")
+@Suite("AdminPlugin", .timeLimit(.minutes(5)))
 struct AdminPluginTests {
     /// A harness whose bot has run for 2d 3h 4m 5s and failed 5m 2s ago.
     static func harness() async throws -> PluginHarness<AdminPlugin> {

@@ -2,7 +2,7 @@ import Testing
 import Plugins
 import Tenant
 
-@Suite("EchoPlugin")
+@Suite("EchoPlugin", .timeLimit(.minutes(5)))
 struct EchoPluginTests {
     @Test("answers a text with exactly the same text, in the same chat, plainly")
     func echoesText() async throws {

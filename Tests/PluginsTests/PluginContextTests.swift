@@ -4,7 +4,7 @@ import Tenant
 
 /// The context's helpers that plugins share: people's time zones, what the host knows about
 /// people and chats, and photos.
-@Suite("Plugin context")
+@Suite("Plugin context", .timeLimit(.minutes(5)))
 struct PluginContextTests {
     /// Answers `tz` with the sender's time zone; `tz NAME` sets it (`tz -` clears it); `photo N`
     /// sends a photo with an N-character caption; `who ID` answers what the host knows of that

@@ -4,7 +4,7 @@ import Testing
 import Tenant
 
 extension RepliesPluginTests {
-    @Suite("configuration")
+    @Suite("configuration", .timeLimit(.minutes(5)))
     struct ConfigurationTests {
         @Test("decodes texts, locale maps, full replies, references and keyword rules")
         func decodesFixture() throws {

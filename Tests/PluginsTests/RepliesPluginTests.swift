@@ -2,7 +2,7 @@ import Testing
 import Plugins
 import Tenant
 
-@Suite("RepliesPlugin")
+@Suite("RepliesPlugin", .timeLimit(.minutes(5)))
 struct RepliesPluginTests {
     @Test("a listed command gets its reply, with buttons and the reader's language")
     func answersCommand() async throws {

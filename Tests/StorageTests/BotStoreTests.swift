@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Storage
 
-@Suite("BotStore")
+@Suite("BotStore", .timeLimit(.minutes(5)))
 struct BotStoreTests {
     private func temporaryPath() -> String {
         FileManager.default.temporaryDirectory

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Storage
 
-@Suite("BotStore: forgetting a person")
+@Suite("BotStore: forgetting a person", .timeLimit(.minutes(5)))
 struct ForgetHostRowsTests {
     static let date = Date(timeIntervalSince1970: 1_800_000_000)
     static let person: Int64 = 41

@@ -3,7 +3,7 @@ import GRDB
 import Testing
 @testable import Storage
 
-@Suite("Traffic per period")
+@Suite("Traffic per period", .timeLimit(.minutes(5)))
 struct TrafficTests {
     @Test("updates and sent messages are counted in the period they happened, empty periods included")
     func buckets() async throws {

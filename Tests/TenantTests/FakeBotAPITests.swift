@@ -8,7 +8,7 @@ import Synchronization
 import Testing
 
 /// The fake Bot API at the wire level: raw HTTP in, Telegram's JSON envelopes and status codes out.
-@Suite("FakeBotAPI")
+@Suite("FakeBotAPI", .timeLimit(.minutes(5)))
 struct FakeBotAPITests {
     static let token = "5151:" + String(repeating: "f", count: 35)
     static let alice = FakeUser(id: 501, firstName: "Alice", username: "alice", languageCode: "en")
@@ -75,12 +75,8 @@ struct FakeBotAPITests {
 
     /// Waits until the fake has recorded `count` calls of `method`. The fake has no call event to
     /// await, so this checks at a short interval; the bound is a hang guard, not a timing assertion.
-    func receivedCalls(_ method: String, count: Int, on fake: FakeBotAPI) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while fake.calls(token: Self.token).count(where: { $0.method == method }) < count {
-            try #require(ContinuousClock.now < deadline, "the fake never received \(count) \(method) call(s)")
-            try await Task.sleep(for: .milliseconds(5))
-        }
+    func receivedCalls(_ method: String, count: Int, on fake: FakeBotAPI) async {
+        await fake.waitForCalls(token: Self.token, method: method, count: count)
     }
 
     @Test("an unknown token gets Telegram's 401 envelope; an unknown method gets 404")
@@ -146,13 +142,12 @@ struct FakeBotAPITests {
     @Test("a long poll answers as soon as an update arrives, not at its timeout")
     func longPoll() async throws {
         try await withFake { fake in
-            let started = ContinuousClock.now
             let poll = Task { try await call(fake, "getUpdates", json: ["timeout": 30]) }
-            try await receivedCalls("getUpdates", count: 1, on: fake)
+            await fake.waitForWaitingPoll(token: Self.token)
             let id = fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "wake up")
             let answer = try await poll.value
             #expect(answer.updateIDs == [id])
-            #expect(ContinuousClock.now - started < .seconds(20), "woken by the update, not by the 30 s timeout")
+            #expect(fake.longPollWakes(token: Self.token) == [.updates], "woken by the update, not by the timeout")
         }
     }
 
@@ -160,7 +155,7 @@ struct FakeBotAPITests {
     func conflict() async throws {
         try await withFake { fake in
             let first = Task { try await call(fake, "getUpdates", json: ["timeout": 30]) }
-            try await receivedCalls("getUpdates", count: 1, on: fake)
+            await receivedCalls("getUpdates", count: 1, on: fake)
             let second = try await call(fake, "getUpdates", json: ["timeout": 0])
             #expect(second.status == 200)
             let terminated = try await first.value
@@ -325,7 +320,9 @@ struct FakeBotAPITests {
             for round in 0..<40 {
                 async let first = call(fake, "getUpdates", json: ["timeout": 30])
                 async let second = call(fake, "getUpdates", json: ["timeout": 30])
-                try await Task.sleep(for: .milliseconds(20))
+                // Each round makes three calls; both of this round's polls in, one of them waiting.
+                await fake.waitForCalls(token: Self.token, method: "getUpdates", count: 3 * round + 2)
+                await fake.waitForWaitingPoll(token: Self.token)
                 let id = fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "r\(round)")
                 let answers = try await [first, second]
                 #expect(answers.contains { $0.ok && $0.updateIDs.contains(id) }, "round \(round): nobody got the update")
@@ -339,7 +336,7 @@ struct FakeBotAPITests {
     func reRegisterKeepsPoll() async throws {
         try await withFake { fake in
             async let waiting = call(fake, "getUpdates", json: ["timeout": 30])
-            try await Task.sleep(for: .milliseconds(50))
+            await fake.waitForWaitingPoll(token: Self.token)
             fake.addBot(token: Self.token, userID: 5151, username: "renamed_bot")
             let id = fake.sendText(token: Self.token, chatID: Self.alice.id, from: Self.alice, text: "still there?")
             #expect(try await waiting.updateIDs == [id])

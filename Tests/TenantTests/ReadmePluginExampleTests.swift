@@ -44,7 +44,7 @@ struct CounterPlugin: Plugin {
     }
 }
 
-@Suite("README plugin example")
+@Suite("README plugin example", .timeLimit(.minutes(5)))
 struct ReadmePluginExampleTests {
     @Test("the counter plugin counts in its own table and answers /count")
     func counter() async throws {

@@ -3,7 +3,7 @@ import Testing
 @testable import Tenant
 
 /// The in-process sandbox platform and its update decoder.
-@Suite("Sandbox platform")
+@Suite("Sandbox platform", .timeLimit(.minutes(5)))
 struct SandboxPlatformTests {
     let sandbox = SandboxPlatform(botID: "han-demo", displayName: "Han demo")
     let eve = User(id: 5, firstName: "Eve", languageCode: "ru")

@@ -103,7 +103,7 @@ final class RawConnection: Sendable {
 
 /// The HTTP server's guards with real sockets: connections that never finish their headers,
 /// requests that never finish, and more connections than the cap.
-@Suite("Hostile input: connections", .serialized)
+@Suite("Hostile input: connections", .serialized, .timeLimit(.minutes(5)))
 struct ConnectionHostileInputTests {
     /// Runs the host's real server on a free port with `settings`, then `body` with the port.
     static func withServer(

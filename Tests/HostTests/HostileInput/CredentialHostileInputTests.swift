@@ -10,7 +10,7 @@ import Testing
 /// Hostile credentials: whatever mix of wrong, malformed and missing tokens and forwarded
 /// addresses arrives, a valid token is always accepted, wrong ones are limited per client, and
 /// `X-Forwarded-For` counts only from a trusted proxy.
-@Suite("Hostile input: credentials", .serialized)
+@Suite("Hostile input: credentials", .serialized, .timeLimit(.minutes(5)))
 struct CredentialHostileInputTests {
     /// One request's credentials.
     enum Attempt: Sendable, CustomStringConvertible {

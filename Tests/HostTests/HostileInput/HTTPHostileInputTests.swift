@@ -11,7 +11,7 @@ import Testing
 
 /// Hostile input through the management API and the dashboard: numbers and ids from outside
 /// never reach arithmetic that traps, and every refusal is a 4xx that names the field.
-@Suite("Hostile input: management API and dashboard", .serialized)
+@Suite("Hostile input: management API and dashboard", .serialized, .timeLimit(.minutes(5)))
 struct HTTPHostileInputTests {
     static let admin: HTTPFields = [.authorization: "Bearer \(HTTPTestHost.adminToken)"]
     static let json: HTTPFields = [.authorization: "Bearer \(HTTPTestHost.adminToken)", .contentType: "application/json"]

@@ -5,7 +5,7 @@ import Testing
 
 /// The host config (`--config aviary.yaml`) as hostile input: each test is a class of input with
 /// many generated members.
-@Suite("Host config hostile input")
+@Suite("Host config hostile input", .timeLimit(.minutes(5)))
 struct HostConfigHostileInputTests {
     let folder: ManifestFolder
 

@@ -8,7 +8,7 @@ import Testing
 
 /// `POST /api/v1/manifests/validate` as hostile input: who may read the host's environment and
 /// files, and what an alias bomb gets.
-@Suite("Manifest validation API hostile input", .serialized)
+@Suite("Manifest validation API hostile input", .serialized, .timeLimit(.minutes(5)))
 struct ManifestAPIHostileInputTests {
     static func validate(_ yaml: String, as token: String, _ client: any TestClientProtocol) async throws -> (
         HTTPResponse.Status, String

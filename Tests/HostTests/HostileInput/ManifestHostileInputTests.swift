@@ -4,7 +4,7 @@ import PropertyBased
 import Testing
 
 /// Manifests as hostile input: each test is a class of input with many generated members.
-@Suite("Manifest hostile input")
+@Suite("Manifest hostile input", .timeLimit(.minutes(5)))
 struct ManifestHostileInputTests {
     let folder: ManifestFolder
 

@@ -10,7 +10,7 @@ import Testing
 /// Message texts sent through the API (sandbox messages, broadcasts) are measured as Telegram
 /// measures them, so a text of emoji, accents or markup can neither slip past the limit nor be
 /// refused below it.
-@Suite("API message texts: hostile input")
+@Suite("API message texts: hostile input", .timeLimit(.minutes(5)))
 struct MessageTextLimitHostileInputTests {
     static let fragments = [
         "a", "Ж", "中", "😀", "🇺🇦", "👨‍👩‍👧‍👦", "e\u{301}", String(repeating: "\u{301}", count: 300), " ", "\n",

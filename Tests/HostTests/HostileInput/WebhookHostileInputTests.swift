@@ -22,7 +22,7 @@ final class CapturedLog: Sendable {
 
 /// Hostile deliveries to `/webhook/{bot_id}`: whatever id and secret an outsider sends, no state
 /// is created, no bot's recent errors change, and the log gets at most a bounded line.
-@Suite("Hostile input: webhook deliveries", .serialized)
+@Suite("Hostile input: webhook deliveries", .serialized, .timeLimit(.minutes(5)))
 struct WebhookHostileInputTests {
     static let header = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!
 

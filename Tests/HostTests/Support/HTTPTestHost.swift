@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Logging
 import Prometheus
 import Tenant
+import Testing
 @testable import Host
 
 /// A supervisor running two brands' bots against the fake Bot API, with the HTTP surface's
@@ -113,14 +114,20 @@ struct HTTPTestHost {
         }
     }
 
-    /// Stops everything.
+    /// Stops everything; a supervisor that throws on shutdown is recorded as an issue of the test.
     func stop() async {
         task.cancel()
-        _ = try? await task.value
+        do {
+            try await task.value
+        } catch {
+            Issue.record(error, "the supervisor threw on shutdown")
+        }
         await fake.stop()
     }
 
     /// Waits until bot `id` runs again.
+    ///
+    /// - Important: No time bound of its own: every suite using it carries a `.timeLimit`.
     func waitUntilRunning(_ id: String) async {
         _ = await supervisor.states.wait { $0[id] == .running }
     }

@@ -5,7 +5,7 @@ import Plugins
 import Testing
 import Tenant
 
-@Suite("CompanionPlugin")
+@Suite("CompanionPlugin", .timeLimit(.minutes(5)))
 struct CompanionPluginTests {
     @Test("a private text is answered by the model; the request has the endpoint's shape, the key and the settings")
     func answersThroughModel() async throws {

@@ -6,7 +6,7 @@ import NIOHTTP1
 import Testing
 
 /// The fake model server refuses what a real endpoint would, so the companion's tests can fail.
-@Suite("FakeModelAPI")
+@Suite("FakeModelAPI", .timeLimit(.minutes(5)))
 struct FakeModelAPITests {
     /// Posts `body` to the fake's completions endpoint and returns the status.
     static func post(_ fake: FakeModelAPI, _ body: String, key: String? = "sk-fake") async throws -> UInt {

@@ -3,7 +3,7 @@ import Plugins
 import Testing
 import Tenant
 
-@Suite("CompanionLegacyImport")
+@Suite("CompanionLegacyImport", .timeLimit(.minutes(5)))
 struct LegacyImportTests {
     /// The sample legacy folder: two profiles, two logs, a backup and a malformed log.
     static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -3,7 +3,7 @@ import Testing
 import Plugins
 import Tenant
 
-@Suite("Dating: browsing, matches and limits")
+@Suite("Dating: browsing, matches and limits", .timeLimit(.minutes(5)))
 struct DatingBrowseTests {
 
     /// Bob (30, man, seeks women, Lisbon) and the women around him: Alice and Fay match his

@@ -3,7 +3,7 @@ import Testing
 import Plugins
 import Tenant
 
-@Suite("Dating: settings")
+@Suite("Dating: settings", .timeLimit(.minutes(5)))
 struct DatingConfigurationTests {
     @Test("an empty entry takes the documented defaults")
     func defaults() throws {

@@ -3,7 +3,7 @@ import Testing
 import Plugins
 import Tenant
 
-@Suite("Dating: reports, blocks, moderation, pause and delete")
+@Suite("Dating: reports, blocks, moderation, pause and delete", .timeLimit(.minutes(5)))
 struct DatingSafetyTests {
 
     /// Alice and the men who see her. Each check of who sees her uses someone who has not

@@ -5,7 +5,7 @@ import Tenant
 
 /// The candidate search over 100,000 profiles: prints the time per search (a figure for the
 /// README, never asserted on a shared machine) and checks that SQLite uses the search index.
-@Suite("Dating: candidate search benchmark")
+@Suite("Dating: candidate search benchmark", .timeLimit(.minutes(5)))
 struct DatingSearchBenchmarkTests {
     static let profiles = 100_000
     static let cities = 50

@@ -3,7 +3,7 @@ import Testing
 import Plugins
 import Tenant
 
-@Suite("Dating: profile wizard")
+@Suite("Dating: profile wizard", .timeLimit(.minutes(5)))
 struct DatingWizardTests {
 
     @Test("/start asks each question in turn and the photo finishes the profile")

@@ -3,7 +3,7 @@ import Plugins
 import Testing
 import Tenant
 
-@Suite("Followups plugin")
+@Suite("Followups plugin", .timeLimit(.minutes(5)))
 struct FollowupsPluginTests {
     static let moscow = TimeZone(identifier: "Europe/Moscow")!
     static let bot = BotDescriptor(id: "han", name: "Han", locale: "en", timeZone: moscow)

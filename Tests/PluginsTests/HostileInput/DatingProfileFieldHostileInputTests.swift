@@ -6,7 +6,7 @@ import Testing
 
 /// Profile answers measured as Telegram measures text: a name, city or bio of emoji, flags or
 /// stacked accents is held to its limit in UTF-16 units, so a card always fits a caption.
-@Suite("Dating profile fields: hostile input")
+@Suite("Dating profile fields: hostile input", .timeLimit(.minutes(5)))
 struct DatingProfileFieldHostileInputTests {
     static let fragments = [
         "a", "Ж", "中", "😀", "🇺🇦", "👨‍👩‍👧‍👦", "e\u{301}", "\u{301}", String(repeating: "\u{301}", count: 40), " ", "\n",

@@ -5,7 +5,7 @@ import Testing
 
 /// What the store finds at a database path, as hostile input: it creates only what is missing,
 /// never changes the mode of what it found, and opens nothing but a regular file.
-@Suite("BotStore hostile input")
+@Suite("BotStore hostile input", .timeLimit(.minutes(5)))
 struct BotStoreHostileInputTests {
     /// What may already be at the database path.
     enum Found: CaseIterable, Sendable {

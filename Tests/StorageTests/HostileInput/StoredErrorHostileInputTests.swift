@@ -6,7 +6,7 @@ import Testing
 /// Errors the store keeps come from outside (the Bot API's description, a proxy's error page
 /// quoting the request URL, a plugin's message): a bot token inside one is masked on the way in
 /// and, for rows written before masking, on the way out.
-@Suite("Stored errors as hostile input")
+@Suite("Stored errors as hostile input", .timeLimit(.minutes(5)))
 struct StoredErrorHostileInputTests {
     /// Printable text around a token.
     static let surrounding = Gen.character(in: " "..."~").string(of: 0...60)

@@ -39,6 +39,7 @@ extension FakeBotAPI {
             }
             return .some(nil)
         }
+        notifyStateWaiters()
         guard let failure else { return Self.error(401, "Unauthorized") }
         switch failure {
         case .error(let code, let description, let parameters):
@@ -128,6 +129,7 @@ extension FakeBotAPI {
                     }
                     displaced?.resume(returning: .conflict)
                     if ready { continuation.resume(returning: .updates) }
+                    if !ready { self.notifyStateWaiters() }
                 }
             }
             group.addTask {
@@ -149,6 +151,7 @@ extension FakeBotAPI {
             }
             return result ?? .timeout
         }
+        if records { state.withLock { $0.bots[token]?.pollWakes.append(wake) } }
         if wake == .conflict {
             return Self.error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
         }

@@ -24,6 +24,8 @@ struct FakeBot {
     var failures: [String: [FakeFailure]] = [:]
     /// The getUpdates request now waiting, if any.
     var poll: (id: Int, continuation: CheckedContinuation<PollWake, Never>)?
+    /// Why each long poll that waited woke up, in order.
+    var pollWakes: [PollWake] = []
 
     static let defaultExcluded: Set<String> = ["chat_member", "message_reaction", "message_reaction_count"]
 
@@ -34,9 +36,12 @@ struct FakeBot {
 }
 
 /// Why a waiting getUpdates woke up.
-enum PollWake {
+public enum PollWake: Sendable, Equatable {
+    /// An update arrived.
     case updates
+    /// Its timeout passed (or the fake stopped).
     case timeout
+    /// A later getUpdates for the same bot displaced it.
     case conflict
 }
 
@@ -45,4 +50,6 @@ struct FakeState {
     var bots: [String: FakeBot] = [:]
     var sentWaiters: [Int: (token: String, count: Int, continuation: CheckedContinuation<Bool, Never>)] = [:]
     var nextWaiterID = 0
+    /// Tests waiting for a condition on this state (``FakeBotAPI/waitUntil(_:)``).
+    var stateWaiters: [Int: StateWaiter] = [:]
 }

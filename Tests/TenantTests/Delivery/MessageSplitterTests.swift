@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Tenant
 
-@Suite("MessageSplitter")
+@Suite("MessageSplitter", .timeLimit(.minutes(5)))
 struct MessageSplitterTests {
     let splitter = MessageSplitter(limit: 100)
 
@@ -114,7 +114,7 @@ struct MessageSplitterTests {
     }
 }
 
-@Suite("Long replies")
+@Suite("Long replies", .timeLimit(.minutes(5)))
 struct LongReplyTests {
     struct Shouter: Plugin {
         static let name = "shouter"

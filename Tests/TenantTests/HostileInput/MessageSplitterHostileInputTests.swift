@@ -5,7 +5,7 @@ import Testing
 /// Hostile texts for the splitter: random Unicode (combining-mark stacks, ZWJ sequences, flags,
 /// surrogate pairs, CJK, white space), random and malformed HTML, at Telegram's limits and a
 /// small one. Every call returns, every part fits, and the parts give back the text.
-@Suite("MessageSplitter: hostile input")
+@Suite("MessageSplitter: hostile input", .timeLimit(.minutes(5)))
 struct MessageSplitterHostileInputTests {
     /// The limits checked: a small one, a caption's, a text's.
     static let limits = Gen.int(in: 0...3).map {

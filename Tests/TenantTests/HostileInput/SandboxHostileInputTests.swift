@@ -5,7 +5,7 @@ import Testing
 
 /// Hostile input to the sandbox platform: whatever people write and press, and however many of
 /// them, what it keeps stays within ``SandboxLimits``.
-@Suite("Hostile input: sandbox platform")
+@Suite("Hostile input: sandbox platform", .timeLimit(.minutes(5)))
 struct SandboxHostileInputTests {
     @Test("people beyond the cap are refused, naming user_id and the cap; everyone admitted keeps talking")
     func peopleCap() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// Photo dimensions in an update are numbers from outside (a forged webhook delivery, a Bot API
 /// server that misbehaves): none of them may trap the decoder, which runs in the host process.
-@Suite("Telegram photo sizes, hostile input")
+@Suite("Telegram photo sizes, hostile input", .timeLimit(.minutes(5)))
 struct TelegramPhotoSizeHostileInputTests {
     /// A dimension as a hostile update may write it: missing, negative, ordinary, or near `Int`'s edges.
     static let dimension = Gen.oneOf(

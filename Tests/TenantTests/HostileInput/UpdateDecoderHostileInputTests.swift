@@ -6,7 +6,7 @@ import Testing
 /// Updates come from Telegram, a proxy, or anyone who learned a webhook address: the decoder,
 /// the envelope reader, the getUpdates slicer and the command parser meet arbitrary bytes.
 /// Each case is a class of input; every member returns or throws, none traps.
-@Suite("Update decoding as hostile input")
+@Suite("Update decoding as hostile input", .timeLimit(.minutes(5)))
 struct UpdateDecoderHostileInputTests {
     static let fixtures: [Data] = {
         (try? TelegramFixtureTests.allFixtures().compactMap { try? Data(contentsOf: $0) }) ?? []

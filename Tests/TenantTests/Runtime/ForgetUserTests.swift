@@ -4,7 +4,7 @@ import Testing
 @testable import Tenant
 
 /// `context.forgetUser(_:)`: the host's rows and every plugin's, erased in the update's commit.
-@Suite("Forgetting a person")
+@Suite("Forgetting a person", .timeLimit(.minutes(5)))
 struct ForgetUserTests {
     /// `note TEXT` stores a note about the sender; `forget me` stores one more, schedules a job,
     /// asks the host to forget the sender and answers "forgotten". Passes everything else.

@@ -1,7 +1,7 @@
 import Testing
 @testable import Tenant
 
-@Suite("LaneScheduler")
+@Suite("LaneScheduler", .timeLimit(.minutes(5)))
 struct LaneSchedulerTests {
     @Test("a lane is given to one worker at a time and keeps its order")
     func laneExclusive() async {
@@ -49,6 +49,8 @@ struct LaneSchedulerTests {
         var handled: [Int64: [Int]] = [:]
         var running = 0
         var mostAtOnce = 0
+        /// Tests waiting for a number of handled items.
+        private var countWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
         func begin() {
             running += 1
@@ -58,9 +60,18 @@ struct LaneSchedulerTests {
         func end(_ batch: LaneScheduler<Int>.Batch) {
             running -= 1
             handled[batch.lane, default: []].append(contentsOf: batch.items)
+            let count = count
+            for waiter in countWaiters where waiter.count <= count { waiter.continuation.resume() }
+            countWaiters.removeAll { $0.count <= count }
         }
 
         var count: Int { handled.values.map(\.count).reduce(0, +) }
+
+        /// Returns once `count` items were handled; bounded by the suite's time limit.
+        func waitForCount(_ count: Int) async {
+            guard self.count < count else { return }
+            await withCheckedContinuation { countWaiters.append((count, $0)) }
+        }
     }
 
     @Test("runWorkers handles every item in lane order on at most `limit` workers, and ends on close")
@@ -81,7 +92,7 @@ struct LaneSchedulerTests {
             await scheduler.submit(items, lane: { Int64($0 / 1000) })
             await Task.yield()
         }
-        while await log.count < 300 { try await Task.sleep(for: .milliseconds(5)) }
+        await log.waitForCount(300)
         await scheduler.waitUntilIdle()
         await scheduler.close()
         await running.value
