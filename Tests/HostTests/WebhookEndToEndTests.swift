@@ -29,7 +29,8 @@ struct WebhookEndToEndTests {
         """
     }
 
-    @Test("deliveries are stored, then answered; bad secrets, big and broken bodies are refused; a restart loses nothing; polling again deletes the webhook")
+    @Test("deliveries are stored, then answered; bad secrets, big and broken bodies are refused; a restart loses nothing; polling again deletes the webhook",
+          .timeLimit(.minutes(3)))
     func webhookLifecycle() async throws {
         let fake = FakeBotAPI()
         try await fake.start()
@@ -75,8 +76,17 @@ struct WebhookEndToEndTests {
 
         // A crash with deliveries pending: Telegram keeps redelivering until the host is back.
         host.crash()
+        let attemptsBeforeCrash = fake.webhookDeliveries(token: Self.token).count
         for index in 3..<8 { fake.sendText(token: Self.token, chatID: alice.id, from: alice, text: "hello \(index)") }
-        try await Task.sleep(for: .milliseconds(300))
+        // Telegram tries the dead host, and tries again: wait for two refused deliveries (bounded by
+        // count; the fake retries every 50 ms).
+        func attemptsSinceCrash() -> [(updateID: Int64, status: Int)] {
+            Array(fake.webhookDeliveries(token: Self.token).dropFirst(attemptsBeforeCrash))
+        }
+        for _ in 0..<3000 where attemptsSinceCrash().count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        let refused = attemptsSinceCrash()
+        try #require(refused.count >= 2, "Telegram tried to deliver while the host was down")
+        #expect(refused.allSatisfy { $0.status == 0 }, "the dead host answered nothing: \(refused)")
         #expect(fake.pendingUpdateCount(token: Self.token) == 5, "nothing is confirmed while the host is down")
         host = try AviaryProcess(
             arguments: Array(arguments), environment: ["AVIARY_ADMIN_TOKEN": admin], logPath: sandbox.logPath + ".2")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TenantTestSupport
 @testable import Tenant
 
 @Suite("Broadcasts")
@@ -78,43 +79,66 @@ struct BroadcastTests {
         #expect(progress.pending == 0 && progress.failed == 0)
     }
 
-    @Test("replies to people go out while a broadcast is running")
+    @Test("replies to people go out while a broadcast is running: ahead of every broadcast message still waiting",
+          .timeLimit(.minutes(2)))
     func repliesFirst() async throws {
         let path = TenantHarness.temporaryDatabase()
         try await Self.seed(path, count: 2_000, blocked: 0)
+        // The bot-wide limit leaves room for the reply; the broadcast share holds back the broadcast.
         let slow = DeliveryLimits(
             privateChat: RateLimit(100, per: .seconds(1), burst: 100),
-            bot: RateLimit(1000, per: .seconds(1), burst: 10),
+            bot: RateLimit(1000, per: .seconds(1), burst: 100),
             broadcast: RateLimit(200, per: .seconds(1), burst: 10))
+        let heard = EventCounter()
         struct Both: Plugin {
             static let name = "both"
-            init(configuration: NoConfiguration, bot: BotDescriptor) {}
+            let heard: EventCounter
+            init(heard: EventCounter) { self.heard = heard }
+            init(configuration: NoConfiguration, bot: BotDescriptor) { heard = EventCounter() }
             func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
                 guard let message = update.message, let text = message.text else { return .passed }
                 if text == "/announce" { context.delivery.broadcast("news") } else { context.reply("echo \(text)") }
+                if text == "hello" { heard.record() }
                 return .handled
             }
         }
-        let harness = TenantHarness(plugins: [Both(configuration: .init(), bot: .test)], databasePath: path, limits: slow,
-                                    flushTimeout: .milliseconds(1))
+        // The clock moves only by hand, so how far the broadcast got depends on the steps taken, not on
+        // the machine's speed. A zero flush timeout lets the stop leave the rest of the broadcast pending.
+        let clock = ManualClock()
+        let harness = TenantHarness(plugins: [Both(heard: heard)], databasePath: path, limits: slow, clock: clock,
+                                    flushTimeout: .zero)
         try await harness.running {
             harness.platform.send(chat: 7, text: "/announce")
-            _ = try await harness.platform.waitForPerformed(20)
+            _ = try await harness.platform.waitForPerformed(10)  // the broadcast's burst
             harness.platform.send(chat: 7, text: "hello")
-            let sent = try await harness.platform.waitForPerformed(40)
-            let reply = try #require(sent.firstIndex(where: { $0.text == "echo hello" }), "the reply went out")
-            #expect(reply < 60, "the reply did not wait for the 2,000-message broadcast")
+            await heard.wait()
+            // The reply is queued once the handler's chat is handed back.
+            await harness.tenant.inbox.waitUntilIdle()
+            // Move the clock to the next broadcast slot, one at a time, each time until its message is out.
+            for _ in 0..<30 where !harness.platform.performed.contains(where: { $0.text == "echo hello" }) {
+                await clock.waitForSleeper()
+                let count = harness.platform.performed.count
+                clock.advance(by: try #require(clock.nextDeadline) - clock.now)
+                _ = try await harness.platform.waitForPerformed(count + 1)
+            }
         }
+        let sent = harness.platform.performed
+        let reply = try #require(sent.firstIndex(where: { $0.text == "echo hello" }), "the reply went out")
+        // Before the reply: the burst, and at most the broadcast messages the sending slots already held,
+        // waiting for their time. No broadcast message taken after the reply was queued goes first.
+        #expect(reply <= 10 + slow.concurrentSends, "\(reply) broadcast messages went before the reply")
+        #expect(sent.count < 2_000, "the broadcast was still running")
     }
 
-    @Test("a broadcast longer than one message goes out in parts, in order, each within the limit")
+    @Test("a broadcast longer than one message goes out in parts, in order, each within the limit",
+          .timeLimit(.minutes(2)))
     func longBroadcastIsSplit() async throws {
         let path = TenantHarness.temporaryDatabase()
         try await Self.seed(path, count: 2, blocked: 0)
         let harness = TenantHarness(plugins: [], databasePath: path, limits: Self.limits, flushTimeout: .milliseconds(1))
         let paragraph = String(repeating: "word ", count: 600).trimmingCharacters(in: .whitespaces)
         let text = paragraph + "\n\n" + paragraph
-        try await harness.running {
+        let id = try await harness.running {
             let id = try await harness.tenant.broadcast(text)
             let sent = try await harness.platform.waitForPerformed(4)
             #expect(sent.count == 4)
@@ -123,13 +147,11 @@ struct BroadcastTests {
                 let parts = sent.filter { $0.chatID == chat }.map(\.text)
                 #expect(parts == [paragraph, paragraph])
             }
-            var progress = try await harness.tenant.broadcastProgress(id: id)
-            for _ in 0..<100 where progress?.sent != 4 {
-                try await Task.sleep(for: .milliseconds(10))
-                progress = try await harness.tenant.broadcastProgress(id: id)
-            }
-            #expect(progress?.total == 4)
-            #expect(progress?.sent == 4)
+            return id
         }
+        // The stop drained the outbox: every send is on record once `running` returns.
+        let progress = try await harness.openStore().broadcastProgress(id: id)
+        #expect(progress?.total == 4)
+        #expect(progress?.sent == 4)
     }
 }

@@ -28,7 +28,8 @@ struct DeliveryPolicyTests {
         #expect(status.messagesSent == 1)
     }
 
-    @Test("100 messages to one chat are paced while another chat's reply is not held behind them")
+    @Test("100 messages to one chat: 3 in the burst, then exactly one a second; another chat's reply is not held",
+          .timeLimit(.minutes(2)))
     func pacesPerChat() async throws {
         let clock = ManualClock()
         let limits = DeliveryLimits(
@@ -40,38 +41,50 @@ struct DeliveryPolicyTests {
             _ = try await harness.platform.waitForPerformed(3)  // the burst
             await clock.waitForSleeper()
             #expect(harness.platform.performed.count == 3, "the fourth waits for the rate")
+            #expect(clock.nextDeadline == .seconds(1))
             harness.platform.send(chat: 2, text: "hi")
             let afterReply = try await harness.platform.waitForPerformed(4)
             #expect(afterReply.last == .init(chatID: 2, text: "2:hi"), "chat 2 is not held behind chat 1")
-            for _ in 0..<97 {
-                await clock.waitForSleeper()
+            // Each second lets exactly one more message out: the sender then sleeps until the next
+            // second, so the count is settled when the clock has a sleeper again.
+            for second in 1...97 {
                 clock.advance(by: .seconds(1))
+                _ = try await harness.platform.waitForPerformed(4 + second)
+                guard second < 97 else { break }
+                await clock.waitForSleeper()
+                try #require(harness.platform.performed.count == 4 + second, "one message in second \(second)")
+                try #require(clock.nextDeadline == .seconds(second + 1), "the next waits a whole second")
             }
-            _ = try await harness.platform.waitForPerformed(101)
         }
         let chatOne = harness.platform.performed.filter { $0.chatID == 1 }.map(\.text)
         #expect(chatOne == (0..<100).map { "flood \($0)" })
-        #expect(clock.now == .seconds(97), "3 in the burst, then one a second")
     }
 
-    @Test("403 blocked: the chat is marked, its pending messages dead-lettered, nothing sent until it writes again")
+    @Test("403 blocked: the chat is marked, its pending messages dead-lettered, nothing sent until it writes again",
+          .timeLimit(.minutes(2)))
     func blockedChat() async throws {
-        let harness = TenantHarness()
-        harness.platform.failNextPerforms([
+        let platform = ScriptedPlatform()
+        let first = TenantHarness(platform: platform)
+        platform.failNextPerforms([
             PlatformError(kind: .blocked, method: "sendMessage", code: 403, message: "Forbidden: bot was blocked by the user")
         ])
-        try await harness.running {
-            harness.platform.send(chat: 5, text: "first")
-            let store = try harness.openStore()
-            // Wait for the 403 to be recorded.
-            for _ in 0..<1000 where try await store.status().messagesDead < 1 {
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            harness.platform.send(chat: 5, text: "writes again")
-            _ = try await harness.platform.waitForPerformed(1)
+        try await first.running {
+            platform.send(chat: 5, text: "first")
+            await platform.performAttempts.wait(atLeast: 1)
         }
-        #expect(harness.platform.performed.map(\.text) == ["5:writes again"])
-        let store = try harness.openStore()
+        // The stop drained the failed send: the 403 is on record before the chat writes again.
+        let before = try first.openStore()
+        #expect(try await before.blockedChatIDs() == [5])
+        #expect(try await before.status().messagesDead == 1)
+        try before.close()
+
+        let second = TenantHarness(platform: platform, databasePath: first.databasePath)
+        try await second.running {
+            platform.send(chat: 5, text: "writes again")
+            _ = try await platform.waitForPerformed(1)
+        }
+        #expect(platform.performed.map(\.text) == ["5:writes again"])
+        let store = try second.openStore()
         let blocked = try await store.blockedChatIDs()
         #expect(blocked.isEmpty, "writing again unblocks the chat")
         let dead = try await store.deadLetters()

@@ -1,12 +1,12 @@
 import Foundation
 import Testing
+import TenantTestSupport
 @testable import Tenant
 
 @Suite("Tenant runtime")
 struct TenantRuntimeTests {
-    @Test("one chat strictly in order while many chats run concurrently")
+    @Test("one chat strictly in order while many chats run concurrently", .timeLimit(.minutes(2)))
     func perChatOrder() async throws {
-        LedgerPlugin.concurrency.reset()
         let harness = TenantHarness()
         let chats: [Int64] = Array(1...40)
         let perChat = 15
@@ -21,7 +21,6 @@ struct TenantRuntimeTests {
             let texts = performed.filter { $0.chatID == chat }.map(\.text)
             #expect(texts == (0..<perChat).map { "\(chat):m\($0)" })
         }
-        #expect(LedgerPlugin.concurrency.peak > 1, "chats should be handled in parallel")
 
         let store = try harness.openStore()
         let rows = try store.writer.read { db in
@@ -36,6 +35,20 @@ struct TenantRuntimeTests {
         #expect(status.updatesHandled == Int64(chats.count * perChat))
         #expect(status.inboxDepth == 0)
         #expect(status.outboxDepth == 0)
+    }
+
+    @Test("chats run in parallel: chat 1's handler holds until chat 2's has started", .timeLimit(.minutes(1)))
+    func chatsOverlap() async throws {
+        let probe = OverlapProbe()
+        let harness = TenantHarness(plugins: [probe.plugin])
+        try await harness.running {
+            harness.platform.send(chat: 1, text: "wait for 2")
+            await probe.started(chat: 1).wait()
+            // Chat 1's handler is now blocked; with serial dispatch chat 2 would never start.
+            harness.platform.send(chat: 2, text: "go")
+            _ = try await harness.platform.waitForPerformed(2)
+        }
+        #expect(Set(harness.platform.performed.map(\.text)) == ["1:wait for 2", "2:go"])
     }
 
     @Test("a throwing plugin applies nothing for that update and the bot goes on")
@@ -91,7 +104,8 @@ struct TenantRuntimeTests {
         #expect(harness.platform.performed.map(\.text) == ["3:once", "3:twice"])
     }
 
-    @Test("updates left pending by a crash are handled at the next start, and the offset is kept")
+    @Test("updates left pending by a crash are handled at the next start, and the offset is kept",
+          .timeLimit(.minutes(1)))
     func recoversPendingInbox() async throws {
         let path = TenantHarness.temporaryDatabase()
         do {
@@ -105,6 +119,8 @@ struct TenantRuntimeTests {
         let harness = TenantHarness(databasePath: path)
         try await harness.running {
             _ = try await harness.platform.waitForPerformed(1)
+            // The left-over update needs no poll; the offset is checked once one came.
+            await harness.platform.pollsSeen.wait()
         }
         #expect(harness.platform.performed.map(\.text) == ["9:left over"])
         #expect(harness.platform.offsetsSeen.first == 6)
@@ -160,34 +176,41 @@ struct TenantRuntimeTests {
         #expect(harness.states.states.last == .stopped)
     }
 
-    @Test("stopping a bot whose platform never answers getMe returns at once", .timeLimit(.minutes(1)))
+    @Test("stopping a bot whose platform never answers getMe returns: the call is cancelled", .timeLimit(.minutes(1)))
     func stopWhileIdentifying() async throws {
         let harness = TenantHarness(platform: ScriptedPlatform(hangsOnIdentify: true))
         async let run: Void = harness.tenant.run()
-        try await Task.sleep(for: .milliseconds(50))
-        let started = ContinuousClock.now
+        // The platform answers nothing until cancelled: `run` returns only if the stop cancels it.
+        await harness.platform.identifyCalls.wait()
         harness.tenant.stop()
         try await run
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(harness.states.states.last == .stopped)
     }
 
-    @Test("409 conflicts are retried with growing pauses, never a hot loop, and the bot carries on")
+    @Test("409 conflicts are retried with growing pauses, never a hot loop, and the bot carries on",
+          .timeLimit(.minutes(1)))
     func conflictBackoff() async throws {
         let conflict = PlatformError(
             kind: .conflict, method: "getUpdates", code: 409,
             message: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
-        let harness = TenantHarness()
+        let clock = ManualClock()
+        let harness = TenantHarness(clock: clock)
         harness.platform.failNextPolls(Array(repeating: conflict, count: 5))
         try await harness.running {
+            // Each conflict is followed by a pause on the clock, and no poll comes before it ends.
+            for conflicts in 1...5 {
+                await clock.waitForSleeper()
+                #expect(harness.platform.pollAttempts.count == conflicts, "no poll before the pause ends")
+                let pause = try #require(clock.nextDeadline) - clock.now
+                // The harness backs off 1–50 ms per retry (10 ms doubling): never zero, never past the maximum.
+                #expect(pause >= .milliseconds(1) && pause <= .milliseconds(50), "pause \(pause)")
+                clock.advance(by: pause)
+            }
             harness.platform.send(chat: 3, text: "after the conflict")
             _ = try await harness.platform.waitForPerformed(1)
         }
         #expect(harness.platform.performed.map(\.text) == ["3:after the conflict"])
-        let attempts = harness.platform.pollAttempts
-        #expect(attempts.count >= 6)
-        // The harness backs off 1–50 ms per retry: five conflicts take at least 5 ms, not a spin.
-        #expect(attempts[5] - attempts[0] >= .milliseconds(5))
+        #expect(harness.platform.pollAttempts.count >= 6)
         #expect(harness.states.states.contains(.running) && harness.states.states.last == .stopped)
     }
 }

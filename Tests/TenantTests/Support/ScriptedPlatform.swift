@@ -29,6 +29,15 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
 
     let hangsOnIdentify: Bool
 
+    /// Every `perform` call, failed or not.
+    let performAttempts = EventCounter()
+
+    /// Every `identify` call.
+    let identifyCalls = EventCounter()
+
+    /// Every poll that got past its scripted failures (its offset is in ``offsetsSeen``).
+    let pollsSeen = EventCounter()
+
     init(identifyError: PlatformError? = nil, hangsOnIdentify: Bool = false) {
         self.hangsOnIdentify = hangsOnIdentify
         state.withLock { $0.identifyError = identifyError }
@@ -100,6 +109,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
     }
 
     func identify() async throws -> BotIdentity {
+        identifyCalls.record()
         if let error = state.withLock({ $0.identifyError }) { throw error }
         if hangsOnIdentify {
             // Like a DNS lookup with no network: nothing comes back until cancelled.
@@ -111,6 +121,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
 
     func perform(_ action: OutgoingAction) async throws -> DeliveryReceipt {
         guard case .send(let message) = action else { return DeliveryReceipt(messageID: nil) }
+        defer { performAttempts.record() }
         let (failure, ready) = state.withLock { state -> (PlatformError?, [(CheckedContinuation<[Performed], Never>, [Performed])]) in
             if !state.performFailures.isEmpty { return (state.performFailures.removeFirst(), []) }
             state.performed.append(Performed(chatID: message.chatID, text: message.text))
@@ -147,6 +158,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
             state.offsetsSeen.append(offset)
             if let offset { state.pending.removeAll { $0.id < offset } }
         }
+        pollsSeen.record()
         let available = state.withLock { $0.pending }
         if !available.isEmpty { return available }
         await withTaskCancellationHandler {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 @testable import Tenant
 
 /// Replies `<chat>:<text>` and appends each message to its own table, checking order per chat.
@@ -15,15 +14,10 @@ struct LedgerPlugin: Plugin {
         }
     ]
 
-    /// Counts handlers running at the same time, to prove chats run in parallel.
-    static let concurrency = ConcurrencyProbe()
-
     init(configuration: NoConfiguration, bot: BotDescriptor) {}
 
     func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
         guard let message = update.message, let text = message.text else { return .passed }
-        Self.concurrency.enter()
-        defer { Self.concurrency.leave() }
         if text == "boom" { throw LedgerError.exploded }
         // What a plugin's awaited call throws when the host cuts a stop short.
         if text == "interrupted" { throw CancellationError() }
@@ -40,12 +34,33 @@ struct LedgerPlugin: Plugin {
     enum LedgerError: Error { case exploded }
 }
 
-/// Tracks how many plugin calls overlap.
-final class ConcurrencyProbe: Sendable {
-    private let state = Mutex((current: 0, peak: 0))
+/// Proves two chats' handlers overlap: chat 1's handler does not return until chat 2's started.
+///
+/// Serial dispatch never starts chat 2 while chat 1 waits, so the test fails by its time limit.
+final class OverlapProbe: Sendable {
+    private let chatOne = EventCounter()
+    private let chatTwo = EventCounter()
 
-    func enter() { state.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) } }
-    func leave() { state.withLock { $0.current -= 1 } }
-    func reset() { state.withLock { $0 = (0, 0) } }
-    var peak: Int { state.withLock { $0.peak } }
+    /// The event of `chat`'s handler starting (chats 1 and 2).
+    func started(chat: Int64) -> EventCounter { chat == 1 ? chatOne : chatTwo }
+
+    /// A plugin that replies `<chat>:<text>`, chat 1 only once chat 2's handler has started.
+    var plugin: any Plugin { Gate(probe: self) }
+
+    private struct Gate: Plugin {
+        static let name = "overlap"
+        let probe: OverlapProbe
+
+        init(probe: OverlapProbe) { self.probe = probe }
+        init(configuration: NoConfiguration, bot: BotDescriptor) { probe = OverlapProbe() }
+
+        func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
+            guard let message = update.message, let text = message.text else { return .passed }
+            let chat = message.chat.id
+            probe.started(chat: chat).record()
+            if chat == 1 { await probe.started(chat: 2).wait() }
+            context.reply("\(chat):\(text)")
+            return .handled
+        }
+    }
 }
