@@ -25,17 +25,11 @@ struct SupervisorStuckBotTests {
         }
         var registry = PluginRegistry.builtIn()
         registry.register(StuckPlugin.self)
-        let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
         var logger = Logger(label: "supervisor-test")
         logger.logLevel = ProcessInfo.processInfo.environment["DEBUG_LOG"] != nil ? .debug : .critical
         // Long enough for a healthy bot to drain on a loaded machine: a healthy bot that overran
         // it would be abandoned too, and the restart below refused.
-        let supervisor = Supervisor(
-            options: options, loader: ManifestLoader(registry: registry, environment: [:]),
-            factory: TenantFactory(
-                options: options, httpClient: HTTPClient.shared, secret: HostSecret(Data(repeating: 7, count: 32)),
-                metricsFactory: NOOPMetricsHandler.instance),
-            logger: logger, stopTimeout: .seconds(5))
+        let supervisor = Supervisor.forTesting(sandbox, registry: registry, logger: logger, stopTimeout: .seconds(5))
         let task = Task { try await supervisor.run() }
         defer {
             StuckPlugin.gate.open()

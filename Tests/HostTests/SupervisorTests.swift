@@ -28,15 +28,9 @@ struct SupervisorTests {
         for bot in bots {
             try sandbox.writeManifest(bot.id, BinaryEndToEndTests.manifest(id: bot.id, token: bot.token, apiURL: fake.baseURL, plugins: bot.plugins))
         }
-        let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
         var logger = Logger(label: "supervisor-test")
         logger.logLevel = ProcessInfo.processInfo.environment["DEBUG_LOG"] != nil ? .debug : .critical
-        let supervisor = Supervisor(
-            options: options, loader: ManifestLoader(registry: .builtIn(), environment: [:]),
-            factory: TenantFactory(
-                options: options, httpClient: HTTPClient.shared, secret: HostSecret(Data(repeating: 7, count: 32)),
-                metricsFactory: NOOPMetricsHandler.instance),
-            logger: logger)
+        let supervisor = Supervisor.forTesting(sandbox, logger: logger)
         let task = Task { try await supervisor.run() }
         return Running(fake: fake, sandbox: sandbox, supervisor: supervisor, task: task)
     }

@@ -15,13 +15,7 @@ struct ReloadBurstPromiseTests {
         try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
         let lines = LogLines()
         let logger = Logger(label: "reload-burst-test") { _ in ReloadPollerPromiseTests.CapturedLog(lines: lines) }
-        let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
-        let supervisor = Supervisor(
-            options: options, loader: ManifestLoader(registry: .builtIn(), environment: [:]),
-            factory: TenantFactory(
-                options: options, httpClient: HTTPClient.shared, secret: HostSecret(Data(repeating: 7, count: 32)),
-                metricsFactory: NOOPMetricsHandler.instance),
-            logger: logger)
+        let supervisor = Supervisor.forTesting(sandbox, logger: logger)
         let task = Task { try await supervisor.run() }
         defer { task.cancel() }
         _ = await supervisor.states.wait { $0["gamma"] == .running }

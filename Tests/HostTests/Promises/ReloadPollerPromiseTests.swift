@@ -41,13 +41,7 @@ struct ReloadPollerPromiseTests {
         try sandbox.writeManifest("changer", manifest("Version 0"))
         let lines = LogLines()
         let logger = Logger(label: "reload-poller-test") { _ in CapturedLog(lines: lines) }
-        let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
-        let supervisor = Supervisor(
-            options: options, loader: ManifestLoader(registry: .builtIn(), environment: [:]),
-            factory: TenantFactory(
-                options: options, httpClient: HTTPClient.shared, secret: HostSecret(Data(repeating: 7, count: 32)),
-                metricsFactory: NOOPMetricsHandler.instance),
-            logger: logger)
+        let supervisor = Supervisor.forTesting(sandbox, logger: logger)
         let task = Task { try await supervisor.run() }
         defer { task.cancel() }
         let user = FakeUser(id: 13, firstName: "Gus")
