@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs what is missing, builds (failing on any warning
-# in our own code), then runs the whole suite, including the end-to-end tests that drive the
-# real `aviary` binary against the fake Bot API on loopback.
+# Runs every test on a fresh machine: installs what is missing, builds once with coverage
+# instrumentation (failing on any warning in our own code), runs the whole suite, including the
+# end-to-end tests that drive the real `aviary` binary against the fake Bot API on loopback,
+# then gates line coverage of Sources/ (at least 90 %), fuzzes the parsers and runs every
+# benchmark scenario once at tiny N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,9 +11,9 @@ cd "$(dirname "$0")/.."
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-echo "test: building (debug, with tests)"
+echo "test: building (debug, with tests, instrumented for coverage)"
 set +e
-swift build --build-tests >"$log" 2>&1
+swift build --build-tests --enable-code-coverage >"$log" 2>&1
 status=$?
 set -e
 own_diagnostics=$(grep -E "/(Sources|Tests|Benchmarks)/[^ ]*: (warning|error):" "$log" | grep -v "/.build/" | sort -u || true)
@@ -28,12 +30,24 @@ fi
 [ -x .build/debug/aviary ] || { echo "test: .build/debug/aviary was not built" >&2; exit 1; }
 
 echo "test: running the suite"
-AVIARY_BIN="$PWD/.build/debug/aviary" swift test --skip-build "$@"
+# SwiftPM points LLVM_PROFILE_FILE into .build/debug/codecov; the end-to-end tests pass it on
+# to every `aviary` process they start, so the gate counts what the real binary ran.
+rm -rf .build/debug/codecov
+AVIARY_BIN="$PWD/.build/debug/aviary" swift test --skip-build --enable-code-coverage "$@"
+
+# Line coverage of Sources/ per module; fails below 90 % (COVERAGE_MINIMUM). A run narrowed by
+# arguments (`--filter …`) covers less by design, so only the whole suite is gated.
+if [ "$#" -eq 0 ]; then
+    ./scripts/coverage.sh
+else
+    echo "test: coverage not gated (the suite was narrowed by: $*)"
+fi
 
 # 15 s of each libFuzzer target (splitter, HTML scanner, update decoder, manifest); its own build.
 ./scripts/fuzz.sh
 
-# A few seconds of the benchmark tool at small N, so it never rots; its figures are printed,
-# never asserted (the machines are shared). It fails only if a reply is lost.
+# Every benchmark scenario once at tiny N, so none rots; its figures are printed, never
+# asserted (the machines are shared). It fails on a lost or repeated reply or a failed host.
 echo "test: benchmark smoke run"
-.build/debug/aviary-bench smoke --aviary .build/debug/aviary --json .build/benchmarks/smoke.json
+# The instrumented host would otherwise write its profile into the working folder.
+LLVM_PROFILE_FILE="$(mktemp -d)/bench-%p.profraw" .build/debug/aviary-bench smoke --aviary .build/debug/aviary --json .build/benchmarks/smoke

@@ -136,14 +136,33 @@ final class HostUnderTest: @unchecked Sendable {
         kill(process.processIdentifier, signal)
     }
 
-    /// Stops the host (SIGTERM, then SIGKILL after 30 s) and removes its folder.
-    func stop() async {
+    /// Stops the host (SIGTERM, then SIGKILL after 30 s) and removes its folder. Throws when
+    /// the host had already ended, did not drain within 30 s, or exited with a non-zero status:
+    /// a measurement of a host that failed is no measurement. Its log is kept in that case.
+    func stop() async throws {
+        let wasRunning = process.isRunning
         send(SIGTERM)
         let deadline = ContinuousClock.now + .seconds(30)
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        if process.isRunning { send(SIGKILL) }
+        let drained = !process.isRunning
+        if !drained {
+            send(SIGKILL)
+            process.waitUntilExit()
+        }
+        let status = process.terminationStatus
+        guard wasRunning, drained, process.terminationReason == .exit, status == 0 else {
+            let log = root.deletingLastPathComponent().appendingPathComponent("aviary-bench-failed.log")
+            try? FileManager.default.removeItem(at: log)
+            try? FileManager.default.copyItem(at: logFile, to: log)
+            try? FileManager.default.removeItem(at: root)
+            let how = !wasRunning ? "had ended before it was stopped"
+                : !drained ? "did not stop within 30 s of SIGTERM"
+                : process.terminationReason == .uncaughtSignal ? "ended by signal \(status)"
+                : "exited with status \(status)"
+            throw BenchError("aviary \(how); its log: \(log.path)")
+        }
         try? FileManager.default.removeItem(at: root)
     }
 }
