@@ -14,7 +14,6 @@ Run by Tests/HostTests/BrowserTests.swift; by hand:
 import argparse
 import os
 import sys
-import time
 
 os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager reach for the network
 
@@ -233,7 +232,11 @@ def run(session):
     driver.set_window_size(390, 844)
     for path, name in (("/", "07-phone-bots"), (f"/chat?bot={BOT}", "08-phone-chat")):
         driver.get(session.url + path)
-        time.sleep(0.5)
+        # Measure once the page is laid out: loaded, fonts in, and a frame painted since.
+        session.wait(lambda d: d.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "document.fonts.ready.then(() => requestAnimationFrame(() => done(document.readyState === 'complete')));"),
+            f"{path} to finish loading and laying out")
         overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         session.check(overflow <= 1, f"{path} is {overflow}px wider than a phone screen")
         session.shot(name)
