@@ -268,8 +268,8 @@ struct ImportLegacyDatabasePromiseTests {
         try sandbox.writeManifest(
             "anna-bot",
             "platform: sandbox\ndatabase: linked/anna.sqlite\nplugins:\n  - companion: { base_url: offline }\n")
-        let (status, output) = try await ImportLegacyTests.importLegacy(
-            sandbox, ["--from", try Self.annaFolder(in: sandbox), "--bot", "anna-bot"], lastLine: "`database:`")
+        let (status, output) = try await ImportLegacyHostileInputTests.importLegacy(
+            sandbox, ["--from", try Self.annaFolder(in: sandbox), "--bot", "anna-bot"])
         #expect(status != 0)
         #expect(output.contains("its database 'linked/anna.sqlite' leads to"), "\(output)")
         #expect(output.contains("outside the data folder, through a symbolic link"), "\(output)")
