@@ -90,6 +90,42 @@ struct ImportLegacyPromiseTests {
         }
     }
 
+    @Test("any instant written as ISO 8601 (any fraction or none, any zone or none) or `yyyy-MM-dd HH:mm:ss` is read")
+    func isoDatesProperty() async throws {
+        let instants = zip(Gen.int64(in: 0...4_102_444_800), Gen.int(in: 0...999))
+        let places = Gen.element(of: [0, 1, 2, 3, 4, 6, 9]).map { $0 ?? 0 }
+        await propertyCheck(count: 300, input: instants, places, Gen.int(in: 0...Self.zones.count)) {
+            instant, places, zone in
+            let (text, seconds) = Self.written(seconds: instant.0, milliseconds: instant.1, places: places, zone: zone)
+            let (_, turns) = try await Self.importConversation([["role": "user", "text": "t", "date": text]])
+            #expect(turns.map(\.date) == [Self.stored(seconds)], "date \(text)")
+        }
+    }
+
+    /// Zones as the old assistant may have written them, with their offsets in seconds.
+    static let zones = [("Z", 0), ("+00:00", 0), ("+02:00", 7200), ("-05:30", -19800), ("+0100", 3600), ("", 0)]
+
+    /// The instant `seconds` + `milliseconds` written with a fraction of `places` digits and
+    /// `zones[zone]` (past the end: `yyyy-MM-dd HH:mm:ss`, UTC), and the instant that text holds
+    /// (a fraction of one or two digits holds tenths or hundredths).
+    static func written(seconds: Int64, milliseconds: Int, places: Int, zone: Int) -> (String, Double) {
+        let held =
+            switch places {
+            case 0: 0
+            case 1: milliseconds - milliseconds % 100
+            case 2: milliseconds - milliseconds % 10
+            default: milliseconds
+            }
+        let digits = String(format: "%03d", held).padding(toLength: 9, withPad: "0", startingAt: 0).prefix(places)
+        let (suffix, offset) = zone < zones.count ? zones[zone] : ("", 0)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = zone < zones.count ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd HH:mm:ss"
+        let local = formatter.string(from: Date(timeIntervalSince1970: Double(seconds + Int64(offset))))
+        return (local + (places == 0 ? "" : "." + digits) + suffix, Double(seconds) + Double(held) / 1000)
+    }
+
     // MARK: Aliases
 
     @Test("`sender`, `message` and `time` stand for `role`, `text` and `date`")
