@@ -7,8 +7,9 @@ import Storage
 /// companion tables.
 ///
 /// The bot's database is opened the way the host opens it (the same path from `--data-dir` and
-/// the manifest, the same migrations), so the import may run before the bot's first start. The
-/// mapping from legacy JSON to rows is the companion plugin's (``CompanionLegacyImport``).
+/// the manifest, the same migrations, the same refusal of a database a symbolic link leads out of
+/// the data folder), so the import may run before the bot's first start. The mapping from legacy
+/// JSON to rows is the companion plugin's (``CompanionLegacyImport``).
 struct ImportLegacyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-legacy",
@@ -35,6 +36,12 @@ struct ImportLegacyCommand: AsyncParsableCommand {
         let bot = try Self.companionBot(id: botID, botsDirectory: botsDirectory)
         let options = HostOptions(botsDirectory: botsDirectory, dataDirectory: dataDirectory, publicURL: nil)
         let path = options.databasePath(for: bot.manifest)
+        if let outside = DatabaseLocation.escape(of: path, from: dataDirectory) {
+            throw HostError(
+                "bot '\(botID)': its database '\(bot.manifest.databaseFile)' leads to \(outside), outside the data "
+                    + "folder, through a symbolic link; databases stay inside --data-dir: remove the link or change "
+                    + "`database:`")
+        }
         let store = try await BotStore.open(path: path, plugins: bot.migrations)
         defer { try? store.close() }
         print("importing \(legacyDirectory) into bot \(botID) (\(path))")
