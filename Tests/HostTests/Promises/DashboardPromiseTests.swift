@@ -21,6 +21,8 @@ struct DashboardPromiseTests {
         let clock = ManualDate()
         var started = try await HTTPTestHost.start()
         started.surface.sessions = DashboardSessions(now: { clock.now })
+        // A feed a live session opens ends after one event instead of streaming for minutes.
+        started.surface.liveFeed = .ending(after: 1)
         let host = started
         defer { Task { await host.stop() } }
         try await host.withClient { client in
