@@ -22,16 +22,23 @@ final class DashboardSessions: Sendable {
     let idleTimeout: TimeInterval
     /// The most sessions kept.
     let capacity: Int
+    /// The time now; tests pass a clock of their own to age sessions without waiting.
+    private let now: @Sendable () -> Date
     private let sessions = Mutex<[String: DashboardSession]>([:])
 
-    /// Sessions that end after `idleTimeout` seconds unused, at most `capacity` at once.
-    init(idleTimeout: TimeInterval = 12 * 3600, capacity: Int = 10_000) {
+    /// Sessions that end after `idleTimeout` seconds unused, at most `capacity` at once, aged by `now`.
+    init(
+        idleTimeout: TimeInterval = 12 * 3600, capacity: Int = 10_000,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.idleTimeout = idleTimeout
         self.capacity = capacity
+        self.now = now
     }
 
     /// Opens a session for `caller`.
-    func open(for caller: Caller, now: Date = Date()) -> DashboardSession {
+    func open(for caller: Caller) -> DashboardSession {
+        let now = now()
         let session = DashboardSession(
             id: Self.randomToken(), caller: caller, csrfToken: Self.randomToken(), lastUsed: now)
         sessions.withLock { sessions in
@@ -46,8 +53,9 @@ final class DashboardSessions: Sendable {
 
     /// The live session with cookie value `id`, marked as used now; `nil` when there is none
     /// or it has expired.
-    func session(id: String, now: Date = Date()) -> DashboardSession? {
-        sessions.withLock { sessions in
+    func session(id: String) -> DashboardSession? {
+        let now = now()
+        return sessions.withLock { sessions in
             guard var session = sessions[id] else { return nil }
             guard now.timeIntervalSince(session.lastUsed) < idleTimeout else {
                 sessions[id] = nil
