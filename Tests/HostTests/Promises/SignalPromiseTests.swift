@@ -1,0 +1,99 @@
+import FakeBotAPI
+import Foundation
+import GRDB
+import NIOHTTP1
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The README's signals, sent to the real `aviary` binary: "Signals that arrive during a reload
+/// collapse into one more reload. A `SIGHUP` that arrives before the host is ready is ignored
+/// rather than killing it", and "Stop the host with Ctrl-C (SIGINT) or SIGTERM: it drains and exits 0."
+@Suite("Signal promises: the aviary binary under SIGHUP and SIGINT", .serialized, .timeLimit(.minutes(4)))
+struct SignalPromiseTests {
+    static let token = "6500:" + String(repeating: "s", count: 35)
+
+    static func reloadLines(_ host: AviaryProcess) -> [Substring] {
+        host.log.split(separator: "\n").filter { $0.contains("reload: ") }
+    }
+
+    @Test("50 SIGHUPs in a burst make at most two reloads")
+    func sighupBurstCollapses() async throws {
+        let sandbox = try HostSandbox()
+        try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
+        let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        try await host.waitForLog("bot started")
+        try await host.waitForLog("reload: ")  // the scan at start is logged like a reload
+        for _ in 0..<50 { host.signal(SIGHUP) }
+        try await host.waitForLog("reload: ", count: 2)
+        // A reload still owed runs before the host stops; any more would be logged by then.
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        let reloads = Self.reloadLines(host).dropFirst()
+        #expect((1...2).contains(reloads.count), "\(reloads)")
+        #expect(reloads.allSatisfy { $0.contains("1 unchanged") }, "\(reloads)")
+    }
+
+    @Test("a SIGHUP before the host is ready neither kills it nor is lost")
+    func sighupBeforeReady() async throws {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        fake.addBot(token: Self.token, userID: 6500, username: "slow_bot")
+        // The bot cannot finish starting until the test says so: the host is not ready meanwhile.
+        fake.hold(token: Self.token, method: "getMe")
+        let sandbox = try HostSandbox()
+        try sandbox.writeManifest("slow", PromiseHost.manifest(
+            id: "slow", token: Self.token, apiURL: fake.baseURL, plugins: ["echo"]))
+        let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        try await host.waitForLog("aviary")
+        host.signal(SIGHUP)  // as early as the test can: most likely before the listener exists
+
+        await fake.waitForCalls(token: Self.token, method: "getMe", count: 1)
+        let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
+        #expect(try await probe.call(.GET, "/readyz").status == 503, "the host is not ready yet")
+        try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
+        host.signal(SIGHUP)
+        try await host.waitForLog("reload: 1 started (gamma)")
+        #expect(try await probe.call(.GET, "/readyz").status == 503, "still starting: the signal came before ready")
+
+        fake.release(token: Self.token, method: "getMe")
+        let person = FakeUser(id: 61, firstName: "Eve")
+        fake.sendText(token: Self.token, chatID: person.id, from: person, text: "after all that")
+        #expect(try await fake.waitForSentMessages(token: Self.token, count: 1, timeout: .seconds(60)).map(\.text)
+            == ["after all that"])
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0, "\(host.log)")
+        await fake.stop()
+    }
+
+    @Test("SIGINT drains like SIGTERM: the reply in flight is sent, recorded, and the host exits 0")
+    func sigintDrains() async throws {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        fake.addBot(token: Self.token, userID: 6500, username: "slow_bot")
+        let sandbox = try HostSandbox()
+        try sandbox.writeManifest("slow", PromiseHost.manifest(
+            id: "slow", token: Self.token, apiURL: fake.baseURL, plugins: ["echo"]))
+        let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        try await host.waitForLog("bot started")
+        // The reply is held at the fake: SIGINT arrives while it is in flight.
+        fake.hold(token: Self.token, method: "sendMessage")
+        let person = FakeUser(id: 62, firstName: "Ian")
+        fake.sendText(token: Self.token, chatID: person.id, from: person, text: "in flight")
+        await fake.waitForCalls(token: Self.token, method: "sendMessage", count: 1)
+        host.signal(SIGINT)
+        try await host.waitForLog("shutting down: draining 1 bot(s)")
+        fake.release(token: Self.token, method: "sendMessage")
+        #expect(try await host.waitForExit() == 0, "\(host.log)")
+        #expect(fake.sentMessages(token: Self.token).map(\.text) == ["in flight"])
+        #expect(host.log.contains("bot stopped"))
+        let database = try DatabaseQueue(path: "\(sandbox.dataDirectory)/slow.sqlite")
+        let (inbox, outbox) = try await database.read { db in
+            (try String.fetchAll(db, sql: "SELECT status FROM inbox"), try String.fetchAll(db, sql: "SELECT status FROM outbox"))
+        }
+        #expect(inbox == ["done"])
+        #expect(outbox == ["sent"], "the drained reply is recorded as sent, so a restart does not repeat it")
+        await fake.stop()
+    }
+}
