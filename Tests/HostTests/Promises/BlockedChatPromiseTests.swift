@@ -11,7 +11,9 @@ import Testing
 @Suite("Delivery promises: a my_chat_member \"kicked\" update blocks the chat", .timeLimit(.minutes(3)))
 struct BlockedChatPromiseTests {
     static let token = "6300:" + String(repeating: "k", count: 35)
-    static let botUser: [String: any Sendable] = ["id": Int64(6300), "is_bot": true, "first_name": "Door", "username": "door_bot"]
+    static let botUser: [String: any Sendable] = [
+        "id": Int64(6300), "is_bot": true, "first_name": "Door", "username": "door_bot",
+    ]
 
     /// Answers an edited message in the edited chat, and tells the bot's first admin whether
     /// that chat has blocked the bot: an update handled after the chat's earlier ones.
@@ -55,7 +57,9 @@ struct BlockedChatPromiseTests {
         }
         await host.waitUntilRunning("door")
         let (fake, person) = (host.fake, FakeUser(id: 21, firstName: "Kim"))
-        func sentToPerson() -> [String] { fake.sentMessages(token: Self.token).filter { $0.chatID == person.id }.map(\.text) }
+        func sentToPerson() -> [String] {
+            fake.sentMessages(token: Self.token).filter { $0.chatID == person.id }.map(\.text)
+        }
         fake.sendText(token: Self.token, chatID: person.id, from: person, text: "hi")
         _ = try await fake.waitForSentMessages(token: Self.token, count: 1, timeout: .seconds(60))
 

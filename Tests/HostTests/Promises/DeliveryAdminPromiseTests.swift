@@ -38,7 +38,8 @@ struct DeliveryAdminPromiseTests {
         let host = try await PromiseHost.start { fake, sandbox in
             fake.addBot(token: Self.token, userID: 6200, username: "desk_bot")
             try sandbox.writeManifest("desk", PromiseHost.manifest(
-                id: "desk", token: Self.token, apiURL: fake.baseURL, plugins: ["admin", "echo"], extra: ["admins: [1]"]))
+                id: "desk", token: Self.token, apiURL: fake.baseURL, plugins: ["admin", "echo"],
+                extra: ["admins: [1]"]))
         }
         await host.waitUntilRunning("desk")
         let (fake, person, admin) = (host.fake, FakeUser(id: 21, firstName: "Pia"), FakeUser(id: 1, firstName: "Op"))
@@ -74,7 +75,8 @@ struct DeliveryAdminPromiseTests {
         let admin: HTTPFields = [.authorization: "Bearer \(HTTPTestHost.adminToken)", .contentType: "application/json"]
         try await host.withClient { client in
             func deadLetters() async throws -> [String: Int64] {
-                let response = try await client.execute(uri: "/api/v1/bots/alpha/dead-letters", method: .get, headers: admin)
+                let response = try await client.execute(
+                    uri: "/api/v1/bots/alpha/dead-letters", method: .get, headers: admin)
                 #expect(response.status == .ok)
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 let rows = json?["dead_letters"] as? [[String: Any]] ?? []

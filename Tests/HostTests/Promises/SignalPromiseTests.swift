@@ -20,7 +20,8 @@ struct SignalPromiseTests {
 
     static func manifest(_ apiURL: URL, concurrentSends: Int = 8) -> String {
         PromiseHost.manifest(
-            id: "slow", token: token, apiURL: apiURL, plugins: ["echo"], delivery: ["concurrent_sends: \(concurrentSends)"])
+            id: "slow", token: token, apiURL: apiURL, plugins: ["echo"],
+            delivery: ["concurrent_sends: \(concurrentSends)"])
     }
 
     @Test("a burst of SIGHUPs during a reload makes one more reload, not one each")
@@ -68,16 +69,24 @@ struct SignalPromiseTests {
         let sandbox = try HostSandbox()
         try sandbox.writeManifest("slow", Self.manifest(fake.baseURL))
         let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
-        try await host.waitForLog("aviary")
-        host.signal(SIGHUP)  // as early as the test can: most likely before the listener exists
+        // The first line is logged once SIGHUP is trapped, before bots.d/ is read: a change
+        // made now and signalled is applied, whether the first scan or the reload reads it.
+        try await host.waitForLog("[aviary]")
+        try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
+        host.signal(SIGHUP)
 
         // A host the signal killed never listens: this fails after 30 s, showing the log.
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
         await fake.waitForCalls(token: Self.token, method: "getMe", count: 1)
+        // The early signal is not dropped: it makes a reload once the first scan is done.
+        try await host.waitForLog("reload: ", count: 2)
+        #expect(Self.reloadLines(host).contains { $0.contains("gamma") }, "\(Self.reloadLines(host))")
         #expect(try await probe.call(.GET, "/readyz").status == 503, "the host is not ready yet")
-        try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
+
+        let delta = HTTPTestHost.sandboxManifest.replacingOccurrences(of: "id: gamma", with: "id: delta")
+        try sandbox.writeManifest("delta", delta)
         host.signal(SIGHUP)
-        try await host.waitForLog("reload: 1 started (gamma)")
+        try await host.waitForLog("reload: 1 started (delta)")
         #expect(try await probe.call(.GET, "/readyz").status == 503, "still starting: the signal came before ready")
 
         fake.release(token: Self.token, method: "getMe")
@@ -112,7 +121,8 @@ struct SignalPromiseTests {
         #expect(host.log.contains("bot stopped"))
         let database = try DatabaseQueue(path: "\(sandbox.dataDirectory)/slow.sqlite")
         let (inbox, outbox) = try await database.read { db in
-            (try String.fetchAll(db, sql: "SELECT status FROM inbox"), try String.fetchAll(db, sql: "SELECT status FROM outbox"))
+            (try String.fetchAll(db, sql: "SELECT status FROM inbox"),
+             try String.fetchAll(db, sql: "SELECT status FROM outbox"))
         }
         #expect(inbox == ["done"])
         #expect(outbox == ["sent"], "the drained reply is recorded as sent, so a restart does not repeat it")

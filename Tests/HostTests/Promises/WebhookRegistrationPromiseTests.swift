@@ -46,7 +46,9 @@ struct WebhookRegistrationPromiseTests {
         let calls = fake.calls(token: Self.token)
         let deletion = try #require(calls.firstIndex { $0.method == "deleteWebhook" })
         let dropped = calls[deletion].parameters["drop_pending_updates"]
-        #expect(dropped == nil || dropped == "false" || dropped == "0", "deleteWebhook drops pending updates: \(String(describing: dropped))")
+        #expect(
+            dropped == nil || dropped == "false" || dropped == "0",
+            "deleteWebhook drops pending updates: \(String(describing: dropped))")
         let firstPoll = try #require(calls.firstIndex { $0.method == "getUpdates" })
         #expect(deletion < firstPoll, "the webhook is deleted before the bot polls")
         #expect(fake.webhookURL(token: Self.token) == nil)
