@@ -10,7 +10,9 @@ import Testing
 /// bot it was blocked with a `my_chat_member` update whose new status is `kicked`.
 @Suite("Delivery promises: a my_chat_member \"kicked\" update blocks the chat", .timeLimit(.minutes(3)))
 struct BlockedChatPromiseTests {
+    /// Bot `door`'s token at the fake.
     static let token = "6300:" + String(repeating: "k", count: 35)
+    /// Bot `door` as a Telegram user, the member whose status changes.
     static let botUser: [String: any Sendable] = [
         "id": Int64(6300), "is_bot": true, "first_name": "Door", "username": "door_bot",
     ]
@@ -35,10 +37,12 @@ struct BlockedChatPromiseTests {
         }
     }
 
+    /// `person`'s private chat, as Telegram sends it.
     static func chat(_ person: FakeUser) -> [String: any Sendable] {
         ["id": person.id, "type": "private", "first_name": person.firstName]
     }
 
+    /// `person` as a Telegram user.
     static func user(_ person: FakeUser) -> [String: any Sendable] {
         ["id": person.id, "is_bot": false, "first_name": person.firstName]
     }

@@ -13,7 +13,9 @@ import Testing
 /// and `POST …/dead-letters/retry` with `{"ids":[12,13]}`: only the dead letters named are sent again.
 @Suite("Delivery promises: retrying chosen dead letters, by the admin command and the API", .timeLimit(.minutes(3)))
 struct DeliveryAdminPromiseTests {
+    /// Bot `desk`'s token at the fake.
     static let token = "6200:" + String(repeating: "r", count: 35)
+    /// A 400 that dead-letters a message at once.
     static let refusal = FakeFailure.error(code: 400, description: "Bad Request: can't parse entities")
 
     /// Makes `one`, `two` and `three` from `person` dead letters (each refused with a 400), then
@@ -29,6 +31,7 @@ struct DeliveryAdminPromiseTests {
         try #require(sent.dropFirst(sentBefore).map(\.text) == ["four"])
     }
 
+    /// The texts the bot sent to `chat`, in order.
     static func texts(_ fake: FakeBotAPI, token: String, chat: Int64) -> [String] {
         fake.sentMessages(token: token).filter { $0.chatID == chat }.map(\.text)
     }

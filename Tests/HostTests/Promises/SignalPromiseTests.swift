@@ -12,12 +12,15 @@ import Glibc
 /// rather than killing it", and "Stop the host with Ctrl-C (SIGINT) or SIGTERM: it drains and exits 0."
 @Suite("Signal promises: the aviary binary under SIGHUP and SIGINT", .serialized, .timeLimit(.minutes(4)))
 struct SignalPromiseTests {
+    /// Bot `slow`'s token at the fake.
     static let token = "6500:" + String(repeating: "s", count: 35)
 
+    /// The host's reload summaries so far, the first scan's included.
     static func reloadLines(_ host: AviaryProcess) -> [Substring] {
         host.log.split(separator: "\n").filter { $0.contains("reload: ") }
     }
 
+    /// Bot `slow`: echo, over the fake at `apiURL`.
     static func manifest(_ apiURL: URL, concurrentSends: Int = 8) -> String {
         PromiseHost.manifest(
             id: "slow", token: token, apiURL: apiURL, plugins: ["echo"],
@@ -48,6 +51,9 @@ struct SignalPromiseTests {
             host.signal(SIGHUP)
         }
         #expect(try await probe.call(.GET, "/healthz").status == 200)
+        // The drain waits for the held reply at most 5 s (the outbox's flush limit): the burst
+        // must have ended inside the reload for the count below to mean anything.
+        try #require(Self.reloadLines(host).count == 1, "the reload ended before the burst did: \(host.log)")
         fake.release(token: Self.token, method: "sendMessage")
         try await host.waitForLog("reload: ", count: 3)  // the scan at start is logged like a reload
         host.signal(SIGTERM)

@@ -8,8 +8,10 @@ import Testing
 /// `deleteWebhook` (keeping pending updates) before it polls".
 @Suite("Webhook promises: registration and the way back to polling", .timeLimit(.minutes(3)))
 struct WebhookRegistrationPromiseTests {
+    /// Bot `hook`'s token at the fake.
     static let token = "6400:" + String(repeating: "h", count: 35)
 
+    /// Bot `hook` in `mode`, with `max_connections: 7` and the replies and echo plugins.
     static func manifest(_ apiURL: URL, mode: String) -> String {
         PromiseHost.manifest(
             id: "hook", token: token, apiURL: apiURL,
