@@ -80,6 +80,8 @@ struct RunCommand: AsyncParsableCommand {
         let metricsFactory = DocumentedPrometheusFactory(registry: registry)
         MetricsSystem.bootstrap(metricsFactory)
         let logger = Logger(label: "aviary")
+        // Trapped before anything reads bots.d/: a SIGHUP from here on waits for the supervisor.
+        let reloadSignals = await UnixSignalsSequence(trapping: .sighup)
 
         let options = HostOptions(
             botsDirectory: botsDirectory, dataDirectory: dataDirectory,
@@ -114,7 +116,7 @@ struct RunCommand: AsyncParsableCommand {
             services: [
                 .init(service: server),
                 .init(service: supervisor),
-                .init(service: ReloadSignalService(supervisor: supervisor)),
+                .init(service: ReloadSignalService(supervisor: supervisor, signals: reloadSignals)),
             ],
             logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]

@@ -6,12 +6,13 @@ import Logging
 
 extension Supervisor {
     /// A supervisor over `sandbox`'s folders, as the in-process tests run it: a fixed host
-    /// secret, no environment for `${VAR}`, no metrics.
+    /// secret, no environment for `${VAR}`, no metrics; `publicURL` as `--public-url` gives it.
     static func forTesting(
         _ sandbox: HostSandbox, registry: PluginRegistry = .builtIn(), logger: Logger,
-        stopTimeout: Duration = .seconds(30)
+        stopTimeout: Duration = .seconds(30), publicURL: URL? = nil
     ) -> Supervisor {
-        let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
+        let options = HostOptions(
+            botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory, publicURL: publicURL)
         return Supervisor(
             options: options, loader: ManifestLoader(registry: registry, environment: [:]),
             factory: TenantFactory(

@@ -40,6 +40,7 @@ extension FakeBotAPI {
             return .some(nil)
         }
         notifyStateWaiters()
+        await waitWhileHeld(token: token, method: method)
         guard let failure else { return Self.error(401, "Unauthorized") }
         switch failure {
         case .error(let code, let description, let parameters):

@@ -57,6 +57,7 @@ public final class FakeBotAPI: Sendable {
             }
         }
         for poll in polls { poll.resume(returning: .timeout) }
+        releaseAllHeldCalls()
         await running?.stop()
     }
 

@@ -26,6 +26,10 @@ struct FakeBot {
     var poll: (id: Int, continuation: CheckedContinuation<PollWake, Never>)?
     /// Why each long poll that waited woke up, in order.
     var pollWakes: [PollWake] = []
+    /// Methods whose calls are held unanswered (``FakeBotAPI/hold(token:method:)``).
+    var heldMethods: Set<String> = []
+    /// The calls held so far, per method, waiting for ``FakeBotAPI/release(token:method:)``.
+    var heldCalls: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     static let defaultExcluded: Set<String> = ["chat_member", "message_reaction", "message_reaction_count"]
 
