@@ -245,5 +245,6 @@ extension FakeBotAPI {
             state.sentWaiters.removeValue(forKey: id)
             waiter.continuation.resume(returning: true)
         }
+        for continuation in Self.takeDueStateWaiters(from: &state) { continuation.resume() }
     }
 }
