@@ -89,7 +89,8 @@ struct CrashRecoveryTests {
                 #expect(count <= concurrentSends, "\(id), kill \(kill + 1): \(count) repeated replies")
             }
         }
-        print("crash recovery, concurrent_sends \(concurrentSends): \(Self.kills) kills, \(answered() - total) duplicated replies of \(total)")
+        print("crash recovery, concurrent_sends \(concurrentSends): \(Self.kills) kills, "
+              + "\(answered() - total) duplicated replies of \(total)")
 
         for id in Self.bots {
             let database = try DatabaseQueue(path: "\(sandbox.dataDirectory)/\(id).sqlite")
