@@ -15,7 +15,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         var pending: [ReceivedUpdate] = []
         var pollWaiter: CheckedContinuation<Void, Never>?
         var performed: [Performed] = []
-        var performTimes: [ContinuousClock.Instant] = []
+        var performTimes: [Duration] = []
         var performWaiters: [(count: Int, continuation: CheckedContinuation<[Performed], Never>)] = []
         var identifyError: PlatformError?
         var performFailures: [PlatformError] = []
@@ -38,8 +38,12 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
     /// Every poll that got past its scripted failures (its offset is in ``offsetsSeen``).
     let pollsSeen = EventCounter()
 
-    init(identifyError: PlatformError? = nil, hangsOnIdentify: Bool = false) {
+    /// The clock ``performTimes`` are read on.
+    let clock: any TenantClock
+
+    init(identifyError: PlatformError? = nil, hangsOnIdentify: Bool = false, clock: any TenantClock = SystemClock()) {
         self.hangsOnIdentify = hangsOnIdentify
+        self.clock = clock
         state.withLock { $0.identifyError = identifyError }
     }
 
@@ -66,8 +70,8 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
     /// Everything performed so far.
     var performed: [Performed] { state.withLock { $0.performed } }
 
-    /// When each performed action happened, in order.
-    var performTimes: [ContinuousClock.Instant] { state.withLock { $0.performTimes } }
+    /// When each performed action happened on ``clock``, in order.
+    var performTimes: [Duration] { state.withLock { $0.performTimes } }
 
     /// The offsets the bot polled with.
     var offsetsSeen: [Int64?] { state.withLock { $0.offsetsSeen } }
@@ -125,7 +129,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         let (failure, ready) = state.withLock { state -> (PlatformError?, [(CheckedContinuation<[Performed], Never>, [Performed])]) in
             if !state.performFailures.isEmpty { return (state.performFailures.removeFirst(), []) }
             state.performed.append(Performed(chatID: message.chatID, text: message.text))
-            state.performTimes.append(ContinuousClock.now)
+            state.performTimes.append(clock.now)
             let snapshot = state.performed
             var ready: [(CheckedContinuation<[Performed], Never>, [Performed])] = []
             state.performWaiters.removeAll { waiter in
