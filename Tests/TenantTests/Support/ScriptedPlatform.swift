@@ -16,7 +16,10 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         var pollWaiter: CheckedContinuation<Void, Never>?
         var performed: [Performed] = []
         var performTimes: [Duration] = []
-        var performWaiters: [(count: Int, continuation: CheckedContinuation<[Performed], Never>)] = []
+        var performWaiters: [(id: Int, count: Int, continuation: CheckedContinuation<[Performed], Never>)] = []
+        var nextWaitID = 0
+        /// Waits that ended (timed out or cancelled) before their waiter was registered.
+        var endedWaits: Set<Int> = []
         var identifyError: PlatformError?
         var performFailures: [PlatformError] = []
         var nextUpdateID: Int64 = 1
@@ -77,13 +80,20 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
     var offsetsSeen: [Int64?] { state.withLock { $0.offsetsSeen } }
 
     /// Waits until at least `count` actions were performed, or `timeout` passed.
+    ///
+    /// Cancelling the caller ends the wait like the timeout does.
     func waitForPerformed(_ count: Int, timeout: Duration = .seconds(90)) async throws -> [Performed] {
+        let id = state.withLock { state -> Int in
+            state.nextWaitID += 1
+            return state.nextWaitID
+        }
         let result = await withTaskGroup(of: [Performed]?.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let ready = self.state.withLock { state -> [Performed]? in
-                        if state.performed.count >= count { return state.performed }
-                        state.performWaiters.append((count, continuation))
+                        let ended = state.endedWaits.remove(id) != nil
+                        if ended || state.performed.count >= count { return state.performed }
+                        state.performWaiters.append((id, count, continuation))
                         return nil
                     }
                     if let ready { continuation.resume(returning: ready) }
@@ -95,13 +105,16 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
             }
             let first = await group.next()!
             if first == nil {
-                // Release the waiter so the group can finish.
-                let waiters = self.state.withLock { state in
-                    defer { state.performWaiters.removeAll() }
-                    return state.performWaiters.map(\.continuation)
+                // Release this wait's waiter so the group can finish; one not registered yet
+                // finds the wait ended when it registers.
+                let released = self.state.withLock { state -> (CheckedContinuation<[Performed], Never>, [Performed])? in
+                    guard let index = state.performWaiters.firstIndex(where: { $0.id == id }) else {
+                        state.endedWaits.insert(id)
+                        return nil
+                    }
+                    return (state.performWaiters.remove(at: index).continuation, state.performed)
                 }
-                let snapshot = self.performed
-                for waiter in waiters { waiter.resume(returning: snapshot) }
+                if let (waiter, snapshot) = released { waiter.resume(returning: snapshot) }
             }
             group.cancelAll()
             return first
