@@ -140,7 +140,11 @@ struct ConformanceTests {
         fake.addBot(token: token, userID: 8810, username: "ready_bot")
         fake.failNext(token: token, method: "getMe", times: 1_000, with: .badGateway)
         try sandbox.writeManifest("ready", HTTPTestHost.manifest(id: "ready", brand: "han", token: token, apiURL: fake.baseURL))
-        let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        // The drain below lasts until the test lets the refused reply through, not for a window
+        // of wall-clock time: the flush timeout is far beyond what the test needs.
+        var arguments = sandbox.runArguments + ["--flush-timeout", "600"]
+        arguments[arguments.firstIndex(of: "--shutdown-timeout")! + 1] = "900"
+        let host = try AviaryProcess(arguments: arguments, logPath: sandbox.logPath)
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
         try await host.waitForLog("cannot reach the platform")
         #expect(try await probe.call(.GET, "/readyz").status == 503)
@@ -149,7 +153,7 @@ struct ConformanceTests {
         try await host.waitForLog("bot started", timeout: .seconds(60))
         #expect(try await probe.call(.GET, "/readyz").status == 200)
 
-        // A reply the API keeps refusing holds the drain for the flush timeout (5 s).
+        // A reply the API keeps refusing holds the drain until the API takes it.
         fake.failNext(token: token, method: "sendMessage", times: 1_000, with: .badGateway)
         let user = FakeUser(id: 12, firstName: "Eve")
         fake.sendText(token: token, chatID: user.id, from: user, text: "hi")
@@ -158,6 +162,9 @@ struct ConformanceTests {
         try await host.waitForLog("shutting down: draining")
         #expect(try await probe.call(.GET, "/readyz").status == 503)
         #expect(try await probe.call(.GET, "/healthz").status == 200)
+        #expect(fake.sentMessages(token: token).isEmpty, "the drain was still holding the refused reply")
+        fake.clearFailures(token: token, method: "sendMessage")
+        _ = try await fake.waitForSentMessages(token: token, count: 1, timeout: .seconds(120))
         #expect(try await host.waitForExit() == 0)
     }
 }

@@ -54,17 +54,20 @@ struct CrashRecoveryTests {
         func unique() -> Set<String> { Self.repliedTexts(tokens: tokens, fake: fake) }
 
         var thresholds = (0..<Self.kills).map { _ in Int.random(in: total / 20...(total * 4 / 5)) }.sorted()
+        // Per bot, how many replies it had sent at each kill.
+        var killMarks: [String: [Int]] = [:]
         var run = 0
         var host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
         while !thresholds.isEmpty {
             let threshold = max(thresholds.removeFirst(), answered() + 1)
-            try await waitUntil(answeredAtLeast: threshold, tokens: tokens, fake: fake)
+            await waitUntil(answeredAtLeast: threshold, tokens: tokens, fake: fake)
             host.crash()
+            for id in Self.bots { killMarks[id, default: []].append(fake.sentMessages(token: tokens[id]!).count) }
             run += 1
             host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath + ".\(run)")
         }
         while unique().count < total {
-            try await waitUntil(answeredAtLeast: answered() + 1, tokens: tokens, fake: fake)
+            await waitUntil(answeredAtLeast: answered() + 1, tokens: tokens, fake: fake)
         }
         // The last host may have been started after every reply was in: a SIGTERM before it set
         // up its signal handling would end it by the signal's default action, not a drain.
@@ -75,11 +78,19 @@ struct CrashRecoveryTests {
 
         let expected = Set(Self.bots.flatMap { id in (0..<Self.perBot).map { "\(id) #\($0)" } })
         #expect(unique() == expected, "every update answered at least once")
-        let duplicates = answered() - total
         // A reply is sent at least once: a kill may repeat the messages then in flight, at most
         // one per sending slot of each bot, never more. With one slot, at most one per bot.
-        #expect(duplicates <= Self.kills * Self.bots.count * concurrentSends, "\(duplicates) duplicated replies")
-        print("crash recovery, concurrent_sends \(concurrentSends): \(Self.kills) kills, \(duplicates) duplicated replies of \(total)")
+        for id in Self.bots {
+            let repeats = RepeatedReplies(
+                texts: fake.sentMessages(token: tokens[id]!).map(\.text), killMarks: killMarks[id]!,
+                bound: concurrentSends)
+            #expect(repeats.withoutKill.isEmpty, "\(id): replies repeated with no kill: \(repeats.withoutKill)")
+            for (kill, count) in repeats.perKill.enumerated() {
+                #expect(count <= concurrentSends, "\(id), kill \(kill + 1): \(count) repeated replies")
+            }
+        }
+        print("crash recovery, concurrent_sends \(concurrentSends): \(Self.kills) kills, "
+              + "\(answered() - total) duplicated replies of \(total)")
 
         for id in Self.bots {
             let database = try DatabaseQueue(path: "\(sandbox.dataDirectory)/\(id).sqlite")
@@ -95,17 +106,15 @@ struct CrashRecoveryTests {
 
     /// Waits until the bots sent `count` replies in all, or every update has its reply: a host
     /// that finished before the test looked (a slow test machine) has nothing more to send.
-    private func waitUntil(answeredAtLeast count: Int, tokens: [String: String], fake: FakeBotAPI) async throws {
-        // Any bot's next message moves the total; wait on each bot in turn for its share.
-        let deadline = ContinuousClock.now + .seconds(120)
-        while Self.bots.reduce(0, { $0 + fake.sentMessages(token: tokens[$1]!).count }) < count,
-            Self.repliedTexts(tokens: tokens, fake: fake).count < Self.bots.count * Self.perBot
-        {
-            guard ContinuousClock.now < deadline else { throw HarnessError("stalled before \(count) replies") }
-            for id in Self.bots {
-                let have = fake.sentMessages(token: tokens[id]!).count
-                _ = try? await fake.waitForSentMessages(token: tokens[id]!, count: have + 1, timeout: .milliseconds(200))
-            }
+    private func waitUntil(answeredAtLeast count: Int, tokens: [String: String], fake: FakeBotAPI) async {
+        let tokens = Self.bots.map { tokens[$0]! }
+        while true {
+            let sent = tokens.reduce(0) { $0 + fake.sentMessages(token: $1).count }
+            guard sent < count else { return }
+            // Counted after `sent`: a reply still missing then means at least one more message.
+            guard Set(tokens.flatMap { fake.sentMessages(token: $0).map(\.text) }).count < Self.bots.count * Self.perBot
+            else { return }
+            await fake.waitForSentMessages(tokens: tokens, total: min(count, sent + 1))
         }
     }
 

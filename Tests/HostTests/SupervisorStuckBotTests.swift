@@ -65,7 +65,7 @@ struct SupervisorStuckBotTests {
         // The abandoned run still holds the supervisor's task group: let it end.
         StuckPlugin.gate.open()
         task.cancel()
-        try? await task.value
+        await #expect(throws: Never.self, "the supervisor stops without an error") { try await task.value }
         await fake.stop()
     }
 }

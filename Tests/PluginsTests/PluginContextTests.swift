@@ -73,7 +73,8 @@ struct PluginContextTests {
     func people() async throws {
         let harness = try await PluginHarness<Probe>()
         let alice = User.alice.id
-        // The harness applies only plugin writes, so the host's rows are stored by hand here.
+        // The host's rows are stored by hand: the pipeline records a sender only in its update's
+        // commit, after the plugin ran, so what the plugin reads is what was stored before.
         try await harness.store.writer.write { db in
             try UserRecord(id: alice, isBot: false, firstName: "Alice", lastName: nil, username: "alice",
                            languageCode: "en", firstSeen: Date(), lastSeen: Date()).insert(db)
@@ -82,6 +83,10 @@ struct PluginContextTests {
         }
         #expect(try await harness.handle(Updates.message("who \(alice)")).sentTexts == ["Alice @alice en"])
         #expect(try await harness.handle(Updates.message("who 5")).sentTexts == ["unknown"])
+        // Alice's own messages above were recorded, her chat with them as not blocked: block it again.
+        try await harness.store.writer.write { db in
+            try db.execute(sql: "UPDATE chats SET blocked = 1 WHERE id = ?", arguments: [alice])
+        }
         #expect(try await harness.handle(Updates.message("blocked \(alice)")).sentTexts == ["true"])
         #expect(try await harness.handle(Updates.message("blocked 5")).sentTexts == ["false"])
         try await harness.forget(alice)

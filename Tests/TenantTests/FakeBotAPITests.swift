@@ -293,6 +293,25 @@ struct FakeBotAPITests {
         }
     }
 
+    @Test("waitForSentMessages(tokens:total:) resolves when the bots' sends together reach the total")
+    func waitForSentAcrossBots() async throws {
+        try await withFake { fake in
+            let other = "5152:" + String(repeating: "g", count: 35)
+            fake.addBot(token: other, userID: 5152, username: "other_test_bot")
+            for token in [Self.token, other] {
+                fake.sendText(token: token, chatID: Self.alice.id, from: Self.alice, text: "hello")
+            }
+            let waiting = Task { await fake.waitForSentMessages(tokens: [Self.token, other], total: 3) }
+            for (token, text) in [(Self.token, "one"), (other, "two"), (other, "three")] {
+                let answer = try await call(
+                    fake, "sendMessage", token: token, json: ["chat_id": Self.alice.id, "text": text])
+                #expect(answer.status == 200)
+            }
+            await waiting.value
+            #expect(fake.sentMessages(token: Self.token).count + fake.sentMessages(token: other).count == 3)
+        }
+    }
+
     @Test("the sent-message observer is called the same way for the hundredth message as for the first")
     func observerDoesNotDeepen() async throws {
         try await withFake { fake in

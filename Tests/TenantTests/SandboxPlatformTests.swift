@@ -108,7 +108,7 @@ struct SandboxPlatformTests {
         _ = try sandbox.userWrites("hi", as: eve)
         let revision = sandbox.messages(chatID: 5).last!.revision
         async let news = sandbox.waitForMessages(chatID: 5, after: revision, timeout: .seconds(30))
-        try await Task.sleep(for: .milliseconds(20))
+        await sandbox.waitForParkedReaders(1)
         _ = try await sandbox.perform(.send(OutgoingMessage(chatID: 5, text: "answer")))
         #expect(await news.map(\.text) == ["answer"])
         #expect(await sandbox.waitForMessages(chatID: 5, after: .max, timeout: .milliseconds(10)).isEmpty)

@@ -50,9 +50,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds a graceful shutdown may take before it is cut short.")
     var shutdownTimeout: Int = 30
 
+    @Option(
+        name: .customLong("flush-timeout"),
+        help: "Seconds a stopping bot keeps sending its pending replies (--shutdown-timeout still bounds it).")
+    var flushTimeout: Int = 5
+
     func validate() throws {
         guard (1...3600).contains(shutdownTimeout) else {
             throw ValidationError("--shutdown-timeout \(shutdownTimeout) is out of range; use 1 to 3600 seconds")
+        }
+        guard (0...3600).contains(flushTimeout) else {
+            throw ValidationError("--flush-timeout \(flushTimeout) is out of range; use 0 to 3600 seconds")
         }
         guard (0...65535).contains(httpPort) else {
             throw ValidationError("--http-port \(httpPort) is not a port; use 1 to 65535, or 0 for a free one")
@@ -85,7 +93,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let options = HostOptions(
             botsDirectory: botsDirectory, dataDirectory: dataDirectory,
-            publicURL: publicURL.flatMap { URL(string: $0.hasSuffix("/") ? String($0.dropLast()) : $0) })
+            publicURL: publicURL.flatMap { URL(string: $0.hasSuffix("/") ? String($0.dropLast()) : $0) },
+            flushTimeout: .seconds(flushTimeout))
         var config = try configPath.map(HostConfig.load(path:)) ?? HostConfig()
         config.http.trustedProxies = try TrustedProxies(config.http.trustedProxies.entries + trustedProxies)
         let tokens = try config.apiTokens()

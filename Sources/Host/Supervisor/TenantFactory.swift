@@ -19,7 +19,7 @@ struct TenantFactory: Sendable {
         TenantConfiguration(
             bot: bot.descriptor,
             databasePath: options.databasePath(for: bot.manifest),
-            pollTimeout: .seconds(bot.manifest.telegram.pollTimeout),
+            pollTimeout: .seconds(bot.manifest.telegram.pollTimeout), flushTimeout: options.flushTimeout,
             limits: bot.manifest.limits)
     }
 

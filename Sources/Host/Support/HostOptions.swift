@@ -9,6 +9,8 @@ struct HostOptions: Sendable, Equatable {
     /// The address Telegram reaches this host at (`https://bots.example.com`); webhook bots
     /// register `<publicURL>/webhook/<id>`. `nil` when no bot uses webhooks.
     var publicURL: URL?
+    /// How long a stopping bot keeps sending its pending replies (`--flush-timeout`, 5 s).
+    var flushTimeout: Duration = .seconds(5)
 
     /// The pid file `aviary reload` reads by default.
     var pidFilePath: String { (dataDirectory as NSString).appendingPathComponent("aviary.pid") }

@@ -45,6 +45,8 @@ public final class SandboxPlatform: PlatformClient, Sendable {
         var nextWaiterID = 0
         /// Readers admitted to wait, whether or not their waiter is registered yet.
         var waitingReaders = 0
+        /// Tests waiting for readers to park (``SandboxPlatform/waitForParkedReaders(_:)``), by id.
+        var parkWatchers: [Int: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
         /// Everyone who wrote or pressed, by id, as they last presented themselves.
         var people: [Int64: User] = [:]
     }
@@ -157,6 +159,11 @@ public final class SandboxPlatform: PlatformClient, Sendable {
                             return true
                         }
                         state.waiters[id] = Waiter(chatID: chatID, revision: revision, continuation: continuation)
+                        let parked = state.waiters.count
+                        for (watcher, watch) in state.parkWatchers where parked >= watch.count {
+                            state.parkWatchers.removeValue(forKey: watcher)
+                            watch.continuation.resume()
+                        }
                         return false
                     }
                     if ready { continuation.resume() }
@@ -172,6 +179,29 @@ public final class SandboxPlatform: PlatformClient, Sendable {
             group.cancelAll()
         }
         return messages(chatID: chatID, after: revision)
+    }
+
+    /// Waits until at least `count` readers are parked in
+    /// ``waitForMessages(chatID:after:timeout:)``, so only news can wake them (a test hook).
+    ///
+    /// - Important: No time bound of its own; cancelling the waiting task ends the wait.
+    package func waitForParkedReaders(_ count: Int) async {
+        let id = state.withLock { state -> Int in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.waiters.count >= count || Task.isCancelled { return true }
+                    state.parkWatchers[id] = (count, continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.parkWatchers.removeValue(forKey: id) }?.continuation.resume()
+        }
     }
 
     // MARK: State changes (under the lock)

@@ -27,6 +27,6 @@ struct ReloadBurstPromiseTests {
         #expect(report.unchanged == ["gamma"])
         #expect(reloads() - before <= 2, "\(lines.all.filter { $0.contains("reload: ") })")
         task.cancel()
-        try? await task.value
+        await #expect(throws: Never.self, "the supervisor stops without an error") { try await task.value }
     }
 }

@@ -58,7 +58,7 @@ struct ReloadPollerPromiseTests {
             _ = try await fake.waitForSentMessages(token: token, count: 2 * version, timeout: .seconds(90))
         }
         task.cancel()
-        try? await task.value
+        await #expect(throws: Never.self, "the supervisor stops without an error") { try await task.value }
         await fake.stop()
         let conflicts = lines.all.filter { $0.contains("409") }
         #expect(conflicts.isEmpty, "\(conflicts)")

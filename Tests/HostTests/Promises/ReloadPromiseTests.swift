@@ -37,7 +37,7 @@ struct ReloadPromiseTests {
         let sent = try await running.fake.waitForSentMessages(token: token, count: 1, timeout: .seconds(90))
         #expect(sent.map(\.text) == ["back?"])
         running.task.cancel()
-        try? await running.task.value
+        await #expect(throws: Never.self, "the supervisor stops without an error") { try await running.task.value }
         await running.fake.stop()
     }
 
@@ -63,7 +63,7 @@ struct ReloadPromiseTests {
         let sent = try await running.fake.waitForSentMessages(token: token, count: 1, timeout: .seconds(90))
         #expect(sent.map(\.text) == ["hello"])
         running.task.cancel()
-        try? await running.task.value
+        await #expect(throws: Never.self, "the supervisor stops without an error") { try await running.task.value }
         await running.fake.stop()
     }
 }

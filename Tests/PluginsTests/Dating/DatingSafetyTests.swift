@@ -111,7 +111,8 @@ struct DatingSafetyTests {
         let harness = try await Self.town()
         try await harness.store.writer.write { db in
             try db.execute(sql: """
-                INSERT INTO chats (id, kind, blocked, first_seen, last_seen) VALUES (2002, 'private', 1, 0, 0)
+                INSERT OR REPLACE INTO chats (id, kind, blocked, first_seen, last_seen)
+                VALUES (2002, 'private', 1, 0, 0)
                 """)
         }
         #expect(try await Self.firstCard(harness, for: DatingFixture.bob) == nil)

@@ -99,7 +99,8 @@ struct FollowupsPluginTests {
         _ = try await harness.handle(Updates.message("привет"))
         try await harness.store.writer.write { db in
             try UserRecord(id: User.alice.id, isBot: false, firstName: "Alice", lastName: nil, username: nil,
-                           languageCode: "ru", firstSeen: Self.start, lastSeen: Self.start).insert(db)
+                           languageCode: "ru", firstSeen: Self.start, lastSeen: Self.start)
+                .insert(db, onConflict: .replace)
         }
         harness.now = Self.hours(22)
         let fired = try await harness.fire(try #require(try await Self.job(harness)))
@@ -144,7 +145,10 @@ struct FollowupsPluginTests {
         _ = try await harness.handle(Updates.message("hi"))
         try await harness.store.writer.write { db in
             try db.execute(
-                sql: "INSERT INTO chats (id, kind, blocked, first_seen, last_seen) VALUES (?, 'private', 1, 0, 0)",
+                sql: """
+                    INSERT OR REPLACE INTO chats (id, kind, blocked, first_seen, last_seen)
+                    VALUES (?, 'private', 1, 0, 0)
+                    """,
                 arguments: [User.alice.id])
         }
         var later = harness

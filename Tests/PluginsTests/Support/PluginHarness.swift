@@ -1,14 +1,19 @@
 import Foundation
 import Logging
-import Tenant
+import MetricsTestKit
+@testable import Tenant
 
-/// Runs one plugin on one update at a time, the way the tenant's pipeline does, and shows what
+/// Runs one plugin on one update at a time through the tenant's real pipeline, and shows what
 /// the plugin asked for.
 ///
-/// Each ``handle(_:)`` gets fresh ``Effects`` and a ``PluginContext`` over an in-memory
-/// ``BotStore`` that holds the plugin's migrations; the plugin's deferred writes, then the
-/// forgetting of the people it asked to forget, are applied in one write transaction
-/// afterwards, as the update's commit would.
+/// ``handle(_:)`` stores the update in an in-memory ``BotStore`` that holds the plugin's
+/// migrations and hands it to the real ``UpdateProcessor``: the plugin runs under the
+/// pipeline's deadline, and its writes, the participants' rows, the forgetting of the people it
+/// asked to forget, its outbox rows and the "done" mark commit in one transaction. A plugin
+/// that throws makes ``handle(_:)`` throw the same error, with nothing applied.
+///
+/// ``fire(_:)`` and ``forget(_:)`` still apply their commit here, with the same `Effects` steps
+/// the pipeline uses: a job the test builds is not a stored row the real job path can read.
 struct PluginHarness<P: Plugin> {
     /// What one update's handling produced.
     struct Outcome {
@@ -60,11 +65,40 @@ struct PluginHarness<P: Plugin> {
         self.status = BotStatus(startedAt: now, store: try await store.status())
     }
 
-    /// Handles `update` like the pipeline does, then applies the plugin's writes.
+    /// Handles `update` with the real ``UpdateProcessor`` and commits what it caused.
+    ///
+    /// The update is stored in the inbox under the next free update id (tests reuse ids; the
+    /// inbox would take a repeated one for a redelivery) and decoded as `update` itself.
+    ///
+    /// A plugin that does not want the update's kind is not called, as in the pipeline: the
+    /// outcome is `.passed` with nothing asked for.
+    ///
+    /// - Throws: The plugin's error when it threw; ``PipelineFailure`` when the update failed
+    ///   anyway (its commit, or a plugin's forgetting, threw).
     func handle(_ update: Update) async throws -> Outcome {
-        let effects = Effects()
-        let disposition = try await plugin.handle(update, context: context(for: update, effects: effects))
-        return try await commit(effects, disposition: disposition)
+        let pipeline = RecordingPlugin(plugin)
+        let updateID = try await store.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(update_id), 0) + 1 FROM inbox") ?? 1
+        }
+        let record = InboxRecord(
+            updateID: updateID, lane: update.chat?.id ?? 0, kind: "\(update.kind)", payload: Data(), receivedAt: now)
+        _ = try await store.ingest([record], nextOffset: nil)
+        let outcome = await processor(running: pipeline, decoding: update).process(record)
+        let recorded = pipeline.recorder.last
+        if case .handled = outcome, recorded.effects == nil {
+            // The pipeline does not call a plugin with updates of a kind it did not ask for.
+            return Outcome(disposition: .passed, actions: [], deliveries: [], writesApplied: 0, forgotten: [])
+        }
+        guard case .handled = outcome, let disposition = recorded.disposition, let effects = recorded.effects else {
+            if let error = recorded.error { throw error }
+            throw PipelineFailure(
+                inboxError: try await store.writer.read { db in
+                    try String.fetchOne(db, sql: "SELECT error FROM inbox WHERE update_id = ?", arguments: [updateID])
+                })
+        }
+        return Outcome(
+            disposition: disposition, actions: effects.actions, deliveries: effects.deliveries,
+            writesApplied: effects.writes.count, forgotten: effects.forgottenUsers)
     }
 
     /// Runs a due job like the scheduler does: its row goes, then the plugin's writes apply.
@@ -89,11 +123,24 @@ struct PluginHarness<P: Plugin> {
         }
     }
 
+    /// The tenant's processor over this harness's store, clock and status, running `pipeline`
+    /// and decoding every record as `update`.
+    private func processor(running pipeline: RecordingPlugin<P>, decoding update: Update) -> UpdateProcessor {
+        let now = self.now
+        let status = self.status
+        return UpdateProcessor(
+            bot: bot, identity: identity, plugins: [pipeline], store: store, decoder: FixedDecoder(update: update),
+            logger: Self.logger, now: { now }, metrics: TenantMetrics(botID: bot.id, factory: TestMetrics()),
+            statusProvider: { status }, handlingTimeout: .seconds(3600), handlingClock: SystemClock(), maxAttempts: 1)
+    }
+
+    private static var logger: Logger { Logger(label: "plugins-tests", factory: { _ in SwiftLogNoOpLogHandler() }) }
+
     private func context(for update: Update, effects: Effects) -> PluginContext {
         let status = self.status
         return PluginContext(
             bot: bot, identity: identity, update: update,
-            logger: Logger(label: "plugins-tests", factory: { _ in SwiftLogNoOpLogHandler() }),
+            logger: Self.logger,
             storage: PluginStorage(database: store.writer, effects: effects, pluginName: P.name),
             now: now, effects: effects, store: store, statusProvider: { status })
     }
@@ -111,6 +158,21 @@ struct PluginHarness<P: Plugin> {
             disposition: disposition, actions: effects.actions, deliveries: effects.deliveries,
             writesApplied: writes.count, forgotten: effects.forgottenUsers)
     }
+}
+
+/// An update the real pipeline gave up on although the plugin returned: its commit failed.
+struct PipelineFailure: Error, CustomStringConvertible {
+    /// The error the pipeline stored on the inbox row.
+    let inboxError: String?
+
+    var description: String { "the pipeline failed the update: \(inboxError ?? "no error recorded")" }
+}
+
+/// Decodes every record as one given update: the harness's tests build updates, not payloads.
+private struct FixedDecoder: UpdateDecoder {
+    let update: Update
+
+    func decode(_ raw: Data, botUsername: String?) throws -> Update { update }
 }
 
 extension PluginHarness where P.Configuration == NoConfiguration {

@@ -246,5 +246,6 @@ extension FakeBotAPI {
             state.sentWaiters.removeValue(forKey: id)
             waiter.continuation.resume(returning: true)
         }
+        for continuation in Self.takeDueStateWaiters(from: &state) { continuation.resume() }
     }
 }

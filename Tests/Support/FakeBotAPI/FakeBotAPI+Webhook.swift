@@ -54,6 +54,7 @@ extension FakeBotAPI {
                     state.bots[token]?.webhookDeliveries.append((update.id, status))
                     if delivered { state.bots[token]?.pending.removeAll { $0.id == update.id } }
                 }
+                notifyStateWaiters()
                 if !delivered { try? await Task.sleep(for: .milliseconds(50)) }
             }
         }

@@ -15,8 +15,11 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         var pending: [ReceivedUpdate] = []
         var pollWaiter: CheckedContinuation<Void, Never>?
         var performed: [Performed] = []
-        var performTimes: [ContinuousClock.Instant] = []
-        var performWaiters: [(count: Int, continuation: CheckedContinuation<[Performed], Never>)] = []
+        var performTimes: [Duration] = []
+        var performWaiters: [(id: Int, count: Int, continuation: CheckedContinuation<[Performed], Never>)] = []
+        var nextWaitID = 0
+        /// Waits that ended (timed out or cancelled) before their waiter was registered.
+        var endedWaits: Set<Int> = []
         var identifyError: PlatformError?
         var performFailures: [PlatformError] = []
         var nextUpdateID: Int64 = 1
@@ -38,8 +41,12 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
     /// Every poll that got past its scripted failures (its offset is in ``offsetsSeen``).
     let pollsSeen = EventCounter()
 
-    init(identifyError: PlatformError? = nil, hangsOnIdentify: Bool = false) {
+    /// The clock ``performTimes`` are read on.
+    let clock: any TenantClock
+
+    init(identifyError: PlatformError? = nil, hangsOnIdentify: Bool = false, clock: any TenantClock = SystemClock()) {
         self.hangsOnIdentify = hangsOnIdentify
+        self.clock = clock
         state.withLock { $0.identifyError = identifyError }
     }
 
@@ -66,20 +73,27 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
     /// Everything performed so far.
     var performed: [Performed] { state.withLock { $0.performed } }
 
-    /// When each performed action happened, in order.
-    var performTimes: [ContinuousClock.Instant] { state.withLock { $0.performTimes } }
+    /// When each performed action happened on ``clock``, in order.
+    var performTimes: [Duration] { state.withLock { $0.performTimes } }
 
     /// The offsets the bot polled with.
     var offsetsSeen: [Int64?] { state.withLock { $0.offsetsSeen } }
 
     /// Waits until at least `count` actions were performed, or `timeout` passed.
+    ///
+    /// Cancelling the caller ends the wait like the timeout does.
     func waitForPerformed(_ count: Int, timeout: Duration = .seconds(90)) async throws -> [Performed] {
+        let id = state.withLock { state -> Int in
+            state.nextWaitID += 1
+            return state.nextWaitID
+        }
         let result = await withTaskGroup(of: [Performed]?.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let ready = self.state.withLock { state -> [Performed]? in
-                        if state.performed.count >= count { return state.performed }
-                        state.performWaiters.append((count, continuation))
+                        let ended = state.endedWaits.remove(id) != nil
+                        if ended || state.performed.count >= count { return state.performed }
+                        state.performWaiters.append((id, count, continuation))
                         return nil
                     }
                     if let ready { continuation.resume(returning: ready) }
@@ -91,13 +105,16 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
             }
             let first = await group.next()!
             if first == nil {
-                // Release the waiter so the group can finish.
-                let waiters = self.state.withLock { state in
-                    defer { state.performWaiters.removeAll() }
-                    return state.performWaiters.map(\.continuation)
+                // Release this wait's waiter so the group can finish; one not registered yet
+                // finds the wait ended when it registers.
+                let released = self.state.withLock { state -> (CheckedContinuation<[Performed], Never>, [Performed])? in
+                    guard let index = state.performWaiters.firstIndex(where: { $0.id == id }) else {
+                        state.endedWaits.insert(id)
+                        return nil
+                    }
+                    return (state.performWaiters.remove(at: index).continuation, state.performed)
                 }
-                let snapshot = self.performed
-                for waiter in waiters { waiter.resume(returning: snapshot) }
+                if let (waiter, snapshot) = released { waiter.resume(returning: snapshot) }
             }
             group.cancelAll()
             return first
@@ -125,7 +142,7 @@ final class ScriptedPlatform: PlatformClient, UpdatePoller, Sendable {
         let (failure, ready) = state.withLock { state -> (PlatformError?, [(CheckedContinuation<[Performed], Never>, [Performed])]) in
             if !state.performFailures.isEmpty { return (state.performFailures.removeFirst(), []) }
             state.performed.append(Performed(chatID: message.chatID, text: message.text))
-            state.performTimes.append(ContinuousClock.now)
+            state.performTimes.append(clock.now)
             let snapshot = state.performed
             var ready: [(CheckedContinuation<[Performed], Never>, [Performed])] = []
             state.performWaiters.removeAll { waiter in
