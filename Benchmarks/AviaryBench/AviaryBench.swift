@@ -73,21 +73,28 @@ struct Saturation: AsyncParsableCommand {
             let (fake, host, list, _) = try await startBots(contender, common, count: bots, ledger: ledger)
             let generator = LoadGenerator(fake: fake, bots: list, usersPerBot: users, ledger: ledger)
             var rows: [Report.Row] = []
-            var best: (figures: LoadFigures, rate: Double)?
+            var best: LoadFigures?
             var rate = start
             for _ in 0..<steps {
                 let figures = await LoadFigures.measure(host: host, generator: generator, rate: rate, duration: .seconds(seconds))
                 rows.append(figures.row("\(Int(rate))/s"))
                 print(rows.last!.figures.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
-                let growing = figures.achievedPerSecond > (best?.figures.achievedPerSecond ?? 0) * 1.05
-                if figures.achievedPerSecond > best?.figures.achievedPerSecond ?? -1 { best = (figures, rate) }
+                let growing = figures.achievedPerSecond > (best?.achievedPerSecond ?? 0) * 1.05
+                if figures.achievedPerSecond > best?.achievedPerSecond ?? -1 { best = figures }
                 if !growing || figures.achievedPerSecond < 0.9 * figures.offeredPerSecond { break }
                 rate *= 2
             }
             try await host.stop()
             await fake.stop()
             let summary = ledger.summary
-            let headline = best.map { $0.figures.row("best, at \(Int($0.rate))/s") } ?? Report.Row(label: "no step", figures: [])
+            // Compared: the most it answered, and what that cost. Latency at saturation is
+            // queueing, and the two contenders saturate at different steps, so it is left out.
+            let headline = Report.Row(label: "best step", figures: [
+                Figure("best achieved/s", String(format: "%.0f", best?.achievedPerSecond ?? 0), .higher),
+                Figure("at offered/s", String(format: "%.0f", best?.offeredPerSecond ?? 0)),
+                Figure("host cpu s/1k", String(format: "%.3f", best?.hostCPUSecondsPer1000 ?? 0), .lower),
+                Figure("peak rss MB", String(format: "%.1f", best?.peakRSSMB ?? 0), .lower),
+            ])
             return ContenderRun(contender, rows: rows, headline: headline, lost: summary.lost, duplicated: summary.duplicates)
         }
     }
@@ -197,6 +204,9 @@ struct Reload: AsyncParsableCommand {
                     answeredAfter = ContinuousClock.now - signalled
                 }
             }
+            // The first probe answered at all, and the first answered within 10 ms of being sent
+            // (the bot has caught up with the probes queued while it started).
+            let firstReply = probes.firstReply.map { $0 - signalled }
             _ = await traffic.value
             await ledger.drain(timeout: .seconds(15))
             let summary = ledger.summary
@@ -208,6 +218,7 @@ struct Reload: AsyncParsableCommand {
             return ContenderRun(
                 contender,
                 row: Report.Row(label: "1 added, 1 changed", figures: [
+                    Figure("new bot first reply ms", firstReply.map { String(format: "%.0f", $0.milliseconds) } ?? "never", .lower),
                     Figure("new bot answers after ms", answeredAfter.map { String(format: "%.0f", $0.milliseconds) } ?? "never", .lower),
                     Figure("others: injected", "\(summary.injected)"),
                     Figure("others: lost", "\(summary.lost)", .lower),

@@ -77,8 +77,8 @@ struct Report: Encodable {
         let parameterLine = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         var text = ["\(scenario) (\(parameterLine))"]
         if let comparison {
-            // Rows beyond the headlines (saturation's steps) are shown first.
-            if rows.count > 2 { text += Self.format(rows) + [""] }
+            // Rows other than the headlines (saturation's steps) are shown first.
+            if rows.map(\.label) != comparison.dropLast().map(\.label) { text += Self.format(rows) + [""] }
             text.append("lower is better for times, CPU and memory, higher for throughput; the ratio is how many times"
                 + " better aviary is (aiogram/aviary or aviary/aiogram), so > 1 favours aviary")
             text += Self.format(comparison)
