@@ -9,7 +9,8 @@ venv=.build/peer-venv
 version=3.31.0
 
 # Importing aiogram takes seconds (it builds its pydantic models); its metadata says enough.
-if [ -x "$venv/bin/python3" ] && compgen -G "$venv/lib/python3*/site-packages/aiogram-$version.dist-info" >/dev/null; then
+installed="$venv/lib/python3*/site-packages/aiogram-$version.dist-info"
+if [ -x "$venv/bin/python3" ] && compgen -G "$installed" >/dev/null; then
     exit 0
 fi
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then

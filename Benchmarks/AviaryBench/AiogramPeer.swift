@@ -20,7 +20,8 @@ final class AiogramPeer: BotProcess {
     /// Writes the token file; nothing runs until ``launch()``.
     init(python: String, script: String, fake: FakeBotAPI, bots: [BenchBot], webhook: Bool = false) throws {
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw BenchError("no Python at \(python); run scripts/peer-env.sh (it installs aiogram there) or pass --peer none")
+            throw BenchError(
+                "no Python at \(python); run scripts/peer-env.sh (it installs aiogram there) or pass --peer none")
         }
         guard FileManager.default.fileExists(atPath: script) else {
             throw BenchError("no peer program at \(script); pass --peer-script or --peer none")

@@ -95,7 +95,8 @@ struct Saturation: AsyncParsableCommand {
                 Figure("host cpu s/1k", String(format: "%.3f", best?.hostCPUSecondsPer1000 ?? 0), .lower),
                 Figure("peak rss MB", String(format: "%.1f", best?.peakRSSMB ?? 0), .lower),
             ])
-            return ContenderRun(contender, rows: rows, headline: headline, lost: summary.lost, duplicated: summary.duplicates)
+            return ContenderRun(
+                contender, rows: rows, headline: headline, lost: summary.lost, duplicated: summary.duplicates)
         }
     }
 }
@@ -212,14 +213,18 @@ struct Reload: AsyncParsableCommand {
             let summary = ledger.summary
             try await host.stop()
             await fake.stop()
+            func milliseconds(_ duration: Duration?) -> String {
+                duration.map { String(format: "%.0f", $0.milliseconds) } ?? "never"
+            }
             var failures: [String] = []
             if answeredAfter == nil { failures.append("the added bot never answered") }
-            if probes.summary.duplicates > 0 { failures.append("the added bot sent \(probes.summary.duplicates) replies twice") }
+            let repeated = probes.summary.duplicates
+            if repeated > 0 { failures.append("the added bot sent \(repeated) replies twice") }
             return ContenderRun(
                 contender,
                 row: Report.Row(label: "1 added, 1 changed", figures: [
-                    Figure("new bot first reply ms", firstReply.map { String(format: "%.0f", $0.milliseconds) } ?? "never", .lower),
-                    Figure("new bot answers after ms", answeredAfter.map { String(format: "%.0f", $0.milliseconds) } ?? "never", .lower),
+                    Figure("new bot first reply ms", milliseconds(firstReply), .lower),
+                    Figure("new bot answers after ms", milliseconds(answeredAfter), .lower),
                     Figure("others: injected", "\(summary.injected)"),
                     Figure("others: lost", "\(summary.lost)", .lower),
                     Figure("others: duplicated", "\(summary.duplicates)", .lower),
@@ -231,7 +236,8 @@ struct Reload: AsyncParsableCommand {
 
 struct Smoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Every scenario once at tiny N, so none can rot (CI runs it); the peer too in latency, idle --webhook and reload. Fails on a lost or repeated reply, or a process that fails.")
+        abstract: "Every scenario once at tiny N, so none can rot (CI runs it); the peer too in latency, "
+            + "idle --webhook and reload. Fails on a lost or repeated reply, or a process that fails.")
 
     @Option(help: "The aviary binary to run.")
     var aviary = ".build/release/aviary"

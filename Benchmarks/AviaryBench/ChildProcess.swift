@@ -23,7 +23,8 @@ final class ChildProcess: @unchecked Sendable {
     /// Makes the folder and picks the port; nothing runs until ``run(_:arguments:)``.
     init(name: String) throws {
         self.name = name
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-bench-\(name)-\(UUID().uuidString)")
+        root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("aviary-bench-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         port = try LoopbackPort.unused()
     }

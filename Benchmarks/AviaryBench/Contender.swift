@@ -89,7 +89,9 @@ struct CommonOptions: ParsableArguments {
     func process(_ contender: Contender, fake: FakeBotAPI, bots: [BenchBot], webhook: Bool) throws -> any BotProcess {
         switch contender {
         case .aviary: try AviaryHost(aviary: aviary, fake: fake, bots: bots, webhook: webhook)
-        case .aiogram: try AiogramPeer(python: peers.peerPython, script: peers.peerScript, fake: fake, bots: bots, webhook: webhook)
+        case .aiogram:
+            try AiogramPeer(
+                python: peers.peerPython, script: peers.peerScript, fake: fake, bots: bots, webhook: webhook)
         }
     }
 

@@ -60,7 +60,8 @@ struct Report: Encodable {
     static func ratio(of first: Row, to second: Row) -> Row {
         Row(label: ratioLabel, figures: first.figures.map { figure in
             let other = second.figures.first { $0.name == figure.name }
-            guard let mine = Double(figure.value), let theirs = other.flatMap({ Double($0.value) }), mine > 0, theirs > 0
+            guard let mine = Double(figure.value), let theirs = other.flatMap({ Double($0.value) }),
+                mine > 0, theirs > 0
             else { return Figure(figure.name, "") }
             switch figure.better {
             case .lower: return Figure(figure.name, String(format: "%.2f", theirs / mine))
