@@ -63,9 +63,11 @@ struct Report: Encodable {
             guard let mine = Double(figure.value), let theirs = other.flatMap({ Double($0.value) }),
                 mine > 0, theirs > 0
             else { return Figure(figure.name, "") }
+            // Two decimals, or three below 0.1, so that a ratio far below 1 does not print as 0.
+            func format(_ ratio: Double) -> String { String(format: ratio < 0.1 ? "%.3f" : "%.2f", ratio) }
             switch figure.better {
-            case .lower: return Figure(figure.name, String(format: "%.2f", theirs / mine))
-            case .higher: return Figure(figure.name, String(format: "%.2f", mine / theirs))
+            case .lower: return Figure(figure.name, format(theirs / mine))
+            case .higher: return Figure(figure.name, format(mine / theirs))
             case .neither: return Figure(figure.name, "")
             }
         })
