@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Aviary builds against (the SQLite headers) when it is missing; with --tests,
 # also what the conformance and browser tests run: promtool (Debian's prometheus), headless
-# Chromium and its driver (Debian's chromium and chromium-driver), schemathesis and Selenium (PyPI).
+# Chromium and its driver (Debian's chromium and chromium-driver), schemathesis and Selenium (PyPI),
+# and the benchmark peer's virtual environment (aiogram, scripts/peer-env.sh).
 # Safe to run again: it installs nothing that is already there.
 set -euo pipefail
 
@@ -33,4 +34,5 @@ if $for_tests && ! python3 -c 'import selenium' >/dev/null 2>&1; then
     echo "bootstrap: installing selenium"
     python3 -m pip install --quiet --disable-pip-version-check selenium==4.51.0
 fi
+if $for_tests; then "$(dirname "$0")/peer-env.sh"; fi
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected Swift 6.3 at /opt/swift)" >&2; exit 1; }

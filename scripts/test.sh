@@ -3,7 +3,7 @@
 # instrumentation (failing on any warning in our own code), runs the whole suite, including the
 # end-to-end tests that drive the real `aviary` binary against the fake Bot API on loopback,
 # then gates line coverage of Sources/ (at least 90 %), fuzzes the parsers and runs every
-# benchmark scenario once at tiny N.
+# benchmark scenario once at tiny N, against aviary and against the aiogram peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,8 +46,10 @@ fi
 # 15 s of each libFuzzer target (splitter, HTML scanner, update decoder, manifest); its own build.
 ./scripts/fuzz.sh
 
-# Every benchmark scenario once at tiny N, so none rots; its figures are printed, never
-# asserted (the machines are shared). It fails on a lost or repeated reply or a failed host.
+# Every benchmark scenario once at tiny N, against aviary and then the aiogram peer, so neither
+# rots; its figures are printed, never asserted (the machines are shared). It fails on a lost
+# or repeated reply, or a host or peer that fails. bootstrap.sh --tests made the peer's
+# virtual environment.
 echo "test: benchmark smoke run"
 # The instrumented host would otherwise write its profile into the working folder.
 LLVM_PROFILE_FILE="$(mktemp -d)/bench-%p.profraw" .build/debug/aviary-bench smoke --aviary .build/debug/aviary --json .build/benchmarks/smoke

@@ -73,7 +73,7 @@ struct LoadFigures: Encodable {
     /// Runs `rate` updates/s for `duration` against `host`, then waits up to `drain` for the
     /// last replies, and reads the figures.
     static func measure(
-        host: HostUnderTest, generator: LoadGenerator, rate: Double, duration: Duration, drain: Duration = .seconds(15)
+        host: any BotProcess, generator: LoadGenerator, rate: Double, duration: Duration, drain: Duration = .seconds(15)
     ) async -> LoadFigures {
         let ledger = generator.ledger
         let before = ledger.summary

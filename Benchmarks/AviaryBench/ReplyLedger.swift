@@ -13,6 +13,7 @@ final class ReplyLedger: Sendable {
         var answeredCount = 0
         var latencies: [Double] = []
         var duplicates = 0
+        var firstReply: ContinuousClock.Instant?
         var lastReply: ContinuousClock.Instant?
 
         mutating func grow(to sequence: Int) {
@@ -54,6 +55,7 @@ final class ReplyLedger: Sendable {
                 state.outstanding -= 1
                 state.answeredCount += 1
                 state.latencies.append((now - sent).milliseconds)
+                state.firstReply = state.firstReply ?? now
                 state.lastReply = now
             } else if state.answered[sequence] {
                 state.duplicates += 1
@@ -79,6 +81,9 @@ final class ReplyLedger: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
     }
+
+    /// When the first injected update was answered, if one was.
+    var firstReply: ContinuousClock.Instant? { state.withLock { $0.firstReply } }
 
     /// What happened so far.
     var summary: (injected: Int, answered: Int, lost: Int, duplicates: Int, latencies: [Double], lastReply: ContinuousClock.Instant?) {
