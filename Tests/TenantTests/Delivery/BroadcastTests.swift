@@ -132,7 +132,10 @@ struct BroadcastTests {
         try await harness.running {
             harness.platform.send(chat: 7, text: "/announce")
             _ = try await harness.platform.waitForPerformed(10)  // the broadcast's burst
-            harness.platform.send(chat: 7, text: "hello")
+            // Someone the broadcast does not reach writes: a recipient's reply would rightly wait
+            // for that chat's own broadcast message in flight (one chat strictly in order), and how
+            // long that takes to be recorded depends on the machine, not on the clock the test moves.
+            harness.platform.send(chat: 8, text: "hello")
             await heard.wait()
             // The reply is queued once the handler's chat is handed back.
             await harness.tenant.inbox.waitUntilIdle()
