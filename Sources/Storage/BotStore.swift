@@ -5,7 +5,11 @@ import Glibc
 
 /// One bot's SQLite database, open for the owner's whole life.
 ///
-/// The file is created `0600` inside a `0700` folder and runs in WAL mode. A folder or a file
+/// The file is created `0600` inside a `0700` folder and runs in WAL mode through a single
+/// connection (a GRDB `DatabaseQueue`): one bot writes from one place, its reads are small, and
+/// every extra connection would cost each bot its own page cache and schema (about 60 kB) and
+/// two more open files. An open store holds three files: the database, its WAL and its
+/// shared-memory index. A folder or a file
 /// that already exists keeps its mode: the store changes only what it creates, and opens only a
 /// regular file, never one behind a symbolic link. The host's tables
 /// are migrated first, then each plugin's own migrations in their own namespace.
@@ -28,8 +32,9 @@ public final class BotStore: Sendable {
         try Self.prepareFile(at: url)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        configuration.journalMode = .wal
         do {
-            writer = try DatabasePool(path: path, configuration: configuration)
+            writer = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
             throw StorageError("cannot open database \(path): \(error). Check that the disk is writable.")
         }
@@ -101,19 +106,15 @@ public final class BotStore: Sendable {
         }
     }
 
-    /// Frees what SQLite holds in memory and can rebuild: idle reader connections close (the
-    /// next read reopens one) and the writer's page cache empties. Called once a bot is up, so
-    /// a thousand idle bots do not each keep a reader and the pages their start-up read.
+    /// Frees what SQLite holds in memory and can rebuild: the connection's page cache empties.
+    /// Called once a bot is up, so a thousand idle bots do not each keep the pages their
+    /// start-up read.
     public func releaseMemory() {
-        (writer as? DatabasePool)?.releaseMemoryEventually()
+        (writer as? DatabaseQueue)?.releaseMemory()
     }
 
     /// Closes the database. Later calls fail.
     public func close() throws {
-        if let pool = writer as? DatabasePool {
-            try pool.close()
-        } else if let queue = writer as? DatabaseQueue {
-            try queue.close()
-        }
+        try (writer as? DatabaseQueue)?.close()
     }
 }
