@@ -109,7 +109,8 @@ public final class BotStore: Sendable {
                         guard let plugin = step.plugin else { throw error }
                         throw StorageError("migration of plugin '\(plugin)' failed: \(error)")
                     }
-                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [step.identifier])
+                    try db.execute(
+                        sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [step.identifier])
                 }
                 try db.checkForeignKeys()
                 return .commit

@@ -104,13 +104,17 @@ struct ManifestCacheTests {
     @Test("any mix of shared ids, databases and tokens refuses exactly the manifests a pairwise check refuses")
     func conflictsMatchPairwise() async throws {
         let folder = self.folder
-        let tokens = [ManifestTokens.first, ManifestTokens.second, ManifestTokens.third, "42:" + String(repeating: "D", count: 35)]
+        let tokens = [
+            ManifestTokens.first, ManifestTokens.second, ManifestTokens.third,
+            "42:" + String(repeating: "D", count: 35),
+        ]
         let manifest = zip(Gen.int(in: 0...3), Gen.int(in: 0...3), Gen.int(in: 0...3))
         await propertyCheck(count: 60, input: manifest.array(of: 1...6)) { specs in
             let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
             for name in names ?? [] { try? FileManager.default.removeItem(atPath: folder.path + "/" + name) }
             for (index, spec) in specs.enumerated() {
-                let yaml = "id: bot\(spec.0)\ndatabase: db\(spec.1).sqlite\ntoken: \(tokens[spec.2])\nplugins: [quiet]\n"
+                let yaml =
+                    "id: bot\(spec.0)\ndatabase: db\(spec.1).sqlite\ntoken: \(tokens[spec.2])\nplugins: [quiet]\n"
                 _ = try? folder.write("f\(index).yaml", yaml)
             }
             var expected: [Int] = []

@@ -17,7 +17,9 @@ struct CreatedDatabaseMigrationTests {
         PluginMigrations(
             pluginName: name,
             steps: [
-                PluginMigration("v1") { db in try db.execute(sql: "CREATE TABLE \(name)_items (id INTEGER PRIMARY KEY)") },
+                PluginMigration("v1") { db in
+                    try db.execute(sql: "CREATE TABLE \(name)_items (id INTEGER PRIMARY KEY)")
+                },
                 PluginMigration("v2") { db in try db.execute(sql: "CREATE INDEX \(name)_by_id ON \(name)_items (id)") },
             ])
     }
@@ -25,7 +27,8 @@ struct CreatedDatabaseMigrationTests {
     /// The schema and the applied steps, as text to compare.
     private static func shape(of store: BotStore) throws -> [String] {
         try store.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT type || ' ' || name || ': ' || IFNULL(sql, '') FROM sqlite_master ORDER BY name")
+            try String.fetchAll(
+                db, sql: "SELECT type || ' ' || name || ': ' || IFNULL(sql, '') FROM sqlite_master ORDER BY name")
                 + String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
     }
@@ -71,7 +74,8 @@ struct CreatedDatabaseMigrationTests {
         let applied = try store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(applied == ["host.v1", "host.v2", "host.v3", "host.v4", "host.v5", "plugin.alpha.v1", "plugin.alpha.v2"])
+        #expect(
+            applied == ["host.v1", "host.v2", "host.v3", "host.v4", "host.v5", "plugin.alpha.v1", "plugin.alpha.v2"])
         try store.close()
     }
 }

@@ -18,7 +18,11 @@ struct ReloadStartPromiseTests {
         fake.addBot(token: held, userID: 7001, username: "slow_bot")
         fake.addBot(token: fresh, userID: 7002, username: "fresh_bot")
         let holding = "  - \(HoldingPlugin.name)\n  - echo"
-        try sandbox.writeManifest("slow", BinaryEndToEndTests.manifest(id: "slow", token: held, apiURL: fake.baseURL, plugins: holding))
+        let api = fake.baseURL
+        func manifest(_ id: String, _ token: String, _ plugins: String) -> String {
+            BinaryEndToEndTests.manifest(id: id, token: token, apiURL: api, plugins: plugins)
+        }
+        try sandbox.writeManifest("slow", manifest("slow", held, holding))
         var registry = PluginRegistry.builtIn()
         registry.register(HoldingPlugin.self)
         var logger = Logger(label: "reload-start-test")
@@ -36,8 +40,8 @@ struct ReloadStartPromiseTests {
 
         // "slow" goes away and "heir" takes its token; "fresh" shares nothing with it.
         try sandbox.removeManifest("slow")
-        try sandbox.writeManifest("heir", BinaryEndToEndTests.manifest(id: "heir", token: held, apiURL: fake.baseURL, plugins: BinaryEndToEndTests.echo))
-        try sandbox.writeManifest("fresh", BinaryEndToEndTests.manifest(id: "fresh", token: fresh, apiURL: fake.baseURL, plugins: BinaryEndToEndTests.echo))
+        try sandbox.writeManifest("heir", manifest("heir", held, BinaryEndToEndTests.echo))
+        try sandbox.writeManifest("fresh", manifest("fresh", fresh, BinaryEndToEndTests.echo))
         let reload = Task { await supervisor.reload() }
 
         // "slow" cannot drain before the gate opens, yet "fresh" runs and answers.
