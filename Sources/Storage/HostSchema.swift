@@ -2,9 +2,9 @@
 ///
 /// - Important: Migrations are frozen once shipped; append new ones, never edit these.
 enum HostSchema {
-    static func migrator() -> DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("host.v1") { db in
+    /// The host's schema steps, in order; registered as they are named (`host.v1`, …).
+    static let steps: [PluginMigration] = [
+        PluginMigration("host.v1") { db in
             try db.create(table: "inbox") { t in
                 t.primaryKey("update_id", .integer)
                 t.column("lane", .integer).notNull()
@@ -74,20 +74,20 @@ enum HostSchema {
                 t.column("updated_at", .double).notNull()
                 t.primaryKey(["plugin", "key"])
             }
-        }
-        migrator.registerMigration("host.v2") { db in
+        },
+        PluginMigration("host.v2") { db in
             // The dashboard's traffic chart counts the last hour by these times.
             try db.create(index: "inbox_received_at", on: "inbox", columns: ["received_at"])
             try db.create(index: "outbox_sent_at", on: "outbox", columns: ["sent_at"])
-        }
-        migrator.registerMigration("host.v3") { db in
+        },
+        PluginMigration("host.v3") { db in
             // A person's own time zone, when it differs from the bot's (`time_zone` in the manifest).
             try db.create(table: "user_time_zones") { t in
                 t.primaryKey("user_id", .integer)
                 t.column("time_zone", .text).notNull()
             }
-        }
-        migrator.registerMigration("host.v4") { db in
+        },
+        PluginMigration("host.v4") { db in
             // Plugins' scheduled work ("run this for chat X at time T"), removed when it ran.
             try db.create(table: "scheduled_jobs") { t in
                 t.autoIncrementedPrimaryKey("id")
@@ -99,12 +99,20 @@ enum HostSchema {
                 t.uniqueKey(["plugin", "chat_id", "key"])
             }
             try db.create(index: "scheduled_jobs_due", on: "scheduled_jobs", columns: ["due_at", "id"])
-        }
-        migrator.registerMigration("host.v5") { db in
+        },
+        PluginMigration("host.v5") { db in
             // How often handling an update or running a job began: one that stopped the host
             // every time (a crash, a hang ended by a kill) is given up after a few.
             try db.alter(table: "inbox") { t in t.add(column: "attempts", .integer).notNull().defaults(to: 0) }
             try db.alter(table: "scheduled_jobs") { t in t.add(column: "attempts", .integer).notNull().defaults(to: 0) }
+        },
+    ]
+
+    /// A migrator with every step of ``steps``.
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for step in steps {
+            migrator.registerMigration(step.identifier, migrate: step.migrate)
         }
         return migrator
     }

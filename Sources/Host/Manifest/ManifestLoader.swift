@@ -12,6 +12,9 @@ struct ManifestLoader: Sendable {
     let registry: PluginRegistry
     /// Where `${VAR}` values come from.
     let environment: [String: String]
+    /// Each file's outcome by its bytes, shared by every copy of this loader: a rescan
+    /// validates only the files that changed.
+    let cache = ManifestCache()
 
     /// Creates a loader reading `${VAR}` values from `environment`.
     init(registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -78,7 +81,7 @@ struct ManifestLoader: Sendable {
                 )
             ])
         }
-        return outcome(yaml: text, fileName: file)
+        return cache.outcome(file: file, bytes: data) { outcome(yaml: text, fileName: file) }
     }
 
     private func outcome(yaml: String, fileName: String, source: ManifestSource = .host) -> ManifestValidation.Outcome {

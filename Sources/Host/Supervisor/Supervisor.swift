@@ -6,10 +6,12 @@ import Tenant
 
 /// Runs every enabled bot of `bots.d` as its own Tenant and applies manifest changes on reload.
 ///
-/// A reload rescans the folder, validates everything, then applies the difference: new bots
-/// start, removed or disabled bots drain and stop, changed bots restart (the new Tenant starts
-/// only after the old one drained, so two pollers never share a token), unchanged bots are not
-/// touched, and a bot whose manifest became invalid keeps its last good version running.
+/// A reload rescans the folder (validating only the files that changed), then applies the
+/// difference: new bots start, removed or disabled bots drain and stop, changed bots restart
+/// (the new Tenant starts only after the old one drained, so two pollers never share a token),
+/// unchanged bots are not touched, and a bot whose manifest became invalid keeps its last good
+/// version running. A new bot starts at once unless it takes over the token or the database of
+/// a bot that stops; then it too waits for that bot to drain.
 /// Operators may also start, stop and restart single bots; a bot an operator stopped stays
 /// stopped across reloads until it is started again.
 ///
@@ -211,9 +213,16 @@ actor Supervisor: Service {
             states.remove(id)
         }
 
+        // A new bot sharing nothing with a bot that stops starts now, without waiting for
+        // the others to drain; one taking over a stopping bot's token or database waits.
+        let stopping = (toStop + toRestart.map(\.manifest.id)).compactMap { bots[$0]?.manifest }
+        let waiting = toStart.filter { bot in stopping.contains { Self.share(bot.manifest, $0) } }
+        for bot in toStart where !stopping.contains(where: { Self.share(bot.manifest, $0) }) {
+            start(bot, in: &group)
+        }
         await stopAll(toStop)
         await stopAll(toRestart.map(\.manifest.id))
-        for bot in toRestart + toStart {
+        for bot in toRestart + waiting {
             start(bot, in: &group)
         }
         report.stopped = toStop.sorted()
@@ -269,6 +278,12 @@ actor Supervisor: Service {
             // A failed bot stays listed (its state says why) until a reload replaces or removes it.
             finished.fire()
         }
+    }
+
+    /// Whether two bots would use one token or one database file (compared as the scan does).
+    private static func share(_ one: BotManifest, _ other: BotManifest) -> Bool {
+        (one.token != nil && one.token == other.token)
+            || one.databaseFile.lowercased() == other.databaseFile.lowercased()
     }
 
     /// Keeps a bot's manifest, stopped, until an operator starts it.
