@@ -86,7 +86,10 @@ struct CrashRecoveryTests {
                 bound: concurrentSends)
             #expect(repeats.withoutKill.isEmpty, "\(id): replies repeated with no kill: \(repeats.withoutKill)")
             for (kill, count) in repeats.perKill.enumerated() {
-                #expect(count <= concurrentSends, "\(id), kill \(kill + 1): \(count) repeated replies")
+                #expect(count <= concurrentSends, """
+                    \(id), kill \(kill + 1): \(count) repeated replies; sent counts at the kills \(killMarks[id]!); \
+                    repeats (earlier send → repeat): \(Self.repeatPositions(fake.sentMessages(token: tokens[id]!).map(\.text)))
+                    """)
             }
         }
         print("crash recovery, concurrent_sends \(concurrentSends): \(Self.kills) kills, "
@@ -116,6 +119,18 @@ struct CrashRecoveryTests {
             else { return }
             await fake.waitForSentMessages(tokens: tokens, total: min(count, sent + 1))
         }
+    }
+
+    /// Where each repeated reply was sent before and again, by position in the bot's sends: what
+    /// a failed bound needs to be understood.
+    private static func repeatPositions(_ texts: [String]) -> [String] {
+        var lastSeen: [String: Int] = [:]
+        var positions: [String] = []
+        for (index, text) in texts.enumerated() {
+            if let previous = lastSeen[text] { positions.append("\(previous)→\(index)") }
+            lastSeen[text] = index
+        }
+        return positions
     }
 
     /// The distinct replies the bots sent (each echoes its update, so one per update).
