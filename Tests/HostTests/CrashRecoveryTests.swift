@@ -28,7 +28,7 @@ struct CrashRecoveryTests {
         """
     }
 
-    @Test("every update answered, none applied twice, at most concurrent_sends repeated replies per bot per kill",
+    @Test("every update answered, none applied twice, at most concurrent_sends repeated replies a bot per kill",
           .timeLimit(.minutes(5)), arguments: [8, 1])
     func fiveKills(concurrentSends: Int) async throws {
         let fake = FakeBotAPI()
@@ -79,19 +79,29 @@ struct CrashRecoveryTests {
         let expected = Set(Self.bots.flatMap { id in (0..<Self.perBot).map { "\(id) #\($0)" } })
         #expect(unique() == expected, "every update answered at least once")
         // A reply is sent at least once: a kill may repeat the messages then in flight, at most
-        // one per sending slot of each bot, never more. With one slot, at most one per bot.
+        // one per sending slot of each bot, never more; a message still in flight at the next kill
+        // takes a slot of that kill too. So each bot repeats at most kills × concurrent_sends.
+        //
+        // Which kill caused which repeat is only estimated (`RepeatedReplies`): the sent counts at
+        // a kill are read once the killed host exited, but the fake may still be reading requests
+        // the host wrote just before (a loaded machine), so a kill's own count can come out low
+        // and its repeats be charged to the next. The per-kill charges are printed, the per-bot
+        // bound, exact, is asserted.
+        var charges: [String] = []
         for id in Self.bots {
-            let repeats = RepeatedReplies(
-                texts: fake.sentMessages(token: tokens[id]!).map(\.text), killMarks: killMarks[id]!,
-                bound: concurrentSends)
+            let texts = fake.sentMessages(token: tokens[id]!).map(\.text)
+            let repeats = RepeatedReplies(texts: texts, killMarks: killMarks[id]!, bound: concurrentSends)
             #expect(repeats.withoutKill.isEmpty, "\(id): replies repeated with no kill: \(repeats.withoutKill)")
-            for (kill, count) in repeats.perKill.enumerated() {
-                #expect(count <= concurrentSends, """
-                    \(id), kill \(kill + 1): \(count) repeated replies; sent counts at the kills \(killMarks[id]!); \
-                    repeats (earlier send → repeat): \(Self.repeatPositions(fake.sentMessages(token: tokens[id]!).map(\.text)))
-                    """)
-            }
+            let repeated = texts.count - Set(texts).count
+            #expect(repeated <= Self.kills * concurrentSends, """
+                \(id): \(repeated) repeated replies over \(Self.kills) kills; \
+                sent counts at the kills \(killMarks[id]!); \
+                repeats (earlier send → repeat): \(Self.repeatPositions(texts))
+                """)
+            charges.append("\(id) \(repeats.perKill)")
         }
+        print("crash recovery, concurrent_sends \(concurrentSends): repeats charged per kill: "
+              + charges.joined(separator: ", "))
         print("crash recovery, concurrent_sends \(concurrentSends): \(Self.kills) kills, "
               + "\(answered() - total) duplicated replies of \(total)")
 
