@@ -31,18 +31,6 @@ extension FakeBotAPI {
         for call in held { call.resume() }
     }
 
-    /// How many of bot `token`'s calls of `method` are held now.
-    public func heldCallCount(token: String, method: String) -> Int {
-        state.withLock { $0.bots[token]?.heldCalls[method]?.count ?? 0 }
-    }
-
-    /// Waits until at least `count` of bot `token`'s calls of `method` are held.
-    ///
-    /// - Important: No time bound of its own: run the caller under a `.timeLimit`.
-    public func waitForHeldCalls(token: String, method: String, count: Int) async {
-        await waitUntil { ($0.bots[token]?.heldCalls[method]?.count ?? 0) >= count }
-    }
-
     /// Returns at once unless bot `token`'s calls of `method` are held; then waits for the release.
     func waitWhileHeld(token: String, method: String) async {
         await withCheckedContinuation { continuation in
@@ -51,7 +39,7 @@ extension FakeBotAPI {
                 state.bots[token]!.heldCalls[method, default: []].append(continuation)
                 return true
             }
-            if held { notifyStateWaiters() } else { continuation.resume() }
+            if !held { continuation.resume() }
         }
     }
 }
