@@ -210,18 +210,7 @@ struct GatedTenant {
 
     /// Runs the tenant while `body` executes, then stops it and waits for the drain.
     func running<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        async let run: Void = tenant.run()
-        try await states.wait(for: .running)
-        do {
-            let value = try await body()
-            tenant.stop()
-            try await run
-            return value
-        } catch {
-            tenant.stop()
-            try? await run
-            throw error
-        }
+        try await tenant.running(reportingTo: states, body)
     }
 
     /// Opens the bot's database, for assertions.

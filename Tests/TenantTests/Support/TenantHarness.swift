@@ -41,18 +41,7 @@ struct TenantHarness {
 
     /// Runs the tenant while `body` executes, then stops it and waits for the drain.
     func running<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        async let run: Void = tenant.run()
-        try await states.wait(for: .running)
-        do {
-            let value = try await body()
-            tenant.stop()
-            try await run
-            return value
-        } catch {
-            tenant.stop()
-            try? await run
-            throw error
-        }
+        try await tenant.running(reportingTo: states, body)
     }
 
     /// Opens the bot's database after a run, for assertions.
@@ -152,5 +141,26 @@ extension TenantConfiguration {
         var copy = self
         copy.handlingTimeout = handlingTimeout
         return copy
+    }
+}
+
+extension Tenant {
+    /// Runs the tenant while `body` executes (once `states` saw it running), then stops it and
+    /// waits for the drain; a failing `body` still stops it.
+    func running<T: Sendable>(
+        reportingTo states: StateRecorder, _ body: @Sendable () async throws -> T
+    ) async throws -> T {
+        async let run: Void = self.run()
+        try await states.wait(for: .running)
+        do {
+            let value = try await body()
+            stop()
+            try await run
+            return value
+        } catch {
+            stop()
+            try? await run
+            throw error
+        }
     }
 }
