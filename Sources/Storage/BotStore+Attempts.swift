@@ -36,7 +36,7 @@ extension BotStore {
     }
 
     private func beginAttempt(_ table: AttemptTable, id: Int64) async throws -> Int {
-        try await writer.write { db in
+        try await write { db in
             try Int.fetchOne(
                 db, sql: "UPDATE \(table.name) SET attempts = attempts + 1 WHERE \(table.key) = ? RETURNING attempts",
                 arguments: [id]) ?? 1
@@ -44,7 +44,7 @@ extension BotStore {
     }
 
     private func releaseAttempt(_ table: AttemptTable, id: Int64) async throws {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE \(table.name) SET attempts = max(attempts - 1, 0) WHERE \(table.key) = ?", arguments: [id])
         }

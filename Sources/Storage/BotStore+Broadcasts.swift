@@ -94,7 +94,7 @@ extension BotStore {
 
     /// The progress of one broadcast, or of the latest when `id` is `nil`.
     public func broadcastProgress(id: Int64? = nil) async throws -> BroadcastProgress? {
-        try await writer.read { db in
+        try await read { db in
             let row: Row?
             if let id {
                 row = try Row.fetchOne(db, sql: "SELECT id, total, created_at FROM broadcasts WHERE id = ?", arguments: [id])

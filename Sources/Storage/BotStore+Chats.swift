@@ -5,7 +5,7 @@ extension BotStore {
     /// - Returns: How many pending messages were dead-lettered.
     @discardableResult
     public func markChatBlocked(_ chatID: Int64, reason: String) async throws -> Int {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: "UPDATE chats SET blocked = 1 WHERE id = ?", arguments: [chatID])
             try db.execute(
                 sql: "UPDATE outbox SET status = 'dead', last_error = ? WHERE chat_id = ? AND status = 'pending'",
@@ -18,14 +18,14 @@ extension BotStore {
 
     /// The chats that blocked the bot and have not written since.
     public func blockedChatIDs() async throws -> Set<Int64> {
-        try await writer.read { db in
+        try await read { db in
             Set(try Int64.fetchAll(db, sql: "SELECT id FROM chats WHERE blocked = 1"))
         }
     }
 
     /// Moves a group that became a supergroup to its new id: the chat row and its pending messages.
     public func migrateChat(from oldID: Int64, to newID: Int64) async throws {
-        try await writer.write { db in
+        try await write { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM chats WHERE id = ?", arguments: [newID]) ?? false
             if exists {
                 try db.execute(sql: "DELETE FROM chats WHERE id = ?", arguments: [oldID])

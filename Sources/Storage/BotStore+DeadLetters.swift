@@ -1,7 +1,7 @@
 extension BotStore {
     /// Messages given up on, newest first.
     public func deadLetters(limit: Int = 20) async throws -> [OutboxRecord] {
-        try await writer.read { db in
+        try await read { db in
             try OutboxRecord
                 .filter(OutboxRecord.Columns.status == OutboxRecord.Status.dead.rawValue)
                 .order(OutboxRecord.Columns.id.desc)

@@ -7,7 +7,7 @@ extension BotStore {
     ///
     /// - Returns: The records that were new, in update id order; only these need dispatching.
     public func ingest(_ records: [InboxRecord], nextOffset: Int64?) async throws -> [InboxRecord] {
-        try await writer.write { db in
+        try await write { db in
             var inserted: [InboxRecord] = []
             for record in records.sorted(by: { $0.updateID < $1.updateID }) {
                 try record.insert(db, onConflict: .ignore)
@@ -27,12 +27,12 @@ extension BotStore {
 
     /// The offset to confirm with the next poll, if any update was ever stored.
     public func pollOffset() async throws -> Int64? {
-        try await writer.read { db in try HostState.int(HostState.pollOffset, in: db) }
+        try await read { db in try HostState.int(HostState.pollOffset, in: db) }
     }
 
     /// Every update not handled yet, in update id order.
     public func pendingInbox() async throws -> [InboxRecord] {
-        try await writer.read { db in
+        try await read { db in
             try InboxRecord
                 .filter(InboxRecord.Columns.status == InboxRecord.Status.pending.rawValue)
                 .order(InboxRecord.Columns.updateID)
@@ -50,7 +50,7 @@ extension BotStore {
     public func complete<T: Sendable>(
         updateID: Int64, at date: Date, effects: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
-        try await writer.write { db in
+        try await write { db in
             let result = try effects(db)
             try db.cachedStatement(sql: "UPDATE inbox SET status = ?, handled_at = ?, error = NULL WHERE update_id = ?")
                 .execute(arguments: [InboxRecord.Status.done.rawValue, StoredDate(date), updateID])
@@ -61,7 +61,7 @@ extension BotStore {
 
     /// Marks an update failed, keeps the error, and applies none of its effects.
     public func fail(updateID: Int64, at date: Date, error: String) async throws {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE inbox SET status = ?, handled_at = ?, error = ? WHERE update_id = ?",
                 arguments: [InboxRecord.Status.failed.rawValue, StoredDate(date), TokenRedaction.redact(error), updateID])

@@ -3,7 +3,7 @@ public import Foundation
 extension BotStore {
     /// Pending outbox rows with an id above `afterID`, oldest first.
     public func pendingOutbox(afterID: Int64, limit: Int = 500) async throws -> [OutboxRecord] {
-        try await writer.read { db in
+        try await read { db in
             try OutboxRecord
                 .filter(OutboxRecord.Columns.status == OutboxRecord.Status.pending.rawValue)
                 .filter(OutboxRecord.Columns.id > afterID)
@@ -15,7 +15,7 @@ extension BotStore {
 
     /// Records that the platform accepted a message.
     public func markSent(outboxID: Int64, at date: Date) async throws {
-        try await writer.write { db in
+        try await write { db in
             try db.cachedStatement(sql: "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ?")
                 .execute(arguments: [OutboxRecord.Status.sent.rawValue, StoredDate(date), outboxID])
             try HostState.increment(HostState.messagesSent, in: db)
@@ -24,7 +24,7 @@ extension BotStore {
 
     /// Records a failed attempt that will be retried.
     public func recordAttempt(outboxID: Int64, error: String) async throws {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                 arguments: [TokenRedaction.redact(error), outboxID])
@@ -36,7 +36,7 @@ extension BotStore {
     /// - Returns: Whether the message was pending and is now dead (each dead letter is counted once).
     @discardableResult
     public func markDead(outboxID: Int64, at date: Date, error: String) async throws -> Bool {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND status = ?",
                 arguments: [

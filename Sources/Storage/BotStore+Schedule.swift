@@ -33,7 +33,7 @@ extension BotStore {
 
     /// The job with this id as it is now, if it is still scheduled.
     public func scheduledJob(id: Int64) async throws -> ScheduledJobRecord? {
-        try await writer.read { db in try ScheduledJobRecord.fetchOne(db, key: id) }
+        try await read { db in try ScheduledJobRecord.fetchOne(db, key: id) }
     }
 
     /// Jobs due at `date`, earliest first, leaving out the ids in `excluded` (jobs already handed
@@ -41,7 +41,7 @@ extension BotStore {
     public func dueJobs(at date: Date, excluding excluded: Set<Int64>, limit: Int) async throws
         -> (due: [ScheduledJobRecord], nextDue: Date?)
     {
-        try await writer.read { db in
+        try await read { db in
             var due: [ScheduledJobRecord] = []
             let cursor = try ScheduledJobRecord.fetchCursor(
                 db, sql: "SELECT * FROM scheduled_jobs ORDER BY due_at, id")
@@ -60,7 +60,7 @@ extension BotStore {
     public func complete<T: Sendable>(
         jobID: Int64, effects: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM scheduled_jobs WHERE id = ?", arguments: [jobID])
             return try effects(db)
         }
@@ -68,7 +68,7 @@ extension BotStore {
 
     /// Removes a job that failed or has no plugin to run it, keeping the error as the bot's last.
     public func drop(jobID: Int64, at date: Date, error: String) async throws {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM scheduled_jobs WHERE id = ?", arguments: [jobID])
             try HostState.set(HostState.lastError, to: TokenRedaction.redact(error), in: db)
             try HostState.set(HostState.lastErrorAt, to: date.timeIntervalSince1970, in: db)

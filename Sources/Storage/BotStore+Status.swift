@@ -25,7 +25,7 @@ public struct StoreStatus: Sendable, Equatable {
 extension BotStore {
     /// Reads the counters and queue depths in one consistent snapshot.
     public func status() async throws -> StoreStatus {
-        try await writer.read { db in
+        try await read { db in
             StoreStatus(
                 updatesReceived: try HostState.int(HostState.updatesReceived, in: db) ?? 0,
                 updatesHandled: try HostState.int(HostState.updatesHandled, in: db) ?? 0,

@@ -25,7 +25,7 @@ extension BotStore {
         precondition(period > 0 && count > 0, "traffic needs a positive period and count")
         let origin = start.timeIntervalSince1970
         let end = start.addingTimeInterval(period * Double(count))
-        let (received, sent) = try await writer.read { db in
+        let (received, sent) = try await read { db in
             (
                 try Self.counts(in: "inbox", at: "received_at", from: start, period: period, to: end, db),
                 try Self.counts(in: "outbox", at: "sent_at", from: start, period: period, to: end, db)

@@ -2,12 +2,12 @@ extension BotStore {
     /// The webhook address this bot last registered with its platform, if it has not been
     /// deleted since; kept so that switching back to polling knows to delete it.
     public func registeredWebhook() async throws -> String? {
-        try await writer.read { db in try HostState.string(HostState.webhookURL, in: db) }
+        try await read { db in try HostState.string(HostState.webhookURL, in: db) }
     }
 
     /// Records the registered webhook address, or its removal (`nil`).
     public func setRegisteredWebhook(_ url: String?) async throws {
-        try await writer.write { db in
+        try await write { db in
             if let url {
                 try HostState.set(HostState.webhookURL, to: url, in: db)
             } else {

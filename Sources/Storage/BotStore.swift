@@ -1,169 +1,243 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Dispatch
+import Synchronization
 
-/// One bot's SQLite database, open for the owner's whole life.
+/// One bot's SQLite database, open while there is work for it.
 ///
 /// The file is created `0600` inside a `0700` folder and runs in WAL mode through a single
 /// connection (a GRDB `DatabaseQueue`): one bot writes from one place, its reads are small, and
-/// every extra connection would cost each bot its own page cache and schema (about 60 kB) and
-/// two more open files. An open store holds three files: the database, its WAL and its
-/// shared-memory index. A folder or a file
-/// that already exists keeps its mode: the store changes only what it creates, and opens only a
-/// regular file, never one behind a symbolic link. The host's tables
-/// are migrated first, then each plugin's own migrations in their own namespace.
+/// every extra connection would cost each bot its own page cache and schema and two more open
+/// files. An open store holds three files: the database, its WAL and its shared-memory index.
+///
+/// The connection opens when work arrives (``read(_:)``, ``write(_:)``, ``withDatabase(_:)``)
+/// and goes back to the host's ``OpenDatabases`` when the work is done, which closes it after a
+/// quiet period or when another bot needs the slot. The host's tables are migrated on the first
+/// open, then each plugin's own migrations in their own namespace; later opens skip that.
 ///
 /// - Important: Every invariant is kept inside one `write {}`: an update's plugin state, its
 ///   outbox rows and its "done" mark commit together or not at all.
 public final class BotStore: Sendable {
-    /// The database, for plugins' reads and for the Tenant's transactions.
-    public let writer: any DatabaseWriter
     /// Where the file lives, or `nil` in memory.
     public let path: String?
+    private let file: BotDatabaseFile?
+    private let databases: OpenDatabases?
+    private let state: Mutex<State>
 
-    /// Opens (creating if needed) the database at `path` and runs every migration.
+    private struct State: ~Copyable {
+        var connection: Connection
+        /// Whether this process has migrated the file already.
+        var migrated = false
+        /// Set by ``close()``: no new work; the last lease closes the connection.
+        var retired = false
+        /// ``close()`` calls waiting for the work in progress to end.
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private enum Connection {
+        case closed
+        /// Being opened; these wait for it.
+        case opening([CheckedContinuation<DatabaseQueue?, any Error>])
+        case open(DatabaseQueue, leases: Int)
+        /// Closing for good, after ``close()``.
+        case closing
+    }
+
+    /// Prepares the store of the file at `path`; nothing is opened until work arrives.
     ///
     /// - Parameters:
     ///   - path: The SQLite file, created `0600` if missing. Its folder is created `0700` if missing.
     ///   - plugins: The plugins' migrations, each run in its own namespace.
-    public init(path: String, plugins: [PluginMigrations]) throws {
-        let url = URL(fileURLWithPath: path)
-        let created = try Self.prepareFile(at: url)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        configuration.journalMode = .wal
-        if created {
-            configuration.prepareDatabase { db in
-                // The file is empty: it turns to WAL without a rollback journal on disk (one file
-                // created and removed, and four fsyncs, fewer per new bot). Only this empty file's
-                // first header write goes unjournaled; every later write is in WAL mode.
-                if try String.fetchOne(db, sql: "PRAGMA journal_mode") == "delete" {
-                    try db.execute(sql: "PRAGMA journal_mode = MEMORY")
-                }
-            }
-        }
-        do {
-            writer = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
-            throw StorageError("cannot open database \(path): \(error). Check that the disk is writable.")
-        }
+    ///   - databases: The host's bound on open databases, shared by every bot.
+    public init(path: String, plugins: [PluginMigrations], databases: OpenDatabases) {
         self.path = path
-        if created {
-            try migrateCreated(plugins: plugins)
-        } else {
-            try migrate(plugins: plugins)
-        }
+        self.file = BotDatabaseFile(path: path, plugins: plugins)
+        self.databases = databases
+        self.state = Mutex(State(connection: .closed))
     }
 
-    /// Opens the database like ``init(path:plugins:)``, on a dispatch thread.
+    /// Opens and migrates the database at `path` once, so that a missing folder, a broken file
+    /// or a failing migration shows at start; the connection then goes back to `databases`.
     ///
-    /// Opening and migrating wait on the disk (fsync). Done on the cooperative pool that every
-    /// bot's tasks share, a thousand bots starting at once opened two files at a time.
-    public static func open(path: String, plugins: [PluginMigrations]) async throws -> BotStore {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try BotStore(path: path, plugins: plugins) })
-            }
-        }
+    /// - Parameter databases: The host's bound on open databases; by default one of the store's own.
+    /// - Throws: ``StorageError`` naming the file and what to do.
+    public static func open(
+        path: String, plugins: [PluginMigrations], databases: OpenDatabases = OpenDatabases()
+    ) async throws
+        -> BotStore
+    {
+        let store = BotStore(path: path, plugins: plugins, databases: databases)
+        try await store.withDatabase { _ in }
+        return store
     }
 
-    /// Creates a database in memory, for tests.
+    /// Creates a database in memory, for tests. It stays open until ``close()``.
     public init(inMemoryWith plugins: [PluginMigrations]) throws {
-        writer = try DatabaseQueue()
+        let queue = try DatabaseQueue()
+        try BotDatabaseFile.migrate(queue, plugins: plugins)
         path = nil
-        try migrate(plugins: plugins)
+        file = nil
+        databases = nil
+        state = Mutex(State(connection: .open(queue, leases: 0), migrated: true))
     }
 
-    private func migrate(plugins: [PluginMigrations]) throws {
-        try HostSchema.migrator().migrate(writer)
-        for plugin in plugins {
-            var migrator = DatabaseMigrator()
-            for step in plugin.steps {
-                migrator.registerMigration("plugin.\(plugin.pluginName).\(step.identifier)", migrate: step.migrate)
+    /// Reads from the database, opening it if needed.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withDatabase { try await $0.read(body) }
+    }
+
+    /// Writes in one transaction, opening the database if needed.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withDatabase { try await $0.write(body) }
+    }
+
+    /// Runs `body` with the open database, which stays open until `body` returns.
+    ///
+    /// - Throws: ``StorageError`` when the database cannot be opened or the store is closed,
+    ///   and whatever `body` throws.
+    public func withDatabase<T>(_ body: (any DatabaseWriter) async throws -> T) async throws -> T {
+        let queue = try await lease()
+        defer { release() }
+        return try await body(queue)
+    }
+
+    /// Closes the database for good: later work fails. Work in progress finishes first, and
+    /// this returns once the connection is closed.
+    public func close() async {
+        let queue: DatabaseQueue? = state.withLock { state in
+            state.retired = true
+            guard case .open(let queue, leases: 0) = state.connection else { return nil }
+            state.connection = .closing
+            return queue
+        }
+        if let queue {
+            await finishClosing(queue)
+            return
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let closed = state.withLock { state in
+                guard case .closed = state.connection else {
+                    state.closeWaiters.append(continuation)
+                    return false
+                }
+                return true
             }
-            do {
-                try migrator.migrate(writer)
-            } catch {
-                throw StorageError("migration of plugin '\(plugin.pluginName)' failed: \(error)")
-            }
+            if closed { continuation.resume() }
         }
     }
 
-    /// Migrates a database this store has just created, in one transaction: the host's steps,
-    /// then each plugin's, each recorded as its migrator records it (`grdb_migrations`), so
-    /// that a later open finds every step applied. One commit instead of one per step is what
-    /// makes a thousand new bots start quickly. Had the file existed, ``migrate(plugins:)``
-    /// would run each step in its own transaction, as GRDB does; a failure here rolls all of
-    /// it back and the next open migrates the empty file that way.
-    private func migrateCreated(plugins: [PluginMigrations]) throws {
-        let steps = HostSchema.steps.map { (identifier: $0.identifier, migrate: $0.migrate, plugin: String?.none) }
-            + plugins.flatMap { plugin in
-                plugin.steps.map { step in
-                    (identifier: "plugin.\(plugin.pluginName).\(step.identifier)", migrate: step.migrate,
-                     plugin: Optional(plugin.pluginName))
+    /// Whether ``close()`` was called: no new work is taken.
+    var isRetired: Bool { state.withLock { $0.retired } }
+
+    /// Takes the connection away if it is open and unused, for ``OpenDatabases`` to close.
+    func takeIfIdle() -> DatabaseQueue? {
+        state.withLock { state in
+            guard file != nil, case .open(let queue, leases: 0) = state.connection else { return nil }
+            state.connection = .closed
+            return queue
+        }
+    }
+
+    private func lease() async throws -> DatabaseQueue {
+        let ready: DatabaseQueue? = try await withCheckedThrowingContinuation { continuation in
+            state.withLock { state in
+                guard !state.retired else {
+                    continuation.resume(throwing: StorageError(
+                        "the database \(path ?? ":memory:") is closed: the bot stopped; start it again to use it"))
+                    return
+                }
+                switch state.connection {
+                case .open(let queue, let leases):
+                    state.connection = .open(queue, leases: leases + 1)
+                    continuation.resume(returning: queue)
+                case .opening(var waiters):
+                    waiters.append(continuation)
+                    state.connection = .opening(waiters)
+                case .closed:
+                    state.connection = .opening([])
+                    continuation.resume(returning: nil)
+                case .closing:
+                    preconditionFailure("only a retired store closes for good")
                 }
             }
-        try writer.barrierWriteWithoutTransaction { db in
-            try db.inTransaction(.immediate) {
-                try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-                for step in steps {
-                    do {
-                        try step.migrate(db)
-                    } catch {
-                        guard let plugin = step.plugin else { throw error }
-                        throw StorageError("migration of plugin '\(plugin)' failed: \(error)")
-                    }
-                    try db.execute(
-                        sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [step.identifier])
-                }
-                try db.checkForeignKeys()
-                return .commit
+        }
+        if let ready { return ready }
+        return try await openConnection()
+    }
+
+    /// Opens the connection for this lease and every lease that waited meanwhile.
+    private func openConnection() async throws -> DatabaseQueue {
+        guard let file, let databases else {
+            preconditionFailure("an in-memory store is never closed")
+        }
+        if case .afterClosing(let idle) = await databases.reserve() {
+            await OpenDatabases.close(idle)
+        }
+        let migrate = state.withLock { !$0.migrated }
+        let result: Result<DatabaseQueue, any Error> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { try file.open(migrate: migrate) })
             }
         }
-    }
-
-    /// Creates the folder (`0700`) and the file (`0600`) when missing; leaves what exists as it is,
-    /// and refuses a path that is not a regular file (a symbolic link, a folder, a device).
-    /// Returns whether it created the file.
-    private static func prepareFile(at url: URL) throws -> Bool {
-        let folder = url.deletingLastPathComponent().path
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: folder) {
-            do {
-                try manager.createDirectory(
-                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw StorageError("cannot create data folder \(folder): \(error). Check --data-dir.")
+        let waiters = state.withLock { state in
+            guard case .opening(let waiters) = state.connection else {
+                preconditionFailure("only the opening lease leaves the opening state")
             }
+            switch result {
+            case .success(let queue):
+                state.connection = .open(queue, leases: 1 + waiters.count)
+                state.migrated = true
+            case .failure:
+                state.connection = .closed
+            }
+            return waiters
         }
-        let created = Glibc.open(url.path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        if created >= 0 {
-            _ = Glibc.close(created)
-            return true
+        switch result {
+        case .success(let queue):
+            for waiter in waiters { waiter.resume(returning: queue) }
+            return queue
+        case .failure(let error):
+            databases.releaseSlot()
+            for waiter in waiters { waiter.resume(throwing: error) }
+            throw error
         }
-        guard errno == EEXIST else {
-            throw StorageError("cannot create database file \(url.path): \(String(cString: strerror(errno))).")
-        }
-        var info = stat()
-        guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            throw StorageError(
-                "\(url.path) is not a regular file (a symbolic link, a folder or a device); "
-                    + "the host opens only database files inside --data-dir. Remove it or choose another database path."
-            )
-        }
-        return false
     }
 
-    /// Frees what SQLite holds in memory and can rebuild: the connection's page cache empties.
-    /// Called once a bot is up, so a thousand idle bots do not each keep the pages their
-    /// start-up read.
-    public func releaseMemory() {
-        (writer as? DatabaseQueue)?.releaseMemory()
+    private func release() {
+        enum Next { case nothing, idle, close(DatabaseQueue) }
+        let next: Next = state.withLock { state in
+            guard case .open(let queue, let leases) = state.connection else {
+                preconditionFailure("a lease ended on a database that is not open")
+            }
+            state.connection = .open(queue, leases: leases - 1)
+            guard leases == 1 else { return .nothing }
+            guard state.retired else { return file == nil ? .nothing : .idle }
+            state.connection = .closing
+            return .close(queue)
+        }
+        switch next {
+        case .nothing:
+            break
+        case .idle:
+            databases?.noteIdle(self)
+        case .close(let queue):
+            Task { await finishClosing(queue) }
+        }
     }
 
-    /// Closes the database. Later calls fail.
-    public func close() throws {
-        try (writer as? DatabaseQueue)?.close()
+    /// Closes the connection of a retired store, gives its slot back and wakes ``close()``.
+    private func finishClosing(_ queue: DatabaseQueue) async {
+        if let databases {
+            databases.forget(self)
+            await OpenDatabases.close(queue)
+            databases.noteClosed()
+            databases.releaseSlot()
+        } else {
+            await OpenDatabases.close(queue)
+        }
+        let waiters = state.withLock { state in
+            state.connection = .closed
+            defer { state.closeWaiters = [] }
+            return state.closeWaiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }

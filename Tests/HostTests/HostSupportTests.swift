@@ -135,6 +135,21 @@ struct HostSupportTests {
         }
     }
 
+    @Test("the host config's storage section bounds open databases and their idle time")
+    func storageConfig() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("aviary.yaml").path
+        #expect(HostConfig().openDatabases.limit == 200)
+        #expect(HostConfig().openDatabases.idleTimeout == .seconds(30))
+        try "storage:\n  max_open_databases: 16\n  idle_close_seconds: 5\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let databases = try HostConfig.load(path: path).openDatabases
+        #expect(databases.limit == 16)
+        #expect(databases.idleTimeout == .seconds(5))
+    }
+
     @Test("failed attempts drain an address's allowance, which refills with time")
     func failedAuthLimiter() {
         let limiter = FailedAuthLimiter(burst: 2, interval: .seconds(10))

@@ -83,7 +83,7 @@ struct AdminPluginTests {
     func forget() async throws {
         let harness = try await Self.harness()
         let alice = User.alice.id
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             try UserRecord(id: alice, isBot: false, firstName: "Alice", lastName: nil, username: "alice",
                            languageCode: "en", firstSeen: harness.now, lastSeen: harness.now).insert(db)
         }
@@ -91,7 +91,7 @@ struct AdminPluginTests {
         #expect(forgotten.forgotten == [alice])
         #expect(forgotten.sentTexts.first?.hasPrefix("Everything stored about \(alice) is erased") == true)
         // The admin who sent the command is recorded by the same commit: count Alice's rows.
-        let users = try await harness.store.writer.read { db in
+        let users = try await harness.store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE id = ?", arguments: [alice])
         }
         #expect(users == 0)
@@ -108,7 +108,7 @@ struct AdminPluginTests {
     func deadLetters() async throws {
         let harness = try await Self.harness()
         #expect(try await harness.handle(Updates.message("/deadletters", from: .admin)).sentTexts == ["No dead letters."])
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             // The pipeline queued that reply; clear it so the dead letters below are #1 and #2.
             try db.execute(sql: "DELETE FROM outbox; DELETE FROM sqlite_sequence WHERE name = 'outbox'")
             for (chat, error) in [(5, "Forbidden: bot was blocked by the user"), (6, "Bad Request: chat not found")] {
@@ -171,7 +171,7 @@ struct AdminPluginTests {
         #expect(filter == BroadcastFilter())
         #expect(queued.sentTexts == ["Broadcast queued; /broadcast status shows its progress."])
 
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             // The pipeline started the broadcast just queued: replace it by one whose progress is known.
             try db.execute(sql: """
                 DELETE FROM outbox WHERE broadcast_id IS NOT NULL; DELETE FROM broadcasts;

@@ -75,7 +75,7 @@ struct PluginContextTests {
         let alice = User.alice.id
         // The host's rows are stored by hand: the pipeline records a sender only in its update's
         // commit, after the plugin ran, so what the plugin reads is what was stored before.
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             try UserRecord(id: alice, isBot: false, firstName: "Alice", lastName: nil, username: "alice",
                            languageCode: "en", firstSeen: Date(), lastSeen: Date()).insert(db)
             try ChatRecord(id: alice, kind: "private", title: nil, username: "alice", blocked: true,
@@ -84,7 +84,7 @@ struct PluginContextTests {
         #expect(try await harness.handle(Updates.message("who \(alice)")).sentTexts == ["Alice @alice en"])
         #expect(try await harness.handle(Updates.message("who 5")).sentTexts == ["unknown"])
         // Alice's own messages above were recorded, her chat with them as not blocked: block it again.
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             try db.execute(sql: "UPDATE chats SET blocked = 1 WHERE id = ?", arguments: [alice])
         }
         #expect(try await harness.handle(Updates.message("blocked \(alice)")).sentTexts == ["true"])

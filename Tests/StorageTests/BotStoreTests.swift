@@ -10,22 +10,22 @@ struct BotStoreTests {
     }
 
     @Test("the file is created 0600 in a 0700 folder, in WAL mode")
-    func permissions() throws {
+    func permissions() async throws {
         let path = temporaryPath()
-        let store = try BotStore(path: path, plugins: [])
+        let store = try await BotStore.open(path: path, plugins: [])
         let manager = FileManager.default
         let fileMode = try manager.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         let folderMode = try manager.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)[
             .posixPermissions] as? Int
         #expect(fileMode == 0o600)
         #expect(folderMode == 0o700)
-        let journal = try store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let journal = try await store.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
-        try store.close()
+        await store.close()
     }
 
     @Test("plugin migrations run namespaced, once, whatever the plugin order")
-    func pluginMigrations() throws {
+    func pluginMigrations() async throws {
         let path = temporaryPath()
         let alpha = PluginMigrations(pluginName: "alpha", steps: [
             PluginMigration("v1") { db in try db.execute(sql: "CREATE TABLE alpha_items (id INTEGER PRIMARY KEY)") }
@@ -33,14 +33,14 @@ struct BotStoreTests {
         let beta = PluginMigrations(pluginName: "beta", steps: [
             PluginMigration("v1") { db in try db.execute(sql: "CREATE TABLE beta_items (id INTEGER PRIMARY KEY)") }
         ])
-        try BotStore(path: path, plugins: [alpha]).close()
+        try await BotStore.open(path: path, plugins: [alpha]).close()
         // Reopening with another order and a new plugin must neither rerun nor confuse anything.
-        let store = try BotStore(path: path, plugins: [beta, alpha])
-        let applied = try store.writer.read { db in
+        let store = try await BotStore.open(path: path, plugins: [beta, alpha])
+        let applied = try await store.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
         #expect(applied == ["host.v1", "host.v2", "host.v3", "host.v4", "host.v5", "plugin.alpha.v1", "plugin.beta.v1"])
-        try store.close()
+        await store.close()
     }
 
     @Test("a failing plugin migration names the plugin")

@@ -25,8 +25,8 @@ struct CreatedDatabaseMigrationTests {
     }
 
     /// The schema and the applied steps, as text to compare.
-    private static func shape(of store: BotStore) throws -> [String] {
-        try store.writer.read { db in
+    private static func shape(of store: BotStore) async throws -> [String] {
+        try await store.read { db in
             try String.fetchAll(
                 db, sql: "SELECT type || ' ' || name || ': ' || IFNULL(sql, '') FROM sqlite_master ORDER BY name")
                 + String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
@@ -40,19 +40,19 @@ struct CreatedDatabaseMigrationTests {
             let chosen = order.prefix(count).map { Self.plugins[$0] }
             do {
                 let createdPath = Self.temporaryPath()
-                let created = try BotStore(path: createdPath, plugins: chosen)
+                let created = try await BotStore.open(path: createdPath, plugins: chosen)
                 let existingPath = Self.temporaryPath()
                 try FileManager.default.createDirectory(
                     atPath: (existingPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 #expect(FileManager.default.createFile(atPath: existingPath, contents: Data()))
-                let existing = try BotStore(path: existingPath, plugins: chosen)
-                #expect(try Self.shape(of: created) == Self.shape(of: existing))
-                try created.close()
+                let existing = try await BotStore.open(path: existingPath, plugins: chosen)
+                #expect(try await Self.shape(of: created) == Self.shape(of: existing))
+                await created.close()
                 // Opened again, every step is found applied: nothing runs twice.
-                let reopened = try BotStore(path: createdPath, plugins: chosen)
-                #expect(try Self.shape(of: reopened) == Self.shape(of: existing))
-                try reopened.close()
-                try existing.close()
+                let reopened = try await BotStore.open(path: createdPath, plugins: chosen)
+                #expect(try await Self.shape(of: reopened) == Self.shape(of: existing))
+                await reopened.close()
+                await existing.close()
             } catch {
                 Issue.record("\(error)")
             }
@@ -60,22 +60,22 @@ struct CreatedDatabaseMigrationTests {
     }
 
     @Test("a failing plugin step on a created database names the plugin and leaves nothing half made")
-    func failureRollsBack() throws {
+    func failureRollsBack() async throws {
         let path = Self.temporaryPath()
         let broken = PluginMigrations(pluginName: "broken", steps: [
             PluginMigration("v1") { db in try db.execute(sql: "CREATE TABLE inbox (id INTEGER)") }
         ])
-        #expect {
-            try BotStore(path: path, plugins: [broken])
+        await #expect {
+            try await BotStore.open(path: path, plugins: [broken])
         } throws: { error in
             "\(error)".contains("migration of plugin 'broken' failed")
         }
-        let store = try BotStore(path: path, plugins: [Self.plugins[0]])
-        let applied = try store.writer.read { db in
+        let store = try await BotStore.open(path: path, plugins: [Self.plugins[0]])
+        let applied = try await store.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
         #expect(
             applied == ["host.v1", "host.v2", "host.v3", "host.v4", "host.v5", "plugin.alpha.v1", "plugin.alpha.v2"])
-        try store.close()
+        await store.close()
     }
 }

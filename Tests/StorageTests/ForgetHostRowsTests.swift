@@ -11,9 +11,9 @@ struct ForgetHostRowsTests {
 
     /// Two people with a private chat each, a group, a time zone and a job each, outbox rows of
     /// every state (one broadcast to both) and inbox rows handled, current and still waiting.
-    static func populated() throws -> BotStore {
+    static func populated() async throws -> BotStore {
         let store = try BotStore(inMemoryWith: [])
-        try store.writer.write { db in
+        try await store.write { db in
             for id in [person, other] {
                 try UserRecord(id: id, isBot: false, firstName: "P\(id)", lastName: nil, username: "p\(id)",
                                languageCode: "en", firstSeen: date, lastSeen: date).insert(db)
@@ -49,11 +49,11 @@ struct ForgetHostRowsTests {
 
     @Test("erases the person's user, time zone, private chat, jobs and outbox, and blanks their chat's updates")
     func erasesThePerson() async throws {
-        let store = try Self.populated()
-        try await store.writer.write { db in
+        let store = try await Self.populated()
+        try await store.write { db in
             try BotStore.forgetHostRows(ofUser: Self.person, currentUpdate: 2, in: db)
         }
-        try await store.writer.read { db in
+        try await store.read { db in
             for (table, column) in [("users", "id"), ("user_time_zones", "user_id"), ("chats", "id"),
                                     ("scheduled_jobs", "chat_id"), ("outbox", "chat_id")] {
                 let left = try Int.fetchOne(
@@ -77,11 +77,11 @@ struct ForgetHostRowsTests {
 
     @Test("the update asking to forget is blanked wherever it came from, say an admin's chat")
     func blanksTheRequestElsewhere() async throws {
-        let store = try Self.populated()
-        try await store.writer.write { db in
+        let store = try await Self.populated()
+        try await store.write { db in
             try BotStore.forgetHostRows(ofUser: Self.person, currentUpdate: 4, in: db)
         }
-        let payloads = try await store.writer.read { db in
+        let payloads = try await store.read { db in
             try Data.fetchAll(db, sql: "SELECT payload FROM inbox ORDER BY update_id").map { String(decoding: $0, as: UTF8.self) }
         }
         #expect(payloads == ["", "update 2", "update 3", "", "update 5"])
@@ -90,27 +90,27 @@ struct ForgetHostRowsTests {
     @Test("a group with the person's id is not their private chat and stays")
     func keepsNonPrivateChats() async throws {
         let store = try BotStore(inMemoryWith: [])
-        try await store.writer.write { db in
+        try await store.write { db in
             try ChatRecord(id: Self.person, kind: "group", title: "Same id", username: nil, blocked: false,
                            firstSeen: Self.date, lastSeen: Self.date).insert(db)
             try BotStore.forgetHostRows(ofUser: Self.person, currentUpdate: nil, in: db)
         }
-        let chats = try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chats") }
+        let chats = try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chats") }
         #expect(chats == 1)
     }
 
     @Test("forgetting someone the bot never saw changes nothing")
     func unknownPerson() async throws {
-        let store = try Self.populated()
+        let store = try await Self.populated()
         let before = try await Self.counts(store)
-        try await store.writer.write { db in
+        try await store.write { db in
             try BotStore.forgetHostRows(ofUser: 7, currentUpdate: nil, in: db)
         }
         #expect(try await Self.counts(store) == before)
     }
 
     static func counts(_ store: BotStore) async throws -> [Int] {
-        try await store.writer.read { db in
+        try await store.read { db in
             try ["users", "user_time_zones", "chats", "scheduled_jobs", "outbox", "inbox WHERE length(payload) > 0"]
                 .map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? 0 }
         }

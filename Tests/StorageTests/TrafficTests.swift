@@ -9,7 +9,7 @@ struct TrafficTests {
     func buckets() async throws {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("aviary-traffic-\(UUID().uuidString)/bot.sqlite").path
-        let store = try BotStore(path: path, plugins: [])
+        let store = try await BotStore.open(path: path, plugins: [])
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let received = [5.0, 59.9, 60.0, 185.0, 300.0, -1.0]
         let records = received.enumerated().map { index, offset in
@@ -19,7 +19,7 @@ struct TrafficTests {
         }
         _ = try await store.ingest(records, nextOffset: nil)
         for offset in [61.0, 62.0, 299.0] {
-            let id = try await store.writer.write { db in
+            let id = try await store.write { db in
                 var record = OutboxRecord(chatID: 1, updateID: nil, payload: "{}", createdAt: start, broadcastID: nil)
                 try record.insert(db)
                 return record.id!
@@ -30,6 +30,6 @@ struct TrafficTests {
         #expect(samples.map(\.received) == [2, 1, 0, 1, 0])
         #expect(samples.map(\.sent) == [0, 2, 0, 0, 1])
         #expect(samples.map(\.start) == (0..<5).map { start.addingTimeInterval(Double($0) * 60) })
-        try store.close()
+        await store.close()
     }
 }

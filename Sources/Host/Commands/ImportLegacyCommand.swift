@@ -42,10 +42,17 @@ struct ImportLegacyCommand: AsyncParsableCommand {
                     + "folder, through a symbolic link; databases stay inside --data-dir: remove the link or change "
                     + "`database:`")
         }
-        let store = try await BotStore.open(path: path, plugins: bot.migrations)
-        defer { try? store.close() }
+        let store = try await BotStore.open(path: path, plugins: bot.migrations, databases: OpenDatabases(limit: 1))
         print("importing \(legacyDirectory) into bot \(botID) (\(path))")
-        let report = try await CompanionLegacyImport(directory: legacyDirectory).run(into: store.writer, now: Date())
+        let importer = CompanionLegacyImport(directory: legacyDirectory)
+        let report: LegacyImportReport
+        do {
+            report = try await store.withDatabase { try await importer.run(into: $0, now: Date()) }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
         for line in report.lines { print(line) }
         if !report.problems.isEmpty { throw ExitCode(1) }
     }

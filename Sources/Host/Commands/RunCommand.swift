@@ -106,10 +106,13 @@ struct RunCommand: AsyncParsableCommand {
         let secret = try HostSecret.load(path: options.hostSecretPath)
 
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .aviaryDefault)
+        let databases = config.openDatabases
         let loader = ManifestLoader(registry: .builtIn())
         let supervisor = Supervisor(
             options: options, loader: loader,
-            factory: TenantFactory(options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory),
+            factory: TenantFactory(
+                options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory,
+                databases: databases),
             logger: logger, stopTimeout: .seconds(shutdownTimeout))
         let surface = HTTPSurface(
             supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
@@ -126,6 +129,7 @@ struct RunCommand: AsyncParsableCommand {
                 .init(service: server),
                 .init(service: supervisor),
                 .init(service: ReloadSignalService(supervisor: supervisor, signals: reloadSignals)),
+                .init(service: IdleDatabaseCloser(databases: databases)),
             ],
             logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]

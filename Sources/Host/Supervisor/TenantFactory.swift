@@ -11,6 +11,8 @@ struct TenantFactory: Sendable {
     let httpClient: HTTPClient
     let secret: HostSecret
     let metricsFactory: any MetricsFactory
+    /// The host's bound on open bot databases, shared by every bot.
+    var databases = OpenDatabases()
     /// The sandboxes of sandbox bots.
     var sandboxes = SandboxRegistry()
 
@@ -43,7 +45,7 @@ struct TenantFactory: Sendable {
             let sandbox = sandboxes.platform(for: manifest.id, displayName: manifest.name)
             return Tenant(
                 configuration: configuration, platform: sandbox, source: .pushed, decoder: SandboxUpdateDecoder(),
-                plugins: bot.plugins, migrations: bot.migrations, logger: logger, metricsFactory: metricsFactory,
+                plugins: bot.plugins, migrations: bot.migrations, databases: databases, logger: logger, metricsFactory: metricsFactory,
                 onStateChange: onStateChange)
         }
         let client = TelegramClient(
@@ -67,7 +69,7 @@ struct TenantFactory: Sendable {
         }
         return Tenant(
             configuration: configuration, platform: client, source: source, decoder: TelegramUpdateDecoder(),
-            plugins: bot.plugins, migrations: bot.migrations, logger: logger, metricsFactory: metricsFactory,
+            plugins: bot.plugins, migrations: bot.migrations, databases: databases, logger: logger, metricsFactory: metricsFactory,
             onStateChange: onStateChange)
     }
 }

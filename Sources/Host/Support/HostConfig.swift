@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Yams
 
 /// The optional host config file (`--config aviary.yaml`): settings that belong to the host,
@@ -15,6 +16,9 @@ import Yams
 ///   idle_timeout_seconds: 30                      # idle or header-less connections are closed
 ///   request_timeout_seconds: 30                   # a request must arrive whole in this time
 ///   max_connections: 1000                         # open connections at most
+/// storage:
+///   max_open_databases: 200                       # bot databases open at once, least recently used closed first
+///   idle_close_seconds: 30                        # a bot database unused this long is closed
 /// ```
 struct HostConfig: Sendable, Equatable {
     /// Where the admin token is read from, if not from the environment.
@@ -25,6 +29,10 @@ struct HostConfig: Sendable, Equatable {
     var failedAuthPerMinute = 10
     /// The HTTP server's timeouts, connection cap and trusted proxies.
     var http = HTTPServerSettings()
+    /// The most bot databases open at once; 200 by default (600 open files).
+    var maxOpenDatabases = 200
+    /// How long a bot database may stay open unused; 30 s by default.
+    var idleCloseAfter: Duration = .seconds(30)
 
     private struct Document: Decodable {
         struct HTTP: Decodable {
@@ -40,8 +48,14 @@ struct HostConfig: Sendable, Equatable {
             var failed_auth_per_minute: Int?
         }
 
+        struct Storage: Decodable {
+            var max_open_databases: Int?
+            var idle_close_seconds: Int?
+        }
+
         var api: API?
         var http: HTTP?
+        var storage: Storage?
     }
 
     /// Reads and checks the file: at most 64 KiB, 5,000 values and 16 levels, without YAML
@@ -81,27 +95,39 @@ struct HostConfig: Sendable, Equatable {
             config.brandTokens[brand] = hex
         }
         if let http = document.http { config.http = try settings(http, path: path) }
+        if let storage = document.storage {
+            if let count = try checked(storage.max_open_databases, "storage.max_open_databases", 1...100_000, path) {
+                config.maxOpenDatabases = count
+            }
+            if let seconds = try checked(storage.idle_close_seconds, "storage.idle_close_seconds", 1...86_400, path) {
+                config.idleCloseAfter = .seconds(seconds)
+            }
+        }
         return config
+    }
+
+    /// `value` when it lies in `range`; a ``HostConfigError`` naming `key` and the range otherwise.
+    private static func checked(_ value: Int?, _ key: String, _ range: ClosedRange<Int>, _ path: String) throws
+        -> Int?
+    {
+        guard let value else { return nil }
+        guard range.contains(value) else {
+            let allowed = "\(range.lowerBound) to \(range.upperBound)"
+            throw HostConfigError(message: "\(path): \(key): \(value) is out of range; use \(allowed)")
+        }
+        return value
     }
 
     /// The `http:` section, each number checked against its range.
     private static func settings(_ http: Document.HTTP, path: String) throws -> HTTPServerSettings {
         var settings = HTTPServerSettings()
-        func checked(_ value: Int?, _ key: String, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let value else { return nil }
-            guard range.contains(value) else {
-                let allowed = "\(range.lowerBound) to \(range.upperBound)"
-                throw HostConfigError(message: "\(path): http.\(key): \(value) is out of range; use \(allowed)")
-            }
-            return value
-        }
-        if let seconds = try checked(http.idle_timeout_seconds, "idle_timeout_seconds", 1...3_600) {
+        if let seconds = try checked(http.idle_timeout_seconds, "http.idle_timeout_seconds", 1...3_600, path) {
             settings.idleTimeout = .seconds(seconds)
         }
-        if let seconds = try checked(http.request_timeout_seconds, "request_timeout_seconds", 1...3_600) {
+        if let seconds = try checked(http.request_timeout_seconds, "http.request_timeout_seconds", 1...3_600, path) {
             settings.requestTimeout = .seconds(seconds)
         }
-        if let count = try checked(http.max_connections, "max_connections", 1...1_000_000) {
+        if let count = try checked(http.max_connections, "http.max_connections", 1...1_000_000, path) {
             settings.maximumConnections = count
         }
         do {
@@ -110,6 +136,11 @@ struct HostConfig: Sendable, Equatable {
             throw HostConfigError(message: "\(path): http.trusted_proxies: \(error)")
         }
         return settings
+    }
+
+    /// The bound on open bot databases this config asks for.
+    var openDatabases: OpenDatabases {
+        OpenDatabases(limit: maxOpenDatabases, idleTimeout: idleCloseAfter)
     }
 
     /// The limiter of failed authentication attempts this config asks for.

@@ -9,11 +9,11 @@ import Foundation
 /// - Important: A write does not see its own effect in a later `read` of the same update.
 ///   Do read-modify-write inside the `write` closure (`UPDATE … SET n = n + 1`).
 public struct PluginStorage: Sendable {
-    let database: any DatabaseReader
+    let database: BotStore
     let effects: Effects
     let pluginName: String
 
-    package init(database: any DatabaseReader, effects: Effects, pluginName: String) {
+    package init(database: BotStore, effects: Effects, pluginName: String) {
         self.database = database
         self.effects = effects
         self.pluginName = pluginName

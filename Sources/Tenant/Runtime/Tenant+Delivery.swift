@@ -13,7 +13,7 @@ extension Tenant {
         }
         let date = now()
         let message = BroadcastMessage(text: text, parseMode: parseMode)
-        let (id, rows) = try await store.writer.write { db in
+        let (id, rows) = try await store.write { db in
             try message.enqueue(filter: filter, at: date, in: db)
         }
         await outbox.submit(rows, lane: \.chatID)
@@ -42,7 +42,7 @@ extension Tenant {
         guard state == .running, let store = runningStore else {
             throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; nothing retried")
         }
-        let rows = try await store.writer.write { db in try BotStore.requeueDeadLetters(ids, in: db) }
+        let rows = try await store.write { db in try BotStore.requeueDeadLetters(ids, in: db) }
         for row in rows { blockedChats.remove(row.chatID) }
         await outbox.submit(rows, lane: \.chatID)
         return rows.count

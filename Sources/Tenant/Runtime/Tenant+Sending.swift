@@ -113,7 +113,7 @@ extension Tenant {
     private func countRateLimit(store: BotStore, logger: Logger) async {
         metrics.rateLimitedCall()
         await record(logger) {
-            try await store.writer.write { db in try HostState.increment(HostState.rateLimited, in: db) }
+            try await store.write { db in try HostState.increment(HostState.rateLimited, in: db) }
         }
     }
 

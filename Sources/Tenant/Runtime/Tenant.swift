@@ -19,6 +19,7 @@ public actor Tenant {
     let decoder: any UpdateDecoder
     let plugins: [any Plugin]
     let migrations: [PluginMigrations]
+    let databases: OpenDatabases
     let interests: Set<UpdateKind>
     let logger: Logger
     let clock: any TenantClock
@@ -59,6 +60,8 @@ public actor Tenant {
     ///   - decoder: Turns stored updates into the neutral model.
     ///   - plugins: The pipeline, in manifest order.
     ///   - migrations: The plugins' schema steps.
+    ///   - databases: The host's bound on open databases; the bot's database opens when work
+    ///     arrives and goes back to it when the work is done.
     ///   - logger: A logger carrying the bot's id as `bot` metadata.
     ///   - clock: Used for every wait, so tests can control time.
     ///   - handlingClock: Times ``TenantConfiguration/handlingTimeout``; tests that time a stuck
@@ -68,8 +71,8 @@ public actor Tenant {
     ///   - onStateChange: Told of every state change, in order.
     public init(
         configuration: TenantConfiguration, platform: any PlatformClient, source: UpdateSource,
-        decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations], logger: Logger,
-        clock: any TenantClock = SystemClock(), handlingClock: any TenantClock = SystemClock(),
+        decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations],
+        databases: OpenDatabases = OpenDatabases(), logger: Logger, clock: any TenantClock = SystemClock(), handlingClock: any TenantClock = SystemClock(),
         now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in }
@@ -80,6 +83,7 @@ public actor Tenant {
         self.decoder = decoder
         self.plugins = plugins
         self.migrations = migrations
+        self.databases = databases
         self.interests = plugins.reduce(into: Set<UpdateKind>()) { $0.formUnion($1.interests) }
         self.logger = logger
         self.clock = clock
@@ -137,13 +141,28 @@ public actor Tenant {
         transition(to: .starting)
         let store: BotStore
         do {
-            store = try await BotStore.open(path: configuration.databasePath, plugins: migrations)
+            store = try await BotStore.open(
+                path: configuration.databasePath, plugins: migrations, databases: databases)
         } catch {
             throw fail("cannot open its database: \(error)")
         }
         self.store = store
-        defer { close(store) }
+        do {
+            try await run(opened: store)
+        } catch {
+            await close(store)
+            throw error
+        }
+        await close(store)
+    }
 
+    private func close(_ store: BotStore) async {
+        self.store = nil
+        await store.close()
+    }
+
+    /// Identifies the bot, prepares its source and runs it until it stops.
+    private func run(opened store: BotStore) async throws {
         let identity: BotIdentity
         do {
             guard let identified = try await identify() else {
@@ -182,7 +201,6 @@ public actor Tenant {
             throw fail("cannot read its inbox and outbox: \(error)")
         }
         transition(to: .running)
-        store.releaseMemory()
         logger.info("bot started", metadata: ["username": "\(identity.username ?? "-")"])
 
         await withTaskGroup(of: Void.self) { sending in
@@ -260,15 +278,6 @@ public actor Tenant {
         guard state != newState else { return }
         state = newState
         onStateChange(newState)
-    }
-
-    private func close(_ store: BotStore) {
-        do {
-            try store.close()
-        } catch {
-            logger.warning("closing the database failed: \(error)")
-        }
-        self.store = nil
     }
 
     static func inboxRecord(at date: Date) -> @Sendable (ReceivedUpdate) -> InboxRecord {

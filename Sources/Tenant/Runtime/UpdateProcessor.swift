@@ -136,7 +136,7 @@ struct UpdateProcessor: Sendable {
         pluginLogger[metadataKey: "plugin"] = "\(name)"
         return PluginContext(
             bot: bot, identity: identity, update: update, logger: pluginLogger,
-            storage: PluginStorage(database: store.writer, effects: effects, pluginName: name),
+            storage: PluginStorage(database: store, effects: effects, pluginName: name),
             now: now, effects: effects, store: store, statusProvider: statusProvider)
     }
 

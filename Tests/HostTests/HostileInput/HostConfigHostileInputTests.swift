@@ -76,4 +76,22 @@ struct HostConfigHostileInputTests {
             }
         }
     }
+
+    @Test("every number of the storage section outside its range is refused naming the key and the range")
+    func storageNumbersChecked() async throws {
+        let keys: [(key: String, range: ClosedRange<Int>)] = [
+            ("max_open_databases", 1...100_000), ("idle_close_seconds", 1...86_400),
+        ]
+        await propertyCheck(count: 300, input: zip(Gen.int(in: 0...1), Gen.int(in: -200_000...200_000))) { pick, value in
+            let (key, range) = keys[pick]
+            let message = try error(loading: "storage:\n  \(key): \(value)\n")
+            if range.contains(value) {
+                #expect(message == nil, "\(key): \(value)")
+            } else {
+                #expect(
+                    message == "aviary.yaml: storage.\(key): \(value) is out of range; "
+                        + "use \(range.lowerBound) to \(range.upperBound)")
+            }
+        }
+    }
 }

@@ -33,8 +33,9 @@ struct ImportLegacyPromiseTests {
     static func importConversation(_ messages: [[String: Any]]) async throws -> (LegacyImportReport, [Turn]) {
         let (folder, store) = try legacyFolder(messages)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let report = try await CompanionLegacyImport(directory: folder).run(into: store.writer, now: Date())
-        return (report, try await turns(in: store.writer))
+        let importer = CompanionLegacyImport(directory: folder)
+        let report = try await store.withDatabase { try await importer.run(into: $0, now: Date()) }
+        return (report, try await turns(in: store))
     }
 
     /// A legacy folder holding `messages` as `conversations/1001.json`, and an empty store.
@@ -50,8 +51,8 @@ struct ImportLegacyPromiseTests {
     }
 
     /// The stored turns of chat 1001, in the order they were stored.
-    static func turns(in database: any DatabaseWriter) async throws -> [Turn] {
-        try await database.read { db in
+    static func turns(in store: BotStore) async throws -> [Turn] {
+        try await store.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT role, text, created_at FROM companion_turns WHERE chat_id = 1001 ORDER BY id"
             ).map { Turn(role: $0["role"], text: $0["text"], date: $0["created_at"]) }
@@ -201,9 +202,9 @@ struct ImportLegacyPromiseTests {
             let (folder, store) = try Self.legacyFolder(messages)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let importer = CompanionLegacyImport(directory: folder)
-            _ = try await importer.run(into: store.writer, now: Date())
-            #expect(try await Self.turns(in: store.writer).map(\.date) == expected, "\(messages)")
-            let again = try await importer.run(into: store.writer, now: Date())
+            _ = try await store.withDatabase { try await importer.run(into: $0, now: Date()) }
+            #expect(try await Self.turns(in: store).map(\.date) == expected, "\(messages)")
+            let again = try await store.withDatabase { try await importer.run(into: $0, now: Date()) }
             #expect(again.messagesImported == 0 && again.messagesPresent == messages.count)
         }
     }

@@ -48,7 +48,7 @@ struct CompanionPluginTests {
         _ = try await fixture.harness.handle(Updates.message("morning?"))
         #expect(fixture.fake.requests.last?.systemPrompt.contains(
             "The person's local time: Friday 03:00 (night), time zone America/New_York.") == true)
-        try await fixture.harness.store.writer.write { db in
+        try await fixture.harness.store.write { db in
             try db.execute(
                 sql: "INSERT INTO user_time_zones (user_id, time_zone) VALUES (?, 'Asia/Tokyo')",
                 arguments: [User.alice.id])
@@ -231,7 +231,7 @@ struct CompanionPluginTests {
             _ = try await harness.handle(Updates.message(text, from: .admin, in: adminChat))
         }
         func rows(_ userID: Int64) async throws -> [Int] {
-            try await harness.store.writer.read { db in
+            try await harness.store.read { db in
                 [
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM companion_turns WHERE chat_id = ?", arguments: [userID]),
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM companion_profiles WHERE user_id = ?", arguments: [userID]),

@@ -5,6 +5,13 @@ import Tenant
 
 @Suite("CompanionLegacyImport", .timeLimit(.minutes(5)))
 struct LegacyImportTests {
+    /// Runs `importer` into `store`'s database.
+    static func run(_ importer: CompanionLegacyImport, into store: BotStore, now: Date) async throws
+        -> LegacyImportReport
+    {
+        try await store.withDatabase { try await importer.run(into: $0, now: now) }
+    }
+
     /// The sample legacy folder: two profiles, two logs, a backup and a malformed log.
     static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/legacy").path
@@ -19,7 +26,7 @@ struct LegacyImportTests {
     func importsTwice() async throws {
         let store = try Self.store()
         let importer = CompanionLegacyImport(directory: Self.sample)
-        let first = try await importer.run(into: store.writer, now: Date(timeIntervalSince1970: 1_800_000_000))
+        let first = try await Self.run(importer, into: store, now: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(first.lines.first?.hasPrefix("conversations/broken.json: not valid JSON (") == true)
         #expect(first.lines.dropFirst() == [
             "profiles: 2 imported, 0 already there",
@@ -27,7 +34,7 @@ struct LegacyImportTests {
             "files: 6 read, 1 bad",
         ])
         #expect(first.problems.map(\.file) == ["conversations/broken.json"])
-        let second = try await importer.run(into: store.writer, now: Date(timeIntervalSince1970: 1_900_000_000))
+        let second = try await Self.run(importer, into: store, now: Date(timeIntervalSince1970: 1_900_000_000))
         #expect(second.profilesImported == 0 && second.profilesPresent == 2)
         #expect(second.messagesImported == 0 && second.messagesPresent == 9 && second.messagesSkipped == 2)
         #expect(second.filesRead == 6 && second.problems.count == 1)
@@ -36,8 +43,8 @@ struct LegacyImportTests {
     @Test("imported rows read back as the companion's history and profiles, oldest message first")
     func rowsReadBack() async throws {
         let store = try Self.store()
-        _ = try await CompanionLegacyImport(directory: Self.sample).run(into: store.writer, now: Date())
-        let (anna, marta, history) = try await store.writer.read { db in
+        _ = try await Self.run(CompanionLegacyImport(directory: Self.sample), into: store, now: Date())
+        let (anna, marta, history) = try await store.read { db in
             (
                 try String.fetchOne(db, sql: "SELECT profile FROM companion_profiles WHERE user_id = 1001"),
                 try String.fetchOne(db, sql: "SELECT profile FROM companion_profiles WHERE user_id = 1002"),
@@ -61,14 +68,14 @@ struct LegacyImportTests {
     @Test("an import never overwrites a profile the companion already keeps")
     func keepsLiveProfile() async throws {
         let store = try Self.store()
-        try await store.writer.write { db in
+        try await store.write { db in
             try db.execute(
                 sql: "INSERT INTO companion_profiles (user_id, profile, updated_at) VALUES (1001, ?, ?)",
                 arguments: [#"{"name":"Ann"}"#, StoredDate(Date())])
         }
-        let report = try await CompanionLegacyImport(directory: Self.sample).run(into: store.writer, now: Date())
+        let report = try await Self.run(CompanionLegacyImport(directory: Self.sample), into: store, now: Date())
         #expect(report.profilesImported == 1 && report.profilesPresent == 1)
-        let anna = try await store.writer.read { db in
+        let anna = try await store.read { db in
             try String.fetchOne(db, sql: "SELECT profile FROM companion_profiles WHERE user_id = 1001")
         }
         #expect(anna == #"{"name":"Ann"}"#)
@@ -80,10 +87,10 @@ struct LegacyImportTests {
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("legacy-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         await #expect(throws: LegacyImportError.self) {
-            _ = try await CompanionLegacyImport(directory: empty).run(into: store.writer, now: Date())
+            _ = try await Self.run(CompanionLegacyImport(directory: empty), into: store, now: Date())
         }
         await #expect(throws: LegacyImportError.self) {
-            _ = try await CompanionLegacyImport(directory: empty + "/missing").run(into: store.writer, now: Date())
+            _ = try await Self.run(CompanionLegacyImport(directory: empty + "/missing"), into: store, now: Date())
         }
     }
 
@@ -95,7 +102,8 @@ struct LegacyImportTests {
         try #"["not", "a", "profile"]"#.write(toFile: root + "/girls_data/5.json", atomically: true, encoding: .utf8)
         try #"{"messages": []}"#.write(toFile: root + "/conversations/anna.json", atomically: true, encoding: .utf8)
         try #"{"text": "hi"}"#.write(toFile: root + "/conversations/6.json", atomically: true, encoding: .utf8)
-        let report = try await CompanionLegacyImport(directory: root).run(into: try Self.store().writer, now: Date())
+        let store = try Self.store()
+        let report = try await Self.run(CompanionLegacyImport(directory: root), into: store, now: Date())
         #expect(report.problems.map(\.description) == [
             "girls_data/5.json: a profile must be a JSON object, found a list",
             "conversations/6.json: expected a list of messages, or an object with \"messages\", found an object",

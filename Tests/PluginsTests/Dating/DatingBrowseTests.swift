@@ -127,7 +127,7 @@ struct DatingBrowseTests {
     func dailyLimit() async throws {
         var harness = try await Self.town(#"{ "daily_likes": 1 }"#)
         // 2027-01-15 08:00 UTC: 17:00 in Tokyo, where Bob lives; Alice keeps the bot's UTC.
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             try db.execute(sql: "INSERT INTO user_time_zones (user_id, time_zone) VALUES (?, 'Asia/Tokyo')",
                            arguments: [DatingFixture.bob.id])
         }
@@ -161,7 +161,7 @@ struct DatingBrowseTests {
         _ = try await harness.handle(DatingFixture.says("/browse", from: DatingFixture.bob))
         _ = try await harness.handle(DatingFixture.says("/browse", from: DatingFixture.alice))
         // As if both presses were handled before either committed: neither saw the other's like.
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             try db.execute(sql: """
                 INSERT INTO dating_likes (from_id, to_id, at) VALUES (2001, 2002, 0), (2002, 2001, 0);
                 INSERT INTO dating_matches (low_id, high_id, notified, at) VALUES (2001, 2002, 0, 0);

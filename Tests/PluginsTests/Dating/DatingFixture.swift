@@ -84,7 +84,7 @@ enum DatingFixture {
         in table: String, columns: [String], mentioning userID: Int64, store: BotStore
     ) async throws -> Int {
         let condition = columns.map { "\($0) = :user" }.joined(separator: " OR ")
-        return try await store.writer.read { db in
+        return try await store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)", arguments: ["user": userID]) ?? 0
         }
     }
@@ -92,7 +92,7 @@ enum DatingFixture {
     /// The stored answers of `userID` as strings (`""` for none), or `nil` without a profile:
     /// name, age, gender, seeking, city, city key, bio, photo, complete.
     static func storedAnswers(_ harness: PluginHarness<DatingPlugin>, _ userID: Int64) async throws -> [String]? {
-        try await harness.store.writer.read { db in
+        try await harness.store.read { db in
             try Row.fetchOne(
                 db,
                 sql: """

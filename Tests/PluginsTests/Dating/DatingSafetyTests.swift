@@ -109,7 +109,7 @@ struct DatingSafetyTests {
     @Test("people who blocked the bot are never shown")
     func blockedTheBot() async throws {
         let harness = try await Self.town()
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO chats (id, kind, blocked, first_seen, last_seen)
                 VALUES (2002, 'private', 1, 0, 0)
@@ -180,7 +180,7 @@ struct DatingSafetyTests {
             #expect(try await DatingFixture.rows(in: table, columns: columns, mentioning: DatingFixture.alice.id,
                                                  store: harness.store) == 0, "\(table) forgot Alice")
         }
-        let others = try await harness.store.writer.read { db in
+        let others = try await harness.store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dating_profiles") ?? 0
         }
         #expect(others == 5, "the men's profiles stay")

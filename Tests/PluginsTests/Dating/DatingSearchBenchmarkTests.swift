@@ -15,10 +15,10 @@ struct DatingSearchBenchmarkTests {
     @Test("candidate search benchmark: 100,000 profiles, p50 and p99 printed, the plan uses the search index")
     func benchmark() async throws {
         let store = try BotStore(inMemoryWith: [PluginMigrations(pluginName: DatingPlugin.name, steps: DatingPlugin.migrations)])
-        try await store.writer.write { db in try Self.populate(db) }
+        try await store.write { db in try Self.populate(db) }
         let search = CandidateSearch(ageRange: 5, minimumAge: 18)
 
-        let (durations, found, plan) = try await store.writer.read { db in
+        let (durations, found, plan) = try await store.read { db in
             var durations: [Duration] = []
             var found = 0
             let clock = ContinuousClock()

@@ -19,7 +19,7 @@ struct FollowupsPluginTests {
 
     /// The waiting follow-up of Alice's chat, if any.
     static func job(_ harness: PluginHarness<FollowupsPlugin>) async throws -> ScheduledJob? {
-        try await harness.store.writer.read { db in
+        try await harness.store.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT due_at, payload FROM scheduled_jobs WHERE plugin = 'followups' AND chat_id = ?",
                 arguments: [User.alice.id]
@@ -42,7 +42,7 @@ struct FollowupsPluginTests {
         later.now = Self.hours(23)  // 10:00 the next day
         _ = try await later.handle(Updates.message("still there?"))
         #expect(try await Self.job(harness)?.dueAt == Self.hours(35), "moved to 22:00: one job per person")
-        let jobs = try await harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scheduled_jobs") }
+        let jobs = try await harness.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scheduled_jobs") }
         #expect(jobs == 1)
     }
 
@@ -97,7 +97,7 @@ struct FollowupsPluginTests {
         settings.starters = [LocalizedText(localized: ["en": "How was your day?", "ru": "Как прошёл день?"])]
         var harness = try await Self.harness(settings)
         _ = try await harness.handle(Updates.message("привет"))
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             try UserRecord(id: User.alice.id, isBot: false, firstName: "Alice", lastName: nil, username: nil,
                            languageCode: "ru", firstSeen: Self.start, lastSeen: Self.start)
                 .insert(db, onConflict: .replace)
@@ -115,7 +115,7 @@ struct FollowupsPluginTests {
         #expect(try await Self.job(harness) != nil)
         try await harness.forget(User.alice.id)
         #expect(try await Self.job(harness) == nil)
-        let left = try await harness.store.writer.read { db in
+        let left = try await harness.store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM followups_people")! +
                 Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user_time_zones")!
         }
@@ -143,7 +143,7 @@ struct FollowupsPluginTests {
     func blocked() async throws {
         let harness = try await Self.harness()
         _ = try await harness.handle(Updates.message("hi"))
-        try await harness.store.writer.write { db in
+        try await harness.store.write { db in
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO chats (id, kind, blocked, first_seen, last_seen)
@@ -162,6 +162,6 @@ struct FollowupsPluginTests {
         let harness = try await Self.harness()
         let outcome = try await harness.handle(Updates.message("hi all", in: .group))
         #expect(outcome.disposition == .passed)
-        #expect(try await harness.store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scheduled_jobs") } == 0)
+        #expect(try await harness.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scheduled_jobs") } == 0)
     }
 }

@@ -77,7 +77,7 @@ struct PluginHarness<P: Plugin> {
     ///   anyway (its commit, or a plugin's forgetting, threw).
     func handle(_ update: Update) async throws -> Outcome {
         let pipeline = RecordingPlugin(plugin)
-        let updateID = try await store.writer.read { db in
+        let updateID = try await store.read { db in
             try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(update_id), 0) + 1 FROM inbox") ?? 1
         }
         let record = InboxRecord(
@@ -92,7 +92,7 @@ struct PluginHarness<P: Plugin> {
         guard case .handled = outcome, let disposition = recorded.disposition, let effects = recorded.effects else {
             if let error = recorded.error { throw error }
             throw PipelineFailure(
-                inboxError: try await store.writer.read { db in
+                inboxError: try await store.read { db in
                     try String.fetchOne(db, sql: "SELECT error FROM inbox WHERE update_id = ?", arguments: [updateID])
                 })
         }
@@ -118,7 +118,7 @@ struct PluginHarness<P: Plugin> {
     func forget(_ userID: Int64) async throws {
         let effects = Effects()
         effects.forget(userID: userID)
-        try await store.writer.write { [plugin] db in
+        try await store.write { [plugin] db in
             try effects.eraseForgotten(in: db, plugins: [plugin], currentUpdate: nil)
         }
     }
@@ -141,7 +141,7 @@ struct PluginHarness<P: Plugin> {
         return PluginContext(
             bot: bot, identity: identity, update: update,
             logger: Self.logger,
-            storage: PluginStorage(database: store.writer, effects: effects, pluginName: P.name),
+            storage: PluginStorage(database: store, effects: effects, pluginName: P.name),
             now: now, effects: effects, store: store, statusProvider: { status })
     }
 
@@ -149,7 +149,7 @@ struct PluginHarness<P: Plugin> {
         _ effects: Effects, disposition: Disposition, before: @escaping @Sendable (Database) throws -> Void = { _ in }
     ) async throws -> Outcome {
         let writes = effects.writes
-        try await store.writer.write { db in
+        try await store.write { db in
             try before(db)
             for write in writes { try write(db) }
             try effects.eraseForgotten(in: db, plugins: [plugin], currentUpdate: nil)

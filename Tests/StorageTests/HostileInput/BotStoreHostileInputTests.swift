@@ -45,8 +45,8 @@ struct BotStoreHostileInputTests {
             case .folder: mkdir(path, mode_t(folderMode))
             case .pipe: mkfifo(path, mode_t(fileMode))
             }
-            let opened = try? BotStore(path: path, plugins: [])
-            try opened?.close()
+            let opened = try? await BotStore.open(path: path, plugins: [])
+            await opened?.close()
             #expect(try Self.mode(folder) == folderMode, "\(found)")
             #expect(try Self.mode(outside) == fileMode, "\(found)")
             #expect(try String(contentsOfFile: outside, encoding: .utf8) == "victim")
@@ -65,7 +65,7 @@ struct BotStoreHostileInputTests {
     }
 
     @Test("the reproduction: a foreign folder and file are neither chmodded nor opened as a database")
-    func issueForeignFolderKeepsItsMode() throws {
+    func issueForeignFolderKeepsItsMode() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-victim-\(UUID().uuidString)")
             .path
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -74,7 +74,7 @@ struct BotStoreHostileInputTests {
         chmod(folder, 0o755)
         _ = FileManager.default.createFile(atPath: folder + "/victim.txt", contents: Data("not a database\n".utf8))
         chmod(folder + "/victim.txt", 0o644)
-        #expect(throws: StorageError.self) { try BotStore(path: folder + "/victim.txt", plugins: []) }
+        await #expect(throws: StorageError.self) { try await BotStore.open(path: folder + "/victim.txt", plugins: []) }
         #expect(try Self.mode(folder) == 0o755)
         #expect(try Self.mode(folder + "/victim.txt") == 0o644)
     }

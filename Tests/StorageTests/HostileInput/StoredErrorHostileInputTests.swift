@@ -11,15 +11,15 @@ struct StoredErrorHostileInputTests {
     /// Printable text around a token.
     static let surrounding = Gen.character(in: " "..."~").string(of: 0...60)
 
-    private func temporaryStore() throws -> BotStore {
+    private func temporaryStore() async throws -> BotStore {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("aviary-storage-\(UUID().uuidString)/bot.sqlite").path
-        return try BotStore(path: path, plugins: [])
+        return try await BotStore.open(path: path, plugins: [])
     }
 
     @Test("no stored or served error keeps a token's secret, whatever text surrounds it")
     func tokensMaskedEverywhere() async throws {
-        let store = try temporaryStore()
+        let store = try await temporaryStore()
         var updateID: Int64 = 0
         await propertyCheck(
             count: 200, input: Self.surrounding, Gen.number.string(of: 3...12), Gen.letterOrNumber.string(of: 30...50),
@@ -31,7 +31,7 @@ struct StoredErrorHostileInputTests {
                 [InboxRecord(updateID: updateID, lane: 1, kind: "message", payload: Data(), receivedAt: Date())],
                 nextOffset: nil)
             try await store.fail(updateID: updateID, at: Date(), error: text)
-            let row = try await store.writer.write { db -> OutboxRecord in
+            let row = try await store.write { db -> OutboxRecord in
                 var row = OutboxRecord(chatID: 1, updateID: nil, payload: "{}", createdAt: Date())
                 try row.insert(db)
                 return row
@@ -39,7 +39,7 @@ struct StoredErrorHostileInputTests {
             try await store.recordAttempt(outboxID: row.id!, error: text)
             try await store.markDead(outboxID: row.id!, at: Date(), error: text)
 
-            let stored = try await store.writer.read { db in
+            let stored = try await store.read { db in
                 try String.fetchAll(
                     db,
                     sql: """
@@ -57,9 +57,9 @@ struct StoredErrorHostileInputTests {
 
     @Test("an error written before masking is masked when it is served")
     func oldRowsMaskedOnTheWayOut() async throws {
-        let store = try temporaryStore()
+        let store = try await temporaryStore()
         let secret = String(repeating: "Q", count: 35)
-        try await store.writer.write { db in
+        try await store.write { db in
             var row = OutboxRecord(chatID: 1, updateID: nil, payload: "{}", createdAt: Date())
             try row.insert(db)
             try db.execute(

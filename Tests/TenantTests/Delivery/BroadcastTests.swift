@@ -23,15 +23,15 @@ struct BroadcastTests {
 
     /// Seeds `count` private chats (ids 1_000_000…), plus `blocked` chats that blocked the bot.
     static func seed(_ path: String, count: Int, blocked: Int) async throws {
-        let store = try BotStore(path: path, plugins: [])
-        try await store.writer.write { db in
+        let store = try await BotStore.open(path: path, plugins: [])
+        try await store.write { db in
             for index in 0..<(count + blocked) {
                 try db.execute(
                     sql: "INSERT INTO chats (id, kind, blocked, first_seen, last_seen) VALUES (?, 'private', ?, 0, 0)",
                     arguments: [1_000_000 + index, index >= count])
             }
         }
-        try store.close()
+        await store.close()
     }
 
     /// Moves `clock` from one sleeping sender's deadline to the next, each time until one more

@@ -73,10 +73,10 @@ struct DeliveryPolicyTests {
             await platform.performAttempts.wait(atLeast: 1)
         }
         // The stop drained the failed send: the 403 is on record before the chat writes again.
-        let before = try first.openStore()
+        let before = try await first.openStore()
         #expect(try await before.blockedChatIDs() == [5])
         #expect(try await before.status().messagesDead == 1)
-        try before.close()
+        await before.close()
 
         let second = TenantHarness(platform: platform, databasePath: first.databasePath)
         try await second.running {
@@ -84,7 +84,7 @@ struct DeliveryPolicyTests {
             _ = try await platform.waitForPerformed(1)
         }
         #expect(platform.performed.map(\.text) == ["5:writes again"])
-        let store = try second.openStore()
+        let store = try await second.openStore()
         let blocked = try await store.blockedChatIDs()
         #expect(blocked.isEmpty, "writing again unblocks the chat")
         let dead = try await store.deadLetters()
@@ -104,7 +104,7 @@ struct DeliveryPolicyTests {
             _ = try await harness.platform.waitForPerformed(1)
         }
         #expect(harness.platform.performed == [.init(chatID: -100_555, text: "-555:to the group")])
-        let chats = try await harness.openStore().writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM chats") }
+        let chats = try await harness.openStore().read { db in try Int64.fetchAll(db, sql: "SELECT id FROM chats") }
         #expect(chats == [-100_555])
     }
 

@@ -32,8 +32,8 @@ struct DeliveryPromiseTests {
 
     /// Seeds private chats with these ids and the people's client languages.
     static func seed(_ path: String, _ people: [(id: Int64, language: String?)]) async throws {
-        let store = try BotStore(path: path, plugins: [])
-        try await store.writer.write { db in
+        let store = try await BotStore.open(path: path, plugins: [])
+        try await store.write { db in
             for person in people {
                 try db.execute(
                     sql: "INSERT INTO chats (id, kind, blocked, first_seen, last_seen) VALUES (?, 'private', 0, 0, 0)",
@@ -46,7 +46,7 @@ struct DeliveryPromiseTests {
                     arguments: [person.id, person.language])
             }
         }
-        try store.close()
+        await store.close()
     }
 
     @Test("group_per_minute 20: a group gets a burst of 3, then one message every 3 s")
@@ -144,7 +144,7 @@ struct DeliveryPromiseTests {
             _ = try await bot.platform.inner.waitForPerformed(2)
         }
         #expect(bot.platform.inner.performed.map(\.text) == ["6:done", "5:back"])
-        let store = try bot.openStore()
+        let store = try await bot.openStore()
         let dead = try await store.deadLetters()
         #expect(dead.count == 4, "the three parts and the held message")
         #expect(try await store.status().messagesDead == 4)

@@ -214,5 +214,5 @@ struct GatedTenant {
     }
 
     /// Opens the bot's database, for assertions.
-    func openStore() throws -> BotStore { try BotStore(path: databasePath, plugins: []) }
+    func openStore() async throws -> BotStore { try await BotStore.open(path: databasePath, plugins: []) }
 }

@@ -78,8 +78,8 @@ struct ForgetUserTests {
         enum StuckError: Error { case locked }
     }
 
-    static func count(_ sql: String, _ userID: Int64, in store: BotStore) throws -> Int {
-        try store.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: [userID]) ?? 0 }
+    static func count(_ sql: String, _ userID: Int64, in store: BotStore) async throws -> Int {
+        try await store.read { db in try Int.fetchOne(db, sql: sql, arguments: [userID]) ?? 0 }
     }
 
     @Test("the host's rows and every plugin's go in the update's commit; its reply still goes out")
@@ -99,21 +99,21 @@ struct ForgetUserTests {
             #expect(performed.last == .init(chatID: 7, text: "forgotten"))
         }
 
-        let store = try harness.openStore()
+        let store = try await harness.openStore()
         for (table, column) in [("notes", "user_id"), ("tally", "user_id"), ("users", "id"), ("chats", "id"),
                                 ("scheduled_jobs", "chat_id")] {
             let sql = "SELECT COUNT(*) FROM \(table) WHERE \(column) = ?"
-            #expect(try Self.count(sql, 7, in: store) == 0, "\(table) forgot person 7")
+            #expect(try await Self.count(sql, 7, in: store) == 0, "\(table) forgot person 7")
             if table != "scheduled_jobs" {
-                #expect(try Self.count(sql, 8, in: store) > 0, "\(table) keeps person 8")
+                #expect(try await Self.count(sql, 8, in: store) > 0, "\(table) keeps person 8")
             }
         }
-        let outbox = try await store.writer.read { db in
+        let outbox = try await store.read { db in
             try String.fetchAll(db, sql: "SELECT payload FROM outbox WHERE chat_id = 7")
         }
         #expect(outbox.count == 1 && outbox[0].contains("forgotten"), "only the goodbye stays, as sent")
-        #expect(try Self.count("SELECT COUNT(*) FROM inbox WHERE lane = ? AND length(payload) > 0", 7, in: store) == 0)
-        #expect(try Self.count("SELECT COUNT(*) FROM inbox WHERE lane = ? AND length(payload) > 0", 8, in: store) == 2)
+        #expect(try await Self.count("SELECT COUNT(*) FROM inbox WHERE lane = ? AND length(payload) > 0", 7, in: store) == 0)
+        #expect(try await Self.count("SELECT COUNT(*) FROM inbox WHERE lane = ? AND length(payload) > 0", 8, in: store) == 2)
     }
 
     @Test("a person who writes again after being forgotten starts afresh")
@@ -126,10 +126,10 @@ struct ForgetUserTests {
             platform.send(chat: 7, text: "note after")
             _ = try await platform.waitForPerformed(3)
         }
-        let store = try harness.openStore()
-        let notes = try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM notes") }
+        let store = try await harness.openStore()
+        let notes = try await store.read { db in try String.fetchAll(db, sql: "SELECT text FROM notes") }
         #expect(notes == ["after"])
-        #expect(try Self.count("SELECT COUNT(*) FROM users WHERE id = ?", 7, in: store) == 1)
+        #expect(try await Self.count("SELECT COUNT(*) FROM users WHERE id = ?", 7, in: store) == 1)
     }
 
     @Test("a plugin that cannot forget fails the update, names itself, and nothing is erased or sent")
@@ -146,15 +146,15 @@ struct ForgetUserTests {
             #expect(performed.map(\.text) == ["noted", "noted"])
             return id
         }
-        let store = try harness.openStore()
-        let (status, error) = try #require(try await store.writer.read { db in
+        let store = try await harness.openStore()
+        let (status, error) = try #require(try await store.read { db in
             try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = ?", arguments: [forgetID])
                 .map { ($0["status"] as String, $0["error"] as String?) }
         })
         #expect(status == "failed")
         #expect(error?.contains("plugin 'stuck' failed") == true, "\(error ?? "no error")")
-        let notes = try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM notes") }
+        let notes = try await store.read { db in try String.fetchAll(db, sql: "SELECT text FROM notes") }
         #expect(notes == ["kept", "next"])
-        #expect(try Self.count("SELECT COUNT(*) FROM users WHERE id = ?", 7, in: store) == 1)
+        #expect(try await Self.count("SELECT COUNT(*) FROM users WHERE id = ?", 7, in: store) == 1)
     }
 }

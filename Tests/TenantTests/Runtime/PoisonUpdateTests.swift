@@ -11,7 +11,7 @@ struct PoisonUpdateTests {
     @Test("an update the host did not live through three times is failed at the next start; its chat goes on")
     func givenUpAfterAttempts() async throws {
         let harness = TenantHarness()
-        let seeded = try BotStore(path: harness.databasePath, plugins: [])
+        let seeded = try await BotStore.open(path: harness.databasePath, plugins: [])
         let payload = try JSONSerialization.data(withJSONObject: ["update_id": 1, "chat": 7, "text": "poison"])
         _ = try await seeded.ingest(
             [InboxRecord(updateID: 1, lane: 7, kind: "message", payload: payload, receivedAt: Date())], nextOffset: 2)
@@ -23,13 +23,14 @@ struct PoisonUpdateTests {
             _ = try await harness.platform.waitForPerformed(1)
         }
         #expect(harness.platform.performed.map(\.text) == ["7:after"])
-        let store = try harness.openStore()
-        let row = try store.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT status, error, attempts FROM inbox WHERE update_id = 1")
+        let store = try await harness.openStore()
+        let row = try await store.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = 1")
+                .map { (status: $0["status"] as String, error: $0["error"] as String?) }
         }
-        #expect(row?["status"] == "failed")
-        #expect((row?["error"] as String?)?.contains("given up after 3 attempts") == true)
-        let ledger = try await store.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM ledger") }
+        #expect(row?.status == "failed")
+        #expect(row?.error?.contains("given up after 3 attempts") == true)
+        let ledger = try await store.read { db in try String.fetchAll(db, sql: "SELECT text FROM ledger") }
         #expect(ledger == ["after"])
     }
 
@@ -40,7 +41,7 @@ struct PoisonUpdateTests {
             harness.platform.send(chat: 3, text: "hello")
             _ = try await harness.platform.waitForPerformed(1)
         }
-        let attempts = try await harness.openStore().writer.read { db in
+        let attempts = try await harness.openStore().read { db in
             try Int.fetchOne(db, sql: "SELECT attempts FROM inbox WHERE update_id = 1")
         }
         #expect(attempts == 1)
@@ -54,11 +55,12 @@ struct PoisonUpdateTests {
             harness.platform.send(chat: 8, text: "other")
             _ = try await harness.platform.waitForPerformed(1)
         }
-        let row = try harness.openStore().writer.read { db in
+        let row = try await harness.openStore().read { db in
             try Row.fetchOne(db, sql: "SELECT status, attempts FROM inbox WHERE update_id = 1")
+                .map { (status: $0["status"] as String, attempts: $0["attempts"] as Int) }
         }
-        #expect(row?["status"] == "pending")
-        #expect(row?["attempts"] == 0)
+        #expect(row?.status == "pending")
+        #expect(row?.attempts == 0)
     }
 
     @Test("a plugin that never answers is cancelled after the handling timeout; the update fails naming it")
@@ -78,12 +80,13 @@ struct PoisonUpdateTests {
             _ = try await harness.platform.waitForPerformed(1)
         }
         #expect(harness.platform.performed.map(\.text) == ["7:after"])
-        let store = try harness.openStore()
-        let row = try store.writer.read { db in
+        let store = try await harness.openStore()
+        let row = try await store.read { db in
             try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = 1")
+                .map { (status: $0["status"] as String, error: $0["error"] as String?) }
         }
-        #expect(row?["status"] == "failed")
-        let error = row?["error"] as String? ?? ""
+        #expect(row?.status == "failed")
+        let error = row?.error ?? ""
         #expect(error.contains("plugin 'stalling' took longer than"), "\(error)")
         #expect(try await store.status().updatesFailed == 1)
     }
@@ -106,11 +109,12 @@ struct PoisonUpdateTests {
             StallingPlugin.release()
         }
         #expect(harness.platform.performed.map(\.text) == ["7:after"])
-        let row = try harness.openStore().writer.read { db in
+        let row = try await harness.openStore().read { db in
             try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = 1")
+                .map { (status: $0["status"] as String, error: $0["error"] as String?) }
         }
-        #expect(row?["status"] == "failed")
-        #expect((row?["error"] as String?)?.contains("plugin 'stalling' took longer than 5 s") == true)
+        #expect(row?.status == "failed")
+        #expect(row?.error?.contains("plugin 'stalling' took longer than 5 s") == true)
     }
 }
 

@@ -76,12 +76,12 @@ struct ScheduledJobTests {
             databasePath: databasePath, clock: time.clock, now: time.now)
     }
 
-    static func fired(in harness: TenantHarness) throws -> [String] {
-        try harness.openStore().writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM fired ORDER BY id") }
+    static func fired(in harness: TenantHarness) async throws -> [String] {
+        try await harness.openStore().read { db in try String.fetchAll(db, sql: "SELECT text FROM fired ORDER BY id") }
     }
 
-    static func jobCount(in harness: TenantHarness) throws -> Int {
-        try harness.openStore().writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scheduled_jobs") ?? 0 }
+    static func jobCount(in harness: TenantHarness) async throws -> Int {
+        try await harness.openStore().read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scheduled_jobs") ?? 0 }
     }
 
     /// Waits until the job timer sleeps until `deadline` on the manual clock, so that moving the
@@ -114,10 +114,10 @@ struct ScheduledJobTests {
             let performed = try await platform.waitForPerformed(5)
             #expect(performed.last == .init(chatID: 7, text: "⏰ coffee"))
             // A job's row goes in the commit that queues its reply, so the reply proves it gone.
-            #expect(try Self.jobCount(in: harness) == 0)
+            #expect(try await Self.jobCount(in: harness) == 0)
         }
         #expect(platform.performed.count == 5)
-        #expect(try Self.fired(in: harness) == ["coffee"], "it ran once, and its job is gone")
+        #expect(try await Self.fired(in: harness) == ["coffee"], "it ran once, and its job is gone")
     }
 
     @Test("a job survives a restart: one that came due while the bot was down fires at start, once")
@@ -135,8 +135,8 @@ struct ScheduledJobTests {
             _ = try await platform.waitForPerformed(2)
         }
         #expect(platform.performed.map(\.text) == ["ok", "⏰ tea"])
-        #expect(try Self.fired(in: second) == ["tea"])
-        #expect(try Self.jobCount(in: second) == 0, "it cannot run again")
+        #expect(try await Self.fired(in: second) == ["tea"])
+        #expect(try await Self.jobCount(in: second) == 0, "it cannot run again")
     }
 
     @Test("a job that schedules its own key again runs again: a repeating job")
@@ -153,7 +153,7 @@ struct ScheduledJobTests {
             await Self.waitForTimer(time.clock, at: .seconds(20))
             time.clock.advance(by: .seconds(10))
             _ = try await platform.waitForPerformed(3)
-            #expect(try Self.jobCount(in: harness) == 0)
+            #expect(try await Self.jobCount(in: harness) == 0)
         }
         #expect(platform.performed.map(\.text) == ["ok", "⏰ again", "⏰ last"])
     }
@@ -178,7 +178,7 @@ struct ScheduledJobTests {
             _ = try await platform.waitForPerformed(3)
         }
         #expect(platform.performed.map(\.text) == ["ok", "ok", "⏰ after"])
-        #expect(try Self.jobCount(in: harness) == 0)
+        #expect(try await Self.jobCount(in: harness) == 0)
         #expect(try await harness.openStore().status().lastError?.contains("exploded") == true)
     }
 }

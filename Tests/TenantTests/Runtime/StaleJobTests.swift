@@ -135,7 +135,7 @@ struct StaleJobTests {
     @Test("a job cancelled by an earlier update in its lane does not run")
     func cancelled() async throws {
         let harness = try await Self.handOutBehind("held cancel")
-        #expect(try ScheduledJobTests.jobCount(in: harness) == 1, "only chat 9's job is left")
+        #expect(try await ScheduledJobTests.jobCount(in: harness) == 1, "only chat 9's job is left")
     }
 
     @Test("a job moved later by an earlier update in its lane runs at its new time, with its new payload, once")
@@ -148,6 +148,6 @@ struct StaleJobTests {
             let performed = try await platform.waitForPerformed(5)
             #expect(performed.last == .init(chatID: 7, text: "⏰ coffee"))
         }
-        #expect(try ScheduledJobTests.jobCount(in: harness) == 1, "only chat 9's job is left")
+        #expect(try await ScheduledJobTests.jobCount(in: harness) == 1, "only chat 9's job is left")
     }
 }

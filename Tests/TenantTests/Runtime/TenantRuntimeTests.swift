@@ -22,13 +22,14 @@ struct TenantRuntimeTests {
             #expect(texts == (0..<perChat).map { "\(chat):m\($0)" })
         }
 
-        let store = try harness.openStore()
-        let rows = try store.writer.read { db in
+        let store = try await harness.openStore()
+        let rows = try await store.read { db in
             try Row.fetchAll(db, sql: "SELECT chat, text FROM ledger ORDER BY id")
+                .map { (chat: $0["chat"] as Int64, text: $0["text"] as String) }
         }
         #expect(rows.count == chats.count * perChat)
         for chat in chats {
-            let texts = rows.filter { $0["chat"] as Int64 == chat }.map { $0["text"] as String }
+            let texts = rows.filter { $0.chat == chat }.map(\.text)
             #expect(texts == (0..<perChat).map { "m\($0)" })
         }
         let status = try await store.status()
@@ -61,14 +62,15 @@ struct TenantRuntimeTests {
             _ = try await harness.platform.waitForPerformed(2)
         }
         #expect(harness.platform.performed.map(\.text) == ["7:before", "7:after"])
-        let store = try harness.openStore()
-        let (ledger, failed) = try store.writer.read { db in
+        let store = try await harness.openStore()
+        let (ledger, failed) = try await store.read { db in
             (try String.fetchAll(db, sql: "SELECT text FROM ledger ORDER BY id"),
-             try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = 2"))
+             try Row.fetchOne(db, sql: "SELECT status, error FROM inbox WHERE update_id = 2")
+                .map { (status: $0["status"] as String, error: $0["error"] as String?) })
         }
         #expect(ledger == ["before", "after"])
-        #expect(failed?["status"] == "failed")
-        #expect((failed?["error"] as String?)?.contains("plugin 'ledger' failed") == true)
+        #expect(failed?.status == "failed")
+        #expect(failed?.error?.contains("plugin 'ledger' failed") == true)
         #expect(try await store.status().updatesFailed == 1)
     }
 
@@ -80,8 +82,8 @@ struct TenantRuntimeTests {
             harness.platform.send(chat: 8, text: "other")
             _ = try await harness.platform.waitForPerformed(1)
         }
-        let store = try harness.openStore()
-        let status = try await store.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM inbox WHERE update_id = 1") }
+        let store = try await harness.openStore()
+        let status = try await store.read { db in try String.fetchOne(db, sql: "SELECT status FROM inbox WHERE update_id = 1") }
         #expect(status == "pending")
         #expect(try await store.status().updatesFailed == 0)
     }
@@ -93,7 +95,7 @@ struct TenantRuntimeTests {
             harness.platform.send(chat: 3, text: "once", updateID: 10)
             _ = try await harness.platform.waitForPerformed(1)
             // The platform redelivers it (as Telegram does when an offset was never confirmed).
-            let store = try harness.openStore()
+            let store = try await harness.openStore()
             let inserted = try await store.ingest(
                 [InboxRecord(updateID: 10, lane: 3, kind: "message", payload: Data(), receivedAt: Date())],
                 nextOffset: nil)
@@ -109,12 +111,12 @@ struct TenantRuntimeTests {
     func recoversPendingInbox() async throws {
         let path = TenantHarness.temporaryDatabase()
         do {
-            let store = try BotStore(path: path, plugins: [])
+            let store = try await BotStore.open(path: path, plugins: [])
             let raw = try JSONSerialization.data(withJSONObject: ["update_id": 5, "chat": 9, "text": "left over"])
             _ = try await store.ingest(
                 [InboxRecord(updateID: 5, lane: 9, kind: "message", payload: raw, receivedAt: Date())],
                 nextOffset: 6)
-            try store.close()
+            await store.close()
         }
         let harness = TenantHarness(databasePath: path)
         try await harness.running {

@@ -45,8 +45,8 @@ struct TenantHarness {
     }
 
     /// Opens the bot's database after a run, for assertions.
-    func openStore() throws -> BotStore {
-        try BotStore(path: databasePath, plugins: [])
+    func openStore() async throws -> BotStore {
+        try await BotStore.open(path: databasePath, plugins: [])
     }
 }
 
