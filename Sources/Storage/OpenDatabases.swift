@@ -91,8 +91,9 @@ public final class OpenDatabases: Sendable {
         return taken.count
     }
 
-    /// Calls ``closeIdle(now:)`` every half ``idleTimeout`` until the task is cancelled.
-    public func run() async {
+    /// Calls ``closeIdle(now:)`` every half ``idleTimeout`` until the task is cancelled, and
+    /// `onClose` with how many it closed, when it closed some.
+    public func run(onClose: (Int) -> Void = { _ in }) async {
         let interval = max(idleTimeout / 2, .milliseconds(10))
         while !Task.isCancelled {
             do {
@@ -100,7 +101,8 @@ public final class OpenDatabases: Sendable {
             } catch {
                 return
             }
-            await closeIdle()
+            let closed = await closeIdle()
+            if closed > 0 { onClose(closed) }
         }
     }
 

@@ -129,7 +129,7 @@ struct RunCommand: AsyncParsableCommand {
                 .init(service: server),
                 .init(service: supervisor),
                 .init(service: ReloadSignalService(supervisor: supervisor, signals: reloadSignals)),
-                .init(service: IdleDatabaseCloser(databases: databases)),
+                .init(service: IdleDatabaseCloser(databases: databases, logger: logger)),
             ],
             logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]

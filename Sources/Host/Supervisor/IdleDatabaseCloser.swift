@@ -1,3 +1,4 @@
+import Logging
 import ServiceLifecycle
 import Storage
 
@@ -5,10 +6,13 @@ import Storage
 /// shuts down; each bot closes its own database when it stops.
 struct IdleDatabaseCloser: Service {
     let databases: OpenDatabases
+    let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await databases.run()
+            await databases.run { closed in
+                logger.debug("closed \(closed) idle bot databases, \(databases.openCount) still open")
+            }
         }
     }
 }
