@@ -17,10 +17,8 @@ extension BotStore {
     }
 
     /// The chats that blocked the bot and have not written since.
-    public func blockedChatIDs() async throws -> Set<Int64> {
-        try await read { db in
-            Set(try Int64.fetchAll(db, sql: "SELECT id FROM chats WHERE blocked = 1"))
-        }
+    static func blockedChatIDs(in db: Database) throws -> Set<Int64> {
+        Set(try Int64.fetchAll(db, sql: "SELECT id FROM chats WHERE blocked = 1"))
     }
 
     /// Moves a group that became a supergroup to its new id: the chat row and its pending messages.

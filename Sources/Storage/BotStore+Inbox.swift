@@ -25,19 +25,12 @@ extension BotStore {
         }
     }
 
-    /// The offset to confirm with the next poll, if any update was ever stored.
-    public func pollOffset() async throws -> Int64? {
-        try await read { db in try HostState.int(HostState.pollOffset, in: db) }
-    }
-
     /// Every update not handled yet, in update id order.
-    public func pendingInbox() async throws -> [InboxRecord] {
-        try await read { db in
-            try InboxRecord
-                .filter(InboxRecord.Columns.status == InboxRecord.Status.pending.rawValue)
-                .order(InboxRecord.Columns.updateID)
-                .fetchAll(db)
-        }
+    static func pendingInbox(in db: Database) throws -> [InboxRecord] {
+        try InboxRecord
+            .filter(InboxRecord.Columns.status == InboxRecord.Status.pending.rawValue)
+            .order(InboxRecord.Columns.updateID)
+            .fetchAll(db)
     }
 
     /// Marks an update handled and applies its effects in the same transaction.

@@ -1,16 +1,12 @@
 public import Foundation
 
 extension BotStore {
-    /// Pending outbox rows with an id above `afterID`, oldest first.
-    public func pendingOutbox(afterID: Int64, limit: Int = 500) async throws -> [OutboxRecord] {
-        try await read { db in
-            try OutboxRecord
-                .filter(OutboxRecord.Columns.status == OutboxRecord.Status.pending.rawValue)
-                .filter(OutboxRecord.Columns.id > afterID)
-                .order(OutboxRecord.Columns.id)
-                .limit(limit)
-                .fetchAll(db)
-        }
+    /// Every message not sent yet, oldest first.
+    static func pendingOutbox(in db: Database) throws -> [OutboxRecord] {
+        try OutboxRecord
+            .filter(OutboxRecord.Columns.status == OutboxRecord.Status.pending.rawValue)
+            .order(OutboxRecord.Columns.id)
+            .fetchAll(db)
     }
 
     /// Records that the platform accepted a message.

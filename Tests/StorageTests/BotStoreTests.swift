@@ -67,7 +67,7 @@ struct BotStoreTests {
             [2, 3].map { InboxRecord(updateID: $0, lane: 5, kind: "message", payload: Data("{}".utf8), receivedAt: now) },
             nextOffset: 4)
         #expect(again.map(\.updateID) == [3])
-        #expect(try await store.pollOffset() == 4)
+        #expect(try await store.startupState().pollOffset == 4)
         let status = try await store.status()
         #expect(status.updatesReceived == 3)
         #expect(status.inboxDepth == 3)

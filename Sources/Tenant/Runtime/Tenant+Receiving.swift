@@ -47,26 +47,20 @@ extension Tenant {
         return nil
     }
 
-    /// Long-polls until the bot stops, storing each batch in the inbox before dispatching it.
-    func pollUntilStopped(_ poller: any UpdatePoller, store: BotStore) async {
+    /// Long-polls from `offset` until the bot stops, storing each batch in the inbox before
+    /// dispatching it.
+    func pollUntilStopped(_ poller: any UpdatePoller, store: BotStore, from offset: Int64?) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.pollLoop(poller, store: store) }
+            group.addTask { await self.pollLoop(poller, store: store, from: offset) }
             group.addTask { await self.stopSignal.wait() }
             await group.next()
             group.cancelAll()
         }
     }
 
-    private func pollLoop(_ poller: any UpdatePoller, store: BotStore) async {
+    private func pollLoop(_ poller: any UpdatePoller, store: BotStore, from offset: Int64?) async {
         var backoff = configuration.backoff
-        var offset: Int64?
-        do {
-            offset = try await store.pollOffset()
-        } catch {
-            // Stopping while the offset is read is a normal stop, not a failure.
-            if !Task.isCancelled { failWhileRunning("cannot read the poll offset: \(error)") }
-            return
-        }
+        var offset = offset
         while !Task.isCancelled {
             do {
                 let updates = try await poller.poll(

@@ -11,12 +11,12 @@ extension Tenant {
     ///
     /// - Returns: `false` when the bot was stopped while waiting for the platform.
     /// - Throws: ``TenantError`` when the platform refuses the webhook or the token.
-    func prepareSource(store: BotStore) async throws -> Bool {
+    func prepareSource(store: BotStore, registeredWebhook: String?) async throws -> Bool {
         switch source {
         case .pushed:
             return true
         case .polling(_, let webhooks):
-            guard let webhooks, let previous = try await storedWebhook(store) else { return true }
+            guard let webhooks, let previous = registeredWebhook else { return true }
             guard try await retryingPlatformTrouble("cannot delete the webhook", { try await webhooks.deleteWebhook() })
                 != nil
             else { return false }
@@ -24,7 +24,9 @@ extension Tenant {
             logger.notice("webhook \(previous) deleted; the bot polls again")
             return true
         case .webhook(let webhooks, let registration):
-            try await recordWebhook(registration.url.absoluteString, store)
+            if registeredWebhook != registration.url.absoluteString {
+                try await recordWebhook(registration.url.absoluteString, store)
+            }
             let kinds = interests
             guard try await retryingPlatformTrouble("cannot set the webhook", {
                 try await webhooks.setWebhook(registration, kinds: kinds)
@@ -32,14 +34,6 @@ extension Tenant {
             else { return false }
             logger.info("webhook set", metadata: ["webhook_url": "\(registration.url.absoluteString)"])
             return true
-        }
-    }
-
-    private func storedWebhook(_ store: BotStore) async throws -> String? {
-        do {
-            return try await store.registeredWebhook()
-        } catch {
-            throw TenantError(botID: configuration.bot.id, reason: "cannot read its webhook state: \(error)")
         }
     }
 

@@ -139,16 +139,17 @@ public actor Tenant {
 
     private func runUntilStopped() async throws {
         transition(to: .starting)
-        let store: BotStore
+        let store = BotStore(path: configuration.databasePath, plugins: migrations, databases: databases)
+        let startup: BotStore.StartupState
         do {
-            store = try await BotStore.open(
-                path: configuration.databasePath, plugins: migrations, databases: databases)
+            startup = try await store.startupState()
         } catch {
+            await store.close()
             throw fail("cannot open its database: \(error)")
         }
         self.store = store
         do {
-            try await run(opened: store)
+            try await run(opened: store, startup: startup)
         } catch {
             await close(store)
             throw error
@@ -162,7 +163,7 @@ public actor Tenant {
     }
 
     /// Identifies the bot, prepares its source and runs it until it stops.
-    private func run(opened store: BotStore) async throws {
+    private func run(opened store: BotStore, startup: BotStore.StartupState) async throws {
         let identity: BotIdentity
         do {
             guard let identified = try await identify() else {
@@ -176,7 +177,7 @@ public actor Tenant {
         }
 
         do {
-            guard try await prepareSource(store: store) else {
+            guard try await prepareSource(store: store, registeredWebhook: startup.registeredWebhook) else {
                 transition(to: .stopped)
                 logger.info("bot stopped before the platform answered")
                 return
@@ -193,13 +194,9 @@ public actor Tenant {
                 return try await self.status()
             }, handlingTimeout: configuration.handlingTimeout, handlingClock: handlingClock,
             maxAttempts: configuration.maxAttempts)
-        do {
-            blockedChats = try await store.blockedChatIDs()
-            await inbox.submit(try await store.pendingInbox().map(InboxWork.update), lane: \.lane)
-            await outbox.submit(try await store.pendingOutbox(afterID: 0, limit: .max), lane: \.chatID)
-        } catch {
-            throw fail("cannot read its inbox and outbox: \(error)")
-        }
+        blockedChats = startup.blockedChatIDs
+        await inbox.submit(startup.pendingInbox.map(InboxWork.update), lane: \.lane)
+        await outbox.submit(startup.pendingOutbox, lane: \.chatID)
         transition(to: .running)
         logger.info("bot started", metadata: ["username": "\(identity.username ?? "-")"])
 
@@ -209,7 +206,7 @@ public actor Tenant {
                     await self.send(batch, store: store)
                 }
             }
-            await receiveAndDispatch(store: store, processor: processor)
+            await receiveAndDispatch(store: store, processor: processor, pollOffset: startup.pollOffset)
             transition(to: .stopping)
             await flushOutbox()
             sending.cancelAll()
@@ -222,10 +219,10 @@ public actor Tenant {
         logger.info("bot stopped")
     }
 
-    private func receiveAndDispatch(store: BotStore, processor: UpdateProcessor) async {
+    private func receiveAndDispatch(store: BotStore, processor: UpdateProcessor, pollOffset: Int64?) async {
         await withTaskGroup(of: Void.self) { receiving in
             if case .polling(let poller, _) = source {
-                receiving.addTask { await self.pollUntilStopped(poller, store: store) }
+                receiving.addTask { await self.pollUntilStopped(poller, store: store, from: pollOffset) }
             }
             receiving.addTask { await self.runJobs(store: store) }
             receiving.addTask {

@@ -144,7 +144,9 @@ struct ConnectionHostileInputTests {
             var connections: [RawConnection] = []
             for index in 0..<50 {
                 let connection = try await RawConnection(port: port)
-                try await connection.send(index.isMultiple(of: 2) ? "GET /healthz HTTP/1.1\r\nHost: x\r\n" : "")
+                // On a loaded machine the server may close a connection (after 0.5 s) before its
+                // bytes go out: that is the promise kept, and `closedByServer` below sees it.
+                try? await connection.send(index.isMultiple(of: 2) ? "GET /healthz HTTP/1.1\r\nHost: x\r\n" : "")
                 connections.append(connection)
             }
             for connection in connections { #expect(await connection.closedByServer(within: .seconds(60))) }

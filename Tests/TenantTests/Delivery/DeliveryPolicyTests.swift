@@ -74,7 +74,7 @@ struct DeliveryPolicyTests {
         }
         // The stop drained the failed send: the 403 is on record before the chat writes again.
         let before = try await first.openStore()
-        #expect(try await before.blockedChatIDs() == [5])
+        #expect(try await before.startupState().blockedChatIDs == [5])
         #expect(try await before.status().messagesDead == 1)
         await before.close()
 
@@ -85,7 +85,7 @@ struct DeliveryPolicyTests {
         }
         #expect(platform.performed.map(\.text) == ["5:writes again"])
         let store = try await second.openStore()
-        let blocked = try await store.blockedChatIDs()
+        let blocked = try await store.startupState().blockedChatIDs
         #expect(blocked.isEmpty, "writing again unblocks the chat")
         let dead = try await store.deadLetters()
         #expect(dead.count == 1)

@@ -148,7 +148,7 @@ struct DeliveryPromiseTests {
         let dead = try await store.deadLetters()
         #expect(dead.count == 4, "the three parts and the held message")
         #expect(try await store.status().messagesDead == 4)
-        #expect(try await store.blockedChatIDs().isEmpty, "writing again unblocks the chat")
+        #expect(try await store.startupState().blockedChatIDs.isEmpty, "writing again unblocks the chat")
         #expect(bot.metrics.value(TenantMetricName.deadLetters) == 4, "each dead letter counted once")
     }
 
