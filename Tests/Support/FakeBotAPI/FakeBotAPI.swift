@@ -40,7 +40,14 @@ public final class FakeBotAPI: Sendable {
 
     /// Binds an OS-chosen port on 127.0.0.1 and returns once the server listens.
     public func start() async throws {
-        let started = try await LoopbackServer.start(name: "fake-bot-api", logger: logger) { router in
+        let connections = ConnectionEvents(
+            accepted: { self.state.withLock { $0.busyConnections += 1 } },
+            finished: {
+                self.state.withLock { $0.busyConnections -= 1 }
+                self.notifyStateWaiters()
+            })
+        let started = try await LoopbackServer.start(name: "fake-bot-api", logger: logger, connections: connections) {
+            router in
             router.on("**", method: .post) { request, _ in try await self.respond(to: request) }
             router.on("**", method: .get) { request, _ in try await self.respond(to: request) }
         }

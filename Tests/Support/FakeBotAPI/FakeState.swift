@@ -56,4 +56,7 @@ struct FakeState {
     var nextWaiterID = 0
     /// Tests waiting for a condition on this state (``FakeBotAPI/waitUntil(_:)``).
     var stateWaiters: [Int: StateWaiter] = [:]
+    /// Connections accepted that the server is not done with: open, or with a request read
+    /// from them not yet handled (``FakeBotAPI/waitUntilDrained()``).
+    var busyConnections = 0
 }

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 import NIOCore
 import ServiceLifecycle
@@ -15,17 +16,27 @@ public struct LoopbackServer: Sendable {
     /// - Parameters:
     ///   - name: The `Server` header, and the fake's name in errors.
     ///   - logger: Logs warnings and worse only.
+    ///   - connections: Told of every connection accepted, and when the server is done with it.
     public static func start(
-        name: String, logger: Logger, routes: (Router<BasicRequestContext>) -> Void
+        name: String, logger: Logger, connections: ConnectionEvents? = nil,
+        routes: (Router<BasicRequestContext>) -> Void
     ) async throws -> LoopbackServer {
         let router = Router()
         routes(router)
         let port = AsyncStream<Int>.makeStream()
         var quiet = logger
         quiet.logLevel = .warning
+        let server = connections.map { events in
+            HTTPServerBuilder { responder in
+                ReportingHTTP1Channel(base: HTTP1Channel(responder: responder), events: events)
+            }
+        }
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: name),
+            server: server ?? .http1(),
+            configuration: .init(
+                address: .hostname("127.0.0.1", port: 0), serverName: name,
+                availableConnectionsDelegate: connections.map { AcceptReporter(events: $0) }),
             onServerRunning: { channel in
                 port.continuation.yield(channel.localAddress?.port ?? 0)
                 port.continuation.finish()
