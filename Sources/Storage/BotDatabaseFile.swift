@@ -1,4 +1,5 @@
 import Foundation
+import GRDBSQLite
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,6 +9,12 @@ import Glibc
 ///
 /// A folder or a file that already exists keeps its mode: only what is created here is given
 /// one, and only a regular file is opened, never one behind a symbolic link.
+///
+/// The WAL and its shared-memory index persist between opens (`SQLITE_FCNTL_PERSIST_WAL`): the
+/// last connection still checkpoints everything into the database file when it closes and
+/// truncates the WAL to nothing, but leaves both files in place, so a bot whose database the
+/// host closes and opens again (see ``OpenDatabases``) does not delete and create two files
+/// each time. Creating files dominated a thousand bots' start-up (BENCHMARKS.md).
 struct BotDatabaseFile: Sendable {
     let path: String
     let plugins: [PluginMigrations]
@@ -18,6 +25,13 @@ struct BotDatabaseFile: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.journalMode = .wal
+        configuration.prepareDatabase { db in
+            var persist: Int32 = 1
+            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+            // With the WAL kept, a limit makes the close truncate it instead of leaving it at
+            // its largest; the same limit trims it after a checkpoint while open.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+        }
         if created {
             configuration.prepareDatabase { db in
                 // The file is empty: it turns to WAL without a rollback journal on disk (one file
@@ -40,6 +54,30 @@ struct BotDatabaseFile: Sendable {
             try Self.migrate(queue, plugins: plugins)
         }
         return queue
+    }
+
+    /// The most a WAL keeps on disk after a checkpoint, in bytes.
+    static let walSizeLimit = 4 << 20
+
+    /// Whether something is at ``path``: a file, or anything ``open(migrate:)`` would refuse (a
+    /// link, a folder), or a path that cannot be examined. A new bot's path has nothing yet.
+    var exists: Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 || errno != ENOENT
+    }
+
+    /// Makes sure the file can be created later: its folder exists (created `0700` when
+    /// missing) and this process may create files in it.
+    ///
+    /// - Throws: ``StorageError`` naming the folder, when it cannot be created or written.
+    func prepareFolder() throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try Self.createFolder(folder)
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw StorageError(
+                "cannot create database file \(path): the folder \(folder) is not writable "
+                    + "(\(String(cString: strerror(errno)))). Check --data-dir and the folder's owner.")
+        }
     }
 
     /// Runs the host's migrations, then each plugin's in its own namespace, one transaction
@@ -96,16 +134,7 @@ struct BotDatabaseFile: Sendable {
     /// and refuses a path that is not a regular file (a symbolic link, a folder, a device).
     /// Returns whether it created the file.
     private static func prepareFile(at url: URL) throws -> Bool {
-        let folder = url.deletingLastPathComponent().path
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: folder) {
-            do {
-                try manager.createDirectory(
-                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw StorageError("cannot create data folder \(folder): \(error). Check --data-dir.")
-            }
-        }
+        try createFolder(url.deletingLastPathComponent().path)
         let created = Glibc.open(url.path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if created >= 0 {
             _ = Glibc.close(created)
@@ -122,5 +151,17 @@ struct BotDatabaseFile: Sendable {
             )
         }
         return false
+    }
+
+    /// Creates `folder` (`0700`, with its parents) when missing.
+    private static func createFolder(_ folder: String) throws {
+        let manager = FileManager.default
+        guard !manager.fileExists(atPath: folder) else { return }
+        do {
+            try manager.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StorageError("cannot create data folder \(folder): \(error). Check --data-dir.")
+        }
     }
 }

@@ -13,13 +13,23 @@ extension BotStore {
         public let pendingOutbox: [OutboxRecord]
     }
 
-    /// Opens the database (creating and migrating it if needed) and reads what the bot needs to
-    /// start, in one visit: a host starting a thousand bots with fewer database slots opens
-    /// each file once, not once per read.
+    /// Reads what the bot needs to start, in one visit: a host starting a thousand bots with
+    /// fewer database slots opens each file once, not once per read.
     ///
-    /// - Throws: ``StorageError`` when the file cannot be opened or migrated, or a read fails.
+    /// A new bot's file does not exist yet and holds nothing to pick up: it is created (and
+    /// migrated) by the bot's first work, not here, so a host starting many new bots creates no
+    /// files. Only its folder is prepared and checked, so that an unwritable data folder still
+    /// shows at start. An existing file is opened and migrated.
+    ///
+    /// - Throws: ``StorageError`` when the folder cannot be written, the file cannot be opened
+    ///   or migrated, or a read fails.
     public func startupState() async throws -> StartupState {
-        try await read { db in
+        if let file = newFile {
+            try file.prepareFolder()
+            return StartupState(
+                registeredWebhook: nil, pollOffset: nil, blockedChatIDs: [], pendingInbox: [], pendingOutbox: [])
+        }
+        return try await read { db in
             StartupState(
                 registeredWebhook: try HostState.string(HostState.webhookURL, in: db),
                 pollOffset: try HostState.int(HostState.pollOffset, in: db),

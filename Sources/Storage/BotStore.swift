@@ -124,6 +124,13 @@ public final class BotStore: Sendable {
         }
     }
 
+    /// The file of a store that has not opened it in this process and finds nothing at its
+    /// path; `nil` in memory, once opened, or when the path holds something.
+    var newFile: BotDatabaseFile? {
+        guard let file, !state.withLock({ $0.migrated }), !file.exists else { return nil }
+        return file
+    }
+
     /// Whether ``close()`` was called: no new work is taken.
     var isRetired: Bool { state.withLock { $0.retired } }
 
