@@ -1,3 +1,5 @@
+public import Foundation
+
 extension BotStore {
     /// What a bot needs from its database to start, read at once.
     public struct StartupState: Sendable {
@@ -11,6 +13,8 @@ extension BotStore {
         public let pendingInbox: [InboxRecord]
         /// Messages not sent yet, in id order.
         public let pendingOutbox: [OutboxRecord]
+        /// When the earliest scheduled job is due, if any job is scheduled.
+        public let earliestJobDue: Date?
     }
 
     /// Reads what the bot needs to start, in one visit: a host starting a thousand bots with
@@ -27,7 +31,8 @@ extension BotStore {
         if let file = newFile {
             try file.prepareFolder()
             return StartupState(
-                registeredWebhook: nil, pollOffset: nil, blockedChatIDs: [], pendingInbox: [], pendingOutbox: [])
+                registeredWebhook: nil, pollOffset: nil, blockedChatIDs: [], pendingInbox: [], pendingOutbox: [],
+                earliestJobDue: nil)
         }
         return try await read { db in
             StartupState(
@@ -35,7 +40,9 @@ extension BotStore {
                 pollOffset: try HostState.int(HostState.pollOffset, in: db),
                 blockedChatIDs: try Self.blockedChatIDs(in: db),
                 pendingInbox: try Self.pendingInbox(in: db),
-                pendingOutbox: try Self.pendingOutbox(in: db))
+                pendingOutbox: try Self.pendingOutbox(in: db),
+                earliestJobDue: try ScheduledJobRecord.fetchOne(
+                    db, sql: "SELECT * FROM scheduled_jobs ORDER BY due_at, id LIMIT 1")?.dueAt)
         }
     }
 }

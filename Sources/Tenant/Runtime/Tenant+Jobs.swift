@@ -13,8 +13,15 @@ extension Tenant {
 
     /// Hands due jobs to their chats' lanes until the bot stops, sleeping until the next is due
     /// or an update schedules an earlier one.
-    func runJobs(store: BotStore) async {
+    ///
+    /// Start-up read when the earliest job is due (`earliestAtStart`), so the table is looked at
+    /// only once that job is due or a commit schedules an earlier one: a bot with nothing
+    /// scheduled does not open its database for the timer.
+    func runJobs(store: BotStore, earliestAtStart: Date?) async {
         var backoff = configuration.backoff
+        jobTimerTarget = earliestAtStart
+        let firstWait = earliestAtStart.map { Self.wait(until: $0, now: now()) }
+        if firstWait != .zero { await waitForJobs(upTo: firstWait) }
         while !stopSignal.isFired {
             let wait: Duration?
             // While it looks, any new job may be the earliest: commits meanwhile ring.
@@ -28,7 +35,7 @@ extension Tenant {
                     await inbox.submit(due.map(InboxWork.job), lane: \.lane)
                 }
                 jobTimerTarget = nextDue
-                wait = nextDue.map { min(Self.jobRecheck, .seconds(max(0, $0.timeIntervalSince(now())))) }
+                wait = nextDue.map { Self.wait(until: $0, now: now()) }
             } catch {
                 let delay = backoff.next()
                 logger.error("cannot read scheduled jobs, retrying in \(delay): \(error)")
@@ -37,6 +44,11 @@ extension Tenant {
             if wait == .zero { continue }
             await waitForJobs(upTo: wait)
         }
+    }
+
+    /// How long the timer sleeps for a job due at `due`: until then, but at most ``jobRecheck``.
+    private static func wait(until due: Date, now: Date) -> Duration {
+        min(jobRecheck, .seconds(max(0, due.timeIntervalSince(now))))
     }
 
     /// Notes that a job left its lane (ran, or was dropped), and wakes the timer when an update

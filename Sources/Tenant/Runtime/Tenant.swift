@@ -206,7 +206,7 @@ public actor Tenant {
                     await self.send(batch, store: store)
                 }
             }
-            await receiveAndDispatch(store: store, processor: processor, pollOffset: startup.pollOffset)
+            await receiveAndDispatch(store: store, processor: processor, startup: startup)
             transition(to: .stopping)
             await flushOutbox()
             sending.cancelAll()
@@ -219,12 +219,12 @@ public actor Tenant {
         logger.info("bot stopped")
     }
 
-    private func receiveAndDispatch(store: BotStore, processor: UpdateProcessor, pollOffset: Int64?) async {
+    private func receiveAndDispatch(store: BotStore, processor: UpdateProcessor, startup: BotStore.StartupState) async {
         await withTaskGroup(of: Void.self) { receiving in
             if case .polling(let poller, _) = source {
-                receiving.addTask { await self.pollUntilStopped(poller, store: store, from: pollOffset) }
+                receiving.addTask { await self.pollUntilStopped(poller, store: store, from: startup.pollOffset) }
             }
-            receiving.addTask { await self.runJobs(store: store) }
+            receiving.addTask { await self.runJobs(store: store, earliestAtStart: startup.earliestJobDue) }
             receiving.addTask {
                 await self.inbox.runWorkers(upTo: self.configuration.maxConcurrentChats) { batch in
                     await self.dispatch(batch, processor: processor)

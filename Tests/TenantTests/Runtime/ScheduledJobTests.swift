@@ -139,6 +139,27 @@ struct ScheduledJobTests {
         #expect(try await Self.jobCount(in: second) == 0, "it cannot run again")
     }
 
+    @Test("a job not yet due at a restart fires when it comes due, with no update to wake the timer")
+    func survivesRestartNotYetDue() async throws {
+        let time = Time()
+        let platform = ScriptedPlatform()
+        let path = TenantHarness.temporaryDatabase()
+        try await Self.harness(platform, time, databasePath: path).running {
+            platform.send(chat: 7, text: "remind 3600 tea")
+            _ = try await platform.waitForPerformed(1)
+        }
+        time.clock.advance(by: .seconds(3590))
+        let second = Self.harness(platform, time, databasePath: path)
+        try await second.running {
+            // Start-up read the job's time: the timer sleeps until it, without a look of its own.
+            await Self.waitForTimer(time.clock, at: .seconds(3600))
+            time.clock.advance(by: .seconds(10))
+            _ = try await platform.waitForPerformed(2)
+        }
+        #expect(platform.performed.map(\.text) == ["ok", "⏰ tea"])
+        #expect(try await Self.jobCount(in: second) == 0)
+    }
+
     @Test("a job that schedules its own key again runs again: a repeating job")
     func repeats() async throws {
         let time = Time()
