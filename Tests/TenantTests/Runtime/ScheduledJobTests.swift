@@ -91,6 +91,22 @@ struct ScheduledJobTests {
         await clock.waitForNextDeadline(deadline, tolerance: .milliseconds(1))
     }
 
+    /// Runs a bot that schedules "tea" an hour ahead, stops it, moves the clock by `downtime`
+    /// and returns the harness of its next run, not started yet.
+    static func teaReminderRestarted(after downtime: Duration) async throws
+        -> (time: Time, platform: ScriptedPlatform, restarted: TenantHarness)
+    {
+        let time = Time()
+        let platform = ScriptedPlatform()
+        let path = TenantHarness.temporaryDatabase()
+        try await harness(platform, time, databasePath: path).running {
+            platform.send(chat: 7, text: "remind 3600 tea")
+            _ = try await platform.waitForPerformed(1)
+        }
+        time.clock.advance(by: downtime)
+        return (time, platform, harness(platform, time, databasePath: path))
+    }
+
     @Test("a job fires once when the clock reaches it, in its chat; rescheduling moves it, cancelling removes it")
     func firesWhenDue() async throws {
         let time = Time()
@@ -122,15 +138,7 @@ struct ScheduledJobTests {
 
     @Test("a job survives a restart: one that came due while the bot was down fires at start, once")
     func survivesRestart() async throws {
-        let time = Time()
-        let platform = ScriptedPlatform()
-        let path = TenantHarness.temporaryDatabase()
-        try await Self.harness(platform, time, databasePath: path).running {
-            platform.send(chat: 7, text: "remind 3600 tea")
-            _ = try await platform.waitForPerformed(1)
-        }
-        time.clock.advance(by: .seconds(7200))
-        let second = Self.harness(platform, time, databasePath: path)
+        let (time, platform, second) = try await Self.teaReminderRestarted(after: .seconds(7200))
         try await second.running {
             _ = try await platform.waitForPerformed(2)
         }
@@ -141,15 +149,7 @@ struct ScheduledJobTests {
 
     @Test("a job not yet due at a restart fires when it comes due, with no update to wake the timer")
     func survivesRestartNotYetDue() async throws {
-        let time = Time()
-        let platform = ScriptedPlatform()
-        let path = TenantHarness.temporaryDatabase()
-        try await Self.harness(platform, time, databasePath: path).running {
-            platform.send(chat: 7, text: "remind 3600 tea")
-            _ = try await platform.waitForPerformed(1)
-        }
-        time.clock.advance(by: .seconds(3590))
-        let second = Self.harness(platform, time, databasePath: path)
+        let (time, platform, second) = try await Self.teaReminderRestarted(after: .seconds(3590))
         try await second.running {
             // Start-up read the job's time: the timer sleeps until it, without a look of its own.
             await Self.waitForTimer(time.clock, at: .seconds(3600))
