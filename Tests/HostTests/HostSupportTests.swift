@@ -141,11 +141,12 @@ struct HostSupportTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("aviary.yaml").path
-        #expect(HostConfig().openDatabases.limit == 200)
-        #expect(HostConfig().openDatabases.idleTimeout == .seconds(30))
+        #expect(HostConfig().openDatabases(openFiles: 20_000).limit == 1_000)
+        #expect(HostConfig().openDatabases(openFiles: 1_024).limit == 128)
+        #expect(HostConfig().openDatabases(openFiles: 20_000).idleTimeout == .seconds(30))
         try "storage:\n  max_open_databases: 16\n  idle_close_seconds: 5\n".write(
             toFile: path, atomically: true, encoding: .utf8)
-        let databases = try HostConfig.load(path: path).openDatabases
+        let databases = try HostConfig.load(path: path).openDatabases(openFiles: 20_000)
         #expect(databases.limit == 16)
         #expect(databases.idleTimeout == .seconds(5))
     }

@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import ServiceLifecycle
+import Storage
 import UnixSignals
 
 /// `aviary run`: runs every enabled bot of the manifest folder and the HTTP surface until
@@ -106,7 +107,8 @@ struct RunCommand: AsyncParsableCommand {
         let secret = try HostSecret.load(path: options.hostSecretPath)
 
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .aviaryDefault)
-        let databases = config.openDatabases
+        let databases = config.openDatabases(openFiles: OpenFileLimit.raise())
+        logger.debug("bot databases open at once: at most \(databases.limit)")
         let loader = ManifestLoader(registry: .builtIn())
         let supervisor = Supervisor(
             options: options, loader: loader,

@@ -17,7 +17,7 @@ import Yams
 ///   request_timeout_seconds: 30                   # a request must arrive whole in this time
 ///   max_connections: 1000                         # open connections at most
 /// storage:
-///   max_open_databases: 200                       # bot databases open at once, least recently used closed first
+///   max_open_databases: 1000                      # bot databases open at once, least recently used closed first
 ///   idle_close_seconds: 30                        # a bot database unused this long is closed
 /// ```
 struct HostConfig: Sendable, Equatable {
@@ -29,8 +29,9 @@ struct HostConfig: Sendable, Equatable {
     var failedAuthPerMinute = 10
     /// The HTTP server's timeouts, connection cap and trusted proxies.
     var http = HTTPServerSettings()
-    /// The most bot databases open at once; 200 by default (600 open files).
-    var maxOpenDatabases = 200
+    /// The most bot databases open at once; by default an eighth of the open-file limit, 64 to
+    /// 1,000 (``OpenFileLimit``).
+    var maxOpenDatabases: Int?
     /// How long a bot database may stay open unused; 30 s by default.
     var idleCloseAfter: Duration = .seconds(30)
 
@@ -139,8 +140,12 @@ struct HostConfig: Sendable, Equatable {
     }
 
     /// The bound on open bot databases this config asks for.
-    var openDatabases: OpenDatabases {
-        OpenDatabases(limit: maxOpenDatabases, idleTimeout: idleCloseAfter)
+    ///
+    /// - Parameter openFiles: The process's limit on open files, which sizes the default bound.
+    func openDatabases(openFiles: Int) -> OpenDatabases {
+        OpenDatabases(
+            limit: maxOpenDatabases ?? OpenFileLimit.defaultDatabaseLimit(forOpenFiles: openFiles),
+            idleTimeout: idleCloseAfter)
     }
 
     /// The limiter of failed authentication attempts this config asks for.
