@@ -36,7 +36,9 @@ struct HTTPSurface: Sendable {
                 status: ready ? .ok : .serviceUnavailable,
                 body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))
         }
-        MetricsEndpoint(registry: registry, directory: supervisor.directory, states: supervisor.states)
+        MetricsEndpoint(
+            registry: registry, directory: supervisor.directory, states: supervisor.states,
+            databases: supervisor.databases)
             .register(on: router)
         WebhookRoute(directory: supervisor.directory, secret: secret, refusals: webhookRefusals).register(on: router)
         let api = ManagementAPI(

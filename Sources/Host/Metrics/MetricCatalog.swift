@@ -11,6 +11,12 @@ enum MetricCatalog {
     static let outboxDepth = "aviary_outbox_depth"
     /// Gauge: bots by state.
     static let botsByState = "aviary_bots"
+    /// Gauge: bot databases open now.
+    static let openDatabases = "aviary_open_databases"
+    /// Gauge: the most bot databases open at once (`storage.max_open_databases`).
+    static let openDatabasesLimit = "aviary_open_databases_limit"
+    /// Gauge: bots waiting for a database slot now.
+    static let databaseWaiters = "aviary_database_waiters"
 
     /// Help text by metric name.
     static let help: [String: String] = [
@@ -25,6 +31,9 @@ enum MetricCatalog {
         inboxDepth: "Updates waiting or being handled, by bot.",
         outboxDepth: "Messages waiting or being sent, by bot.",
         botsByState: "Bots by state (starting, running, stopping, stopped, failed).",
+        openDatabases: "Bot databases open now, being opened or being closed, host-wide.",
+        openDatabasesLimit: "The most bot databases open at once (storage.max_open_databases).",
+        databaseWaiters: "Bots waiting for a database slot now, because every open database is busy.",
         CompanionMetricName.modelErrors:
             "Companion model calls that gave no answer (the person got the fallback), by bot and reason.",
         CompanionMetricName.rateLimited: "Companion messages refused because the person was over rate_limit, by bot.",

@@ -1,22 +1,25 @@
 import Hummingbird
 import NIOCore
 import Prometheus
+import Storage
 import Synchronization
 import Tenant
 
-/// `GET /metrics`: the Prometheus text format. Queue depths and bots by state are read at
-/// scrape time; everything else is counted as it happens.
+/// `GET /metrics`: the Prometheus text format. Queue depths, bots by state and open databases
+/// are read at scrape time; everything else is counted as it happens.
 final class MetricsEndpoint: Sendable {
     let registry: PrometheusCollectorRegistry
     let directory: BotDirectory
     let states: BotStateBoard
+    let databases: OpenDatabases
     /// Bots whose depth gauges were exported, so that those of removed bots are dropped.
     private let exported = Mutex<Set<String>>([])
 
-    init(registry: PrometheusCollectorRegistry, directory: BotDirectory, states: BotStateBoard) {
+    init(registry: PrometheusCollectorRegistry, directory: BotDirectory, states: BotStateBoard, databases: OpenDatabases) {
         self.registry = registry
         self.directory = directory
         self.states = states
+        self.databases = databases
     }
 
     /// Adds the route to `router`.
@@ -54,6 +57,12 @@ final class MetricsEndpoint: Sendable {
         for state in states.snapshot.values { counts[state.name, default: 0] += 1 }
         for (name, count) in counts {
             registry.makeGauge(descriptor: botsHelp, labels: [("state", name)]).set(Double(count))
+        }
+        for (name, value) in [
+            (MetricCatalog.openDatabases, databases.openCount), (MetricCatalog.openDatabasesLimit, databases.limit),
+            (MetricCatalog.databaseWaiters, databases.waitingCount),
+        ] {
+            registry.makeGauge(descriptor: MetricCatalog.descriptor(name)).set(Double(value))
         }
     }
 }

@@ -54,6 +54,8 @@ actor Supervisor: Service {
     nonisolated let readiness = Readiness()
     /// The sandboxes of sandbox bots.
     nonisolated var sandboxes: SandboxRegistry { factory.sandboxes }
+    /// The host's bound on open bot databases.
+    nonisolated var databases: OpenDatabases { factory.databases }
 
     private var bots: [String: RunningBot] = [:]
     /// Valid manifests of bots an operator stopped.

@@ -1,5 +1,6 @@
 import FakeBotAPI
 import Foundation
+import NIOHTTP1
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -53,6 +54,12 @@ struct OpenDatabasesPromiseTests {
         }
         await fake.waitForSentMessages(tokens: tokens, total: 2 * tokens.count)
         #expect(try Self.descriptors(of: host.pid, inside: sandbox.dataDirectory) <= 6, "two databases, three files each")
+        let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
+        let busy = try await probe.call(.GET, "/metrics").text
+        #expect(busy.contains("aviary_open_databases_limit 2.0"), "\(busy)")
+        #expect(["aviary_open_databases 0.0", "aviary_open_databases 1.0", "aviary_open_databases 2.0"]
+            .contains { busy.contains($0) })
+        #expect(busy.contains("aviary_database_waiters "))
 
         // Every database closed is logged; one closed at start (bots idle before the first
         // message) does not count: wait for one logged after this point, unless all are closed.
@@ -62,6 +69,8 @@ struct OpenDatabasesPromiseTests {
             try await host.waitForLog(allClosed, count: closedBefore + 1)
         }
         #expect(try Self.descriptors(of: host.pid, inside: sandbox.dataDirectory) == 0, "idle bots hold no database")
+        let idle = try await probe.call(.GET, "/metrics").text
+        #expect(idle.contains("aviary_open_databases 0.0") && idle.contains("aviary_database_waiters 0.0"), "\(idle)")
 
         fake.sendText(token: tokens[0], chatID: user.id, from: user, text: "after idle")
         _ = try await fake.waitForSentMessages(token: tokens[0], count: 3, timeout: .seconds(60))
