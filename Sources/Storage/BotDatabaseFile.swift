@@ -24,23 +24,27 @@ struct BotDatabaseFile: Sendable {
         let created = try Self.prepareFile(at: URL(fileURLWithPath: path))
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        configuration.journalMode = .wal
-        configuration.prepareDatabase { db in
+        // WAL is set here rather than with GRDB's `journalMode = .wal`, which writes to every
+        // database whose WAL is empty when it opens (a table created and dropped, for the sake of
+        // a pool's readers) and a close empties the WAL here: every open would write, and the
+        // next close checkpoint and sync. One connection needs none of that, and WAL mode
+        // persists in the file.
+        configuration.prepareDatabase { [path] db in
+            if created, try String.fetchOne(db, sql: "PRAGMA journal_mode") == "delete" {
+                // The file is empty: it turns to WAL without a rollback journal on disk (one file
+                // created and removed, and four fsyncs, fewer per new bot). Only this empty file's
+                // first header write goes unjournaled; every later write is in WAL mode.
+                try db.execute(sql: "PRAGMA journal_mode = MEMORY")
+            }
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                throw StorageError("cannot turn \(path) to WAL mode. Check that its folder is writable.")
+            }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             var persist: Int32 = 1
             _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
             // With the WAL kept, a limit makes the close truncate it instead of leaving it at
             // its largest; the same limit trims it after a checkpoint while open.
             try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
-        }
-        if created {
-            configuration.prepareDatabase { db in
-                // The file is empty: it turns to WAL without a rollback journal on disk (one file
-                // created and removed, and four fsyncs, fewer per new bot). Only this empty file's
-                // first header write goes unjournaled; every later write is in WAL mode.
-                if try String.fetchOne(db, sql: "PRAGMA journal_mode") == "delete" {
-                    try db.execute(sql: "PRAGMA journal_mode = MEMORY")
-                }
-            }
         }
         let queue: DatabaseQueue
         do {

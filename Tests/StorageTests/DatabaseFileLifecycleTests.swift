@@ -80,6 +80,23 @@ struct DatabaseFileLifecycleTests {
         await store.close()
     }
 
+    @Test("opening an existing database to read it writes nothing to it")
+    func readingWritesNothing() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let databases = OpenDatabases(limit: 1, idleTimeout: .seconds(1))
+        let store = try await BotStore.open(path: path("read"), plugins: [], databases: databases)
+        _ = try await store.ingest([], nextOffset: 3)
+        #expect(await databases.closeIdle(now: .now + .seconds(2)) == 1)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path("read")))
+        for _ in 0..<3 {
+            #expect(try await store.startupState().pollOffset == 3)
+            #expect(await databases.closeIdle(now: .now + .seconds(2)) == 1)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path("read"))) == before, "the file is unchanged")
+            #expect(try size(path("read") + "-wal") == 0)
+        }
+        await store.close()
+    }
+
     private func size(_ path: String) throws -> UInt64 {
         try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64)
     }

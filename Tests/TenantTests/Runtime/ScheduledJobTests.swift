@@ -138,7 +138,7 @@ struct ScheduledJobTests {
 
     @Test("a job survives a restart: one that came due while the bot was down fires at start, once")
     func survivesRestart() async throws {
-        let (time, platform, second) = try await Self.teaReminderRestarted(after: .seconds(7200))
+        let (_, platform, second) = try await Self.teaReminderRestarted(after: .seconds(7200))
         try await second.running {
             _ = try await platform.waitForPerformed(2)
         }
