@@ -2,8 +2,8 @@ import Foundation
 import Logging
 
 extension Tenant {
-    /// The longest the job timer sleeps before it looks at the table again, in case the wall
-    /// clock jumped.
+    /// The longest the job timer sleeps before it reads the wall clock again, in case the clock
+    /// jumped. It does not read the table then: rings keep it told of earlier jobs.
     static let jobRecheck: Duration = .seconds(60)
     /// How many due jobs are handed out per look.
     static let jobBatch = 256
@@ -14,16 +14,15 @@ extension Tenant {
     /// Hands due jobs to their chats' lanes until the bot stops, sleeping until the next is due
     /// or an update schedules an earlier one.
     ///
-    /// Start-up read when the earliest job is due (`earliestAtStart`), so the table is looked at
-    /// only once that job is due or a commit schedules an earlier one: a bot with nothing
-    /// scheduled does not open its database for the timer.
+    /// Start-up read when the earliest job is due (`earliestAtStart`), and the table is looked at
+    /// again only once the earliest job it knows of is due or a commit schedules an earlier one:
+    /// a bot with nothing due does not open its database for the timer, however far ahead its
+    /// jobs are.
     func runJobs(store: BotStore, earliestAtStart: Date?) async {
         var backoff = configuration.backoff
         jobTimerTarget = earliestAtStart
-        let firstWait = earliestAtStart.map { Self.wait(until: $0, now: now()) }
-        if firstWait != .zero { await waitForJobs(upTo: firstWait) }
+        await sleepUntilDue(earliestAtStart)
         while !stopSignal.isFired {
-            let wait: Duration?
             // While it looks, any new job may be the earliest: commits meanwhile ring.
             jobTimerTarget = nil
             do {
@@ -35,14 +34,22 @@ extension Tenant {
                     await inbox.submit(due.map(InboxWork.job), lane: \.lane)
                 }
                 jobTimerTarget = nextDue
-                wait = nextDue.map { Self.wait(until: $0, now: now()) }
+                await sleepUntilDue(nextDue)
             } catch {
                 let delay = backoff.next()
                 logger.error("cannot read scheduled jobs, retrying in \(delay): \(error)")
-                wait = delay
+                _ = await waitForJobs(upTo: delay)
             }
-            if wait == .zero { continue }
-            await waitForJobs(upTo: wait)
+        }
+    }
+
+    /// Returns once a job due at `due` is due (never when `nil`), at a ring, or when the bot
+    /// stops; wakes every ``jobRecheck`` to read the wall clock again, not the table.
+    private func sleepUntilDue(_ due: Date?) async {
+        while !stopSignal.isFired {
+            let wait = due.map { Self.wait(until: $0, now: now()) }
+            if wait == .zero { return }
+            guard await waitForJobs(upTo: wait) else { return }
         }
     }
 
@@ -60,16 +67,24 @@ extension Tenant {
         if jobTimerTarget.map({ earliestSchedule < $0 }) ?? true { jobDoorbell.ring() }
     }
 
-    /// Returns after `duration` (never when `nil`), at a ring, or when the bot stops.
-    private func waitForJobs(upTo duration: Duration?) async {
-        await withTaskGroup(of: Void.self) { group in
+    /// Returns after `duration` (never when `nil`), at a ring, or when the bot stops: `true`
+    /// when the time ran out.
+    private func waitForJobs(upTo duration: Duration?) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
             if let duration {
-                group.addTask { try? await self.clock.sleep(for: duration) }
+                group.addTask { (try? await self.clock.sleep(for: duration)) != nil }
             }
-            group.addTask { await self.jobDoorbell.wait() }
-            group.addTask { await self.stopSignal.wait() }
-            await group.next()
+            group.addTask {
+                await self.jobDoorbell.wait()
+                return false
+            }
+            group.addTask {
+                await self.stopSignal.wait()
+                return false
+            }
+            let timedOut = await group.next() ?? false
             group.cancelAll()
+            return timedOut
         }
     }
 }

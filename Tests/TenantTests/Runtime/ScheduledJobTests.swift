@@ -160,6 +160,33 @@ struct ScheduledJobTests {
         #expect(try await Self.jobCount(in: second) == 0)
     }
 
+    @Test("a job hours ahead leaves the database closed: each minute the timer reads the clock, not the table")
+    func farJobLeavesDatabaseClosed() async throws {
+        let time = Time()
+        let platform = ScriptedPlatform()
+        let databases = OpenDatabases(limit: 4, idleTimeout: .seconds(1))
+        let harness = TenantHarness(
+            platform: platform, plugins: [ReminderPlugin(configuration: .init(), bot: .test)],
+            clock: time.clock, now: time.now, databases: databases)
+        try await harness.running {
+            platform.send(chat: 7, text: "remind 7200 tea")
+            _ = try await platform.waitForPerformed(1)
+            await Self.waitForTimer(time.clock, at: .seconds(60))
+            // Each minute, close what is idle, then let the timer wake and sleep again: a look at
+            // the table would open the database and be closed by the next round. The reply's
+            // "sent" mark may open it once.
+            var closed = 0
+            for minute in 1...5 {
+                closed += await databases.closeIdle(now: .now + .seconds(2))
+                time.clock.advance(by: .seconds(60))
+                await Self.waitForTimer(time.clock, at: .seconds(60 * (minute + 1)))
+            }
+            closed += await databases.closeIdle(now: .now + .seconds(2))
+            #expect(closed <= 1, "the database was opened \(closed) times in five minutes")
+        }
+        #expect(platform.performed.map(\.text) == ["ok"])
+    }
+
     @Test("a job that schedules its own key again runs again: a repeating job")
     func repeats() async throws {
         let time = Time()

@@ -15,7 +15,7 @@ struct TenantHarness {
         databasePath: String = TenantHarness.temporaryDatabase(), limits: DeliveryLimits = .unlimited,
         clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         flushTimeout: Duration = .seconds(5), handlingTimeout: Duration = .seconds(120),
-        handlingClock: any TenantClock = SystemClock()
+        handlingClock: any TenantClock = SystemClock(), databases: OpenDatabases = OpenDatabases()
     ) {
         self.platform = platform
         self.databasePath = databasePath
@@ -30,7 +30,7 @@ struct TenantHarness {
                 .with(handlingTimeout: handlingTimeout),
             platform: platform, source: .polling(platform, webhooks: nil), decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
-            logger: logger, clock: clock, handlingClock: handlingClock, now: now,
+            databases: databases, logger: logger, clock: clock, handlingClock: handlingClock, now: now,
             onStateChange: { states.record($0) })
     }
 
