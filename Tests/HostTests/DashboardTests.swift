@@ -111,7 +111,7 @@ struct DashboardTests {
             #expect(reload.status == .forbidden)
             let stop = try await browser.post("/bots/beta/stop")
             #expect(stop.status == .notFound)
-            #expect(host.supervisor.states.snapshot["beta"] == .running)
+            #expect(host.supervisor.table.snapshot["beta"] == .running)
             let feed = String(buffer: try await browser.get("/chat").body)
             #expect(feed.contains(#"value="gamma""#))
         }
@@ -129,12 +129,12 @@ struct DashboardTests {
             #expect(String(buffer: forged.body).contains("security token"))
             let wrong = try await browser.post("/bots/alpha/stop", ["csrf": String(repeating: "0", count: 64)], csrf: false)
             #expect(wrong.status == .forbidden)
-            #expect(host.supervisor.states.snapshot["alpha"] == .running)
+            #expect(host.supervisor.table.snapshot["alpha"] == .running)
 
             let stopped = try await browser.post("/bots/alpha/stop")
             #expect(stopped.status == .seeOther)
             #expect(stopped.headers[.location] == "/bots/alpha?done=stopped")
-            #expect(host.supervisor.states.snapshot["alpha"] != .running)
+            #expect(host.supervisor.table.snapshot["alpha"] != .running)
             let page = String(buffer: try await browser.get("/bots/alpha?done=stopped").body)
             #expect(page.contains("Stopped. Reloads leave it stopped"))
             #expect(page.contains(#"id="start-bot">"#), "start is enabled while stopped")

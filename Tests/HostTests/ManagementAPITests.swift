@@ -204,7 +204,7 @@ struct ManagementAPITests {
             let reload = try await client.execute(uri: "/api/v1/reload", method: .post, headers: admin)
             #expect(reload.status == .ok)
             #expect(String(buffer: reload.body).contains(#""started":[]"#))
-            #expect(host.supervisor.states.snapshot["alpha"] == .stopped)
+            #expect(host.supervisor.table.snapshot["alpha"] == .stopped)
 
             let started = try await client.execute(uri: "/api/v1/bots/alpha/start", method: .post, headers: admin)
             #expect(started.status == .ok)

@@ -42,7 +42,7 @@ struct SupervisorStuckBotTests {
         await StuckPlugin.gate.waitUntilEntered()
 
         try await supervisor.perform(.stop, on: "stuck")
-        #expect(supervisor.directory["stuck"]?.stoppedByOperator == true)
+        #expect(supervisor.table["stuck"]?.stoppedByOperator == true)
 
         // Every other bot is untouched and still obeys.
         try await supervisor.perform(.restart, on: "fine")
@@ -52,7 +52,7 @@ struct SupervisorStuckBotTests {
 
         // The old run still holds the token and the database: no second run beside it.
         try await supervisor.perform(.start, on: "stuck")
-        let state = await supervisor.states.wait { states in
+        let state = await supervisor.table.wait { states in
             if case .failed = states["stuck"] { return true }
             return false
         }

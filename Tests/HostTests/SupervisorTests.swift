@@ -118,7 +118,7 @@ struct SupervisorTests {
         let token = Self.token("9")
         let running = try await Self.start(bots: [("steady", token, BinaryEndToEndTests.echo)])
         defer { running.task.cancel() }
-        _ = await running.supervisor.states.wait { $0["steady"] == .running }
+        _ = await running.supervisor.table.wait { $0["steady"] == .running }
         let moved = running.sandbox.botsDirectory + ".moved"
         try FileManager.default.moveItem(atPath: running.sandbox.botsDirectory, toPath: moved)
         let report = await running.supervisor.reload()
@@ -137,7 +137,7 @@ struct SupervisorTests {
     }
 
     static func waitForState(of id: String, in supervisor: Supervisor) async throws -> TenantState? {
-        let states = await supervisor.states.wait { states in
+        let states = await supervisor.table.wait { states in
             if case .failed = states[id] { return true }
             return false
         }

@@ -22,14 +22,14 @@ extension Dashboard {
     /// Every bot the caller may see, as the live table shows it, or only `only` when named.
     func liveViews(_ context: HostRequestContext, only: String? = nil) async -> [LiveBotView] {
         var views: [LiveBotView] = []
-        for entry in supervisor.directory.all
+        for entry in supervisor.table.all
         where context.caller?.mayAccess(brand: entry.manifest.brand) == true && (only == nil || entry.manifest.id == only) {
             views.append(await liveView(of: entry))
         }
         return views
     }
 
-    private func liveView(of entry: BotDirectory.Entry) async -> LiveBotView {
+    private func liveView(of entry: BotTable.Entry) async -> LiveBotView {
         let summary = await api.summary(of: entry)
         let counters = summary.counters
         let lastMinute = try? await entry.tenant?.traffic(period: .seconds(10), count: 6)

@@ -8,7 +8,7 @@ extension Dashboard {
         let session = try requireSession(context)
         var chrome = Chrome(title: "Sandbox chat", session: session)
         chrome.onChat = true
-        let visible = supervisor.directory.all.filter {
+        let visible = supervisor.table.all.filter {
             $0.manifest.platform == .sandbox && context.caller?.mayAccess(brand: $0.manifest.brand) == true
         }
         let wanted = request.uri.queryParameters["bot"].map(String.init)

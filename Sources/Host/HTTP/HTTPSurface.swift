@@ -37,10 +37,10 @@ struct HTTPSurface: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))
         }
         MetricsEndpoint(
-            registry: registry, directory: supervisor.directory, states: supervisor.states,
+            registry: registry, table: supervisor.table,
             databases: supervisor.databases)
             .register(on: router)
-        WebhookRoute(directory: supervisor.directory, secret: secret, refusals: webhookRefusals).register(on: router)
+        WebhookRoute(table: supervisor.table, secret: secret, refusals: webhookRefusals).register(on: router)
         let api = ManagementAPI(
             supervisor: supervisor, loader: loader, recentErrors: recentErrors, tokens: tokens, limiter: limiter,
             proxies: settings.trustedProxies)

@@ -23,7 +23,7 @@ struct WebhookRoute: Sendable {
     /// The header Telegram puts the webhook's secret token in.
     static let secretHeader = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!
 
-    let directory: BotDirectory
+    let table: BotTable
     let secret: HostSecret
     /// Where refused deliveries are counted.
     var refusals = WebhookRefusals()
@@ -58,7 +58,7 @@ struct WebhookRoute: Sendable {
         } catch {
             throw Problem(status: .contentTooLarge, detail: "the body is larger than 1 MiB")
         }
-        guard let entry = directory[id], entry.manifest.telegram.mode == .webhook else {
+        guard let entry = table[id], entry.manifest.telegram.mode == .webhook else {
             throw Problem.notFound("no webhook bot '\(id)' on this host")
         }
         guard let tenant = entry.tenant else {

@@ -9,16 +9,14 @@ import Tenant
 /// are read at scrape time; everything else is counted as it happens.
 final class MetricsEndpoint: Sendable {
     let registry: PrometheusCollectorRegistry
-    let directory: BotDirectory
-    let states: BotStateBoard
+    let table: BotTable
     let databases: OpenDatabases
     /// Bots whose depth gauges were exported, so that those of removed bots are dropped.
     private let exported = Mutex<Set<String>>([])
 
-    init(registry: PrometheusCollectorRegistry, directory: BotDirectory, states: BotStateBoard, databases: OpenDatabases) {
+    init(registry: PrometheusCollectorRegistry, table: BotTable, databases: OpenDatabases) {
         self.registry = registry
-        self.directory = directory
-        self.states = states
+        self.table = table
         self.databases = databases
     }
 
@@ -37,7 +35,7 @@ final class MetricsEndpoint: Sendable {
         let inboxHelp = MetricCatalog.descriptor(MetricCatalog.inboxDepth)
         let outboxHelp = MetricCatalog.descriptor(MetricCatalog.outboxDepth)
         let botsHelp = MetricCatalog.descriptor(MetricCatalog.botsByState)
-        let entries = directory.all
+        let entries = table.all
         for entry in entries {
             let depths = await entry.tenant?.queueDepths() ?? (inbox: 0, outbox: 0)
             let bot = [("bot", entry.manifest.id)]
@@ -54,7 +52,7 @@ final class MetricsEndpoint: Sendable {
             registry.unregisterGauge(registry.makeGauge(descriptor: outboxHelp, labels: [("bot", id)]))
         }
         var counts = Dictionary(uniqueKeysWithValues: TenantState.names.map { ($0, 0) })
-        for state in states.snapshot.values { counts[state.name, default: 0] += 1 }
+        for entry in entries { counts[entry.state.name, default: 0] += 1 }
         for (name, count) in counts {
             registry.makeGauge(descriptor: botsHelp, labels: [("state", name)]).set(Double(count))
         }

@@ -9,7 +9,7 @@ import Tenant
 final class Readiness: Sendable {
     private struct State {
         var initialBots: Set<String>?
-        var board: BotStateBoard?
+        var table: BotTable?
         var ready = false
         var shuttingDown = false
     }
@@ -19,10 +19,10 @@ final class Readiness: Sendable {
     init() {}
 
     /// Names the bots started at launch, whose states decide readiness.
-    func initialBots(_ ids: Set<String>, board: BotStateBoard) {
+    func initialBots(_ ids: Set<String>, table: BotTable) {
         state.withLock {
             $0.initialBots = ids
-            $0.board = board
+            $0.table = table
         }
         refresh()
     }
@@ -43,11 +43,11 @@ final class Readiness: Sendable {
 
     /// Whether the host is ready now.
     var isReady: Bool {
-        let (ids, board, ready, shuttingDown) = state.withLock { ($0.initialBots, $0.board, $0.ready, $0.shuttingDown) }
+        let (ids, table, ready, shuttingDown) = state.withLock { ($0.initialBots, $0.table, $0.ready, $0.shuttingDown) }
         if shuttingDown { return false }
         if ready { return true }
-        guard let ids, let board else { return false }
-        let states = board.snapshot
+        guard let ids, let table else { return false }
+        let states = table.snapshot
         let settled = ids.allSatisfy { id in
             switch states[id] {
             case .running, .failed, .stopped, nil: true

@@ -46,10 +46,8 @@ actor Supervisor: Service {
     private let wakeups: AsyncStream<Void>
     private let wakeupContinuation: AsyncStream<Void>.Continuation
     private let pending = Mutex(Pending())
-    /// The last known state of every bot.
-    nonisolated let states = BotStateBoard()
-    /// Every bot with its manifest and Tenant, for the HTTP surface.
-    nonisolated let directory = BotDirectory()
+    /// Every bot with its manifest, Tenant and state, for the HTTP surface and readiness.
+    nonisolated let table = BotTable()
     /// Whether the host is ready for traffic (`/readyz`).
     nonisolated let readiness = Readiness()
     /// The sandboxes of sandbox bots.
@@ -115,7 +113,7 @@ actor Supervisor: Service {
         await withDiscardingTaskGroup { group in
             let first = await apply(loader.scan(directory: options.botsDirectory), in: &group)
             logger.info("\(first)")
-            readiness.initialBots(Set(bots.keys), board: states)
+            readiness.initialBots(Set(bots.keys), table: table)
             for await _ in wakeups.cancelOnGracefulShutdown() {
                 let work = pending.withLock { pending in
                     defer {
@@ -211,8 +209,7 @@ actor Supervisor: Service {
         for (id, bot) in parked
         where valid[id]?.manifest.enabled != true && !filesWithErrors.contains(bot.manifest.file) {
             parked[id] = nil
-            directory.remove(id)
-            states.remove(id)
+            table.remove(id)
         }
 
         // A new bot sharing nothing with a bot that stops starts now, without waiting for
@@ -239,38 +236,36 @@ actor Supervisor: Service {
         let id = bot.manifest.id
         var botLogger = logger
         botLogger[metadataKey: "bot"] = "\(id)"
-        let states = self.states
+        let table = self.table
         let readiness = self.readiness
         let finished = StopSignal()
         if let previous = abandoned[id], !previous.isFired {
             let reason = "its previous run did not stop within \(stopTimeout.secondsText) and is still running; "
                 + "restart the host to run this bot again"
             botLogger.error("bot not started: \(reason)")
-            states.set(id, to: .failed(reason))
             finished.fire()
             bots[id] = RunningBot(bot: bot, tenant: nil, finished: finished)
-            directory.set(.init(manifest: bot.manifest, tenant: nil, startedAt: nil))
+            table.set(.init(manifest: bot.manifest, state: .failed(reason)))
             return
         }
         abandoned[id] = nil
+        let run = table.newRun()
         let tenant: Tenant
         do {
             tenant = try factory.makeTenant(for: bot, logger: botLogger) { state in
-                states.set(id, to: state)
+                table.setState(id, to: state, run: run)
                 readiness.refresh()
             }
         } catch {
             botLogger.error("bot failed: \(error)")
             let reason = (error as? TenantError)?.reason ?? "\(error)"
-            states.set(id, to: .failed(reason))
             finished.fire()
             bots[id] = RunningBot(bot: bot, tenant: nil, finished: finished)
-            directory.set(.init(manifest: bot.manifest, tenant: nil, startedAt: nil))
+            table.set(.init(manifest: bot.manifest, state: .failed(reason)))
             return
         }
-        states.set(id, to: .starting)
         bots[id] = RunningBot(bot: bot, tenant: tenant, finished: finished)
-        directory.set(.init(manifest: bot.manifest, tenant: tenant, startedAt: Date()))
+        table.set(.init(manifest: bot.manifest, tenant: tenant, startedAt: Date(), state: .starting, run: run))
         group.addTask {
             do {
                 try await tenant.run()
@@ -291,8 +286,7 @@ actor Supervisor: Service {
     /// Keeps a bot's manifest, stopped, until an operator starts it.
     private func park(_ bot: LoadedBot) {
         parked[bot.manifest.id] = bot
-        directory.set(.init(manifest: bot.manifest, tenant: nil, startedAt: nil, stoppedByOperator: true))
-        states.set(bot.manifest.id, to: .stopped)
+        table.set(.init(manifest: bot.manifest, stoppedByOperator: true, state: .stopped))
     }
 
     /// Stops bots and waits for them to drain, together, for at most ``stopTimeout``; a bot
@@ -314,8 +308,7 @@ actor Supervisor: Service {
                     metadata: ["bot": "\(id)"])
                 abandoned[id] = bot.finished
             }
-            states.remove(id)
-            directory.remove(id)
+            table.remove(id)
         }
     }
 }

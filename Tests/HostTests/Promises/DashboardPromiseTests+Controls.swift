@@ -60,14 +60,14 @@ extension DashboardPromiseTests {
         try await host.withClient { client in
             var browser = DashboardClient(client)
             try await browser.signIn(HTTPTestHost.adminToken)
-            let before = try #require(host.supervisor.directory["alpha"]?.tenant)
+            let before = try #require(host.supervisor.table["alpha"]?.tenant)
             let identified = host.fake.calls(token: token).count { $0.method == "getMe" }
 
             let answer = try await browser.post("/bots/alpha/restart")
             #expect(answer.status == .seeOther)
             #expect(answer.headers[.location] == "/bots/alpha?done=restarted")
             #expect(await before.state == .stopped, "the old run stopped")
-            let after = try #require(host.supervisor.directory["alpha"]?.tenant)
+            let after = try #require(host.supervisor.table["alpha"]?.tenant)
             #expect(after !== before, "a new run started")
             await host.waitUntilRunning("alpha")
             let identifiedAgain = host.fake.calls(token: token).count { $0.method == "getMe" }

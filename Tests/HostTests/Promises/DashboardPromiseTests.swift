@@ -41,7 +41,7 @@ struct DashboardPromiseTests {
             #expect(feed.status == .unauthorized)
             let stop = try await browser.post("/bots/alpha/stop")
             #expect(stop.status == .unauthorized)
-            #expect(host.supervisor.states.snapshot["alpha"] == .running, "the ended session's form changed nothing")
+            #expect(host.supervisor.table.snapshot["alpha"] == .running, "the ended session's form changed nothing")
             let form = try await browser.get("/login")
             #expect(form.status == .ok, "the sign-in form, not a redirect home")
             #expect(String(buffer: form.body).contains(#"name="token""#))

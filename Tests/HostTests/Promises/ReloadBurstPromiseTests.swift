@@ -18,7 +18,7 @@ struct ReloadBurstPromiseTests {
         let supervisor = Supervisor.forTesting(sandbox, logger: logger)
         let task = Task { try await supervisor.run() }
         defer { task.cancel() }
-        _ = await supervisor.states.wait { $0["gamma"] == .running }
+        _ = await supervisor.table.wait { $0["gamma"] == .running }
         func reloads() -> Int { lines.all.filter { $0.contains("reload: ") }.count }
         let before = reloads()
         #expect(before == 1, "the scan at start is logged like a reload")

@@ -46,14 +46,14 @@ struct ReloadPollerPromiseTests {
         defer { task.cancel() }
         let user = FakeUser(id: 13, firstName: "Gus")
         for version in 1...3 {
-            _ = await supervisor.states.wait { $0["changer"] == .running }
+            _ = await supervisor.table.wait { $0["changer"] == .running }
             // The bot answers, then a long poll is in flight while the manifest changes.
             fake.sendText(token: token, chatID: user.id, from: user, text: "before \(version)")
             _ = try await fake.waitForSentMessages(token: token, count: 2 * version - 1, timeout: .seconds(90))
             try sandbox.writeManifest("changer", manifest("Version \(version)"))
             let report = await supervisor.reload()
             #expect(report.restarted == ["changer"])
-            _ = await supervisor.states.wait { $0["changer"] == .running }
+            _ = await supervisor.table.wait { $0["changer"] == .running }
             fake.sendText(token: token, chatID: user.id, from: user, text: "after \(version)")
             _ = try await fake.waitForSentMessages(token: token, count: 2 * version, timeout: .seconds(90))
         }

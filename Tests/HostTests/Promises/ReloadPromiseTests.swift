@@ -21,7 +21,7 @@ struct ReloadPromiseTests {
         let token = SupervisorTests.token("1")
         let running = try await SupervisorTests.start(bots: [("toggle", token, BinaryEndToEndTests.echo)])
         defer { running.task.cancel() }
-        _ = await running.supervisor.states.wait { $0["toggle"] == .running }
+        _ = await running.supervisor.table.wait { $0["toggle"] == .running }
 
         try running.sandbox.writeManifest("toggle", Self.manifest("toggle", token, running, enabled: false))
         let disabled = await running.supervisor.reload()
@@ -31,7 +31,7 @@ struct ReloadPromiseTests {
         try running.sandbox.writeManifest("toggle", Self.manifest("toggle", token, running, enabled: true))
         let enabled = await running.supervisor.reload()
         #expect(enabled.started == ["toggle"])
-        _ = await running.supervisor.states.wait { $0["toggle"] == .running }
+        _ = await running.supervisor.table.wait { $0["toggle"] == .running }
         let user = FakeUser(id: 11, firstName: "Eve")
         running.fake.sendText(token: token, chatID: user.id, from: user, text: "back?")
         let sent = try await running.fake.waitForSentMessages(token: token, count: 1, timeout: .seconds(90))
@@ -46,18 +46,18 @@ struct ReloadPromiseTests {
         let token = SupervisorTests.token("2")
         let running = try await SupervisorTests.start(bots: [("held", token, BinaryEndToEndTests.echo)])
         defer { running.task.cancel() }
-        _ = await running.supervisor.states.wait { $0["held"] == .running }
+        _ = await running.supervisor.table.wait { $0["held"] == .running }
         try await running.supervisor.perform(.stop, on: "held")
 
         try running.sandbox.writeManifest("held", Self.manifest("held", token, running, name: "Renamed"))
         let report = await running.supervisor.reload()
         #expect(report.started.isEmpty && report.restarted.isEmpty, "\(report)")
         #expect(report.errors.isEmpty, "\(report.errors)")
-        #expect(await running.supervisor.states.wait { _ in true }["held"] == .stopped)
+        #expect(await running.supervisor.table.wait { _ in true }["held"] == .stopped)
 
         try await running.supervisor.perform(.start, on: "held")
-        _ = await running.supervisor.states.wait { $0["held"] == .running }
-        #expect(running.supervisor.directory.all.first { $0.manifest.id == "held" }?.manifest.name == "Renamed", "the new version runs")
+        _ = await running.supervisor.table.wait { $0["held"] == .running }
+        #expect(running.supervisor.table.all.first { $0.manifest.id == "held" }?.manifest.name == "Renamed", "the new version runs")
         let user = FakeUser(id: 12, firstName: "Finn")
         running.fake.sendText(token: token, chatID: user.id, from: user, text: "hello")
         let sent = try await running.fake.waitForSentMessages(token: token, count: 1, timeout: .seconds(90))

@@ -33,7 +33,7 @@ struct ReloadStartPromiseTests {
             HoldingPlugin.gate.open()
             task.cancel()
         }
-        _ = await supervisor.states.wait { $0["slow"] == .running }
+        _ = await supervisor.table.wait { $0["slow"] == .running }
         let user = FakeUser(id: 12, firstName: "Eve")
         fake.sendText(token: held, chatID: user.id, from: user, text: "hold")
         await HoldingPlugin.gate.waitUntilEntered()
@@ -45,19 +45,19 @@ struct ReloadStartPromiseTests {
         let reload = Task { await supervisor.reload() }
 
         // "slow" cannot drain before the gate opens, yet "fresh" runs and answers.
-        let states = await supervisor.states.wait { $0["fresh"] == .running }
+        let states = await supervisor.table.wait { $0["fresh"] == .running }
         #expect(states["slow"] != nil)
         #expect(states["heir"] == nil)
         fake.sendText(token: fresh, chatID: user.id, from: user, text: "already?")
         let sent = try await fake.waitForSentMessages(token: fresh, count: 1, timeout: .seconds(90))
         #expect(sent.map(\.text) == ["already?"])
-        #expect(supervisor.states.snapshot["heir"] == nil)
+        #expect(supervisor.table.snapshot["heir"] == nil)
 
         HoldingPlugin.gate.open()
         let report = await reload.value
         #expect(report.started == ["fresh", "heir"])
         #expect(report.stopped == ["slow"])
-        _ = await supervisor.states.wait { $0["heir"] == .running }
+        _ = await supervisor.table.wait { $0["heir"] == .running }
 
         task.cancel()
         try await task.value

@@ -13,7 +13,7 @@ struct SandboxWaitPromiseTests {
     func waitCappedAtThirtySeconds() async throws {
         let host = try await HTTPTestHost.start()
         defer { Task { await host.stop() } }
-        _ = await host.supervisor.states.wait { $0["gamma"] == .running }
+        _ = await host.supervisor.table.wait { $0["gamma"] == .running }
         let admin: HTTPFields = [.authorization: "Bearer \(HTTPTestHost.adminToken)", .contentType: "application/json"]
         try await host.withClient { client in
             let written = try await client.execute(

@@ -13,7 +13,7 @@ struct WebhookPromiseTests {
     func notFoundUnlessWebhookBot() async throws {
         let host = try await HTTPTestHost.start()
         defer { Task { await host.stop() } }
-        _ = await host.supervisor.states.wait { $0["alpha"] == .running }
+        _ = await host.supervisor.table.wait { $0["alpha"] == .running }
         // The same host secret HTTPTestHost gives its supervisor.
         let secret = HostSecret(Data(repeating: 9, count: 32))
         let update = ByteBuffer(string: #"{"update_id":1,"message":{"message_id":1,"date":0,"chat":{"id":1,"type":"private"},"text":"hi"}}"#)

@@ -13,7 +13,7 @@ struct WebhookPublicURLPromiseTests {
         let tokens = ["hooked": SupervisorTests.token("1"), "polled": SupervisorTests.token("2")]
         let running = try await SupervisorTests.start(
             bots: [("hooked", tokens["hooked"]!, "  - echo"), ("polled", tokens["polled"]!, "  - echo")])
-        _ = await running.supervisor.states.wait { $0["hooked"] == .running && $0["polled"] == .running }
+        _ = await running.supervisor.table.wait { $0["hooked"] == .running && $0["polled"] == .running }
         // Turn "hooked" into a webhook bot and reload: the host has no public URL.
         let manifest = BinaryEndToEndTests.manifest(
             id: "hooked", token: tokens["hooked"]!, apiURL: running.fake.baseURL, plugins: "  - echo"
@@ -22,7 +22,7 @@ struct WebhookPublicURLPromiseTests {
         let report = await running.supervisor.reload()
         #expect(report.restarted == ["hooked"], "\(report)")
 
-        let states = await running.supervisor.states.wait { states in
+        let states = await running.supervisor.table.wait { states in
             if case .failed = states["hooked"] { return true }
             return false
         }

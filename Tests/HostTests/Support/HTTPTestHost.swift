@@ -72,7 +72,7 @@ struct HTTPTestHost {
                 metricsFactory: DocumentedPrometheusFactory(registry: registry)),
             logger: logger)
         let task = Task { try await supervisor.run() }
-        _ = await supervisor.states.wait { states in
+        _ = await supervisor.table.wait { states in
             (Array(bots.keys) + ["gamma"]).allSatisfy { states[$0] == .running }
         }
         let tokens = APITokens(
@@ -129,6 +129,6 @@ struct HTTPTestHost {
     ///
     /// - Important: No time bound of its own: every suite using it carries a `.timeLimit`.
     func waitUntilRunning(_ id: String) async {
-        _ = await supervisor.states.wait { $0[id] == .running }
+        _ = await supervisor.table.wait { $0[id] == .running }
     }
 }

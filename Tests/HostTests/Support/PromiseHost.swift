@@ -47,7 +47,7 @@ struct PromiseHost {
     ///
     /// - Important: No time bound of its own: every suite using it carries a `.timeLimit`.
     func waitUntilRunning(_ id: String) async {
-        _ = await supervisor.states.wait { $0[id] == .running }
+        _ = await supervisor.table.wait { $0[id] == .running }
     }
 
     /// Bot `id`'s database, opened read-only beside the running host.

@@ -11,7 +11,7 @@ import Tenant
 extension ManagementAPI {
     func listBots(_ context: HostRequestContext) async throws -> BotListView {
         var views: [BotSummaryView] = []
-        for entry in supervisor.directory.all where context.caller?.mayAccess(brand: entry.manifest.brand) == true {
+        for entry in supervisor.table.all where context.caller?.mayAccess(brand: entry.manifest.brand) == true {
             views.append(await summary(of: entry))
         }
         return BotListView(bots: views)
@@ -42,7 +42,7 @@ extension ManagementAPI {
             }
         }
         context.logger.notice("bot \(command.rawValue) by API", metadata: ["bot": "\(entry.manifest.id)"])
-        guard let updated = supervisor.directory[entry.manifest.id] else {
+        guard let updated = supervisor.table[entry.manifest.id] else {
             throw Problem.notFound("bot '\(entry.manifest.id)' is gone")
         }
         return await summary(of: updated)

@@ -13,9 +13,9 @@ import Yams
 extension ManagementAPI {
     /// The bot named in the path, if the caller may see it; 404 otherwise, so a brand token
     /// cannot even learn that another brand's bot exists.
-    func visibleBot(_ context: HostRequestContext) throws -> BotDirectory.Entry {
+    func visibleBot(_ context: HostRequestContext) throws -> BotTable.Entry {
         let id = try context.parameters.require("bot_id")
-        guard let entry = supervisor.directory[id], context.caller?.mayAccess(brand: entry.manifest.brand) == true else {
+        guard let entry = supervisor.table[id], context.caller?.mayAccess(brand: entry.manifest.brand) == true else {
             throw Problem.notFound("no bot '\(Problem.excerpt(id))'")
         }
         return entry
@@ -38,9 +38,9 @@ extension ManagementAPI {
         }
     }
 
-    func summary(of entry: BotDirectory.Entry) async -> BotSummaryView {
+    func summary(of entry: BotTable.Entry) async -> BotSummaryView {
         let manifest = entry.manifest
-        let state = supervisor.states.snapshot[manifest.id] ?? .stopped
+        let state = supervisor.table[manifest.id]?.state ?? .stopped
         var failure: String?
         if case .failed(let reason) = state { failure = reason }
         let counters = try? await entry.tenant?.status()

@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+import Tenant
+
+/// Every bot the supervisor knows, with its manifest, its current run and its state: the one
+/// table that webhook ingress, the management API, the dashboard, metrics and readiness read.
+///
+/// It is readable from any task without waiting for the supervisor, which looks bots up here
+/// while a reload is draining others. A bot's manifest, run and state change under one lock, so
+/// no reader sees a bot listed without its state or with the state of a run that ended: a state
+/// reported by a run that is no longer the bot's current one is ignored.
+final class BotTable: Sendable {
+    /// One bot as the host knows it.
+    struct Entry: Sendable {
+        /// The manifest it runs (or would run, when stopped by an operator).
+        var manifest: BotManifest
+        /// The running Tenant; `nil` when the bot is stopped or could not be created.
+        var tenant: Tenant?
+        /// When the current run started.
+        var startedAt: Date?
+        /// Whether an operator stopped it; reloads leave it stopped until it is started again.
+        var stoppedByOperator: Bool = false
+        /// Its last known state.
+        var state: TenantState
+        /// Which run of the bot this entry describes; states reported by other runs are ignored.
+        var run: Int = 0
+    }
+
+    private struct Waiter {
+        let condition: @Sendable ([String: TenantState]) -> Bool
+        let continuation: CheckedContinuation<[String: TenantState], Never>
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var waiters: [Int: Waiter] = [:]
+        var nextWaiter = 0
+        var nextRun = 0
+
+        var states: [String: TenantState] { entries.mapValues(\.state) }
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// The bot with this id.
+    subscript(id: String) -> Entry? {
+        state.withLock { $0.entries[id] }
+    }
+
+    /// Every bot, ordered by id.
+    var all: [Entry] {
+        state.withLock { Array($0.entries.values) }.sorted { $0.manifest.id < $1.manifest.id }
+    }
+
+    /// Every bot's state, by id.
+    var snapshot: [String: TenantState] { state.withLock { $0.states } }
+
+    /// A new run number, for ``set(_:)`` and ``setState(_:to:run:)``.
+    func newRun() -> Int {
+        state.withLock { state in
+            state.nextRun += 1
+            return state.nextRun
+        }
+    }
+
+    /// Records or replaces a bot.
+    func set(_ entry: Entry) {
+        update { $0[entry.manifest.id] = entry }
+    }
+
+    /// Records the state run `run` of bot `id` reported; ignored when that run is no longer
+    /// the bot's current one, or the bot was removed.
+    func setState(_ id: String, to newState: TenantState, run: Int) {
+        update { entries in
+            guard entries[id]?.run == run else { return }
+            entries[id]?.state = newState
+        }
+    }
+
+    /// Forgets a bot.
+    func remove(_ id: String) {
+        update { $0.removeValue(forKey: id) }
+    }
+
+    /// Waits until `condition` holds for the bots' states; returns them.
+    func wait(until condition: @escaping @Sendable ([String: TenantState]) -> Bool) async -> [String: TenantState] {
+        let id = state.withLock { value -> Int in
+            value.nextWaiter += 1
+            return value.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { value -> [String: TenantState]? in
+                    let states = value.states
+                    if condition(states) || Task.isCancelled { return states }
+                    value.waiters[id] = Waiter(condition: condition, continuation: continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let (waiter, states) = state.withLock { ($0.waiters.removeValue(forKey: id), $0.states) }
+            waiter?.continuation.resume(returning: states)
+        }
+    }
+
+    private func update(_ change: (inout [String: Entry]) -> Void) {
+        let ready = state.withLock { value -> [(CheckedContinuation<[String: TenantState], Never>, [String: TenantState])] in
+            change(&value.entries)
+            guard !value.waiters.isEmpty else { return [] }
+            let states = value.states
+            var ready: [(CheckedContinuation<[String: TenantState], Never>, [String: TenantState])] = []
+            for (id, waiter) in value.waiters where waiter.condition(states) {
+                value.waiters.removeValue(forKey: id)
+                ready.append((waiter.continuation, states))
+            }
+            return ready
+        }
+        for (continuation, states) in ready { continuation.resume(returning: states) }
+    }
+}
