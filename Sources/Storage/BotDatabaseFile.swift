@@ -34,6 +34,8 @@ struct BotDatabaseFile: Sendable {
         } catch {
             throw StorageError("cannot open database \(path): \(error). Check that the disk is writable.")
         }
+        // After GRDB's WAL set-up, which chooses NORMAL: a commit is on disk before it is acknowledged.
+        try queue.inDatabase { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         if created {
             try Self.migrateCreated(queue, plugins: plugins)
         } else if migrate {
