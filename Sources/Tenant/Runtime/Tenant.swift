@@ -212,7 +212,8 @@ public actor Tenant {
                     await self.send(batch, store: store, commits: commits)
                 }
             }
-            await receiveAndDispatch(store: store, commits: commits, processor: processor, pollOffset: startup.pollOffset)
+            await receiveAndDispatch(
+                store: store, commits: commits, processor: processor, pollOffset: startup.pollOffset)
             transition(to: .stopping)
             await flushOutbox()
             sending.cancelAll()

@@ -19,7 +19,8 @@ struct GroupCommitTests {
 
     /// Handles a batch of updates at once and checks the commits and what each update left.
     private static func checkBatch(_ fates: [FatePlugin.Fate]) async throws {
-        let store = try BotStore(inMemoryWith: [PluginMigrations(pluginName: FatePlugin.name, steps: FatePlugin.migrations)])
+        let store = try BotStore(
+            inMemoryWith: [PluginMigrations(pluginName: FatePlugin.name, steps: FatePlugin.migrations)])
         let records = try fates.enumerated().map { index, fate in
             let payload = try JSONSerialization.data(
                 withJSONObject: ["update_id": index + 1, "chat": index % 5 + 1, "text": fate.rawValue])
@@ -80,7 +81,9 @@ struct GroupCommitTests {
         }
         let commits = GroupCommit(store: store)
         func sent() async throws -> Int {
-            try await store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 'sent'") ?? 0 }
+            try await store.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 'sent'") ?? 0
+            }
         }
 
         try await commits.flushSentMarks()
@@ -102,7 +105,9 @@ struct GroupCommitTests {
 
     @Test("a send begins only once all but the other slots' sends are on record (the crash bound)")
     func sendsWaitForEarlierMarks() async throws {
-        await propertyCheck(count: 12, input: Gen.int(in: 1...4), Gen.int(in: 1...6).array(of: 1...5)) { slots, replies in
+        let slots = Gen.int(in: 1...4)
+        let replies = Gen.int(in: 1...6).array(of: 1...5)
+        await propertyCheck(count: 12, input: slots, replies) { slots, replies in
             try await Self.checkSends(slots: slots, replies: replies)
         }
     }
@@ -119,7 +124,8 @@ struct GroupCommitTests {
         limits.concurrentSends = slots
         let states = StateRecorder()
         let tenant = Tenant(
-            configuration: TenantConfiguration(bot: .test, databasePath: path, pollTimeout: .seconds(1), limits: limits),
+            configuration: TenantConfiguration(
+                bot: .test, databasePath: path, pollTimeout: .seconds(1), limits: limits),
             platform: platform, source: .polling(scripted, webhooks: nil), decoder: ScriptedDecoder(),
             plugins: [RepeatPlugin()], migrations: [], logger: logger, onStateChange: { states.record($0) })
         let total = replies.reduce(0, +)
@@ -178,7 +184,9 @@ private struct FatePlugin: Plugin {
         guard let text = update.message?.text, let fate = Fate(rawValue: text) else { return .passed }
         if fate == .throwing { throw FateError.thrown }
         let id = update.id
-        context.storage.write { db in try db.execute(sql: "INSERT INTO fate_log (update_id) VALUES (?)", arguments: [id]) }
+        context.storage.write { db in
+            try db.execute(sql: "INSERT INTO fate_log (update_id) VALUES (?)", arguments: [id])
+        }
         context.reply("handled \(id)")
         if fate == .failingWrite {
             // NOT NULL refuses it, after this update's other write went in: the savepoint takes both back.
