@@ -1,4 +1,4 @@
-extension BotStore {
+extension TransactionWriter {
     /// Notes that handling an update begins, durably, before any of its work.
     ///
     /// An update that crashes or hangs the host is handled again at every start; the count
@@ -27,14 +27,6 @@ extension BotStore {
         try await releaseAttempt(.scheduledJobs, id: jobID)
     }
 
-    /// The tables whose rows count their attempts.
-    private enum AttemptTable {
-        case inbox, scheduledJobs
-
-        var name: String { self == .inbox ? "inbox" : "scheduled_jobs" }
-        var key: String { self == .inbox ? "update_id" : "id" }
-    }
-
     private func beginAttempt(_ table: AttemptTable, id: Int64) async throws -> Int {
         try await write { db in
             try Int.fetchOne(
@@ -49,4 +41,12 @@ extension BotStore {
                 sql: "UPDATE \(table.name) SET attempts = max(attempts - 1, 0) WHERE \(table.key) = ?", arguments: [id])
         }
     }
+}
+
+/// The tables whose rows count their attempts.
+private enum AttemptTable {
+    case inbox, scheduledJobs
+
+    var name: String { self == .inbox ? "inbox" : "scheduled_jobs" }
+    var key: String { self == .inbox ? "update_id" : "id" }
 }

@@ -1,6 +1,16 @@
 public import Foundation
 
 extension BotStore {
+    /// Every update not handled yet, in update id order.
+    static func pendingInbox(in db: Database) throws -> [InboxRecord] {
+        try InboxRecord
+            .filter(InboxRecord.Columns.status == InboxRecord.Status.pending.rawValue)
+            .order(InboxRecord.Columns.updateID)
+            .fetchAll(db)
+    }
+}
+
+extension TransactionWriter {
     /// Stores received updates and the next poll offset in one transaction.
     ///
     /// Updates already in the inbox are ignored, so redelivery never duplicates work.
@@ -23,14 +33,6 @@ extension BotStore {
             }
             return inserted
         }
-    }
-
-    /// Every update not handled yet, in update id order.
-    static func pendingInbox(in db: Database) throws -> [InboxRecord] {
-        try InboxRecord
-            .filter(InboxRecord.Columns.status == InboxRecord.Status.pending.rawValue)
-            .order(InboxRecord.Columns.updateID)
-            .fetchAll(db)
     }
 
     /// Marks an update handled and applies its effects in the same transaction.

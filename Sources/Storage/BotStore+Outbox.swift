@@ -11,11 +11,7 @@ extension BotStore {
 
     /// Records that the platform accepted a message.
     public func markSent(outboxID: Int64, at date: Date) async throws {
-        try await write { db in
-            try db.cachedStatement(sql: "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ?")
-                .execute(arguments: [OutboxRecord.Status.sent.rawValue, StoredDate(date), outboxID])
-            try HostState.increment(HostState.messagesSent, in: db)
-        }
+        try await write { db in try Self.recordSent([SentMark(outboxID: outboxID, date: date)], in: db) }
     }
 
     /// Records a failed attempt that will be retried.

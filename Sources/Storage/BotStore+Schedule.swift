@@ -53,7 +53,9 @@ extension BotStore {
             return (due, nil)
         }
     }
+}
 
+extension TransactionWriter {
     /// Removes a job and applies its effects, in one transaction: a job runs to its commit once.
     ///
     /// The job goes first, so effects may schedule the same key again (a repeating job).

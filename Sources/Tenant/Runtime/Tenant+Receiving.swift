@@ -47,18 +47,18 @@ extension Tenant {
         return nil
     }
 
-    /// Long-polls from `offset` until the bot stops, storing each batch in the inbox before
-    /// dispatching it.
-    func pollUntilStopped(_ poller: any UpdatePoller, store: BotStore, from offset: Int64?) async {
+    /// Long-polls from `offset` until the bot stops, storing each batch in the inbox with the
+    /// next offset, in one unit of work of the group commit, before dispatching it.
+    func pollUntilStopped(_ poller: any UpdatePoller, commits: GroupCommit, from offset: Int64?) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.pollLoop(poller, store: store, from: offset) }
+            group.addTask { await self.pollLoop(poller, commits: commits, from: offset) }
             group.addTask { await self.stopSignal.wait() }
             await group.next()
             group.cancelAll()
         }
     }
 
-    private func pollLoop(_ poller: any UpdatePoller, store: BotStore, from offset: Int64?) async {
+    private func pollLoop(_ poller: any UpdatePoller, commits: GroupCommit, from offset: Int64?) async {
         var backoff = configuration.backoff
         var offset = offset
         while !Task.isCancelled {
@@ -68,7 +68,7 @@ extension Tenant {
                 backoff.reset()
                 guard let last = updates.map(\.id).max() else { continue }
                 let next = last + 1
-                let inserted = try await store.ingest(
+                let inserted = try await commits.ingest(
                     updates.map(Self.inboxRecord(at: now())), nextOffset: next)
                 metrics.received(kinds: inserted.map(\.kind))
                 offset = next

@@ -3,9 +3,14 @@ import Logging
 
 extension Tenant {
     /// Sends a batch of one chat's outbox rows in order, then hands the chat back to the outbox.
-    func send(_ batch: LaneScheduler<OutboxRecord>.Batch, store: BotStore) async {
+    ///
+    /// A row's "sent" mark rides along in the bot's next group transaction. Before each send
+    /// the marks noted so far are made durable (usually a transaction already carried them),
+    /// so a kill repeats at most one message per sending slot: those whose mark was not
+    /// written yet are each the last send of a slot.
+    func send(_ batch: LaneScheduler<OutboxRecord>.Batch, store: BotStore, commits: GroupCommit) async {
         for row in batch.items {
-            guard await deliver(row, store: store) else { break }
+            guard await deliver(row, store: store, commits: commits) else { break }
         }
         await outbox.finish(batch.lane)
     }
@@ -13,7 +18,7 @@ extension Tenant {
     /// Sends one row within the bot's limits, applying the error policy.
     ///
     /// - Returns: `false` when sending was interrupted (the row stays pending), `true` otherwise.
-    private func deliver(_ row: OutboxRecord, store: BotStore) async -> Bool {
+    private func deliver(_ row: OutboxRecord, store: BotStore, commits: GroupCommit) async -> Bool {
         guard let id = row.id else { return true }
         var logger = logger
         logger[metadataKey: "chat"] = "\(row.chatID)"
@@ -46,13 +51,13 @@ extension Tenant {
                 // A 429 while this message slept (on its chat, or on any broadcast message): wait again.
                 if await pacer.isPaused(chatID: action.chatID, isBroadcast: isBroadcast, now: clock.now) { continue }
             }
+            await record(logger) { try await commits.flushSentMarks() }
             let retryDelay: Duration
             do {
                 _ = try await platform.perform(action)
-                // The platform has the message: record that even if the bot is being cut short,
-                // or a restart would send it again.
-                let sentAt = now()
-                await Task { await record(logger) { try await store.markSent(outboxID: id, at: sentAt) } }.value
+                // The platform has the message: note that even if the bot is being cut short; the
+                // mark is written with the next transaction, at the latest when the bot stops.
+                commits.noteSent(outboxID: id, at: now())
                 metrics.messageSent()
                 return true
             } catch let error as PlatformError {

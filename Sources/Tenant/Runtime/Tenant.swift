@@ -48,6 +48,9 @@ public actor Tenant {
     private var store: BotStore?
     /// The open database while the bot runs.
     var runningStore: BotStore? { store }
+    /// Writes the bot's handled updates, received batches and sent marks in shared
+    /// transactions while the bot runs.
+    private var commits: GroupCommit?
     private var startedAt: Date?
     private var failure: String?
 
@@ -129,10 +132,10 @@ public actor Tenant {
     ///
     /// Returns once they are durable, so the caller may acknowledge them.
     public func ingest(_ updates: [ReceivedUpdate]) async throws {
-        guard state == .running, let store else {
+        guard state == .running, let commits else {
             throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; updates not accepted")
         }
-        let inserted = try await store.ingest(updates.map(Self.inboxRecord(at: now())), nextOffset: nil)
+        let inserted = try await commits.ingest(updates.map(Self.inboxRecord(at: now())), nextOffset: nil)
         metrics.received(kinds: inserted.map(\.kind))
         await inbox.submit(inserted.map(InboxWork.update), lane: \.lane)
     }
@@ -148,8 +151,10 @@ public actor Tenant {
             throw fail("cannot open its database: \(error)")
         }
         self.store = store
+        let commits = GroupCommit(store: store)
+        self.commits = commits
         do {
-            try await run(opened: store, startup: startup)
+            try await run(opened: store, commits: commits, startup: startup)
         } catch {
             await close(store)
             throw error
@@ -159,11 +164,12 @@ public actor Tenant {
 
     private func close(_ store: BotStore) async {
         self.store = nil
+        self.commits = nil
         await store.close()
     }
 
     /// Identifies the bot, prepares its source and runs it until it stops.
-    private func run(opened store: BotStore, startup: BotStore.StartupState) async throws {
+    private func run(opened store: BotStore, commits: GroupCommit, startup: BotStore.StartupState) async throws {
         let identity: BotIdentity
         do {
             guard let identified = try await identify() else {
@@ -193,7 +199,7 @@ public actor Tenant {
                 guard let self else { throw CancellationError() }
                 return try await self.status()
             }, handlingTimeout: configuration.handlingTimeout, handlingClock: handlingClock,
-            maxAttempts: configuration.maxAttempts)
+            maxAttempts: configuration.maxAttempts, commits: commits)
         blockedChats = startup.blockedChatIDs
         await inbox.submit(startup.pendingInbox.map(InboxWork.update), lane: \.lane)
         await outbox.submit(startup.pendingOutbox, lane: \.chatID)
@@ -203,13 +209,18 @@ public actor Tenant {
         await withTaskGroup(of: Void.self) { sending in
             sending.addTask {
                 await self.outbox.runWorkers(upTo: self.configuration.limits.concurrentSends) { batch in
-                    await self.send(batch, store: store)
+                    await self.send(batch, store: store, commits: commits)
                 }
             }
-            await receiveAndDispatch(store: store, processor: processor, startup: startup)
+            await receiveAndDispatch(store: store, commits: commits, processor: processor, startup: startup)
             transition(to: .stopping)
             await flushOutbox()
             sending.cancelAll()
+        }
+        do {
+            try await commits.flushSentMarks()
+        } catch {
+            logger.error("cannot record the last sent messages; the next start sends them again: \(error)")
         }
 
         if let failure {
@@ -219,10 +230,12 @@ public actor Tenant {
         logger.info("bot stopped")
     }
 
-    private func receiveAndDispatch(store: BotStore, processor: UpdateProcessor, startup: BotStore.StartupState) async {
+    private func receiveAndDispatch(
+        store: BotStore, commits: GroupCommit, processor: UpdateProcessor, startup: BotStore.StartupState
+    ) async {
         await withTaskGroup(of: Void.self) { receiving in
             if case .polling(let poller, _) = source {
-                receiving.addTask { await self.pollUntilStopped(poller, store: store, from: startup.pollOffset) }
+                receiving.addTask { await self.pollUntilStopped(poller, commits: commits, from: startup.pollOffset) }
             }
             receiving.addTask { await self.runJobs(store: store, earliestAtStart: startup.earliestJobDue) }
             receiving.addTask {

@@ -36,7 +36,7 @@ extension UpdateProcessor {
         }
         let attempt: Int
         do {
-            attempt = try await store.beginAttempt(jobID: job.id)
+            attempt = try await writer.beginAttempt(jobID: job.id)
         } catch {
             logger.error("cannot note the job's attempt; it waits for the timer's next look: \(error)")
             return .failed
@@ -66,7 +66,7 @@ extension UpdateProcessor {
             return await drop(job, reason: "plugin '\(job.plugin)' failed: \(error)", logger: logger)
         }
         do {
-            let outbox = try await store.complete(jobID: job.id) { db in
+            let outbox = try await writer.complete(jobID: job.id) { db in
                 try effects.commit(updateID: nil, at: startedAt, in: db, plugins: plugins)
             }
             logger.debug("scheduled job ran", metadata: ["plugin": "\(job.plugin)"])
@@ -81,7 +81,7 @@ extension UpdateProcessor {
         logger.error("scheduled job dropped: \(reason)")
         metrics.failedUpdate()
         do {
-            try await store.drop(jobID: job.id, at: now(), error: reason)
+            try await writer.drop(jobID: job.id, at: now(), error: reason)
         } catch {
             logger.error("cannot drop the job, it stays scheduled: \(error)")
         }

@@ -1,9 +1,13 @@
 import Foundation
 import Logging
 
-/// Runs one stored update through the plugin pipeline and commits everything it caused in a
-/// single transaction: the plugins' writes, the outbox rows, the chat and user rows, and the
-/// inbox's "done" mark.
+/// Runs one stored update through the plugin pipeline and commits everything it caused as one
+/// unit of work: the plugins' writes, the outbox rows, the chat and user rows, and the inbox's
+/// "done" mark.
+///
+/// With ``commits`` set, the unit is a savepoint in the bot's next group transaction, shared
+/// with the other chats' updates that are ready at the same moment; it still commits whole or
+/// not at all, and ``process(_:)`` returns only once it is durable.
 struct UpdateProcessor: Sendable {
     let bot: BotDescriptor
     let identity: BotIdentity
@@ -21,6 +25,14 @@ struct UpdateProcessor: Sendable {
     /// How many times handling an update (or a job) may begin before it is given up on: an
     /// attempt the host did not live through (a crash, or a hang that ended in a kill) counts.
     let maxAttempts: Int
+    /// The bot's group commit; without one, each unit of work is a transaction of its own.
+    var commits: GroupCommit?
+
+    /// Where units of work are written: the group commit, or the store.
+    var writer: any TransactionWriter {
+        if let commits { return commits }
+        return store
+    }
 
     /// What became of an update.
     enum Outcome: Sendable {
@@ -42,7 +54,7 @@ struct UpdateProcessor: Sendable {
 
         let attempt: Int
         do {
-            attempt = try await store.beginAttempt(updateID: record.updateID)
+            attempt = try await writer.beginAttempt(updateID: record.updateID)
         } catch {
             logger.error("cannot note the update's attempt; it stays pending for the next start: \(error)")
             return .failed
@@ -87,7 +99,7 @@ struct UpdateProcessor: Sendable {
         let participants = Participants(update: update)
         let updateID = record.updateID
         do {
-            let outbox = try await store.complete(updateID: updateID, at: now()) { db in
+            let outbox = try await writer.complete(updateID: updateID, at: now()) { db in
                 try effects.commit(updateID: updateID, at: startedAt, in: db, plugins: plugins) {
                     try participants.record(in: $0, at: startedAt)
                 }
@@ -144,7 +156,7 @@ struct UpdateProcessor: Sendable {
         logger.error("update failed: \(reason)")
         metrics.failedUpdate()
         do {
-            try await store.fail(updateID: record.updateID, at: now(), error: reason)
+            try await writer.fail(updateID: record.updateID, at: now(), error: reason)
         } catch {
             logger.error("cannot record the failure, the update stays pending: \(error)")
         }
