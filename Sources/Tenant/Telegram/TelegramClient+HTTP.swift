@@ -32,18 +32,27 @@ extension TelegramClient {
     ///
     /// - Throws: `CancellationError` when the task was cancelled, else ``PlatformError``.
     func post(_ method: String, _ parameters: some Encodable, timeout: TimeAmount) async throws -> Data {
-        var request = HTTPClientRequest(url: apiURL.appendingPathComponent("bot\(token)/\(method)").absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(parameters)))
-        let status: Int
-        let body: Data
+        try await post(method, body: try JSONEncoder().encode(parameters), timeout: timeout)
+    }
+
+    /// Posts an encoded call and returns the body of a successful (2xx) answer.
+    ///
+    /// The request runs on the client's event loop and this task only waits for its future:
+    /// `HTTPClient`'s `async` API keeps about 10 kB of nested async frames in the calling task
+    /// for as long as the call lasts, and a task keeps its frames' memory until it ends, so
+    /// every long-polling bot held them even while idle (BENCHMARKS.md, "Where an idle bot's
+    /// memory goes"). Cancelling the task cancels the request.
+    private func post(_ method: String, body: Data, timeout: TimeAmount) async throws -> Data {
         let started = ContinuousClock.now
         defer { metrics.record(method: method, duration: ContinuousClock.now - started) }
+        let response: HTTPClient.Response
         do {
-            let response = try await httpClient.execute(request, timeout: timeout)
-            status = Int(response.status.code)
-            body = Data(buffer: try await response.body.collect(upTo: Self.largestAnswer))
+            let call = try start(method, body: body, timeout: timeout)
+            response = try await withTaskCancellationHandler {
+                try await call.futureResult.get()
+            } onCancel: {
+                call.cancel()
+            }
         } catch {
             if Task.isCancelled { throw CancellationError() }
             let failure = PlatformError(kind: .transient, method: method, message: describe(error))
@@ -53,8 +62,10 @@ extension TelegramClient {
             )
             throw failure
         }
-        if (200..<300).contains(status) { return body }
-        var failure = Self.classify(status: status, body: body, method: method)
+        let status = Int(response.status.code)
+        let answer = response.body.map { Data(buffer: $0) } ?? Data()
+        if (200..<300).contains(status) { return answer }
+        var failure = Self.classify(status: status, body: answer, method: method)
         // A proxy's error page or the Bot API's description may quote the request's URL.
         failure.message = masking(failure.message)
         logger.debug(
@@ -62,6 +73,17 @@ extension TelegramClient {
             metadata: ["method": "\(method)", "error_code": "\(failure.code ?? status)"]
         )
         throw failure
+    }
+
+    /// Starts the request on the shared client; its answer is read whole, up to
+    /// ``largestAnswer`` bytes, and the whole call (connecting included) ends at `timeout`.
+    private func start(_ method: String, body: Data, timeout: TimeAmount) throws -> HTTPClient.Task<HTTPClient.Response> {
+        let request = try HTTPClient.Request(
+            url: apiURL.appendingPathComponent("bot\(token)/\(method)").absoluteString, method: .POST,
+            headers: ["Content-Type": "application/json"], body: .data(body))
+        return httpClient.execute(
+            request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.largestAnswer),
+            deadline: .now() + timeout)
     }
 
     /// Turns a failed answer into a ``PlatformError`` carrying Telegram's description.
