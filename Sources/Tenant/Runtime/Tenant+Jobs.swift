@@ -11,17 +11,21 @@ extension Tenant {
     /// read back a hair later than the moment it was due.
     static let jobTolerance: TimeInterval = 0.001
 
-    /// Hands due jobs to their chats' lanes until the bot stops, sleeping until the next is due
-    /// or an update schedules an earlier one.
+    /// Hands due jobs to their chats' lanes until the task is cancelled (the bot stops), sleeping
+    /// until the next is due or an update schedules an earlier one.
     func runJobs(store: BotStore) async {
         var backoff = configuration.backoff
-        while !stopSignal.isFired {
+        while !Task.isCancelled {
             let wait: Duration?
             // While it looks, any new job may be the earliest: commits meanwhile ring.
             jobTimerTarget = nil
             do {
-                let (due, nextDue) = try await store.dueJobs(
-                    at: now().addingTimeInterval(Self.jobTolerance), excluding: jobsInFlight, limit: Self.jobBatch)
+                // Read in a task of its own: a task keeps the memory of its deepest call until it
+                // ends, and this one waits as long as the bot runs.
+                let (at, inFlight) = (now().addingTimeInterval(Self.jobTolerance), jobsInFlight)
+                let (due, nextDue) = try await Task.detached {
+                    try await store.dueJobs(at: at, excluding: inFlight, limit: Self.jobBatch)
+                }.valueCancellingWithCaller()
                 backoff.reset()
                 if !due.isEmpty {
                     jobsInFlight.formUnion(due.map(\.id))
@@ -30,6 +34,7 @@ extension Tenant {
                 jobTimerTarget = nextDue
                 wait = nextDue.map { min(Self.jobRecheck, .seconds(max(0, $0.timeIntervalSince(now())))) }
             } catch {
+                if Task.isCancelled { return }
                 let delay = backoff.next()
                 logger.error("cannot read scheduled jobs, retrying in \(delay): \(error)")
                 wait = delay
@@ -48,14 +53,18 @@ extension Tenant {
         if jobTimerTarget.map({ earliestSchedule < $0 }) ?? true { jobDoorbell.ring() }
     }
 
-    /// Returns after `duration` (never when `nil`), at a ring, or when the bot stops.
+    /// Returns after `duration` (never when `nil`), at a ring, or when the task is cancelled.
+    ///
+    /// With no job scheduled (most bots) it waits for the ring in this task: a task group and
+    /// its children would keep a few kilobytes per idle bot.
     private func waitForJobs(upTo duration: Duration?) async {
+        guard let duration else {
+            await jobDoorbell.wait()
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
-            if let duration {
-                group.addTask { try? await self.clock.sleep(for: duration) }
-            }
+            group.addTask { try? await self.clock.sleep(for: duration) }
             group.addTask { await self.jobDoorbell.wait() }
-            group.addTask { await self.stopSignal.wait() }
             await group.next()
             group.cancelAll()
         }
