@@ -252,6 +252,9 @@ public actor Tenant {
         await dispatching.valueCancellingWithCaller()
     }
 
+    /// Gives the outbox the flush timeout to empty, then closes it; not inlined, so that its
+    /// task group is not part of the frame the bot's task keeps while it runs.
+    @inline(never)
     private func flushOutbox() async {
         let timeout = configuration.flushTimeout
         await withTaskGroup(of: Void.self) { group in

@@ -32,7 +32,14 @@ extension TelegramClient {
     ///
     /// - Throws: `CancellationError` when the task was cancelled, else ``PlatformError``.
     func post(_ method: String, _ parameters: some Encodable, timeout: TimeAmount) async throws -> Data {
-        try await post(method, body: try JSONEncoder().encode(parameters), timeout: timeout)
+        try await post(method, body: try Self.encode(parameters), timeout: timeout)
+    }
+
+    /// The JSON of a call's parameters; synchronous and not inlined, so that the encoder's
+    /// temporaries live on the thread's stack, not in the frames a waiting poll task keeps.
+    @inline(never)
+    private static func encode(_ parameters: some Encodable) throws -> Data {
+        try JSONEncoder().encode(parameters)
     }
 
     /// Posts an encoded call and returns the body of a successful (2xx) answer.
@@ -44,7 +51,7 @@ extension TelegramClient {
     /// memory goes"). Cancelling the task cancels the request.
     private func post(_ method: String, body: Data, timeout: TimeAmount) async throws -> Data {
         let started = ContinuousClock.now
-        defer { metrics.record(method: method, duration: ContinuousClock.now - started) }
+        defer { record(method, since: started) }
         let response: HTTPClient.Response
         do {
             let call = try start(method, body: body, timeout: timeout)
@@ -55,13 +62,27 @@ extension TelegramClient {
             }
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            let failure = PlatformError(kind: .transient, method: method, message: describe(error))
-            logger.debug(
-                "Bot API call failed",
-                metadata: ["method": "\(method)", "error": "\(failure.message)"]
-            )
-            throw failure
+            throw failed(method, error)
         }
+        return try answer(method, response)
+    }
+
+    /// The error of a call that got no answer, logged; not inlined, for the same reason as
+    /// ``encode(_:)``.
+    @inline(never)
+    private func failed(_ method: String, _ error: any Error) -> PlatformError {
+        let failure = PlatformError(kind: .transient, method: method, message: describe(error))
+        logger.debug(
+            "Bot API call failed",
+            metadata: ["method": "\(method)", "error": "\(failure.message)"]
+        )
+        return failure
+    }
+
+    /// The body of a successful (2xx) answer, else its error, logged; not inlined, for the same
+    /// reason as ``encode(_:)``.
+    @inline(never)
+    private func answer(_ method: String, _ response: HTTPClient.Response) throws -> Data {
         let status = Int(response.status.code)
         let answer = response.body.map { Data(buffer: $0) } ?? Data()
         if (200..<300).contains(status) { return answer }
@@ -73,6 +94,12 @@ extension TelegramClient {
             metadata: ["method": "\(method)", "error_code": "\(failure.code ?? status)"]
         )
         throw failure
+    }
+
+    /// Times a call; not inlined, for the same reason as ``encode(_:)``.
+    @inline(never)
+    private func record(_ method: String, since started: ContinuousClock.Instant) {
+        metrics.record(method: method, duration: ContinuousClock.now - started)
     }
 
     /// Starts the request on the shared client; its answer is read whole, up to
