@@ -108,15 +108,26 @@ struct IdleMemory: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option var bots = 1000
     @Flag(help: "Webhook mode instead of long polling.") var webhook = false
-    @Option(help: "Seconds to settle after every bot is ready.") var settle = 10
+    @Option(help: "Seconds to settle after every bot is ready; longer than --idle-close, so that idle databases are closed.")
+    var settle = 20
+    @Option(help: "Seconds an unused bot database stays open (aviary's storage.idle_close_seconds; 30 by default in a host).")
+    var idleClose = 5
+
+    func validate() throws {
+        guard (1...86_400).contains(idleClose) else { throw ValidationError("--idle-close must be 1 to 86400 seconds") }
+    }
 
     func run() async throws {
         let mode = webhook ? "webhook" : "polling"
-        let parameters = ["bots": "\(bots)", "mode": mode, "settle_seconds": "\(settle)"]
+        let parameters = [
+            "bots": "\(bots)", "mode": mode, "settle_seconds": "\(settle)", "idle_close_seconds": "\(idleClose)",
+        ]
+        let hostConfig = "storage:\n  idle_close_seconds: \(idleClose)\n"
         try await compare("idle-\(mode)", common, parameters: parameters) { contender in
             let ledger = ReplyLedger()
             let launched = ContinuousClock.now
-            let (fake, host, _, ready) = try await startBots(contender, common, count: bots, ledger: ledger, webhook: webhook)
+            let (fake, host, _, ready) = try await startBots(
+                contender, common, count: bots, ledger: ledger, webhook: webhook, hostConfig: hostConfig)
             let afterReady = host.memory()
             try await Task.sleep(for: .seconds(settle))
             let settled = host.memory()

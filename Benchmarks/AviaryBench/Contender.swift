@@ -85,10 +85,13 @@ struct CommonOptions: ParsableArguments {
     /// The parameters every report carries.
     var reportParameters: [String: String] { peers.peer == .none ? [:] : ["peer": peers.peer.rawValue] }
 
-    /// A process of `contender` serving `bots` through `fake`; not launched yet.
-    func process(_ contender: Contender, fake: FakeBotAPI, bots: [BenchBot], webhook: Bool) throws -> any BotProcess {
+    /// A process of `contender` serving `bots` through `fake`; not launched yet. `hostConfig`
+    /// is aviary's host config file (YAML); the peer has none.
+    func process(
+        _ contender: Contender, fake: FakeBotAPI, bots: [BenchBot], webhook: Bool, hostConfig: String? = nil
+    ) throws -> any BotProcess {
         switch contender {
-        case .aviary: try AviaryHost(aviary: aviary, fake: fake, bots: bots, webhook: webhook)
+        case .aviary: try AviaryHost(aviary: aviary, fake: fake, bots: bots, webhook: webhook, hostConfig: hostConfig)
         case .aiogram:
             try AiogramPeer(
                 python: peers.peerPython, script: peers.peerScript, fake: fake, bots: bots, webhook: webhook)
@@ -122,11 +125,12 @@ func startFake(ledger: ReplyLedger) async throws -> FakeBotAPI {
 /// Starts a fake and `count` echo bots served by `contender` (polling unless `webhook`), and
 /// waits until they are ready; returns how long that took after launch.
 func startBots(
-    _ contender: Contender, _ options: CommonOptions, count: Int, ledger: ReplyLedger, webhook: Bool = false
+    _ contender: Contender, _ options: CommonOptions, count: Int, ledger: ReplyLedger, webhook: Bool = false,
+    hostConfig: String? = nil
 ) async throws -> (FakeBotAPI, any BotProcess, [BenchBot], Duration) {
     let fake = try await startFake(ledger: ledger)
     let bots = (0..<count).map(BenchBot.init(index:))
-    let process = try options.process(contender, fake: fake, bots: bots, webhook: webhook)
+    let process = try options.process(contender, fake: fake, bots: bots, webhook: webhook, hostConfig: hostConfig)
     try process.launch()
     let ready = try await process.waitUntilReady()
     return (fake, process, bots, ready)

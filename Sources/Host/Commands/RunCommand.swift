@@ -132,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
                 .init(service: supervisor),
                 .init(service: ReloadSignalService(supervisor: supervisor, signals: reloadSignals)),
                 .init(service: IdleDatabaseCloser(databases: databases, logger: logger)),
+                .init(service: HeapTrimService()),
             ],
             logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]

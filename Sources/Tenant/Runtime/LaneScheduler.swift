@@ -138,9 +138,23 @@ extension LaneScheduler {
     ///
     /// Workers are started when batches arrive and end when none is ready, so an idle bot holds
     /// one waiting task here instead of `limit` (a thousand idle bots held tens of thousands).
-    /// `work` calls ``finish(_:)`` for its batch.
+    /// Until the first batch arrives that task waits in this small frame, without the workers'
+    /// task group: a task keeps the memory of its deepest call until it ends, and most bots of a
+    /// big host never send a broadcast or get a message. `work` calls ``finish(_:)`` for its
+    /// batch.
     nonisolated func runWorkers(upTo limit: Int, _ work: @escaping @Sendable (Batch) async -> Void) async {
+        guard let first = await next() else { return }
+        await runWorkers(from: first, upTo: limit, work)
+    }
+
+    /// ``runWorkers(upTo:_:)`` once its first batch arrived; not inlined, so that its frame is
+    /// not part of the waiting one.
+    @inline(never)
+    private nonisolated func runWorkers(
+        from first: Batch, upTo limit: Int, _ work: @escaping @Sendable (Batch) async -> Void
+    ) async {
         await withTaskGroup(of: Void.self) { workers in
+            var arrived: Batch? = first
             var started = 0
             while true {
                 if started >= max(1, limit) {
@@ -149,13 +163,15 @@ extension LaneScheduler {
                     await workers.next()
                     started -= 1
                 }
-                guard let first = await next() else { break }
+                if arrived == nil { arrived = await next() }
+                guard let batch = arrived else { break }
+                arrived = nil
                 started += 1
                 workers.addTask {
-                    var batch: Batch? = first
-                    while let current = batch {
-                        await work(current)
-                        batch = await self.nextIfReady()
+                    var current: Batch? = batch
+                    while let running = current {
+                        await work(running)
+                        current = await self.nextIfReady()
                     }
                 }
             }

@@ -11,8 +11,8 @@ extension Tenant {
     /// read back a hair later than the moment it was due.
     static let jobTolerance: TimeInterval = 0.001
 
-    /// Hands due jobs to their chats' lanes until the bot stops, sleeping until the next is due
-    /// or an update schedules an earlier one.
+    /// Hands due jobs to their chats' lanes until the task is cancelled (the bot stops), sleeping
+    /// until the next is due or an update schedules an earlier one.
     ///
     /// Start-up read when the earliest job is due (`earliestAtStart`), and the table is looked at
     /// again only once the earliest job it knows of is due or a commit schedules an earlier one:
@@ -22,12 +22,16 @@ extension Tenant {
         var backoff = configuration.backoff
         jobTimerTarget = earliestAtStart
         await sleepUntilDue(earliestAtStart)
-        while !stopSignal.isFired {
+        while !Task.isCancelled {
             // While it looks, any new job may be the earliest: commits meanwhile ring.
             jobTimerTarget = nil
             do {
-                let (due, nextDue) = try await store.dueJobs(
-                    at: now().addingTimeInterval(Self.jobTolerance), excluding: jobsInFlight, limit: Self.jobBatch)
+                // Read in a task of its own: a task keeps the memory of its deepest call until it
+                // ends, and this one waits as long as the bot runs.
+                let (at, inFlight) = (now().addingTimeInterval(Self.jobTolerance), jobsInFlight)
+                let (due, nextDue) = try await Task.detached {
+                    try await store.dueJobs(at: at, excluding: inFlight, limit: Self.jobBatch)
+                }.valueCancellingWithCaller()
                 backoff.reset()
                 if !due.isEmpty {
                     jobsInFlight.formUnion(due.map(\.id))
@@ -36,6 +40,7 @@ extension Tenant {
                 jobTimerTarget = nextDue
                 await sleepUntilDue(nextDue)
             } catch {
+                if Task.isCancelled { return }
                 let delay = backoff.next()
                 logger.error("cannot read scheduled jobs, retrying in \(delay): \(error)")
                 _ = await waitForJobs(upTo: delay)
@@ -46,7 +51,7 @@ extension Tenant {
     /// Returns once a job due at `due` is due (never when `nil`), at a ring, or when the bot
     /// stops; wakes every ``jobRecheck`` to read the wall clock again, not the table.
     private func sleepUntilDue(_ due: Date?) async {
-        while !stopSignal.isFired {
+        while !Task.isCancelled {
             let wait = due.map { Self.wait(until: $0, now: now()) }
             if wait == .zero { return }
             guard await waitForJobs(upTo: wait) else { return }
@@ -67,19 +72,20 @@ extension Tenant {
         if jobTimerTarget.map({ earliestSchedule < $0 }) ?? true { jobDoorbell.ring() }
     }
 
-    /// Returns after `duration` (never when `nil`), at a ring, or when the bot stops: `true`
-    /// when the time ran out.
+    /// Returns after `duration` (never when `nil`), at a ring, or when the task is cancelled:
+    /// `true` when the time ran out.
+    ///
+    /// With no job scheduled (most bots) it waits for the ring in this task: a task group and
+    /// its children would keep a few kilobytes per idle bot.
     private func waitForJobs(upTo duration: Duration?) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            if let duration {
-                group.addTask { (try? await self.clock.sleep(for: duration)) != nil }
-            }
+        guard let duration else {
+            await jobDoorbell.wait()
+            return false
+        }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await self.clock.sleep(for: duration)) != nil }
             group.addTask {
                 await self.jobDoorbell.wait()
-                return false
-            }
-            group.addTask {
-                await self.stopSignal.wait()
                 return false
             }
             let timedOut = await group.next() ?? false

@@ -47,18 +47,13 @@ extension Tenant {
         return nil
     }
 
-    /// Long-polls from `offset` until the bot stops, storing each batch in the inbox with the
-    /// next offset, in one unit of work of the group commit, before dispatching it.
-    func pollUntilStopped(_ poller: any UpdatePoller, commits: GroupCommit, from offset: Int64?) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.pollLoop(poller, commits: commits, from: offset) }
-            group.addTask { await self.stopSignal.wait() }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func pollLoop(_ poller: any UpdatePoller, commits: GroupCommit, from offset: Int64?) async {
+    /// Long-polls from `offset` until the task is cancelled (the bot stops), storing each batch
+    /// in the inbox with the next offset, in one unit of work of the group commit, before
+    /// dispatching it.
+    func pollLoop(_ poller: any UpdatePoller, commits: GroupCommit, from offset: Int64?) async {
+        // The loop waits as long as the bot runs, and a task keeps the memory of its deepest
+        // call until it ends: logging and error handling stay in synchronous helpers, on the
+        // thread's stack, so that this frame stays small.
         var backoff = configuration.backoff
         var offset = offset
         while !Task.isCancelled {
@@ -67,40 +62,48 @@ extension Tenant {
                     offset: offset, timeout: configuration.pollTimeout, kinds: interests)
                 backoff.reset()
                 guard let last = updates.map(\.id).max() else { continue }
-                let next = last + 1
-                let inserted = try await commits.ingest(
-                    updates.map(Self.inboxRecord(at: now())), nextOffset: next)
-                metrics.received(kinds: inserted.map(\.kind))
-                offset = next
-                await inbox.submit(inserted.map(InboxWork.update), lane: \.lane)
-            } catch is CancellationError {
-                return
-            } catch let error as PlatformError {
-                if Task.isCancelled { return }
-                switch error.kind {
-                case .unauthorized:
-                    failWhileRunning(error.message)
-                    return
-                case .conflict:
-                    let delay = backoff.next()
-                    logger.error(
-                        "another poller or a webhook holds this bot's updates (409); retrying in \(delay). Run one instance per token, or delete the webhook: \(error.message)"
-                    )
-                    try? await clock.sleep(for: delay)
-                case .rateLimited(let retryAfter):
-                    logger.warning("polling rate-limited, retrying in \(retryAfter)")
-                    try? await clock.sleep(for: retryAfter)
-                default:
-                    let delay = backoff.next()
-                    logger.warning("polling failed, retrying in \(delay): \(error)")
-                    try? await clock.sleep(for: delay)
-                }
+                try await ingestPolled(updates, nextOffset: last + 1, commits: commits)
+                offset = last + 1
             } catch {
-                if Task.isCancelled { return }
-                let delay = backoff.next()
-                logger.error("storing updates failed, retrying in \(delay): \(error)")
+                if error is CancellationError || Task.isCancelled { return }
+                guard let delay = pollFailed(error, backoff: &backoff) else { return }
                 try? await clock.sleep(for: delay)
             }
+        }
+    }
+
+    /// Stores a polled batch with the offset after it, and dispatches the new updates.
+    private func ingestPolled(_ updates: [ReceivedUpdate], nextOffset: Int64, commits: GroupCommit) async throws {
+        let inserted = try await commits.ingest(updates.map(Self.inboxRecord(at: now())), nextOffset: nextOffset)
+        metrics.received(kinds: inserted.map(\.kind))
+        await inbox.submit(inserted.map(InboxWork.update), lane: \.lane)
+    }
+
+    /// Logs a failed poll or store and says how long to wait before polling again; `nil` when
+    /// polling must end (the token was rejected).
+    private func pollFailed(_ error: any Error, backoff: inout Backoff) -> Duration? {
+        guard let error = error as? PlatformError else {
+            let delay = backoff.next()
+            logger.error("storing updates failed, retrying in \(delay): \(error)")
+            return delay
+        }
+        switch error.kind {
+        case .unauthorized:
+            failWhileRunning(error.message)
+            return nil
+        case .conflict:
+            let delay = backoff.next()
+            logger.error(
+                "another poller or a webhook holds this bot's updates (409); retrying in \(delay). Run one instance per token, or delete the webhook: \(error.message)"
+            )
+            return delay
+        case .rateLimited(let retryAfter):
+            logger.warning("polling rate-limited, retrying in \(retryAfter)")
+            return retryAfter
+        default:
+            let delay = backoff.next()
+            logger.warning("polling failed, retrying in \(delay): \(error)")
+            return delay
         }
     }
 

@@ -145,7 +145,9 @@ public actor Tenant {
         let store = BotStore(path: configuration.databasePath, plugins: migrations, databases: databases)
         let startup: BotStore.StartupState
         do {
-            startup = try await store.startupState()
+            // Read in a task of its own, like the rest of the start: a task keeps the memory of
+            // its deepest call until it ends, and this one then waits as long as the bot runs.
+            startup = try await Task.detached { try await store.startupState() }.valueCancellingWithCaller()
         } catch {
             await store.close()
             throw fail("cannot open its database: \(error)")
@@ -162,32 +164,23 @@ public actor Tenant {
         await close(store)
     }
 
-    private func close(_ store: BotStore) async {
-        self.store = nil
-        self.commits = nil
-        await store.close()
-    }
-
-    /// Identifies the bot, prepares its source and runs it until it stops.
-    private func run(opened store: BotStore, commits: GroupCommit, startup: BotStore.StartupState) async throws {
+    /// Identifies the bot, prepares its source and queues the work left from its last run.
+    ///
+    /// - Returns: The bot's update processor, or `nil` when the bot was stopped while waiting.
+    /// - Throws: ``TenantError`` when the platform rejects the bot or its webhook cannot be set.
+    private func start(
+        store: BotStore, commits: GroupCommit, startup: BotStore.StartupState
+    ) async throws -> UpdateProcessor? {
         let identity: BotIdentity
         do {
-            guard let identified = try await identify() else {
+            guard let identified = try await identify(),
+                try await prepareSource(store: store, registeredWebhook: startup.registeredWebhook)
+            else {
                 transition(to: .stopped)
                 logger.info("bot stopped before the platform answered")
-                return
+                return nil
             }
             identity = identified
-        } catch let error as TenantError {
-            throw fail(error.reason)
-        }
-
-        do {
-            guard try await prepareSource(store: store, registeredWebhook: startup.registeredWebhook) else {
-                transition(to: .stopped)
-                logger.info("bot stopped before the platform answered")
-                return
-            }
         } catch let error as TenantError {
             throw fail(error.reason)
         }
@@ -205,23 +198,37 @@ public actor Tenant {
         await outbox.submit(startup.pendingOutbox, lane: \.chatID)
         transition(to: .running)
         logger.info("bot started", metadata: ["username": "\(identity.username ?? "-")"])
+        return processor
+    }
 
-        await withTaskGroup(of: Void.self) { sending in
-            sending.addTask {
-                await self.outbox.runWorkers(upTo: self.configuration.limits.concurrentSends) { batch in
-                    await self.send(batch, store: store, commits: commits)
-                }
+    private func close(_ store: BotStore) async {
+        self.store = nil
+        self.commits = nil
+        await store.close()
+    }
+
+    /// Identifies the bot, prepares its source and runs it until it stops.
+    private func run(opened store: BotStore, commits: GroupCommit, startup: BotStore.StartupState) async throws {
+        // Started in a task of its own, and no handle to it kept: the platform calls and their
+        // retries go deep, a task keeps that memory until it is freed, and this task waits as
+        // long as the bot runs (see ``runUntilStopped()``).
+        guard
+            let processor = try await Task.detached(operation: {
+                try await self.start(store: store, commits: commits, startup: startup)
+            }).valueCancellingWithCaller()
+        else { return }
+
+        let sending = Task.detached {
+            await self.outbox.runWorkers(upTo: self.configuration.limits.concurrentSends) { batch in
+                await self.send(batch, store: store, commits: commits)
             }
-            await receiveAndDispatch(store: store, commits: commits, processor: processor, startup: startup)
-            transition(to: .stopping)
-            await flushOutbox()
-            sending.cancelAll()
         }
-        do {
-            try await commits.flushSentMarks()
-        } catch {
-            logger.error("cannot record the last sent messages; the next start sends them again: \(error)")
-        }
+        await receiveAndDispatch(store: store, commits: commits, processor: processor, startup: startup)
+        transition(to: .stopping)
+        await flushOutbox()
+        sending.cancel()
+        await sending.valueCancellingWithCaller()
+        await flushSentMarks(commits)
 
         if let failure {
             throw fail(failure)
@@ -230,26 +237,36 @@ public actor Tenant {
         logger.info("bot stopped")
     }
 
+    /// Receives (long poll, job timer) and dispatches until the bot stops; returns once the
+    /// updates in flight are handled.
+    ///
+    /// A running bot's loops (long poll, job timer, inbox and outbox workers) are tasks of their
+    /// own that this task waits for, and receiving ends by cancellation when the bot stops. Task
+    /// groups and tasks that only watched the stop signal kept about 2 kB each per bot, idle or
+    /// not (BENCHMARKS.md, "Where an idle bot's memory goes"); cancelling this task still
+    /// cancels them all.
     private func receiveAndDispatch(
         store: BotStore, commits: GroupCommit, processor: UpdateProcessor, startup: BotStore.StartupState
     ) async {
-        await withTaskGroup(of: Void.self) { receiving in
-            if case .polling(let poller, _) = source {
-                receiving.addTask { await self.pollUntilStopped(poller, commits: commits, from: startup.pollOffset) }
-            }
-            receiving.addTask { await self.runJobs(store: store, earliestAtStart: startup.earliestJobDue) }
-            receiving.addTask {
-                await self.inbox.runWorkers(upTo: self.configuration.maxConcurrentChats) { batch in
-                    await self.dispatch(batch, processor: processor)
-                }
-            }
-            receiving.addTask {
-                await self.stopSignal.wait()
-                await self.inbox.close()
+        let dispatching = Task.detached {
+            await self.inbox.runWorkers(upTo: self.configuration.maxConcurrentChats) { batch in
+                await self.dispatch(batch, processor: processor)
             }
         }
+        var receiving = [Task.detached { await self.runJobs(store: store, earliestAtStart: startup.earliestJobDue) }]
+        if case .polling(let poller, _) = source {
+            receiving.append(Task.detached { await self.pollLoop(poller, commits: commits, from: startup.pollOffset) })
+        }
+        await stopSignal.wait()
+        for receiver in receiving { receiver.cancel() }
+        for receiver in receiving { await receiver.valueCancellingWithCaller() }
+        await inbox.close()
+        await dispatching.valueCancellingWithCaller()
     }
 
+    /// Gives the outbox the flush timeout to empty, then closes it; not inlined, so that its
+    /// task group is not part of the frame the bot's task keeps while it runs.
+    @inline(never)
     private func flushOutbox() async {
         let timeout = configuration.flushTimeout
         await withTaskGroup(of: Void.self) { group in
@@ -258,6 +275,16 @@ public actor Tenant {
             await group.next()
             await outbox.close()
             group.cancelAll()
+        }
+    }
+
+    /// Writes the "sent" marks still waiting for a commit, once sending has ended.
+    @inline(never)
+    private func flushSentMarks(_ commits: GroupCommit) async {
+        do {
+            try await commits.flushSentMarks()
+        } catch {
+            logger.error("cannot record the last sent messages; the next start sends them again: \(error)")
         }
     }
 
@@ -292,5 +319,29 @@ public actor Tenant {
 
     static func inboxRecord(at date: Date) -> @Sendable (ReceivedUpdate) -> InboxRecord {
         { InboxRecord(updateID: $0.id, lane: $0.lane, kind: $0.kind, payload: $0.raw, receivedAt: date) }
+    }
+}
+
+extension Task where Failure == Never {
+    /// Waits for the task's result, cancelling it if the waiting task is cancelled meanwhile,
+    /// as a child task would be.
+    func valueCancellingWithCaller() async -> Success {
+        await withTaskCancellationHandler {
+            await value
+        } onCancel: {
+            cancel()
+        }
+    }
+}
+
+extension Task where Failure == any Error {
+    /// Waits for the task's result, cancelling it if the waiting task is cancelled meanwhile,
+    /// as a child task would be.
+    func valueCancellingWithCaller() async throws -> Success {
+        try await withTaskCancellationHandler {
+            try await value
+        } onCancel: {
+            cancel()
+        }
     }
 }

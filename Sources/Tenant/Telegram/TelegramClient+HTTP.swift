@@ -32,29 +32,61 @@ extension TelegramClient {
     ///
     /// - Throws: `CancellationError` when the task was cancelled, else ``PlatformError``.
     func post(_ method: String, _ parameters: some Encodable, timeout: TimeAmount) async throws -> Data {
-        var request = HTTPClientRequest(url: apiURL.appendingPathComponent("bot\(token)/\(method)").absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(parameters)))
-        let status: Int
-        let body: Data
+        try await post(method, body: try Self.encode(parameters), timeout: timeout)
+    }
+
+    /// The JSON of a call's parameters; synchronous and not inlined, so that the encoder's
+    /// temporaries live on the thread's stack, not in the frames a waiting poll task keeps.
+    @inline(never)
+    private static func encode(_ parameters: some Encodable) throws -> Data {
+        try JSONEncoder().encode(parameters)
+    }
+
+    /// Posts an encoded call and returns the body of a successful (2xx) answer.
+    ///
+    /// The request runs on the client's event loop and this task only waits for its future:
+    /// `HTTPClient`'s `async` API keeps about 10 kB of nested async frames in the calling task
+    /// for as long as the call lasts, and a task keeps its frames' memory until it ends, so
+    /// every long-polling bot held them even while idle (BENCHMARKS.md, "Where an idle bot's
+    /// memory goes"). Cancelling the task cancels the request.
+    private func post(_ method: String, body: Data, timeout: TimeAmount) async throws -> Data {
         let started = ContinuousClock.now
-        defer { metrics.record(method: method, duration: ContinuousClock.now - started) }
+        defer { record(method, since: started) }
+        let response: HTTPClient.Response
         do {
-            let response = try await httpClient.execute(request, timeout: timeout)
-            status = Int(response.status.code)
-            body = Data(buffer: try await response.body.collect(upTo: Self.largestAnswer))
+            let call = try start(method, body: body, timeout: timeout)
+            response = try await withTaskCancellationHandler {
+                try await call.futureResult.get()
+            } onCancel: {
+                call.cancel()
+            }
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            let failure = PlatformError(kind: .transient, method: method, message: describe(error))
-            logger.debug(
-                "Bot API call failed",
-                metadata: ["method": "\(method)", "error": "\(failure.message)"]
-            )
-            throw failure
+            throw failed(method, error)
         }
-        if (200..<300).contains(status) { return body }
-        var failure = Self.classify(status: status, body: body, method: method)
+        return try answer(method, response)
+    }
+
+    /// The error of a call that got no answer, logged; not inlined, for the same reason as
+    /// ``encode(_:)``.
+    @inline(never)
+    private func failed(_ method: String, _ error: any Error) -> PlatformError {
+        let failure = PlatformError(kind: .transient, method: method, message: describe(error))
+        logger.debug(
+            "Bot API call failed",
+            metadata: ["method": "\(method)", "error": "\(failure.message)"]
+        )
+        return failure
+    }
+
+    /// The body of a successful (2xx) answer, else its error, logged; not inlined, for the same
+    /// reason as ``encode(_:)``.
+    @inline(never)
+    private func answer(_ method: String, _ response: HTTPClient.Response) throws -> Data {
+        let status = Int(response.status.code)
+        let answer = response.body.map { Data(buffer: $0) } ?? Data()
+        if (200..<300).contains(status) { return answer }
+        var failure = Self.classify(status: status, body: answer, method: method)
         // A proxy's error page or the Bot API's description may quote the request's URL.
         failure.message = masking(failure.message)
         logger.debug(
@@ -62,6 +94,23 @@ extension TelegramClient {
             metadata: ["method": "\(method)", "error_code": "\(failure.code ?? status)"]
         )
         throw failure
+    }
+
+    /// Times a call; not inlined, for the same reason as ``encode(_:)``.
+    @inline(never)
+    private func record(_ method: String, since started: ContinuousClock.Instant) {
+        metrics.record(method: method, duration: ContinuousClock.now - started)
+    }
+
+    /// Starts the request on the shared client; its answer is read whole, up to
+    /// ``largestAnswer`` bytes, and the whole call (connecting included) ends at `timeout`.
+    private func start(_ method: String, body: Data, timeout: TimeAmount) throws -> HTTPClient.Task<HTTPClient.Response> {
+        let request = try HTTPClient.Request(
+            url: apiURL.appendingPathComponent("bot\(token)/\(method)").absoluteString, method: .POST,
+            headers: ["Content-Type": "application/json"], body: .data(body))
+        return httpClient.execute(
+            request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.largestAnswer),
+            deadline: .now() + timeout)
     }
 
     /// Turns a failed answer into a ``PlatformError`` carrying Telegram's description.

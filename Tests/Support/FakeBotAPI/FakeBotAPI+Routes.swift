@@ -62,19 +62,23 @@ extension FakeBotAPI {
             guard let url = parameters["url"] as? String, !url.isEmpty else {
                 return Self.error(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
             }
-            state.withLock { state in
+            let replaced = state.withLock { state in
                 state.bots[token]?.webhookURL = url
                 state.bots[token]?.webhookSecret = parameters["secret_token"] as? String
                 state.bots[token]?.webhookGeneration += 1
+                return state.bots[token]?.takeWebhookWake()
             }
+            replaced?.resume()
             startWebhookDelivery(token: token)
             return Self.ok(true)
         case "deleteWebhook":
-            state.withLock { state in
+            let deleted = state.withLock { state in
                 state.bots[token]?.webhookURL = nil
                 state.bots[token]?.webhookGeneration += 1
                 if Self.bool(parameters["drop_pending_updates"]) { state.bots[token]?.pending.removeAll() }
+                return state.bots[token]?.takeWebhookWake()
             }
+            deleted?.resume()
             return Self.ok(true)
         case "getWebhookInfo":
             let url = state.withLock { $0.bots[token]?.webhookURL } ?? ""

@@ -11,7 +11,8 @@ extension FakeBotAPI {
         // Serialised outside the lock, which every bot's calls share; the id is spliced in under it.
         let body = try! JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
         let chats = Self.chatIDs(in: payload)
-        let (id, wake) = state.withLock { state -> (Int64, CheckedContinuation<PollWake, Never>?) in
+        let (id, wake, webhookWake) = state.withLock {
+            state -> (Int64, CheckedContinuation<PollWake, Never>?, CheckedContinuation<Void, Never>?) in
             guard state.bots[token] != nil else { preconditionFailure("no bot registered for this token") }
             // Changed in place: copying the bot out would copy its whole queue per update.
             let id = state.bots[token]!.nextUpdateID
@@ -21,11 +22,15 @@ extension FakeBotAPI {
             json.append(contentsOf: #","update_id":\#(id)}"#.utf8)
             for chat in chats { state.bots[token]!.knownChats.insert(chat) }
             state.bots[token]!.pending.append((id, type, json))
-            let wake = state.bots[token]!.isAllowed(type) ? state.bots[token]!.poll?.continuation : nil
-            if wake != nil { state.bots[token]!.poll = nil }
-            return (id, wake)
+            guard state.bots[token]!.isAllowed(type) else { return (id, nil, nil) }
+            let wake = state.bots[token]!.poll?.continuation
+            state.bots[token]!.poll = nil
+            let webhookWake = state.bots[token]!.webhookWake
+            state.bots[token]!.webhookWake = nil
+            return (id, wake, webhookWake)
         }
         wake?.resume(returning: .updates)
+        webhookWake?.resume()
         return id
     }
 

@@ -13,6 +13,8 @@ struct FakeBot {
     var webhookSecret: String?
     /// Changes whenever the webhook is set or deleted, ending the delivery loop of the old one.
     var webhookGeneration = 0
+    /// The webhook delivery loop waiting for an update to deliver, if it is waiting.
+    var webhookWake: CheckedContinuation<Void, Never>?
     /// Every webhook delivery attempt: the update id and the HTTP status (0: no answer).
     var webhookDeliveries: [(updateID: Int64, status: Int)] = []
     var knownChats: Set<Int64> = []
@@ -32,6 +34,12 @@ struct FakeBot {
     var heldCalls: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     static let defaultExcluded: Set<String> = ["chat_member", "message_reaction", "message_reaction_count"]
+
+    /// Takes the waiting webhook delivery loop, to resume once the lock is released.
+    mutating func takeWebhookWake() -> CheckedContinuation<Void, Never>? {
+        defer { webhookWake = nil }
+        return webhookWake
+    }
 
     func isAllowed(_ type: String) -> Bool {
         if let allowedUpdates, !allowedUpdates.isEmpty { return allowedUpdates.contains(type) }

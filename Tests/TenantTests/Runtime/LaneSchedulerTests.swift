@@ -106,4 +106,17 @@ struct LaneSchedulerTests {
         #expect(most <= 4)
         #expect(most > 1, "lanes should run in parallel")
     }
+
+    @Test("runWorkers on a scheduler closed before any work arrived ends without running work")
+    func closedBeforeWork() async {
+        let scheduler = LaneScheduler<Int>()
+        let running = Task {
+            await scheduler.runWorkers(upTo: 4) { _ in Issue.record("no work was submitted") }
+        }
+        await scheduler.close()
+        await running.value
+        // Work submitted after the close is dropped, not handed to a worker.
+        await scheduler.submit([1], lane: { Int64($0) })
+        #expect(await scheduler.depth == 0)
+    }
 }
