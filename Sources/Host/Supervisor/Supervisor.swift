@@ -238,14 +238,11 @@ actor Supervisor: Service {
         botLogger[metadataKey: "bot"] = "\(id)"
         let table = self.table
         let readiness = self.readiness
-        let finished = StopSignal()
         if let previous = abandoned[id], !previous.isFired {
             let reason = "its previous run did not stop within \(stopTimeout.secondsText) and is still running; "
                 + "restart the host to run this bot again"
             botLogger.error("bot not started: \(reason)")
-            finished.fire()
-            bots[id] = RunningBot(bot: bot, tenant: nil, finished: finished)
-            table.set(.init(manifest: bot.manifest, state: .failed(reason)))
+            recordFailedStart(bot, reason: reason)
             return
         }
         abandoned[id] = nil
@@ -258,12 +255,10 @@ actor Supervisor: Service {
             }
         } catch {
             botLogger.error("bot failed: \(error)")
-            let reason = (error as? TenantError)?.reason ?? "\(error)"
-            finished.fire()
-            bots[id] = RunningBot(bot: bot, tenant: nil, finished: finished)
-            table.set(.init(manifest: bot.manifest, state: .failed(reason)))
+            recordFailedStart(bot, reason: (error as? TenantError)?.reason ?? "\(error)")
             return
         }
+        let finished = StopSignal()
         bots[id] = RunningBot(bot: bot, tenant: tenant, finished: finished)
         table.set(.init(manifest: bot.manifest, tenant: tenant, startedAt: Date(), state: .starting, run: run))
         group.addTask {
@@ -275,6 +270,14 @@ actor Supervisor: Service {
             // A failed bot stays listed (its state says why) until a reload replaces or removes it.
             finished.fire()
         }
+    }
+
+    /// Lists a bot that could not start, failed with `reason`, with no run to wait for.
+    private func recordFailedStart(_ bot: LoadedBot, reason: String) {
+        let finished = StopSignal()
+        finished.fire()
+        bots[bot.manifest.id] = RunningBot(bot: bot, tenant: nil, finished: finished)
+        table.set(.init(manifest: bot.manifest, state: .failed(reason)))
     }
 
     /// Whether two bots would use one token or one database file (compared as the scan does).

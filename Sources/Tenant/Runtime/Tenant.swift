@@ -192,7 +192,7 @@ public actor Tenant {
                 guard let self else { throw CancellationError() }
                 return try await self.status()
             }, handlingTimeout: configuration.handlingTimeout, handlingClock: handlingClock,
-            maxAttempts: configuration.maxAttempts, commits: commits)
+            maxAttempts: configuration.maxAttempts, writer: commits)
         blockedChats = startup.blockedChatIDs
         await inbox.submit(startup.pendingInbox.map(InboxWork.update), lane: \.lane)
         await outbox.submit(startup.pendingOutbox, lane: \.chatID)

@@ -5,9 +5,9 @@ import Logging
 /// unit of work: the plugins' writes, the outbox rows, the chat and user rows, and the inbox's
 /// "done" mark.
 ///
-/// With ``commits`` set, the unit is a savepoint in the bot's next group transaction, shared
-/// with the other chats' updates that are ready at the same moment; it still commits whole or
-/// not at all, and ``process(_:)`` returns only once it is durable.
+/// When ``writer`` is the bot's group commit, the unit is a savepoint in its next transaction,
+/// shared with the other chats' updates that are ready at the same moment; it still commits
+/// whole or not at all, and ``process(_:)`` returns only once it is durable.
 struct UpdateProcessor: Sendable {
     let bot: BotDescriptor
     let identity: BotIdentity
@@ -25,14 +25,9 @@ struct UpdateProcessor: Sendable {
     /// How many times handling an update (or a job) may begin before it is given up on: an
     /// attempt the host did not live through (a crash, or a hang that ended in a kill) counts.
     let maxAttempts: Int
-    /// The bot's group commit; without one, each unit of work is a transaction of its own.
-    var commits: GroupCommit?
-
-    /// Where units of work are written: the group commit, or the store.
-    var writer: any TransactionWriter {
-        if let commits { return commits }
-        return store
-    }
+    /// Where units of work are written: the bot's group commit, or the store (a transaction
+    /// each).
+    let writer: any TransactionWriter
 
     /// What became of an update.
     enum Outcome: Sendable {

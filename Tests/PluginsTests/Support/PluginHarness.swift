@@ -131,7 +131,8 @@ struct PluginHarness<P: Plugin> {
         return UpdateProcessor(
             bot: bot, identity: identity, plugins: [pipeline], store: store, decoder: FixedDecoder(update: update),
             logger: Self.logger, now: { now }, metrics: TenantMetrics(botID: bot.id, factory: TestMetrics()),
-            statusProvider: { status }, handlingTimeout: .seconds(3600), handlingClock: SystemClock(), maxAttempts: 1)
+            statusProvider: { status }, handlingTimeout: .seconds(3600), handlingClock: SystemClock(), maxAttempts: 1,
+            writer: store)
     }
 
     private static var logger: Logger { Logger(label: "plugins-tests", factory: { _ in SwiftLogNoOpLogHandler() }) }
