@@ -42,13 +42,24 @@ public struct ReceivedUpdate: Sendable, Equatable {
     public var kind: String
     /// The update exactly as received.
     public var raw: Data
+    /// The neutral update decoded from ``raw`` on receipt, when the platform's reader made it
+    /// (with no bot username yet: ``Update/addressed(to:)``); the dispatcher then uses it
+    /// instead of decoding the stored bytes again.
+    public var update: Update?
 
     /// Creates a received update.
-    public init(id: Int64, lane: Int64, kind: String, raw: Data) {
+    public init(id: Int64, lane: Int64, kind: String, raw: Data, update: Update? = nil) {
         self.id = id
         self.lane = lane
         self.kind = kind
         self.raw = raw
+        self.update = update
+    }
+
+    /// Received updates are equal when they came as the same bytes with the same id, lane and
+    /// kind; ``update`` is derived from the bytes.
+    public static func == (lhs: ReceivedUpdate, rhs: ReceivedUpdate) -> Bool {
+        lhs.id == rhs.id && lhs.lane == rhs.lane && lhs.kind == rhs.kind && lhs.raw == rhs.raw
     }
 }
 

@@ -72,24 +72,25 @@ extension Effects {
     /// then the forgetting of people (``eraseForgotten(in:plugins:currentUpdate:)``), then the outbox rows
     /// of the actions and deliveries.
     ///
-    /// - Returns: The outbox rows inserted, to hand to the sender.
+    /// - Returns: The outbox entries to hand to the sender: the rows inserted, each action kept
+    ///   beside its JSON, and the chats a retry unblocked.
     func commit(
         updateID: Int64?, at date: Date, in db: Database, plugins: [any Plugin],
         beforeOutbox: (Database) throws -> Void = { _ in }
-    ) throws -> [OutboxRecord] {
+    ) throws -> [OutboxEntry] {
         for write in writes { try write(db) }
         try beforeOutbox(db)
         try eraseForgotten(in: db, plugins: plugins, currentUpdate: updateID)
-        var rows = try actions.map { action in
+        var entries = try actions.map { action in
             var row = OutboxRecord(
                 chatID: action.chatID, updateID: updateID, payload: try OutboxCoding.encode(action), createdAt: date)
             try row.insert(db)
-            return row
+            return OutboxEntry.message(OutboxItem(record: row, action: action))
         }
         for request in deliveries {
-            rows += try request.apply(in: db, at: date)
+            entries += try request.apply(in: db, at: date)
         }
-        return rows
+        return entries
     }
 }
 

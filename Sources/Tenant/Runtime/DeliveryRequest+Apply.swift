@@ -1,13 +1,14 @@
 import Foundation
 
 extension DeliveryRequest {
-    /// Applies the request inside a commit transaction and returns the rows now pending.
-    func apply(in db: Database, at date: Date) throws -> [OutboxRecord] {
+    /// Applies the request inside a commit transaction and returns what the sender gets: the
+    /// rows now pending, after the chats a retry unblocked.
+    func apply(in db: Database, at date: Date) throws -> [OutboxEntry] {
         switch self {
         case .retryDeadLetters(let ids):
-            return try BotStore.requeueDeadLetters(ids, in: db)
+            return OutboxEntry.requeued(try BotStore.requeueDeadLetters(ids, in: db))
         case .broadcast(let message, let filter):
-            return try message.enqueue(filter: filter, at: date, in: db).rows
+            return OutboxEntry.messages(try message.enqueue(filter: filter, at: date, in: db).rows)
         }
     }
 }

@@ -24,6 +24,14 @@ final class Doorbell: Sendable {
         waiter?.resume()
     }
 
+    /// Whether it rang since the last wait, forgetting the ring.
+    func takeRing() -> Bool {
+        state.withLock { state in
+            defer { state.rung = false }
+            return state.rung
+        }
+    }
+
     /// Returns at the next ring (at once if it rang since the last wait) or when the task is
     /// cancelled. One task waits at a time.
     func wait() async {

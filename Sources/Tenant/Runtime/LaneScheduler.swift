@@ -1,14 +1,14 @@
 /// Hands out work so that items of one lane (a chat) run strictly in order while different
 /// lanes run in parallel on a bounded set of workers.
 ///
-/// ``runWorkers(upTo:_:)`` serves it with workers started as work arrives (or workers loop on
-/// ``next()`` themselves), calling ``finish(_:)`` when a batch is done. A lane is given to
-/// one worker at a time; lanes are served round-robin, at most `batchLimit` items per turn, so a
-/// busy chat cannot starve the others. Lanes holding an urgent item (an interactive reply) are
+/// ``serve(upTo:_:)`` serves it with workers started as work arrives, each ending when no batch
+/// is ready (or workers loop on ``next()`` themselves), calling ``finish(_:)`` when a batch is
+/// done. A lane is given to one worker at a time; lanes are served round-robin, at most
+/// `batchLimit` items per turn, so a busy chat cannot starve the others. Lanes holding an urgent item (an interactive reply) are
 /// served before the rest (broadcast traffic).
 ///
-/// - Important: `close()` ends the workers: waiting workers get `nil`, queued items are dropped
-///   from memory. The owner keeps them durable elsewhere (the inbox or outbox), so they are
+/// - Important: `close()` ends the workers: waiting workers get `nil`, serving workers end after
+///   their batch in hand, queued items are dropped from memory. The owner keeps them durable elsewhere (the inbox or outbox), so they are
 ///   picked up again at the next start.
 actor LaneScheduler<Item: Sendable> {
     /// A run of items of one lane, in order.
@@ -28,6 +28,17 @@ actor LaneScheduler<Item: Sendable> {
     private(set) var isClosed = false
     private let batchLimit: Int
     private let isUrgent: @Sendable (Item) -> Bool
+    /// How ``serve(upTo:_:)`` handles batches, once it was called.
+    private var service: Service?
+    /// The workers started by ``serve(upTo:_:)`` and not ended yet, by number.
+    private var workers: [Int: Task<Void, Never>] = [:]
+    private var nextWorker = 0
+    private var workersEndedWaiters: [CheckedContinuation<Void, Never>] = []
+
+    private struct Service {
+        let limit: Int
+        let work: @Sendable (Batch) async -> Void
+    }
 
     init(batchLimit: Int = 32, isUrgent: @escaping @Sendable (Item) -> Bool = { _ in false }) {
         self.batchLimit = batchLimit
@@ -82,11 +93,14 @@ actor LaneScheduler<Item: Sendable> {
     /// Stops handing out work; waiting workers get `nil`.
     func close() {
         isClosed = true
+        service = nil
         depth = 0
         queues.removeAll()
         ready = ReadyQueue()
         urgentReady = ReadyQueue()
         urgentLanes.removeAll()
+        // Batches in hand are forgotten too: their workers' `finish` must not count them again.
+        active.removeAll()
         for waiter in waiters { waiter.resume(returning: nil) }
         waiters.removeAll()
         for waiter in idleWaiters { waiter.resume() }
@@ -103,11 +117,14 @@ actor LaneScheduler<Item: Sendable> {
         if let waiter = waiters.first {
             waiters.removeFirst()
             waiter.resume(returning: startBatch(lane))
-        } else if urgentLanes.contains(lane) {
+            return
+        }
+        if urgentLanes.contains(lane) {
             urgentReady.append(lane)
         } else {
             ready.append(lane)
         }
+        startWorkerIfNeeded()
     }
 
     private func takeBatch() -> Batch? {
@@ -134,48 +151,54 @@ actor LaneScheduler<Item: Sendable> {
 }
 
 extension LaneScheduler {
-    /// Runs `work` on every batch until the scheduler closes, on at most `limit` workers at once.
+    /// Runs `work` on every batch from now until the scheduler closes, on at most `limit`
+    /// workers at once; `work` calls ``finish(_:)`` for its batch.
     ///
-    /// Workers are started when batches arrive and end when none is ready, so an idle bot holds
-    /// one waiting task here instead of `limit` (a thousand idle bots held tens of thousands).
-    /// Until the first batch arrives that task waits in this small frame, without the workers'
-    /// task group: a task keeps the memory of its deepest call until it ends, and most bots of a
-    /// big host never send a broadcast or get a message. `work` calls ``finish(_:)`` for its
-    /// batch.
-    nonisolated func runWorkers(upTo limit: Int, _ work: @escaping @Sendable (Batch) async -> Void) async {
-        guard let first = await next() else { return }
-        await runWorkers(from: first, upTo: limit, work)
+    /// A worker is a task started when a batch is ready and no worker is free to take it; it
+    /// takes ready batches in turn and ends when none is left. An idle scheduler holds no task:
+    /// a task keeps the memory of its deepest call until it ends, and most bots of a big host
+    /// are idle most of the time.
+    func serve(upTo limit: Int, _ work: @escaping @Sendable (Batch) async -> Void) {
+        guard !isClosed else { return }
+        service = Service(limit: max(1, limit), work: work)
+        startWorkerIfNeeded()
     }
 
-    /// ``runWorkers(upTo:_:)`` once its first batch arrived; not inlined, so that its frame is
-    /// not part of the waiting one.
-    @inline(never)
-    private nonisolated func runWorkers(
-        from first: Batch, upTo limit: Int, _ work: @escaping @Sendable (Batch) async -> Void
-    ) async {
-        await withTaskGroup(of: Void.self) { workers in
-            var arrived: Batch? = first
-            var started = 0
-            while true {
-                if started >= max(1, limit) {
-                    // Every slot is taken; the busy workers go on taking ready batches in turn.
-                    // Wait for one to end (nothing was ready) before waiting for work again.
-                    await workers.next()
-                    started -= 1
-                }
-                if arrived == nil { arrived = await next() }
-                guard let batch = arrived else { break }
-                arrived = nil
-                started += 1
-                workers.addTask {
-                    var current: Batch? = batch
-                    while let running = current {
-                        await work(running)
-                        current = await self.nextIfReady()
-                    }
-                }
+    /// Cancels the workers' batches in hand (after ``close()``, so that they take no more).
+    func cancelWorkers() {
+        for worker in workers.values { worker.cancel() }
+    }
+
+    /// Returns once every worker started by ``serve(upTo:_:)`` has ended.
+    func waitUntilWorkersEnded() async {
+        if workers.isEmpty { return }
+        await withCheckedContinuation { workersEndedWaiters.append($0) }
+    }
+
+    /// Starts a worker when a batch is ready that no running worker is free to take.
+    private func startWorkerIfNeeded() {
+        guard let service, workers.count < service.limit else { return }
+        // Workers between two batches take the ready ones first.
+        let free = workers.count - active.count
+        guard free < ready.count + urgentReady.count else { return }
+        let number = nextWorker
+        nextWorker += 1
+        workers[number] = Task.detached { [work = service.work] in
+            while let batch = await self.nextForWorker(number) {
+                await work(batch)
             }
         }
+    }
+
+    /// The next ready batch for worker `number`, or `nil` (and the worker ends) when none is.
+    private func nextForWorker(_ number: Int) -> Batch? {
+        if let batch = nextIfReady() { return batch }
+        workers[number] = nil
+        if workers.isEmpty {
+            for waiter in workersEndedWaiters { waiter.resume() }
+            workersEndedWaiters.removeAll()
+        }
+        return nil
     }
 }
 
@@ -183,6 +206,9 @@ extension LaneScheduler {
 private struct ReadyQueue {
     private var lanes: [Int64] = []
     private var head = 0
+
+    /// Lanes queued, stale entries included.
+    var count: Int { lanes.count - head }
 
     mutating func append(_ lane: Int64) {
         lanes.append(lane)

@@ -16,7 +16,7 @@ extension Tenant {
         let (id, rows) = try await store.write { db in
             try message.enqueue(filter: filter, at: date, in: db)
         }
-        await outbox.submit(rows, lane: \.chatID)
+        await outbox.submit(OutboxEntry.messages(rows), lane: \.chatID)
         return id
     }
 
@@ -43,8 +43,7 @@ extension Tenant {
             throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; nothing retried")
         }
         let rows = try await store.write { db in try BotStore.requeueDeadLetters(ids, in: db) }
-        for row in rows { blockedChats.remove(row.chatID) }
-        await outbox.submit(rows, lane: \.chatID)
+        await outbox.submit(OutboxEntry.requeued(rows), lane: \.chatID)
         return rows.count
     }
 }

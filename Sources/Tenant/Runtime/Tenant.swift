@@ -1,6 +1,7 @@
 public import CoreMetrics
 public import Foundation
 public import Logging
+import Synchronization
 
 /// One bot: its database, its platform connection and its plugin pipeline, isolated from
 /// every other bot in the host.
@@ -29,30 +30,30 @@ public actor Tenant {
     let metrics: TenantMetrics
 
     let stopSignal = StopSignal()
+    /// Stored updates and due jobs on their way from the receiver to the dispatcher.
     let inbox = LaneScheduler<InboxWork>()
-    /// Wakes the job timer when an update scheduled a job.
-    let jobDoorbell = Doorbell()
-    /// Due jobs handed to a lane and not yet settled.
-    var jobsInFlight: Set<Int64> = []
-    /// When the next job the timer knows of is due; `nil` while it looks or knows of none.
-    var jobTimerTarget: Date?
-    let outbox = LaneScheduler<OutboxRecord>(isUrgent: { $0.broadcastID == nil })
-    let pacer: SendPacer
-    /// Chats that blocked the bot; nothing is sent to them until they write again.
-    var blockedChats: Set<Int64> = []
-    /// Groups that became supergroups: old id → new id.
-    var migratedChats: [Int64: Int64] = [:]
+    /// Committed messages (and chats' reachability) on their way from the dispatcher to the
+    /// sender; interactive replies go before broadcast traffic.
+    let outbox = LaneScheduler<OutboxEntry>(isUrgent: \.isUrgent)
 
     /// Where the bot is in its life.
     public private(set) var state: TenantState = .starting
-    private var store: BotStore?
+    /// The open database and the three services while the bot runs.
+    private var running: Running?
     /// The open database while the bot runs.
-    var runningStore: BotStore? { store }
-    /// Writes the bot's handled updates, received batches and sent marks in shared
-    /// transactions while the bot runs.
-    private var commits: GroupCommit?
+    var runningStore: BotStore? { running?.store }
     private var startedAt: Date?
-    private var failure: String?
+    /// Why the bot failed while running (its token was revoked), once it did.
+    private let failure = Mutex<String?>(nil)
+
+    /// What a running bot is made of.
+    private struct Running {
+        let store: BotStore
+        let commits: GroupCommit
+        let receiver: Receiver
+        let dispatcher: Dispatcher
+        let sender: Sender
+    }
 
     /// Creates a bot; nothing happens until ``run()``.
     ///
@@ -75,8 +76,8 @@ public actor Tenant {
     public init(
         configuration: TenantConfiguration, platform: any PlatformClient, source: UpdateSource,
         decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations],
-        databases: OpenDatabases = OpenDatabases(), logger: Logger, clock: any TenantClock = SystemClock(), handlingClock: any TenantClock = SystemClock(),
-        now: @escaping @Sendable () -> Date = { Date() },
+        databases: OpenDatabases = OpenDatabases(), logger: Logger, clock: any TenantClock = SystemClock(),
+        handlingClock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in }
     ) {
@@ -94,7 +95,6 @@ public actor Tenant {
         self.now = now
         self.onStateChange = onStateChange
         self.metrics = TenantMetrics(botID: configuration.bot.id, factory: metricsFactory)
-        self.pacer = SendPacer(limits: configuration.limits)
     }
 
     /// Runs the bot until ``stop()`` or a failure it cannot recover from.
@@ -115,7 +115,7 @@ public actor Tenant {
 
     /// The bot's counters and queue depths.
     public func status() async throws -> BotStatus {
-        guard let store, let startedAt else {
+        guard let store = runningStore, let startedAt else {
             throw TenantError(botID: configuration.bot.id, reason: "the bot is not running")
         }
         return BotStatus(startedAt: startedAt, store: try await store.status())
@@ -132,12 +132,10 @@ public actor Tenant {
     ///
     /// Returns once they are durable, so the caller may acknowledge them.
     public func ingest(_ updates: [ReceivedUpdate]) async throws {
-        guard state == .running, let commits else {
+        guard state == .running, let receiver = running?.receiver else {
             throw TenantError(botID: configuration.bot.id, reason: "the bot is not running; updates not accepted")
         }
-        let inserted = try await commits.ingest(updates.map(Self.inboxRecord(at: now())), nextOffset: nil)
-        metrics.received(kinds: inserted.map(\.kind))
-        await inbox.submit(inserted.map(InboxWork.update), lane: \.lane)
+        try await receiver.ingest(updates)
     }
 
     private func runUntilStopped() async throws {
@@ -152,29 +150,52 @@ public actor Tenant {
             await store.close()
             throw fail("cannot open its database: \(error)")
         }
-        self.store = store
-        let commits = GroupCommit(store: store)
-        self.commits = commits
+        let running = makeRunning(store: store)
+        self.running = running
         do {
-            try await run(opened: store, commits: commits, startup: startup)
+            try await run(running, startup: startup)
         } catch {
-            await close(store)
+            await close(running)
             throw error
         }
-        await close(store)
+        await close(running)
     }
 
-    /// Identifies the bot, prepares its source and queues the work left from its last run.
+    /// The bot's receiver, dispatcher and sender over its open database, joined by the inbox
+    /// and the outbox.
+    private func makeRunning(store: BotStore) -> Running {
+        let commits = GroupCommit(store: store)
+        let botID = configuration.bot.id
+        return Running(
+            store: store, commits: commits,
+            receiver: Receiver(
+                botID: botID, source: source, inbox: inbox, store: store, commits: commits,
+                pollTimeout: configuration.pollTimeout, backoff: configuration.backoff, interests: interests,
+                metrics: metrics, logger: logger, clock: clock, now: now,
+                onRevoked: { [weak self] reason in self?.failWhileRunning(reason) }),
+            dispatcher: Dispatcher(
+                inbox: inbox, outbox: outbox, store: store, maxConcurrentChats: configuration.maxConcurrentChats,
+                backoff: configuration.backoff, logger: logger, clock: clock, now: now),
+            sender: Sender(
+                outbox: outbox, platform: platform, store: store, commits: commits, limits: configuration.limits,
+                backoff: configuration.backoff, flushTimeout: configuration.flushTimeout, metrics: metrics,
+                logger: logger, clock: clock, now: now))
+    }
+
+    /// Identifies the bot, prepares its source and queues the work left from its last run (its
+    /// services serve it once started).
     ///
     /// - Returns: The bot's update processor, or `nil` when the bot was stopped while waiting.
     /// - Throws: ``TenantError`` when the platform rejects the bot or its webhook cannot be set.
-    private func start(
-        store: BotStore, commits: GroupCommit, startup: BotStore.StartupState
-    ) async throws -> UpdateProcessor? {
+    private func start(_ running: Running, startup: BotStore.StartupState) async throws -> UpdateProcessor? {
+        let retry = PlatformRetry(
+            botID: configuration.bot.id, backoff: configuration.backoff, clock: clock, logger: logger,
+            stopSignal: stopSignal)
         let identity: BotIdentity
         do {
-            guard let identified = try await identify(),
-                try await prepareSource(store: store, registeredWebhook: startup.registeredWebhook)
+            let platform = self.platform
+            guard let identified = try await retry.run("cannot reach the platform", { try await platform.identify() }),
+                try await running.receiver.prepare(registeredWebhook: startup.registeredWebhook, retry: retry)
             else {
                 transition(to: .stopped)
                 logger.info("bot stopped before the platform answered")
@@ -187,105 +208,57 @@ public actor Tenant {
 
         startedAt = now()
         let processor = UpdateProcessor(
-            bot: configuration.bot, identity: identity, plugins: plugins, store: store, decoder: decoder,
+            bot: configuration.bot, identity: identity, plugins: plugins, store: running.store, decoder: decoder,
             logger: logger, now: now, metrics: metrics, statusProvider: { [weak self] in
                 guard let self else { throw CancellationError() }
                 return try await self.status()
             }, handlingTimeout: configuration.handlingTimeout, handlingClock: handlingClock,
-            maxAttempts: configuration.maxAttempts, writer: commits)
-        blockedChats = startup.blockedChatIDs
-        await inbox.submit(startup.pendingInbox.map(InboxWork.update), lane: \.lane)
-        await outbox.submit(startup.pendingOutbox, lane: \.chatID)
-        transition(to: .running)
+            maxAttempts: configuration.maxAttempts, writer: running.commits)
+        await inbox.submit(startup.pendingInbox.map { InboxWork.update($0, nil) }, lane: \.lane)
+        await outbox.submit(OutboxEntry.messages(startup.pendingOutbox), lane: \.chatID)
         logger.info("bot started", metadata: ["username": "\(identity.username ?? "-")"])
         return processor
     }
 
-    private func close(_ store: BotStore) async {
-        self.store = nil
-        self.commits = nil
-        await store.close()
+    private func close(_ running: Running) async {
+        self.running = nil
+        await running.store.close()
     }
 
-    /// Identifies the bot, prepares its source and runs it until it stops.
-    private func run(opened store: BotStore, commits: GroupCommit, startup: BotStore.StartupState) async throws {
-        // Started in a task of its own, and no handle to it kept: the platform calls and their
-        // retries go deep, a task keeps that memory until it is freed, and this task waits as
-        // long as the bot runs (see ``runUntilStopped()``).
+    /// Identifies the bot, starts its sender, dispatcher and receiver, and when it is asked to
+    /// stop, stops them in the opposite order: receiving ends, the updates in hand finish, the
+    /// outbox gets the flush timeout.
+    ///
+    /// While the bot runs, this task waits in one small frame. Its services hold tasks only
+    /// while there is work (a polling bot's long poll, a job timer while a job is scheduled,
+    /// workers while messages wait): a task keeps the memory of its deepest call until it
+    /// ends (BENCHMARKS.md, "Where an idle bot's memory goes").
+    private func run(_ running: Running, startup: BotStore.StartupState) async throws {
+        // Started in a task of its own: the platform calls and their retries go deep, and this
+        // task waits as long as the bot runs.
         guard
             let processor = try await Task.detached(operation: {
-                try await self.start(store: store, commits: commits, startup: startup)
+                try await self.start(running, startup: startup)
             }).valueCancellingWithCaller()
         else { return }
 
-        let sending = Task.detached {
-            await self.outbox.runWorkers(upTo: self.configuration.limits.concurrentSends) { batch in
-                await self.send(batch, store: store, commits: commits)
-            }
-        }
-        await receiveAndDispatch(store: store, commits: commits, processor: processor, startup: startup)
-        transition(to: .stopping)
-        await flushOutbox()
-        sending.cancel()
-        await sending.valueCancellingWithCaller()
-        await flushSentMarks(commits)
+        await running.sender.start(blockedChats: startup.blockedChatIDs)
+        await running.dispatcher.start(processor: processor, earliestJob: startup.earliestJobDue)
+        running.receiver.start(from: startup.pollOffset)
+        transition(to: .running)
+        await stopSignal.wait()
 
-        if let failure {
+        running.dispatcher.beginDraining()
+        await running.receiver.shutdown()
+        await running.dispatcher.shutdown()
+        transition(to: .stopping)
+        await running.sender.shutdown()
+
+        if let failure = failure.withLock({ $0 }) {
             throw fail(failure)
         }
         transition(to: .stopped)
         logger.info("bot stopped")
-    }
-
-    /// Receives (long poll, job timer) and dispatches until the bot stops; returns once the
-    /// updates in flight are handled.
-    ///
-    /// A running bot's loops (long poll, job timer, inbox and outbox workers) are tasks of their
-    /// own that this task waits for, and receiving ends by cancellation when the bot stops. Task
-    /// groups and tasks that only watched the stop signal kept about 2 kB each per bot, idle or
-    /// not (BENCHMARKS.md, "Where an idle bot's memory goes"); cancelling this task still
-    /// cancels them all.
-    private func receiveAndDispatch(
-        store: BotStore, commits: GroupCommit, processor: UpdateProcessor, startup: BotStore.StartupState
-    ) async {
-        let dispatching = Task.detached {
-            await self.inbox.runWorkers(upTo: self.configuration.maxConcurrentChats) { batch in
-                await self.dispatch(batch, processor: processor)
-            }
-        }
-        var receiving = [Task.detached { await self.runJobs(store: store, earliestAtStart: startup.earliestJobDue) }]
-        if case .polling(let poller, _) = source {
-            receiving.append(Task.detached { await self.pollLoop(poller, commits: commits, from: startup.pollOffset) })
-        }
-        await stopSignal.wait()
-        for receiver in receiving { receiver.cancel() }
-        for receiver in receiving { await receiver.valueCancellingWithCaller() }
-        await inbox.close()
-        await dispatching.valueCancellingWithCaller()
-    }
-
-    /// Gives the outbox the flush timeout to empty, then closes it; not inlined, so that its
-    /// task group is not part of the frame the bot's task keeps while it runs.
-    @inline(never)
-    private func flushOutbox() async {
-        let timeout = configuration.flushTimeout
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.outbox.waitUntilIdle() }
-            group.addTask { try? await self.clock.sleep(for: timeout) }
-            await group.next()
-            await outbox.close()
-            group.cancelAll()
-        }
-    }
-
-    /// Writes the "sent" marks still waiting for a commit, once sending has ended.
-    @inline(never)
-    private func flushSentMarks(_ commits: GroupCommit) async {
-        do {
-            try await commits.flushSentMarks()
-        } catch {
-            logger.error("cannot record the last sent messages; the next start sends them again: \(error)")
-        }
     }
 
     /// Records a fatal error; the caller throws the result.
@@ -296,29 +269,15 @@ public actor Tenant {
     }
 
     /// Ends the bot after a fatal error found while running (a token revoked mid-run).
-    func failWhileRunning(_ reason: String) {
-        failure = failure ?? reason
+    nonisolated func failWhileRunning(_ reason: String) {
+        failure.withLock { $0 = $0 ?? reason }
         stopSignal.fire()
-    }
-
-    /// Keeps the blocked set in step with what an update showed: a person wrote (unblocked)
-    /// or blocked the bot.
-    func noteBlocking(chatID: Int64, blocked: Bool) {
-        if blocked {
-            blockedChats.insert(chatID)
-        } else {
-            blockedChats.remove(chatID)
-        }
     }
 
     private func transition(to newState: TenantState) {
         guard state != newState else { return }
         state = newState
         onStateChange(newState)
-    }
-
-    static func inboxRecord(at date: Date) -> @Sendable (ReceivedUpdate) -> InboxRecord {
-        { InboxRecord(updateID: $0.id, lane: $0.lane, kind: $0.kind, payload: $0.raw, receivedAt: date) }
     }
 }
 

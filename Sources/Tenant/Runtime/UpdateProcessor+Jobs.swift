@@ -20,16 +20,16 @@ extension UpdateProcessor {
         do {
             guard let current = try await store.scheduledJob(id: handedOut.id) else {
                 logger.debug("scheduled job was cancelled before its turn")
-                return .handled(outbox: [], blocking: nil, earliestSchedule: nil)
+                return .handled(outbox: [], earliestSchedule: nil)
             }
             job = current
         } catch {
             logger.error("cannot read the scheduled job again; it waits for the timer's next look: \(error)")
             return .failed
         }
-        if job.dueAt.timeIntervalSince(now()) > Tenant.jobTolerance {
+        if job.dueAt.timeIntervalSince(now()) > Dispatcher.jobTolerance {
             logger.debug("scheduled job was moved later before its turn; it runs then")
-            return .handled(outbox: [], blocking: nil, earliestSchedule: job.dueAt)
+            return .handled(outbox: [], earliestSchedule: job.dueAt)
         }
         guard let plugin = plugins.first(where: { type(of: $0).name == job.plugin }) else {
             return await drop(job, reason: "no plugin '\(job.plugin)' in the manifest runs it", logger: logger)
@@ -70,7 +70,7 @@ extension UpdateProcessor {
                 try effects.commit(updateID: nil, at: startedAt, in: db, plugins: plugins)
             }
             logger.debug("scheduled job ran", metadata: ["plugin": "\(job.plugin)"])
-            return .handled(outbox: outbox, blocking: nil, earliestSchedule: effects.earliestSchedule)
+            return .handled(outbox: outbox, earliestSchedule: effects.earliestSchedule)
         } catch {
             logger.error("scheduled job's commit failed; it runs again: \(error)")
             return .failed

@@ -31,16 +31,17 @@ struct UpdateProcessor: Sendable {
 
     /// What became of an update.
     enum Outcome: Sendable {
-        /// Committed; these outbox rows are now waiting to be sent, the chat's blocked state
-        /// changed if `blocking` says so, and a job is due at `earliestSchedule` if set.
-        case handled(outbox: [OutboxRecord], blocking: (chatID: Int64, blocked: Bool)?, earliestSchedule: Date?)
+        /// Committed; these outbox entries go to the sender (the chat's reachability first when
+        /// the update changed it, then the rows now waiting to be sent), and a job is due at
+        /// `earliestSchedule` if set.
+        case handled(outbox: [OutboxEntry], earliestSchedule: Date?)
         /// A plugin threw or timed out, the update could not be decoded, or it was given up on
         /// after ``UpdateProcessor/maxAttempts``; nothing was applied.
         case failed
     }
 
-    /// Handles one inbox record.
-    func process(_ record: InboxRecord) async -> Outcome {
+    /// Handles one inbox record; `received` is its update as decoded on receipt, if it was.
+    func process(_ record: InboxRecord, received: Update? = nil) async -> Outcome {
         var logger = logger
         logger[metadataKey: "update_id"] = "\(record.updateID)"
         if record.lane != 0 { logger[metadataKey: "chat"] = "\(record.lane)" }
@@ -63,10 +64,14 @@ struct UpdateProcessor: Sendable {
         }
 
         let update: Update
-        do {
-            update = try decoder.decode(record.payload, botUsername: identity.username)
-        } catch {
-            return await fail(record, reason: "cannot decode \(record.kind) update: \(error)", logger: logger)
+        if let received {
+            update = received.addressed(to: identity.username)
+        } else {
+            do {
+                update = try decoder.decode(record.payload, botUsername: identity.username)
+            } catch {
+                return await fail(record, reason: "cannot decode \(record.kind) update: \(error)", logger: logger)
+            }
         }
 
         let effects = Effects()
@@ -99,9 +104,11 @@ struct UpdateProcessor: Sendable {
                     try participants.record(in: $0, at: startedAt)
                 }
             }
-            let blocking = participants.blocked.flatMap { blocked in participants.chat.map { ($0.id, blocked) } }
+            let reachability = participants.blocked.flatMap { blocked in
+                participants.chat.map { OutboxEntry.reachability(chatID: $0.id, blocked: blocked) }
+            }
             metrics.handled(after: ContinuousClock.now - started)
-            return .handled(outbox: outbox, blocking: blocking, earliestSchedule: effects.earliestSchedule)
+            return .handled(outbox: (reachability.map { [$0] } ?? []) + outbox, earliestSchedule: effects.earliestSchedule)
         } catch {
             return await fail(record, reason: "commit failed: \(error)", logger: logger)
         }

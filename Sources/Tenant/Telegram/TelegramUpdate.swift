@@ -38,6 +38,18 @@ struct TelegramUpdate: Decodable {
     }
 }
 
+/// An update as received: its header, and its payload when the payload fits the model, read in
+/// one pass over the JSON.
+struct TelegramReceivedUpdate: Decodable {
+    var header: TelegramUpdateHeader
+    var update: TelegramUpdate?
+
+    init(from decoder: any Decoder) throws {
+        header = try TelegramUpdateHeader(from: decoder)
+        update = try? TelegramUpdate(from: decoder)
+    }
+}
+
 /// What the inbox needs before full decoding: the id, the type and the dispatch lane.
 ///
 /// The lane is the payload's chat (`chat`, or the `message` a button belongs to), else the person

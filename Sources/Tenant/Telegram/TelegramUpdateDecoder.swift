@@ -17,7 +17,11 @@ public struct TelegramUpdateDecoder: UpdateDecoder {
     ///   - botUsername: This bot's username; a command addressed to another bot gives no ``Message/command``.
     /// - Throws: `DecodingError` naming the path of a missing or mistyped field the model needs.
     public func decode(_ raw: Data, botUsername: String?) throws -> Update {
-        let update = try JSONDecoder().decode(TelegramUpdate.self, from: raw)
+        Self.model(of: try JSONDecoder().decode(TelegramUpdate.self, from: raw), raw: raw, botUsername: botUsername)
+    }
+
+    /// The neutral update of a decoded Telegram one.
+    private static func model(of update: TelegramUpdate, raw: Data, botUsername: String?) -> Update {
         let content: Update.Content
         if let message = update.message ?? update.channel_post {
             content = .message(message.model(botUsername: botUsername))
@@ -49,15 +53,23 @@ public struct TelegramUpdateDecoder: UpdateDecoder {
         return Update(id: update.update_id, content: content, raw: raw)
     }
 
-    /// Reads what the inbox needs before full decoding: the update id, the type name and the
-    /// dispatch lane (the chat id; else the sender's id; else 0).
+    /// Reads an update as received, in one pass over its JSON: what the inbox needs (the update
+    /// id, the type name and the dispatch lane: the chat id, else the sender's id, else 0) and
+    /// the neutral update, which goes to the dispatcher beside the raw bytes so that they are
+    /// not parsed again.
     ///
-    /// Used by the poller and the webhook route to store an update before it is decoded.
+    /// Used by the poller and the webhook route. The neutral update is decoded without the
+    /// bot's username (``Update/addressed(to:)`` applies it); it is `nil` when the payload does
+    /// not fit the model, and the update is then stored all the same and fails when dispatched,
+    /// with the decoding error.
     ///
     /// - Throws: `DecodingError` when `raw` is no JSON object with a numeric `update_id`.
     public static func envelope(of raw: Data) throws -> ReceivedUpdate {
-        let header = try JSONDecoder().decode(TelegramUpdateHeader.self, from: raw)
-        return ReceivedUpdate(id: header.update_id, lane: header.lane, kind: header.type, raw: raw)
+        let received = try JSONDecoder().decode(TelegramReceivedUpdate.self, from: raw)
+        let header = received.header
+        return ReceivedUpdate(
+            id: header.update_id, lane: header.lane, kind: header.type, raw: raw,
+            update: received.update.map { model(of: $0, raw: raw, botUsername: nil) })
     }
 }
 

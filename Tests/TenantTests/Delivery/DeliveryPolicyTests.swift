@@ -92,6 +92,30 @@ struct DeliveryPolicyTests {
         #expect(dead.first?.lastError?.contains("blocked by the user") == true)
     }
 
+    @Test("a plugin's retry of a blocked chat's dead letters sends them in the same run: the chat is reachable again",
+          .timeLimit(.minutes(2)))
+    func pluginRetryUnblocks() async throws {
+        let platform = ScriptedPlatform()
+        let harness = TenantHarness(platform: platform)
+        platform.failNextPerforms([
+            PlatformError(kind: .blocked, method: "sendMessage", code: 403, message: "Forbidden: bot was blocked by the user")
+        ])
+        try await harness.running {
+            platform.send(chat: 5, text: "first")
+            await platform.performAttempts.wait(atLeast: 1)
+            // The chat's lane ends once the 403 is on record.
+            await harness.tenant.outbox.waitUntilIdle()
+            // Another chat's admin retries it while the bot keeps running: the sender must not
+            // hold on to the chat's blocked state the database no longer has.
+            platform.send(chat: 9, text: "retry dead letters")
+            _ = try await platform.waitForPerformed(1)
+        }
+        #expect(platform.performed.map(\.text) == ["5:first"])
+        let store = try await harness.openStore()
+        #expect(try await store.deadLetters().isEmpty)
+        #expect(try await store.startupState().blockedChatIDs.isEmpty)
+    }
+
     @Test("400 migrate_to_chat_id: the chat moves to the supergroup id and the message is re-sent there")
     func migration() async throws {
         let harness = TenantHarness()

@@ -44,7 +44,7 @@ struct LaneSchedulerTests {
         #expect(await scheduler.isIdle)
     }
 
-    /// What the workers of `runWorkers` did.
+    /// What the workers of `serve` did.
     private actor WorkLog {
         var handled: [Int64: [Int]] = [:]
         var running = 0
@@ -74,19 +74,18 @@ struct LaneSchedulerTests {
         }
     }
 
-    @Test("runWorkers handles every item in lane order on at most `limit` workers, and ends on close")
+    @Test("serve handles every item in lane order on at most `limit` workers, which end when idle")
     func elasticWorkers() async throws {
         let scheduler = LaneScheduler<Int>(batchLimit: 3)
         let log = WorkLog()
-        let running = Task {
-            await scheduler.runWorkers(upTo: 4) { batch in
-                await log.begin()
-                for _ in 0..<20 { await Task.yield() }
-                await log.end(batch)
-                await scheduler.finish(batch.lane)
-            }
+        await scheduler.serve(upTo: 4) { batch in
+            await log.begin()
+            for _ in 0..<20 { await Task.yield() }
+            await log.end(batch)
+            await scheduler.finish(batch.lane)
         }
-        // 10 lanes × 30 items, submitted in waves while workers run.
+        // 10 lanes × 30 items, submitted in waves while workers run; then a second burst after
+        // the workers ended, which starts new ones.
         for wave in 0..<3 {
             let items = (0..<10).flatMap { lane in (0..<10).map { lane * 1000 + wave * 10 + $0 } }
             await scheduler.submit(items, lane: { Int64($0 / 1000) })
@@ -94,29 +93,49 @@ struct LaneSchedulerTests {
         }
         await log.waitForCount(300)
         await scheduler.waitUntilIdle()
+        await scheduler.waitUntilWorkersEnded()
+        await scheduler.submit((0..<10).map { $0 * 1000 + 30 }, lane: { Int64($0 / 1000) })
+        await log.waitForCount(310)
+        await scheduler.waitUntilWorkersEnded()
         await scheduler.close()
-        await running.value
 
         let handled = await log.handled
         #expect(handled.count == 10)
         for (lane, items) in handled {
-            #expect(items == (0..<30).map { Int(lane) * 1000 + $0 }, "lane \(lane) out of order")
+            #expect(items == (0...30).map { Int(lane) * 1000 + $0 }, "lane \(lane) out of order")
         }
         let most = await log.mostAtOnce
         #expect(most <= 4)
         #expect(most > 1, "lanes should run in parallel")
     }
 
-    @Test("runWorkers on a scheduler closed before any work arrived ends without running work")
+    @Test("serve on a closed scheduler starts no worker, and work submitted after the close is dropped")
     func closedBeforeWork() async {
         let scheduler = LaneScheduler<Int>()
-        let running = Task {
-            await scheduler.runWorkers(upTo: 4) { _ in Issue.record("no work was submitted") }
-        }
         await scheduler.close()
-        await running.value
-        // Work submitted after the close is dropped, not handed to a worker.
+        await scheduler.serve(upTo: 4) { _ in Issue.record("no work may run after the close") }
         await scheduler.submit([1], lane: { Int64($0) })
+        #expect(await scheduler.depth == 0)
+        await scheduler.waitUntilWorkersEnded()
+    }
+
+    @Test("close ends serving workers after their batch in hand; cancelWorkers interrupts it")
+    func closeEndsWorkers() async {
+        let scheduler = LaneScheduler<Int>()
+        let started = AsyncStream<Void>.makeStream()
+        await scheduler.serve(upTo: 2) { batch in
+            started.continuation.yield()
+            // Waits until cancelled, as a send paced far ahead would.
+            while !Task.isCancelled { await Task.yield() }
+            await scheduler.finish(batch.lane)
+        }
+        await scheduler.submit([1, 2], lane: { Int64($0) })
+        var iterator = started.stream.makeAsyncIterator()
+        _ = await iterator.next()
+        _ = await iterator.next()
+        await scheduler.close()
+        await scheduler.cancelWorkers()
+        await scheduler.waitUntilWorkersEnded()
         #expect(await scheduler.depth == 0)
     }
 }

@@ -122,7 +122,7 @@ struct StaleJobTests {
             platform.send(chat: 7, text: change)
             await gate.waitUntilHeld()
             time.clock.advance(by: .seconds(60))
-            await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60) + Tenant.jobRecheck)
+            await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60) + Dispatcher.jobRecheck)
             gate.open()
             platform.send(chat: 7, text: "ping")
             let performed = try await platform.waitForPerformed(4)
@@ -142,7 +142,7 @@ struct StaleJobTests {
     func moved() async throws {
         let harness = try await Self.handOutBehind("held move 300 coffee") { platform, time in
             // Due at 360 s; the timer looks again at least every recheck interval.
-            await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60) + Tenant.jobRecheck)
+            await ScheduledJobTests.waitForTimer(time.clock, at: .seconds(60) + Dispatcher.jobRecheck)
             #expect(platform.performed.count == 4, "nothing more until 360 s")
             time.clock.advance(by: .seconds(300))
             let performed = try await platform.waitForPerformed(5)

@@ -1,7 +1,8 @@
 import Foundation
 @testable import Tenant
 
-/// Replies `<chat>:<text>` and appends each message to its own table, checking order per chat.
+/// Replies `<chat>:<text>` and appends each message to its own table, checking order per chat;
+/// "retry dead letters" queues every dead letter again.
 struct LedgerPlugin: Plugin {
     static let name = "ledger"
     static let migrations = [
@@ -19,6 +20,11 @@ struct LedgerPlugin: Plugin {
     func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
         guard let message = update.message, let text = message.text else { return .passed }
         if text == "boom" { throw LedgerError.exploded }
+        // What an admin plugin does: put every dead letter back in the queue.
+        if text == "retry dead letters" {
+            context.delivery.retryDeadLetters()
+            return .handled
+        }
         // What a plugin's awaited call throws when the host cuts a stop short.
         if text == "interrupted" { throw CancellationError() }
         // Let other chats interleave while this one is "busy".

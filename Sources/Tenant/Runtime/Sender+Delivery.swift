@@ -1,42 +1,29 @@
 import Foundation
 import Logging
 
-extension Tenant {
-    /// Sends a batch of one chat's outbox rows in order, then hands the chat back to the outbox.
-    ///
-    /// A row's "sent" mark rides along in the bot's next group transaction. Before each send
-    /// the marks noted so far are made durable (usually a transaction already carried them),
-    /// so a kill repeats at most one message per sending slot: those whose mark was not
-    /// written yet are each the last send of a slot.
-    func send(_ batch: LaneScheduler<OutboxRecord>.Batch, store: BotStore, commits: GroupCommit) async {
-        for row in batch.items {
-            guard await deliver(row, store: store, commits: commits) else { break }
-        }
-        await outbox.finish(batch.lane)
-    }
-
+extension Sender {
     /// Sends one row within the bot's limits, applying the error policy.
     ///
     /// - Returns: `false` when sending was interrupted (the row stays pending), `true` otherwise.
-    private func deliver(_ row: OutboxRecord, store: BotStore, commits: GroupCommit) async -> Bool {
+    func deliver(_ item: OutboxItem) async -> Bool {
+        let row = item.record
         guard let id = row.id else { return true }
         var logger = logger
         logger[metadataKey: "chat"] = "\(row.chatID)"
         logger[metadataKey: "outbox_id"] = "\(id)"
         var action: OutgoingAction
         do {
-            action = try OutboxCoding.decode(row.payload)
+            action = try item.decodedAction()
         } catch {
-            await deadLetter(id, "unreadable payload: \(error)", store: store, logger: logger)
+            await deadLetter(id, "unreadable payload: \(error)", logger: logger)
             return true
         }
         if let newID = migratedChats[action.chatID] { action = action.redirected(to: newID) }
-        var backoff = configuration.backoff
+        var backoff = backoff
         let isBroadcast = row.broadcastID != nil
         while !Task.isCancelled {
             if blockedChats.contains(action.chatID) {
-                await deadLetter(id, "the user blocked the bot; nothing is sent until they write again",
-                                 store: store, logger: logger)
+                await deadLetter(id, "the user blocked the bot; nothing is sent until they write again", logger: logger)
                 return true
             }
             if action.isPaced {
@@ -65,7 +52,7 @@ extension Tenant {
                 case .rateLimited(let retryAfter):
                     logger.warning("rate-limited (429), this chat waits \(retryAfter)")
                     await pacer.pause(chatID: action.chatID, isBroadcast: isBroadcast, until: clock.now + retryAfter)
-                    await countRateLimit(store: store, logger: logger)
+                    await countRateLimit(logger: logger)
                     retryDelay = .zero
                 case .migrated(let newID):
                     logger.notice("the group became supergroup \(newID); resending there")
@@ -80,18 +67,17 @@ extension Tenant {
                         let dropped = try await store.markChatBlocked(action.chatID, reason: error.description)
                         for _ in 0..<dropped { metrics.deadLettered() }
                     }
-                    await deadLetter(id, error.description, store: store, logger: logger)
+                    await deadLetter(id, error.description, logger: logger)
                     return true
                 case .transient, .conflict:
-                    if now().timeIntervalSince(row.createdAt) > configuration.limits.maxAge.timeInterval {
-                        await deadLetter(id, "gave up after \(configuration.limits.maxAge): \(error)", store: store,
-                                         logger: logger)
+                    if now().timeIntervalSince(row.createdAt) > limits.maxAge.timeInterval {
+                        await deadLetter(id, "gave up after \(limits.maxAge): \(error)", logger: logger)
                         return true
                     }
                     retryDelay = backoff.next()
                     logger.warning("sending failed, retrying in \(retryDelay): \(error)")
                 case .unauthorized, .permanent:
-                    await deadLetter(id, error.description, store: store, logger: logger)
+                    await deadLetter(id, error.description, logger: logger)
                     return true
                 }
                 await record(logger) { try await store.recordAttempt(outboxID: id, error: error.description) }
@@ -107,7 +93,7 @@ extension Tenant {
         return false
     }
 
-    private func deadLetter(_ id: Int64, _ reason: String, store: BotStore, logger: Logger) async {
+    private func deadLetter(_ id: Int64, _ reason: String, logger: Logger) async {
         logger.error("message dead-lettered: \(reason)")
         // A blocked chat's pending messages were dead-lettered (and counted) all at once.
         await record(logger) {
@@ -115,7 +101,7 @@ extension Tenant {
         }
     }
 
-    private func countRateLimit(store: BotStore, logger: Logger) async {
+    private func countRateLimit(logger: Logger) async {
         metrics.rateLimitedCall()
         await record(logger) {
             try await store.write { db in try HostState.increment(HostState.rateLimited, in: db) }
