@@ -110,15 +110,24 @@ struct RunCommand: AsyncParsableCommand {
         let databases = config.openDatabases(openFiles: OpenFileLimit.raise())
         logger.debug("bot databases open at once: at most \(databases.limit)")
         let loader = ManifestLoader(registry: .builtIn())
+        let audit = AuditLog(database: try HostDatabase.open(dataDirectory: dataDirectory), logger: logger)
         let supervisor = Supervisor(
             options: options, loader: loader,
             factory: TenantFactory(
                 options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory,
                 databases: databases),
-            logger: logger, stopTimeout: .seconds(shutdownTimeout))
+            logger: logger, stopTimeout: .seconds(shutdownTimeout),
+            signalledReload: { report in
+                await audit.record(
+                    AuditEntry(
+                        actor: "signal", action: "reload", outcome: report.errors.isEmpty ? "ok" : "errors",
+                        detail: report.description))
+            })
         let surface = HTTPSurface(
-            supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
-            registry: registry, recentErrors: recentErrors, limiter: config.failedAuthLimiter, settings: config.http)
+            supervisor: supervisor, loader: loader, secret: secret, tokens: LiveTokens(tokens),
+            registry: registry, recentErrors: recentErrors,
+            editor: ManifestEditor(options: options, loader: loader), audit: audit,
+            limiter: config.failedAuthLimiter, settings: config.http)
         let host = httpHost
         let server = try surface.application(host: host, port: httpPort, logger: logger) { port in
             logger.info("http listening on \(host):\(port)", metadata: ["http_port": "\(port)"])

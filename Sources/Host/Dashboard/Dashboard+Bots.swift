@@ -84,8 +84,8 @@ extension Dashboard {
         return templates.render(.bot, view)
     }
 
-    func perform(_ command: BotCommand, _ context: HostRequestContext) async throws -> Response {
-        let summary = try await api.command(command, context)
+    func perform(_ command: BotCommand, _ request: Request, _ context: HostRequestContext) async throws -> Response {
+        let summary = try await api.command(command, request, context)
         let done: String =
             switch command {
             case .start: "started"
@@ -109,9 +109,9 @@ extension Dashboard {
         return .redirect(to: "/bots/\(Self.pathSegment(id))?done=retried&count=\(count)")
     }
 
-    func reload(_ context: HostRequestContext) async throws -> Response {
+    func reload(_ request: Request, _ context: HostRequestContext) async throws -> Response {
         let session = try requireSession(context)
-        let report = try await api.reload(context)
+        let report = try await api.reload(request, context)
         func group(_ key: String, _ title: String, _ ids: [String]) -> ReloadPage.Group {
             ReloadPage.Group(
                 key: key, title: title,
