@@ -176,6 +176,7 @@ struct ManifestValidation {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
         case .duplicatedKeysInMapping(_, let context): context.mark.line
+        case .reader(_, let offset?, _, let yaml): yaml.utf8.prefix(offset).count { $0 == UInt8(ascii: "\n") } + 1
         default: nil
         }
     }
@@ -183,6 +184,9 @@ struct ManifestValidation {
     private static func problem(of error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            "not valid YAML: \(problem)"
+        case .reader(let problem, _, _, _):
+            // Only the problem: the error's own description quotes the text, which may hold a secret.
             "not valid YAML: \(problem)"
         case .duplicatedKeysInMapping(let duplicates, _):
             "the key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) appears more than once "
