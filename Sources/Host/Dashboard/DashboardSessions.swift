@@ -72,6 +72,16 @@ final class DashboardSessions: Sendable {
         _ = sessions.withLock { $0.removeValue(forKey: id) }
     }
 
+    /// Ends every session signed in with a token of one of `brands` (removed or replaced in the host config).
+    func close(brands: Set<String>) {
+        sessions.withLock { sessions in
+            sessions = sessions.filter { _, session in
+                guard case .brand(let brand) = session.caller else { return true }
+                return !brands.contains(brand)
+            }
+        }
+    }
+
     /// 32 random bytes as 64 hex digits: a session id or CSRF token.
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -25,6 +25,8 @@ struct HTTPSurface: Sendable {
     var liveFeed = Dashboard.LiveFeed()
     /// Timeouts, the connection cap and the trusted proxies.
     var settings = HTTPServerSettings()
+    /// Reads the host config again on reload, when the host runs with one.
+    var hostConfig: HostConfigReloader?
     /// Where refused webhook deliveries are counted.
     var webhookRefusals = WebhookRefusals()
 
@@ -48,7 +50,7 @@ struct HTTPSurface: Sendable {
         WebhookRoute(table: supervisor.table, secret: secret, refusals: webhookRefusals).register(on: router)
         let api = ManagementAPI(
             supervisor: supervisor, loader: loader, recentErrors: recentErrors, tokens: tokens, limiter: limiter,
-            editor: editor, audit: audit, proxies: settings.trustedProxies)
+            editor: editor, audit: audit, proxies: settings.trustedProxies, hostConfig: hostConfig)
         api.register(on: router)
         Dashboard(api: api, sessions: sessions, templates: try DashboardTemplates(), liveFeed: liveFeed).register(on: router)
         return router

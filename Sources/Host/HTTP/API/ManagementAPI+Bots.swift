@@ -58,10 +58,13 @@ extension ManagementAPI {
         guard context.caller == .admin else {
             throw Problem(status: .forbidden, detail: "reload affects every brand; it needs the admin token")
         }
-        let report = await supervisor.reload()
+        let address = proxies.client(peer: context.remoteAddress, headers: request.headers)
+        let configErrors = await hostConfig?.reload(actor: actorName(context.caller), address: address) ?? []
+        var report = await supervisor.reload()
+        report.errors = configErrors + report.errors
         await audit(
             "reload", bot: nil, brand: nil, outcome: report.errors.isEmpty ? "ok" : "errors",
-            detail: report.description, request, context)
+            detail: report.summary, request, context)
         return ReloadView(report)
     }
 

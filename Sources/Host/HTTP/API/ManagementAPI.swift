@@ -23,6 +23,8 @@ struct ManagementAPI: Sendable {
     let audit: AuditLog
     /// The proxies whose `X-Forwarded-For` names the client whose failures count.
     var proxies = TrustedProxies()
+    /// Reads the host config again on reload, when the host runs with one.
+    var hostConfig: HostConfigReloader?
 
     /// Adds the routes to `router`.
     func register(on router: Router<HostRequestContext>) {
