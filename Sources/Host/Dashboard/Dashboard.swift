@@ -41,6 +41,15 @@ struct Dashboard: Sendable {
         }
         pages.post("bots/:bot_id/dead-letters/retry") { request, context in try await retry(request, context) }
         pages.post("reload") { request, context in try await reload(request, context) }
+        pages.get("manifests/new") { request, context in try newBotPage(request, context) }
+        pages.post("manifests/new") { request, context in try await saveManifest(request, context, isNew: true) }
+        pages.get("bots/:bot_id/manifest") { request, context in try await manifestPage(request, context) }
+        pages.post("bots/:bot_id/manifest") { request, context in try await saveManifest(request, context, isNew: false) }
+        pages.post("bots/:bot_id/enable") { request, context in try await setEnabled(true, request, context) }
+        pages.post("bots/:bot_id/disable") { request, context in try await setEnabled(false, request, context) }
+        pages.get("bots/:bot_id/delete") { request, context in try deletePage(request, context) }
+        pages.post("bots/:bot_id/delete") { request, context in try await delete(request, context) }
+        pages.get("activity") { request, context in try await activityPage(request, context) }
         pages.get("chat") { request, context in try await chatPage(request, context) }
         pages.post("chat/:bot_id/messages") { request, context in try await chatSend(request, context) }
         pages.post("chat/:bot_id/presses") { request, context in try await chatPress(request, context) }
@@ -86,7 +95,7 @@ struct Dashboard: Sendable {
                 AuditEntry(actor: "unknown", address: address, action: "sign_in", outcome: "failed"))
             return loginPage(request, error: "That token is not valid. Use the admin token or a brand token.", status: .unauthorized)
         }
-        let session = sessions.open(for: caller)
+        let session = sessions.open(for: caller, name: api.actorName(caller))
         context.logger.notice("dashboard: signed in", metadata: ["caller": "\(caller.label)", "peer": "\(address)"])
         var brand: String?
         if case .brand(let own) = caller { brand = own }

@@ -25,9 +25,31 @@ extension ManagementAPI {
     /// `PUT /bots/{id}/manifest`: creates the bot, or replaces its manifest when `If-Match`
     /// names the file as it is now.
     func putManifest(_ request: Request, _ context: HostRequestContext) async throws -> Response {
-        guard let caller = context.caller else { throw Problem(status: .unauthorized, detail: "no caller") }
         let id = try Self.botID(context)
         let text = try await Self.manifestText(request)
+        switch try await writeManifest(id: id, text: text, ifMatch: request.headers[.ifMatch], request, context) {
+        case .invalid(let errors):
+            return try Self.invalid(errors, request: request, context: context)
+        case .written(let view, let created, let entityTag):
+            return try Self.answer(
+                view, status: created ? .created : .ok, entityTag: entityTag, request: request, context: context)
+        }
+    }
+
+    /// What a manifest write came to.
+    enum WriteOutcome: Sendable {
+        /// The text has errors, each located; nothing was written.
+        case invalid([ManifestError])
+        /// Written and applied: the reload's outcome, whether the bot is new, the file's new tag.
+        case written(ManifestWriteView, created: Bool, entityTag: String)
+    }
+
+    /// Creates bot `id` from `text`, or replaces its manifest when `ifMatch` names the file as
+    /// it is now (for the API and the dashboard's editor).
+    func writeManifest(
+        id: String, text: String, ifMatch: String?, _ request: Request, _ context: HostRequestContext
+    ) async throws -> WriteOutcome {
+        guard let caller = context.caller else { throw Problem(status: .unauthorized, detail: "no caller") }
         let stored = editor.stored(id: id)
         if let stored, case .brand(let own) = caller, stored.bot?.manifest.brand != own {
             throw Problem.conflict(
@@ -35,7 +57,7 @@ extension ManagementAPI {
                     ? "a manifest file for '\(id)' exists but does not load; the host's admin must fix or remove it"
                     : "the id '\(id)' is taken; choose another")
         }
-        try Self.checkPrecondition(request, current: stored?.entityTag, required: true)
+        try Self.checkPrecondition(ifMatch, current: stored?.entityTag, required: true)
         let file = stored?.file ?? editor.newFile(for: id)
         let source: ManifestSource = caller == .admin ? .host : .brandOwned(tokenFile: editor.tokenFile(for: id))
         let outcome = await loader.validateAway(yaml: text, fileName: file, source: source)
@@ -47,9 +69,7 @@ extension ManagementAPI {
         if let manifest = outcome.bot?.manifest {
             errors += Self.ownership(of: manifest, id: id, caller: caller, outcome: outcome, file: file)
         }
-        guard errors.isEmpty, let bot = outcome.bot else {
-            return try Self.invalid(errors, request: request, context: context)
-        }
+        guard errors.isEmpty, let bot = outcome.bot else { return .invalid(errors) }
         try refuseSharing(bot.manifest, id: id, caller: caller, isNew: stored == nil)
         let (written, secret) = secretStored(text, id: id, bot: bot)
         do {
@@ -64,19 +84,27 @@ extension ManagementAPI {
             stored == nil ? "manifest.created" : "manifest.edited", bot: id, brand: bot.manifest.brand,
             outcome: result.outcome, detail: changes.isEmpty ? nil : changes.joined(separator: "\n"),
             request, context)
-        return try Self.answer(
-            result.with(changes: changes), status: stored == nil ? .created : .ok,
-            entityTag: ManifestFiles.entityTag(of: Data(written.utf8)), request: request, context: context)
+        return .written(
+            result.with(changes: changes), created: stored == nil, entityTag: ManifestFiles.entityTag(of: Data(written.utf8)))
     }
 
     /// `DELETE /bots/{id}/manifest`: removes the manifest and the bot's secret file; the bot
     /// stops. Its database stays in the data folder.
     func deleteManifest(_ request: Request, _ context: HostRequestContext) async throws -> Response {
+        let result = try await removeManifest(ifMatch: request.headers[.ifMatch], request, context)
+        return try Self.answer(result, status: .ok, entityTag: nil, request: request, context: context)
+    }
+
+    /// Removes the manifest of the bot in the path (and its secret file) when `ifMatch`, if
+    /// given, names it as it is now; the bot stops.
+    func removeManifest(ifMatch: String?, _ request: Request, _ context: HostRequestContext) async throws
+        -> ManifestWriteView
+    {
         let stored = try storedManifest(context)
         let id = try Self.botID(context)
-        try Self.checkPrecondition(request, current: stored.entityTag, required: false)
+        try Self.checkPrecondition(ifMatch, current: stored.entityTag, required: false)
         do {
-            let expected = request.headers[.ifMatch] == nil ? nil : stored.data
+            let expected = ifMatch == nil ? nil : stored.data
             try await editor.remove(stored.file, expected: expected, secret: editor.tokenFile(for: id))
         } catch {
             throw Self.problem(error)
@@ -84,17 +112,26 @@ extension ManagementAPI {
         let report = await supervisor.reload()
         let result = ManifestWriteView(id: id, file: stored.file, report: report, state: supervisor.table[id]?.state.name)
         await audit("manifest.deleted", bot: id, brand: stored.bot?.manifest.brand, outcome: result.outcome, request, context)
-        return try Self.answer(result, status: .ok, entityTag: nil, request: request, context: context)
+        return result
     }
 
     /// `POST /bots/{id}/enable` and `/disable`: sets `enabled:` in the manifest file.
     func setEnabled(_ enabled: Bool, _ request: Request, _ context: HostRequestContext) async throws -> Response {
+        let (result, entityTag) = try await changeEnabled(enabled, ifMatch: request.headers[.ifMatch], request, context)
+        return try Self.answer(result, status: .ok, entityTag: entityTag, request: request, context: context)
+    }
+
+    /// Sets `enabled:` in the manifest of the bot in the path and applies it; the answer and
+    /// the file's new tag.
+    func changeEnabled(_ enabled: Bool, ifMatch: String?, _ request: Request, _ context: HostRequestContext)
+        async throws -> (ManifestWriteView, String)
+    {
         let stored = try storedManifest(context)
         let id = try Self.botID(context)
         guard let bot = stored.bot else {
             throw Problem.conflict("the manifest of '\(id)' does not load; fix it before enabling or disabling it")
         }
-        try Self.checkPrecondition(request, current: stored.entityTag, required: false)
+        try Self.checkPrecondition(ifMatch, current: stored.entityTag, required: false)
         let text = String(decoding: stored.data, as: UTF8.self)
         guard let root = try? Yams.compose(yaml: text) else {
             throw Problem.conflict("the manifest of '\(id)' does not parse; fix it first")
@@ -112,15 +149,13 @@ extension ManagementAPI {
         await audit(
             enabled ? "manifest.enabled" : "manifest.disabled", bot: id, brand: bot.manifest.brand,
             outcome: result.outcome, request, context)
-        return try Self.answer(
-            result, status: .ok, entityTag: ManifestFiles.entityTag(of: Data(written.utf8)), request: request,
-            context: context)
+        return (result, ManifestFiles.entityTag(of: Data(written.utf8)))
     }
 
     // MARK: Steps
 
     /// The manifest file of the bot in the path, if the caller may see it; 404 otherwise.
-    private func storedManifest(_ context: HostRequestContext) throws -> ManifestEditor.Stored {
+    func storedManifest(_ context: HostRequestContext) throws -> ManifestEditor.Stored {
         let id = try Self.botID(context)
         guard let stored = editor.stored(id: id) else { throw Problem.notFound("no bot '\(id)'") }
         switch context.caller {
@@ -133,12 +168,16 @@ extension ManagementAPI {
     /// The bot id of the path, when it can be one (`[a-z0-9][a-z0-9-]{0,62}`); 404 otherwise.
     static func botID(_ context: HostRequestContext) throws -> String {
         let id = try context.parameters.require("bot_id")
-        let valid = (1...63).contains(id.utf8.count) && id.utf8.enumerated().allSatisfy { index, byte in
+        guard isBotID(id) else { throw Problem.notFound("no bot '\(Problem.excerpt(id))'") }
+        return id
+    }
+
+    /// Whether `id` can be a bot id: `[a-z0-9][a-z0-9-]{0,62}`.
+    static func isBotID(_ id: String) -> Bool {
+        (1...63).contains(id.utf8.count) && id.utf8.enumerated().allSatisfy { index, byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || (index > 0 && byte == UInt8(ascii: "-"))
         }
-        guard valid else { throw Problem.notFound("no bot '\(Problem.excerpt(id))'") }
-        return id
     }
 
     /// The body as UTF-8 manifest text of at most 256 KiB.
@@ -153,8 +192,8 @@ extension ManagementAPI {
 
     /// Checks `If-Match` against the file's current tag: 428 when it is required for an existing
     /// file and missing, 412 when it names another version (or any version of a missing file).
-    static func checkPrecondition(_ request: Request, current: String?, required: Bool) throws {
-        guard let header = request.headers[.ifMatch] else {
+    static func checkPrecondition(_ header: String?, current: String?, required: Bool) throws {
+        guard let header else {
             if required, current != nil {
                 throw Problem(
                     status: .preconditionRequired,
