@@ -161,4 +161,28 @@ struct ManifestAPITests {
             #expect(FileManager.default.fileExists(atPath: host.sandbox.dataDirectory + "/secrets/delta.token"))
         }
     }
+
+    @Test("masked values sent back: the admin's keep the stored value, a brand's are errors at their line")
+    func maskedValuesSentBack() async throws {
+        let host = try await HTTPTestHost.start()
+        defer { Task { await host.stop() } }
+        try await host.withClient { client in
+            let admin = HTTPTestHost.adminToken
+            let read = try await Self.call(client, .get, "/api/v1/bots/alpha/manifest", as: admin)
+            let tag = try #require(read.headers[.eTag])
+            let edited = read.body.replacingOccurrences(of: "name: alpha bot", with: "name: Alpha")
+            let saved = try await Self.call(client, .put, "/api/v1/bots/alpha/manifest", as: admin, body: edited, ifMatch: tag)
+            #expect(saved.status == .ok, "\(saved.body)")
+            #expect(saved.json["outcome"] as? String == "restarted", "\(saved.body)")
+            let secret = try String(contentsOfFile: host.sandbox.dataDirectory + "/secrets/alpha.token", encoding: .utf8)
+            #expect(secret == (HTTPTestHost.bots["alpha"]?.1 ?? "") + "\n", "the stored token was kept, and moved to secrets/")
+
+            let brandText = "brand: han\nplatform: sandbox\nplugins:\n  - replies:\n      api_key: \"***\"\n"
+            let refused = try await Self.call(client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken, body: brandText)
+            #expect(refused.status == .unprocessableContent)
+            let error = (refused.json["errors"] as? [[String: Any]])?.first
+            #expect(error?["line"] as? Int == 5, "\(refused.body)")
+            #expect((error?["message"] as? String)?.hasPrefix("holds a masked value") == true, "\(refused.body)")
+        }
+    }
 }

@@ -19,7 +19,8 @@ extension Dashboard {
         let session = try requireSession(context)
         let stored = try api.storedManifest(context)
         let id = try ManagementAPI.botID(context)
-        let text = ManifestText.masked(String(decoding: stored.data, as: UTF8.self))
+        let storedText = String(decoding: stored.data, as: UTF8.self)
+        let text = await ManifestLoader.away { ManifestText.masked(storedText) }
         var view = editorView(session, id: id, text: text, entityTag: stored.entityTag, isNew: false, errors: [])
         view.isEnabled = stored.bot?.manifest.enabled == true
         view.isDisabled = stored.bot?.manifest.enabled == false

@@ -195,4 +195,32 @@ struct ManifestWriteHostileInputTests {
             }
         }
     }
+
+    @Test("a brand sending back any masked credential, at any depth, gets an error at its line and nothing is written")
+    func maskedCredentialsFromBrands() async throws {
+        let host = try await Self.host()
+        defer { Task { await host.stop() } }
+        let keys = Gen.element(of: ["token", "api_key", "secret", "password", "webhook_secret", "apikey", "key"])
+            .compactMap { $0 }
+        let masks = Gen.element(of: ["***", "1:***", "4101:***", "999999:***"]).compactMap { $0 }
+        try await host.withClient { client in
+            await propertyCheck(count: 100, input: keys, masks, Gen.int(in: 0...3)) { key, mask, depth in
+                var lines = ["brand: han", "platform: sandbox", "plugins:", "  - replies:"]
+                var indent = "      "
+                for level in 0..<depth {
+                    lines.append("\(indent)level\(level):")
+                    indent += "  "
+                }
+                lines.append("\(indent)\(key): \"\(mask)\"")
+                let answer = try await Call.call(
+                    client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken,
+                    body: lines.joined(separator: "\n") + "\n")
+                #expect(answer.status == .unprocessableContent, "\(lines)")
+                let first = (answer.json["errors"] as? [[String: Any]])?.first
+                #expect(first?["line"] as? Int == lines.count, "\(answer.body)")
+                #expect((first?["message"] as? String)?.hasPrefix("holds a masked value") == true, "\(answer.body)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: host.sandbox.botsDirectory + "/zeta.yaml"))
+        }
+    }
 }

@@ -19,7 +19,8 @@ extension ManagementAPI {
         var headers = HTTPFields()
         headers[.contentType] = "application/yaml; charset=utf-8"
         headers[.eTag] = stored.entityTag
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ManifestText.masked(text))))
+        let masked = await ManifestLoader.away { ManifestText.masked(text) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: masked)))
     }
 
     /// `PUT /bots/{id}/manifest`: creates the bot, or replaces its manifest when `If-Match`
@@ -59,6 +60,11 @@ extension ManagementAPI {
         }
         try Self.checkPrecondition(ifMatch, current: stored?.entityTag, required: true)
         let file = stored?.file ?? editor.newFile(for: id)
+        let storedText = stored.map { String(decoding: $0.data, as: UTF8.self) }
+        let (text, maskedErrors) = await ManifestLoader.away {
+            MaskedValues.restore(text, stored: storedText, admin: caller == .admin, file: file)
+        }
+        guard maskedErrors.isEmpty else { return .invalid(maskedErrors) }
         let source: ManifestSource = caller == .admin ? .host : .brandOwned(tokenFile: editor.tokenFile(for: id))
         let outcome = await loader.validateAway(yaml: text, fileName: file, source: source)
         guard outcome.isMapping else {
@@ -71,7 +77,8 @@ extension ManagementAPI {
         }
         guard errors.isEmpty, let bot = outcome.bot else { return .invalid(errors) }
         try refuseSharing(bot.manifest, id: id, caller: caller, isNew: stored == nil)
-        let (written, secret) = secretStored(text, id: id, bot: bot)
+        let tokenFile = editor.tokenFile(for: id)
+        let (written, secret) = await ManifestLoader.away { Self.secretStored(text, tokenFile: tokenFile, bot: bot) }
         do {
             try await editor.write(written, to: file, expected: stored?.data, secret: secret)
         } catch {
@@ -255,11 +262,12 @@ extension ManagementAPI {
 
     /// The text to store and the secret to write: a token written out in the text goes to
     /// `<data-dir>/secrets/<id>.token` and the text names it with `token_file`.
-    private func secretStored(_ text: String, id: String, bot: LoadedBot) -> (String, (path: String, token: String)?) {
+    private static func secretStored(_ text: String, tokenFile path: String, bot: LoadedBot)
+        -> (String, (path: String, token: String)?)
+    {
         guard let token = bot.manifest.token?.value, let root = try? Yams.compose(yaml: text),
             let written = root.mapping?["token"]?.scalar?.string, !written.contains("$")
         else { return (text, nil) }
-        let path = editor.tokenFile(for: id)
         let stored = ManifestText.edit(text, root: root) { key, _ in
             key == "token" ? .replace(key: "token_file", value: .quoted(path)) : .keep
         }
