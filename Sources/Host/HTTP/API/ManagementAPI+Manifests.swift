@@ -58,19 +58,20 @@ extension ManagementAPI {
                     ? "a manifest file for '\(id)' exists but does not load; the host's admin must fix or remove it"
                     : "the id '\(id)' is taken; choose another")
         }
-        try Self.checkPrecondition(ifMatch, current: stored?.entityTag, required: true)
         let file = stored?.file ?? editor.newFile(for: id)
         let storedText = stored.map { String(decoding: $0.data, as: UTF8.self) }
         let (text, maskedErrors) = await ManifestLoader.away {
             MaskedValues.restore(text, stored: storedText, admin: caller == .admin, file: file)
         }
-        guard maskedErrors.isEmpty else { return .invalid(maskedErrors) }
         let source: ManifestSource = caller == .admin ? .host : .brandOwned(tokenFile: editor.tokenFile(for: id))
         let outcome = await loader.validateAway(yaml: text, fileName: file, source: source)
         guard outcome.isMapping else {
             let problems = outcome.errors.map(\.description).joined(separator: "; ")
             throw Problem.badRequest("the body is not a YAML mapping within the limits (\(problems))")
         }
+        // A body that is a manifest at all, then the version it replaces, then what is wrong in it.
+        try Self.checkPrecondition(ifMatch, current: stored?.entityTag, required: true)
+        guard maskedErrors.isEmpty else { return .invalid(maskedErrors) }
         var errors = outcome.errors
         if let manifest = outcome.bot?.manifest {
             errors += Self.ownership(of: manifest, id: id, caller: caller, outcome: outcome, file: file)
