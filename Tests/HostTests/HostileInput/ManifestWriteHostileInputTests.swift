@@ -223,4 +223,30 @@ struct ManifestWriteHostileInputTests {
             #expect(!FileManager.default.fileExists(atPath: host.sandbox.botsDirectory + "/zeta.yaml"))
         }
     }
+
+    /// Brand values: other brands, case and invisible-character variants of the caller's, empty, lists and mappings.
+    static let brands = Gen.element(of: [
+        "lumen", "HAN", "Han", "han\u{200b}", "\"\"", "~", "[han]", "{b: han}", "hän", "han2", "'han'x",
+    ]).compactMap { $0 }
+
+    @Test("a brand writing any other brand (or none), for a new bot or its own, gets an error and writes nothing")
+    func otherBrands() async throws {
+        let host = try await Self.host()
+        defer { Task { await host.stop() } }
+        let alphaFile = host.sandbox.botsDirectory + "/alpha.yaml"
+        let alphaBefore = try Data(contentsOf: URL(fileURLWithPath: alphaFile))
+        try await host.withClient { client in
+            await propertyCheck(count: 100, input: Self.brands, Gen.bool, Gen.bool) { brand, omit, existing in
+                let id = existing ? "alpha" : "zeta"
+                let line = omit ? "" : "brand: \(brand)\n"
+                let body = "id: \(id)\n\(line)platform: sandbox\nplugins: [echo]\n"
+                let answer = try await Call.call(
+                    client, .put, "/api/v1/bots/\(id)/manifest", as: HTTPTestHost.hanToken, body: body,
+                    ifMatch: existing ? "*" : nil)
+                #expect([.badRequest, .unprocessableContent].contains(answer.status), "\(body): \(answer.body)")
+                #expect(!FileManager.default.fileExists(atPath: host.sandbox.botsDirectory + "/zeta.yaml"))
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: alphaFile)) == alphaBefore)
+    }
 }
