@@ -11,7 +11,9 @@ import Testing
 struct AuditVerifyEndToEndTests {
     static func verify(_ sandbox: HostSandbox) async throws -> (Int32, String) {
         let process = try AviaryProcess(
-            arguments: ["audit", "verify", "--data-dir", sandbox.dataDirectory], logPath: sandbox.logPath)
+            arguments: ["audit", "verify", "--data-dir", sandbox.dataDirectory],
+            logPath: sandbox.logPath
+        )
         let status = try await process.waitForExit()
         return (status, try String(contentsOfFile: sandbox.logPath, encoding: .utf8))
     }

@@ -102,7 +102,9 @@ struct CheckCommandTests {
                 "aviary.yaml:2: api.failed_auth_per_minut: unknown key; did you mean 'failed_auth_per_minute'?",
                 "aviary.yaml:4: http.max_connections: 0 is out of range; use 1 to 1000000",
             ])
-        let good = try folder.write("aviary.yaml", "api:\n  brand_tokens:\n    han: \(String(repeating: "b", count: 64))\n")
-        #expect(CheckCommand.checkConfig(good, environment: [:]).lines.map(folder.relative) == ["aviary.yaml: host config OK (1 brand token)"])
+        let digest = String(repeating: "b", count: 64)
+        let good = try folder.write("aviary.yaml", "api:\n  brand_tokens:\n    han: \(digest)\n")
+        let lines = CheckCommand.checkConfig(good, environment: [:]).lines.map(folder.relative)
+        #expect(lines == ["aviary.yaml: host config OK (1 brand token)"])
     }
 }

@@ -14,7 +14,9 @@ struct DashboardManifestTests {
 
     static func html(_ response: TestResponse) -> String { String(buffer: response.body) }
 
-    @Test("a brand creates a bot, sees an error beside its line, fixes it, disables, enables, edits, deletes; all on Activity")
+    @Test(
+        "a brand creates a bot, sees an error beside its line, fixes it, disables, enables, edits, deletes; all on Activity"
+    )
     func brandOperatorWorkflow() async throws {
         let host = try await HTTPTestHost.start()
         defer { Task { await host.stop() } }
@@ -29,7 +31,12 @@ struct DashboardManifestTests {
             let refused = try await browser.post("/manifests/new", ["id": "zeta", "yaml": typo])
             #expect(refused.status == .unprocessableContent)
             let page = Self.html(refused)
-            #expect(page.contains(#"<li value="4" class="has-error"><code>plugns:</code> <span class="line-error" role="alert">line 4: plugns: unknown key; did you mean &#39;plugins&#39;?</span>"#), "\(page)")
+            #expect(
+                page.contains(
+                    #"<li value="4" class="has-error"><code>plugns:</code> <span class="line-error" role="alert">line 4: plugns: unknown key; did you mean &#39;plugins&#39;?</span>"#
+                ),
+                "\(page)"
+            )
             #expect(!FileManager.default.fileExists(atPath: host.sandbox.botsDirectory + "/zeta.yaml"))
 
             let created = try await browser.post("/manifests/new", ["id": "zeta", "yaml": Self.manifest])
@@ -47,15 +54,23 @@ struct DashboardManifestTests {
             #expect(enabled.headers[.location] == "/bots/zeta/manifest?done=enabled&outcome=started")
 
             let stale = try await browser.post(
-                "/bots/zeta/manifest", ["etag": String(tag.replacingOccurrences(of: "&quot;", with: "\"")), "yaml": Self.manifest])
+                "/bots/zeta/manifest",
+                ["etag": String(tag.replacingOccurrences(of: "&quot;", with: "\"")), "yaml": Self.manifest]
+            )
             #expect(stale.status == .preconditionFailed, "the enable changed the file since the tag was read")
             let fresh = try await browser.get("/bots/zeta/manifest")
             let freshTag = try #require(Self.html(fresh).firstMatch(of: /name="etag" value="([^"]+)"/)?.1)
             let saved = try await browser.post(
                 "/bots/zeta/manifest",
-                ["etag": String(freshTag.replacingOccurrences(of: "&quot;", with: "\"")),
-                 "yaml": Self.manifest.replacingOccurrences(of: "Zeta", with: "Zeta Two")])
-            #expect(saved.headers[.location] == "/bots/zeta/manifest?done=saved&outcome=restarted", "\(Self.html(saved))")
+                [
+                    "etag": String(freshTag.replacingOccurrences(of: "&quot;", with: "\"")),
+                    "yaml": Self.manifest.replacingOccurrences(of: "Zeta", with: "Zeta Two"),
+                ]
+            )
+            #expect(
+                saved.headers[.location] == "/bots/zeta/manifest?done=saved&outcome=restarted",
+                "\(Self.html(saved))"
+            )
 
             let confirm = try await browser.get("/bots/zeta/delete")
             #expect(Self.html(confirm).contains("Type <code>zeta</code> to confirm"))
@@ -66,7 +81,9 @@ struct DashboardManifestTests {
             #expect(!FileManager.default.fileExists(atPath: host.sandbox.botsDirectory + "/zeta.yaml"))
 
             let activity = Self.html(try await browser.get("/activity?bot=zeta"))
-            for action in ["manifest.created", "manifest.disabled", "manifest.enabled", "manifest.edited", "manifest.deleted"] {
+            for action in [
+                "manifest.created", "manifest.disabled", "manifest.enabled", "manifest.edited", "manifest.deleted",
+            ] {
                 #expect(activity.contains("<td>\(action)</td>"), "\(action): \(activity)")
             }
             #expect(activity.contains("name: &quot;Zeta&quot; → &quot;Zeta Two&quot;"), "\(activity)")

@@ -21,7 +21,8 @@ struct HostConfigReloadTests {
 
     /// A config naming `brands` (brand → token), with display names.
     static func config(_ brands: [String: String], names: [String: String] = [:]) -> String {
-        var lines = ["api:", "  brand_tokens:"] + brands.sorted { $0.key < $1.key }.map { "    \($0.key): \(hex($0.value))" }
+        var lines =
+            ["api:", "  brand_tokens:"] + brands.sorted { $0.key < $1.key }.map { "    \($0.key): \(hex($0.value))" }
         if !names.isEmpty {
             lines += ["  brand_names:"] + names.sorted { $0.key < $1.key }.map { "    \($0.key): \($0.value)" }
         }
@@ -37,12 +38,20 @@ struct HostConfigReloadTests {
         let sessions = DashboardSessions()
         let audit = AuditLog(database: try HostDatabase(writer: DatabaseQueue()), logger: Logger(label: "test"))
         let reloader = HostConfigReloader(
-            path: path, initial: initial, tokens: tokens, sessions: sessions, audit: audit, logger: Logger(label: "test"),
-            environment: [:])
+            path: path,
+            initial: initial,
+            tokens: tokens,
+            sessions: sessions,
+            audit: audit,
+            logger: Logger(label: "test"),
+            environment: [:]
+        )
         let hanSession = sessions.open(for: .brand("han"))
 
         _ = try folder.write(
-            "aviary.yaml", Self.config(["han": HTTPTestHost.hanToken, "nova": Self.newToken], names: ["han": "Han ops"]))
+            "aviary.yaml",
+            Self.config(["han": HTTPTestHost.hanToken, "nova": Self.newToken], names: ["han": "Han ops"])
+        )
         #expect(await reloader.reload(actor: "signal") == [])
         #expect(tokens.current.caller(for: Self.newToken) == .brand("nova"))
         #expect(tokens.current.displayNames["han"] == "Han ops")
@@ -50,9 +59,13 @@ struct HostConfigReloadTests {
 
         _ = try folder.write("aviary.yaml", "api:\n  brand_tokns: {}\n")
         let refused = await reloader.reload(actor: "signal")
-        #expect(refused.first?.hasSuffix(
-            "aviary.yaml:2: api.brand_tokns: unknown key; did you mean 'brand_tokens'? "
-                + "(the last good host config stays in force)") == true, "\(refused)")
+        #expect(
+            refused.first?.hasSuffix(
+                "aviary.yaml:2: api.brand_tokns: unknown key; did you mean 'brand_tokens'? "
+                    + "(the last good host config stays in force)"
+            ) == true,
+            "\(refused)"
+        )
         #expect(tokens.current.caller(for: Self.newToken) == .brand("nova"), "the last good config stays in force")
 
         _ = try folder.write("aviary.yaml", Self.config(["nova": Self.newToken]))
@@ -74,9 +87,14 @@ struct HostConfigReloadTests {
         let path = host.sandbox.root.appendingPathComponent("aviary.yaml").path
         try Self.config(["han": HTTPTestHost.hanToken]).write(toFile: path, atomically: true, encoding: .utf8)
         host.surface.hostConfig = HostConfigReloader(
-            path: path, initial: try HostConfig.load(path: path, environment: [:]), tokens: host.surface.tokens,
-            sessions: host.surface.sessions, audit: host.surface.audit, logger: Logger(label: "test"),
-            environment: ["AVIARY_ADMIN_TOKEN": HTTPTestHost.adminToken])
+            path: path,
+            initial: try HostConfig.load(path: path, environment: [:]),
+            tokens: host.surface.tokens,
+            sessions: host.surface.sessions,
+            audit: host.surface.audit,
+            logger: Logger(label: "test"),
+            environment: ["AVIARY_ADMIN_TOKEN": HTTPTestHost.adminToken]
+        )
         try Self.config(["han": HTTPTestHost.hanToken, "nova": Self.newToken])
             .write(toFile: path, atomically: true, encoding: .utf8)
         try await host.withClient { client in

@@ -38,7 +38,9 @@ struct ManagementAPITests {
 
     /// The request each operation is exercised with, on bot `alpha` (brand han), or the
     /// sandbox bot `gamma` (brand han) for sandbox operations; `press` is a button of gamma's.
-    static func request(for operation: Operation, press: (messageID: Int64, data: String, apiURL: URL)) -> (uri: String, body: ByteBuffer?) {
+    static func request(
+        for operation: Operation, press: (messageID: Int64, data: String, apiURL: URL)
+    ) -> (uri: String, body: ByteBuffer?) {
         let uri = "/api/v1" + operation.path
             .replacingOccurrences(of: "{bot_id}", with: operation.id.hasPrefix("sandbox") ? "gamma" : "alpha")
             .replacingOccurrences(of: "{broadcast_id}", with: "1")
@@ -119,8 +121,8 @@ struct ManagementAPITests {
                     if operation.id == "putManifest" { headers[.ifMatch] = "*" }
                     if operation.id == "deleteManifest" { headers[.ifMatch] = "\"not-this-version\"" }
                     if body != nil {
-                        headers[.contentType] =
-                            ["validateManifest", "putManifest"].contains(operation.id) ? "application/yaml" : "application/json"
+                        let yaml = ["validateManifest", "putManifest"].contains(operation.id)
+                        headers[.contentType] = yaml ? "application/yaml" : "application/json"
                     }
                     let response = try await client.execute(
                         uri: uri, method: HTTPRequest.Method(operation.method)!, headers: headers, body: body)

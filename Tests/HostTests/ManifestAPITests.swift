@@ -23,15 +23,23 @@ struct ManifestAPITests {
     }
 
     static func call(
-        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as token: String?,
-        body: String? = nil, ifMatch: String? = nil
+        _ client: any TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        as token: String?,
+        body: String? = nil,
+        ifMatch: String? = nil
     ) async throws -> Answer {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if let ifMatch { headers[.ifMatch] = ifMatch }
         if body != nil { headers[.contentType] = "application/yaml" }
         let response = try await client.execute(
-            uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            uri: path,
+            method: method,
+            headers: headers,
+            body: body.map { ByteBuffer(string: $0) }
+        )
         return Answer(status: response.status, headers: response.headers, body: String(buffer: response.body))
     }
 
@@ -43,7 +51,9 @@ struct ManifestAPITests {
         return HTTPTestHost.manifest(id: "delta", brand: brand, token: deltaToken, apiURL: host.fake.baseURL) + extra
     }
 
-    @Test("a brand creates, edits, disables, enables and deletes its bot; the token lives in secrets/, never in an answer")
+    @Test(
+        "a brand creates, edits, disables, enables and deletes its bot; the token lives in secrets/, never in an answer"
+    )
     func brandLifecycle() async throws {
         let host = try await HTTPTestHost.start()
         defer { Task { await host.stop() } }
@@ -59,7 +69,10 @@ struct ManifestAPITests {
             #expect(mode == 0o600)
             let stored = try String(contentsOfFile: host.sandbox.botsDirectory + "/delta.yaml", encoding: .utf8)
             #expect(!stored.contains(Self.deltaToken))
-            #expect(stored.contains("token_file: \"\(URL(fileURLWithPath: secret).standardizedFileURL.path)\""), "\(stored)")
+            #expect(
+                stored.contains("token_file: \"\(URL(fileURLWithPath: secret).standardizedFileURL.path)\""),
+                "\(stored)"
+            )
             #expect(stored.contains("poll_timeout: 1"), "the rest is kept as written: \(stored)")
 
             let read = try await Self.call(client, .get, "/api/v1/bots/delta/manifest", as: han)
@@ -71,15 +84,36 @@ struct ManifestAPITests {
             let missing = try await Self.call(client, .put, "/api/v1/bots/delta/manifest", as: han, body: edited)
             #expect(missing.status == .preconditionRequired)
             let stale = try await Self.call(
-                client, .put, "/api/v1/bots/delta/manifest", as: han, body: edited, ifMatch: "\"0000\"")
+                client,
+                .put,
+                "/api/v1/bots/delta/manifest",
+                as: han,
+                body: edited,
+                ifMatch: "\"0000\""
+            )
             #expect(stale.status == .preconditionFailed)
             let replaced = try await Self.call(
-                client, .put, "/api/v1/bots/delta/manifest", as: han, body: edited, ifMatch: tag)
+                client,
+                .put,
+                "/api/v1/bots/delta/manifest",
+                as: han,
+                body: edited,
+                ifMatch: tag
+            )
             #expect(replaced.status == .ok, "\(replaced.body)")
             #expect(replaced.json["outcome"] as? String == "restarted", "\(replaced.body)")
-            #expect((replaced.json["changes"] as? [String])?.contains("name: \"delta bot\" → \"Delta\"") == true, "\(replaced.body)")
+            #expect(
+                (replaced.json["changes"] as? [String])?.contains("name: \"delta bot\" → \"Delta\"") == true,
+                "\(replaced.body)"
+            )
             let again = try await Self.call(
-                client, .put, "/api/v1/bots/delta/manifest", as: han, body: edited, ifMatch: tag)
+                client,
+                .put,
+                "/api/v1/bots/delta/manifest",
+                as: han,
+                body: edited,
+                ifMatch: tag
+            )
             #expect(again.status == .preconditionFailed, "the first write changed the tag")
 
             let disabled = try await Self.call(client, .post, "/api/v1/bots/delta/disable", as: han)
@@ -97,7 +131,9 @@ struct ManifestAPITests {
             #expect(
                 actions == [
                     "manifest.deleted", "manifest.enabled", "manifest.disabled", "manifest.edited", "manifest.created",
-                ], "\(audit.body)")
+                ],
+                "\(audit.body)"
+            )
             #expect(!audit.body.contains(Self.deltaToken))
         }
     }
@@ -109,20 +145,34 @@ struct ManifestAPITests {
         let text = Self.delta(host)
         try await host.withClient { client in
             let lumen = HTTPTestHost.lumenToken
-            #expect(try await Self.call(client, .put, "/api/v1/bots/delta/manifest", as: lumen, body: text).status == .unprocessableContent)
-            #expect(try await Self.call(client, .put, "/api/v1/bots/delta/manifest", as: HTTPTestHost.hanToken, body: text).status == .created)
+            #expect(
+                try await Self.call(client, .put, "/api/v1/bots/delta/manifest", as: lumen, body: text).status
+                    == .unprocessableContent
+            )
+            #expect(
+                try await Self.call(client, .put, "/api/v1/bots/delta/manifest", as: HTTPTestHost.hanToken, body: text)
+                    .status == .created
+            )
             #expect(try await Self.call(client, .get, "/api/v1/bots/delta/manifest", as: lumen).status == .notFound)
             #expect(try await Self.call(client, .delete, "/api/v1/bots/delta/manifest", as: lumen).status == .notFound)
             #expect(try await Self.call(client, .post, "/api/v1/bots/delta/disable", as: lumen).status == .notFound)
             let taken = try await Self.call(
-                client, .put, "/api/v1/bots/delta/manifest", as: lumen,
-                body: text.replacingOccurrences(of: "brand: han", with: "brand: lumen"))
+                client,
+                .put,
+                "/api/v1/bots/delta/manifest",
+                as: lumen,
+                body: text.replacingOccurrences(of: "brand: han", with: "brand: lumen")
+            )
             #expect(taken.status == .conflict, "\(taken.body)")
             let moved = try await Self.call(
-                client, .put, "/api/v1/bots/alpha/manifest", as: HTTPTestHost.hanToken,
+                client,
+                .put,
+                "/api/v1/bots/alpha/manifest",
+                as: HTTPTestHost.hanToken,
                 body: text.replacingOccurrences(of: "brand: han", with: "brand: lumen")
                     .replacingOccurrences(of: "id: delta", with: "id: alpha"),
-                ifMatch: "*")
+                ifMatch: "*"
+            )
             #expect(moved.status == .unprocessableContent, "\(moved.body)")
             #expect(moved.body.contains("set brand: han"), "\(moved.body)")
             let audit = try await Self.call(client, .get, "/api/v1/audit?brand=han", as: lumen)
@@ -130,13 +180,17 @@ struct ManifestAPITests {
             let all = try await Self.call(client, .get, "/api/v1/audit", as: HTTPTestHost.adminToken)
             #expect((all.json["records"] as? [Any])?.count == 1, "\(all.body)")
             for token in [nil, "wrong-" + String(repeating: "w", count: 20)] {
-                #expect(try await Self.call(client, .get, "/api/v1/bots/delta/manifest", as: token).status == .unauthorized)
+                #expect(
+                    try await Self.call(client, .get, "/api/v1/bots/delta/manifest", as: token).status == .unauthorized
+                )
                 #expect(try await Self.call(client, .get, "/api/v1/audit", as: token).status == .unauthorized)
             }
         }
     }
 
-    @Test("errors come back located by line; the admin's literal token goes to secrets/ as well; GET masks a hand-written token")
+    @Test(
+        "errors come back located by line; the admin's literal token goes to secrets/ as well; GET masks a hand-written token"
+    )
     func errorsAndAdminSecrets() async throws {
         let host = try await HTTPTestHost.start()
         defer { Task { await host.stop() } }
@@ -155,8 +209,12 @@ struct ManifestAPITests {
             #expect(!alpha.body.contains(alphaToken))
             #expect(alpha.body.contains("token: \"4101:***\""), "\(alpha.body)")
             let created = try await Self.call(
-                client, .put, "/api/v1/bots/delta/manifest", as: admin,
-                body: text.replacingOccurrences(of: "\nplugns: []\n", with: ""))
+                client,
+                .put,
+                "/api/v1/bots/delta/manifest",
+                as: admin,
+                body: text.replacingOccurrences(of: "\nplugns: []\n", with: "")
+            )
             #expect(created.status == .created, "\(created.body)")
             #expect(FileManager.default.fileExists(atPath: host.sandbox.dataDirectory + "/secrets/delta.token"))
         }
@@ -171,14 +229,33 @@ struct ManifestAPITests {
             let read = try await Self.call(client, .get, "/api/v1/bots/alpha/manifest", as: admin)
             let tag = try #require(read.headers[.eTag])
             let edited = read.body.replacingOccurrences(of: "name: alpha bot", with: "name: Alpha")
-            let saved = try await Self.call(client, .put, "/api/v1/bots/alpha/manifest", as: admin, body: edited, ifMatch: tag)
+            let saved = try await Self.call(
+                client,
+                .put,
+                "/api/v1/bots/alpha/manifest",
+                as: admin,
+                body: edited,
+                ifMatch: tag
+            )
             #expect(saved.status == .ok, "\(saved.body)")
             #expect(saved.json["outcome"] as? String == "restarted", "\(saved.body)")
-            let secret = try String(contentsOfFile: host.sandbox.dataDirectory + "/secrets/alpha.token", encoding: .utf8)
-            #expect(secret == (HTTPTestHost.bots["alpha"]?.1 ?? "") + "\n", "the stored token was kept, and moved to secrets/")
+            let secret = try String(
+                contentsOfFile: host.sandbox.dataDirectory + "/secrets/alpha.token",
+                encoding: .utf8
+            )
+            #expect(
+                secret == (HTTPTestHost.bots["alpha"]?.1 ?? "") + "\n",
+                "the stored token was kept, and moved to secrets/"
+            )
 
             let brandText = "brand: han\nplatform: sandbox\nplugins:\n  - replies:\n      api_key: \"***\"\n"
-            let refused = try await Self.call(client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken, body: brandText)
+            let refused = try await Self.call(
+                client,
+                .put,
+                "/api/v1/bots/zeta/manifest",
+                as: HTTPTestHost.hanToken,
+                body: brandText
+            )
             #expect(refused.status == .unprocessableContent)
             let error = (refused.json["errors"] as? [[String: Any]])?.first
             #expect(error?["line"] as? Int == 5, "\(refused.body)")

@@ -16,9 +16,15 @@ struct AuditLogTests {
         for index in 0..<count {
             await log.record(
                 AuditEntry(
-                    actor: index % 2 == 0 ? "admin" : "brand:han", address: "10.0.0.\(index)", action: "manifest.edited",
-                    bot: "bot-\(index % 3)", brand: index % 2 == 0 ? nil : "han", outcome: "restarted",
-                    detail: "name: \"a\" → \"b\""))
+                    actor: index % 2 == 0 ? "admin" : "brand:han",
+                    address: "10.0.0.\(index)",
+                    action: "manifest.edited",
+                    bot: "bot-\(index % 3)",
+                    brand: index % 2 == 0 ? nil : "han",
+                    outcome: "restarted",
+                    detail: "name: \"a\" → \"b\""
+                )
+            )
         }
     }
 
@@ -83,10 +89,15 @@ struct AuditLogTests {
         let clock = ManualTime()
         let queue = try DatabaseQueue()
         let log = AuditLog(
-            database: try HostDatabase(writer: queue), logger: Logger(label: "audit-test"), now: { clock.now })
+            database: try HostDatabase(writer: queue),
+            logger: Logger(label: "audit-test"),
+            now: { clock.now }
+        )
         await Self.fill(log, count: 6)
         clock.now = Date(timeIntervalSince1970: 2_000_000)
-        await log.record(AuditEntry(actor: "admin", action: "reload", outcome: "ok", detail: String(repeating: "x", count: 20_000)))
+        await log.record(
+            AuditEntry(actor: "admin", action: "reload", outcome: "ok", detail: String(repeating: "x", count: 20_000))
+        )
         #expect(try await log.records(AuditQuery(bot: "bot-1")).map(\.id) == [5, 2])
         #expect(try await log.records(AuditQuery(brand: "han")).map(\.id) == [6, 4, 2])
         #expect(try await log.records(AuditQuery(since: clock.now)).map(\.id) == [7])

@@ -44,7 +44,8 @@ struct CheckCommand: AsyncParsableCommand {
         do {
             let config = try HostConfig.load(path: path, environment: environment)
             _ = try config.apiTokens(environment: environment)
-            return Report(lines: ["\(path): host config OK (\(counted(config.brandTokens.count, "brand token")))"], exitCode: 0)
+            let tokens = counted(config.brandTokens.count, "brand token")
+            return Report(lines: ["\(path): host config OK (\(tokens))"], exitCode: 0)
         } catch {
             return Report(lines: "\(error)".split(separator: "\n").map(String.init), exitCode: 1)
         }

@@ -14,16 +14,24 @@ extension Dashboard {
         let bot = request.uri.queryParameters["bot"].map(String.init)
         let records = page.records.map { record in
             ActivityPage.Record(
-                id: record.id, at: formatter.string(from: record.at), actor: record.entry.actor,
-                address: record.entry.address ?? "", action: record.entry.action, bot: record.entry.bot ?? "",
-                brand: record.entry.brand ?? "", outcome: record.entry.outcome, detail: record.entry.detail ?? "",
-                hasDetail: record.entry.detail != nil)
+                id: record.id,
+                at: formatter.string(from: record.at),
+                actor: record.entry.actor,
+                address: record.entry.address ?? "",
+                action: record.entry.action,
+                bot: record.entry.bot ?? "",
+                brand: record.entry.brand ?? "",
+                outcome: record.entry.outcome,
+                detail: record.entry.detail ?? "",
+                hasDetail: record.entry.detail != nil
+            )
         }
         let next = page.nextBefore.map { before in
             "/activity?before=\(before)" + (bot.map { "&bot=\(Self.pathSegment($0))" } ?? "")
         }
         return templates.render(
             .activity,
-            ActivityPage(chrome: chrome, records: records, hasRecords: !records.isEmpty, bot: bot, next: next))
+            ActivityPage(chrome: chrome, records: records, hasRecords: !records.isEmpty, bot: bot, next: next)
+        )
     }
 }

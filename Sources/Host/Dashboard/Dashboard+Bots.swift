@@ -155,9 +155,10 @@ extension Dashboard {
         case "stopped": "Stopped. Reloads leave it stopped until you start it again."
         case "restarted": "Restarted."
         case "retried": "Queued \(Int(request.uri.queryParameters["count"] ?? "") ?? 0) dead letter(s) again."
-        case "created", "saved", "enabled", "disabled":
-            "\(request.uri.queryParameters["done"] == "saved" ? "Saved" : (request.uri.queryParameters["done"] ?? "").capitalized)"
-                + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
+        case "created": "Created" + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
+        case "saved": "Saved" + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
+        case "enabled": "Enabled" + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
+        case "disabled": "Disabled" + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
         case "deleted": "Deleted; the bot stopped."
         default: nil
         }

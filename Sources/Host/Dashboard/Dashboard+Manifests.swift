@@ -39,7 +39,11 @@ extension Dashboard {
         let id = isNew ? (form.trimmed("id") ?? "") : try ManagementAPI.botID(context)
         guard !isNew || ManagementAPI.isBotID(id) else {
             let error = ManifestError(
-                file: "", line: nil, key: "id", message: "the id is 1 to 63 of a-z, 0-9 and -, starting with a letter or digit")
+                file: "",
+                line: nil,
+                key: "id",
+                message: "the id is 1 to 63 of a-z, 0-9 and -, starting with a letter or digit"
+            )
             return editor(session, id: id, text: text, entityTag: "", isNew: true, errors: [error])
         }
         let entityTag = isNew ? nil : form.trimmed("etag")
@@ -47,7 +51,7 @@ extension Dashboard {
         case .invalid(let errors):
             return editor(session, id: id, text: text, entityTag: entityTag ?? "", isNew: isNew, errors: errors)
         case .written(let view, let created, _):
-            return .redirect(to: "/bots/\(Self.pathSegment(id))/manifest?done=\(created ? "created" : "saved")&outcome=\(view.outcome)")
+            return .redirect(to: Self.manifestPath(id, done: created ? "created" : "saved", outcome: view.outcome))
         }
     }
 
@@ -55,7 +59,12 @@ extension Dashboard {
     func setEnabled(_ enabled: Bool, _ request: Request, _ context: HostRequestContext) async throws -> Response {
         let (view, _) = try await api.changeEnabled(enabled, ifMatch: nil, request, context)
         let id = try ManagementAPI.botID(context)
-        return .redirect(to: "/bots/\(Self.pathSegment(id))/manifest?done=\(enabled ? "enabled" : "disabled")&outcome=\(view.outcome)")
+        return .redirect(to: Self.manifestPath(id, done: enabled ? "enabled" : "disabled", outcome: view.outcome))
+    }
+
+    /// The editor's address with the notice of what was `done` and the reload's `outcome`.
+    static func manifestPath(_ id: String, done: String, outcome: String) -> String {
+        "/bots/\(pathSegment(id))/manifest?done=\(done)&outcome=\(outcome)"
     }
 
     /// `GET /bots/{id}/delete`: asks to type the bot's id to confirm.
@@ -66,8 +75,13 @@ extension Dashboard {
         return templates.render(
             .delete,
             DeletePage(
-                chrome: Chrome(title: "Delete \(id)", session: session), csrf: session.csrfToken, id: id,
-                entityTag: stored.entityTag, error: nil))
+                chrome: Chrome(title: "Delete \(id)", session: session),
+                csrf: session.csrfToken,
+                id: id,
+                entityTag: stored.entityTag,
+                error: nil
+            )
+        )
     }
 
     /// `POST /bots/{id}/delete`: deletes when the typed id matches; the bot stops.
@@ -81,8 +95,13 @@ extension Dashboard {
             var response = templates.render(
                 .delete,
                 DeletePage(
-                    chrome: Chrome(title: "Delete \(id)", session: session), csrf: session.csrfToken, id: id,
-                    entityTag: stored.entityTag, error: "Type \(id) to confirm."))
+                    chrome: Chrome(title: "Delete \(id)", session: session),
+                    csrf: session.csrfToken,
+                    id: id,
+                    entityTag: stored.entityTag,
+                    error: "Type \(id) to confirm."
+                )
+            )
             response.status = .badRequest
             return response
         }
@@ -91,28 +110,51 @@ extension Dashboard {
     }
 
     private func editor(
-        _ session: DashboardSession, id: String, text: String, entityTag: String, isNew: Bool, errors: [ManifestError]
+        _ session: DashboardSession,
+        id: String,
+        text: String,
+        entityTag: String,
+        isNew: Bool,
+        errors: [ManifestError]
     ) -> Response {
         let view = editorView(session, id: id, text: text, entityTag: entityTag, isNew: isNew, errors: errors)
         return templates.render(.manifest, view, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     private func editorView(
-        _ session: DashboardSession, id: String, text: String, entityTag: String, isNew: Bool, errors: [ManifestError]
+        _ session: DashboardSession,
+        id: String,
+        text: String,
+        entityTag: String,
+        isNew: Bool,
+        errors: [ManifestError]
     ) -> ManifestPage {
         var chrome = Chrome(title: isNew ? "New bot" : "Manifest of \(id)", session: session)
         chrome.onNew = isNew
         let byLine = Dictionary(grouping: errors.filter { $0.line != nil }, by: { $0.line ?? 0 })
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
             let messages = (byLine[index + 1] ?? []).map { ($0.key.map { "\($0): " } ?? "") + $0.message }
-            return ManifestPage.Line(number: index + 1, text: String(line), errors: messages, hasErrors: !messages.isEmpty)
+            return ManifestPage.Line(
+                number: index + 1,
+                text: String(line),
+                errors: messages,
+                hasErrors: !messages.isEmpty
+            )
         }
         let general = errors.filter { $0.line == nil || $0.line! > lines.count }.map {
             ($0.key.map { "\($0): " } ?? "") + $0.message
         }
         return ManifestPage(
-            chrome: chrome, csrf: session.csrfToken, isNew: isNew, id: id, entityTag: entityTag, text: text,
-            hasErrors: !errors.isEmpty, errorCount: errors.count, lines: errors.isEmpty ? [] : lines,
-            generalErrors: general)
+            chrome: chrome,
+            csrf: session.csrfToken,
+            isNew: isNew,
+            id: id,
+            entityTag: entityTag,
+            text: text,
+            hasErrors: !errors.isEmpty,
+            errorCount: errors.count,
+            lines: errors.isEmpty ? [] : lines,
+            generalErrors: general
+        )
     }
 }

@@ -44,7 +44,9 @@ struct Dashboard: Sendable {
         pages.get("manifests/new") { request, context in try newBotPage(request, context) }
         pages.post("manifests/new") { request, context in try await saveManifest(request, context, isNew: true) }
         pages.get("bots/:bot_id/manifest") { request, context in try await manifestPage(request, context) }
-        pages.post("bots/:bot_id/manifest") { request, context in try await saveManifest(request, context, isNew: false) }
+        pages.post("bots/:bot_id/manifest") { request, context in
+            try await saveManifest(request, context, isNew: false)
+        }
         pages.post("bots/:bot_id/enable") { request, context in try await setEnabled(true, request, context) }
         pages.post("bots/:bot_id/disable") { request, context in try await setEnabled(false, request, context) }
         pages.get("bots/:bot_id/delete") { request, context in try deletePage(request, context) }

@@ -74,7 +74,9 @@ actor ManifestEditor {
 
     /// Writes `text` to `file` when the file's bytes are still `expected` (`nil`: no file yet);
     /// first the token to its secret file (`0600` in a `0700` folder), when there is one.
-    func write(_ text: String, to file: String, expected: Data?, secret: (path: String, token: String)?) throws(EditError) {
+    func write(_ text: String, to file: String, expected: Data?, secret: (path: String, token: String)?)
+        throws(EditError)
+    {
         try check(file, expected: expected)
         do {
             if let secret {

@@ -81,7 +81,9 @@ enum ManifestFiles {
         let descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw WriteError(description: "cannot open the folder \(folder): \(errnoText)") }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw WriteError(description: "cannot sync the folder \(folder): \(errnoText)") }
+        guard fsync(descriptor) == 0 else {
+            throw WriteError(description: "cannot sync the folder \(folder): \(errnoText)")
+        }
     }
 
     private static var errnoText: String { String(cString: strerror(errno)) }

@@ -46,7 +46,9 @@ enum ManifestText {
     /// called with the entry's dotted key path (`plugins[0].companion.api_key`), and `appended`
     /// root entries added at the end.
     static func edit(
-        _ text: String, root: Node, appending appended: [(String, Scalar)] = [],
+        _ text: String,
+        root: Node,
+        appending appended: [(String, Scalar)] = [],
         _ change: (_ path: String, _ value: Node) -> Change
     ) -> String {
         var lines = text.components(separatedBy: "\n")
@@ -100,7 +102,10 @@ enum ManifestText {
 
     /// `node` with `change` applied below it; `found` learns each changed key node.
     private static func rewrite(
-        _ node: Node, path: String, _ change: (String, Node) -> Change, found: (Node, Node, Change) -> Void
+        _ node: Node,
+        path: String,
+        _ change: (String, Node) -> Change,
+        found: (Node, Node, Change) -> Void
     ) -> Node {
         switch node {
         case .mapping(let mapping):

@@ -8,22 +8,30 @@ extension ManifestValidation {
         guard source.isBrand else { return }
         if root.mapping?["database"] != nil {
             fail(
-                line(of: "database"), "database",
-                "brand callers cannot choose the database file; remove database: (the bot uses <id>.sqlite)")
+                line(of: "database"),
+                "database",
+                "brand callers cannot choose the database file; remove database: (the bot uses <id>.sqlite)"
+            )
         }
         guard let plugins = root.mapping?["plugins"] else { return }
         var found: [(path: String, line: Int?)] = []
         Self.collectHostReferences(plugins, path: "plugins", into: &found)
         for reference in found {
             fail(
-                reference.line, reference.path,
+                reference.line,
+                reference.path,
                 "brand callers cannot name the host's environment variables or files; "
-                    + "write the value itself, or ask the host's admin")
+                    + "write the value itself, or ask the host's admin"
+            )
         }
     }
 
     /// Every key under `node` ending in `_env` or `_file`, with its path and line.
-    private static func collectHostReferences(_ node: Node, path: String, into found: inout [(path: String, line: Int?)]) {
+    private static func collectHostReferences(
+        _ node: Node,
+        path: String,
+        into found: inout [(path: String, line: Int?)]
+    ) {
         switch node {
         case .mapping(let mapping):
             for (key, value) in mapping {

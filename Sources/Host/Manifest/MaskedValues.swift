@@ -17,19 +17,29 @@ enum MaskedValues {
     static func restore(_ text: String, stored: String?, admin: Bool, file: String) -> (String, [ManifestError]) {
         guard YAMLPreflight.refusal(of: text, limits: .manifest) == nil, let root = try? Yams.compose(yaml: text)
         else { return (text, []) }
-        let old = stored.flatMap { YAMLPreflight.refusal(of: $0, limits: .manifest) == nil ? try? Yams.compose(yaml: $0) : nil }
+        let old = stored.flatMap {
+            YAMLPreflight.refusal(of: $0, limits: .manifest) == nil ? try? Yams.compose(yaml: $0) : nil
+        }
         var errors: [ManifestError] = []
         var changed = false
         let restored = ManifestText.edit(text, root: root) { path, value in
             let name = String(path.split(separator: ".").last ?? "")
-            guard ManifestText.isSecretKey(name), let scalar = value.scalar, isMasked(scalar.string) else { return .keep }
+            guard ManifestText.isSecretKey(name), let scalar = value.scalar, isMasked(scalar.string) else {
+                return .keep
+            }
             guard admin, let previous = old?.locate(path)?.scalar?.string, !isMasked(previous) else {
                 errors.append(
                     ManifestError(
-                        file: file, line: value.line, key: path,
+                        file: file,
+                        line: value.line,
+                        key: path,
                         message: admin
-                            ? "holds a masked value and the stored manifest has none here to keep; write the value itself"
-                            : "holds a masked value; write the value itself (a brand token cannot keep a stored credential)"))
+                            ? "holds a masked value and the stored manifest has none here to keep; "
+                                + "write the value itself"
+                            : "holds a masked value; write the value itself "
+                                + "(a brand token cannot keep a stored credential)"
+                    )
+                )
                 return .keep
             }
             changed = true

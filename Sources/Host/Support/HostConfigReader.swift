@@ -56,13 +56,17 @@ struct HostConfigReader {
         } catch let error as LocatedError {
             errors += context.unknownKeyErrors(decodingFailed: true) + context.fieldErrors + [error]
         } catch {
-            errors += context.unknownKeyErrors(decodingFailed: true) + [LocatedError(line: nil, path: "", message: "\(error)")]
+            errors +=
+                context.unknownKeyErrors(decodingFailed: true) + [
+                    LocatedError(line: nil, path: "", message: "\(error)")
+                ]
         }
         var config = HostConfig()
         if let document { apply(document, to: &config) }
         guard errors.isEmpty else {
             let lines = errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.map { error in
-                "\(path)\(error.line.map { ":\($0)" } ?? ""): \(error.path.isEmpty ? "" : "\(error.path): ")\(error.message)"
+                let key = error.path.isEmpty ? "" : "\(error.path): "
+                return "\(path)\(error.line.map { ":\($0)" } ?? ""): \(key)\(error.message)"
             }
             throw HostConfigError(message: lines.joined(separator: "\n"))
         }
@@ -78,7 +82,8 @@ struct HostConfigReader {
             guard APITokens.digest(hex: hex) != nil else {
                 fail(
                     "api.brand_tokens.\(brand)",
-                    "not a SHA-256 digest; write the 64 hex digits of `printf %s \"$TOKEN\" | sha256sum`")
+                    "not a SHA-256 digest; write the 64 hex digits of `printf %s \"$TOKEN\" | sha256sum`"
+                )
                 continue
             }
             config.brandTokens[brand] = hex
@@ -88,8 +93,11 @@ struct HostConfigReader {
                 let known = (document.api?.brand_tokens ?? [:]).keys
                 fail(
                     "api.brand_names.\(brand)",
-                    "no brand token '\(brand)' to name" + Suggestion.hint(for: brand, among: known))
-            } else if !(1...100).contains(name.count) || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                    "no brand token '\(brand)' to name" + Suggestion.hint(for: brand, among: known)
+                )
+            } else if !(1...100).contains(name.count)
+                || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            {
                 fail("api.brand_names.\(brand)", "a display name is 1 to 100 characters, without control characters")
             } else {
                 config.brandNames[brand] = name

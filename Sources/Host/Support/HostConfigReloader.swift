@@ -21,8 +21,13 @@ final class HostConfigReloader: Sendable {
 
     /// A reloader of `path`, whose config in force is `initial`, swapping `tokens`.
     init(
-        path: String?, initial: HostConfig, tokens: LiveTokens, sessions: DashboardSessions, audit: AuditLog,
-        logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment
+        path: String?,
+        initial: HostConfig,
+        tokens: LiveTokens,
+        sessions: DashboardSessions,
+        audit: AuditLog,
+        logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.path = path
         self.tokens = tokens
@@ -50,8 +55,13 @@ final class HostConfigReloader: Sendable {
             logger.error("host config refused; the last good one stays in force:\n\(lines.joined(separator: "\n"))")
             await audit.record(
                 AuditEntry(
-                    actor: actor, address: address, action: "host_config.reloaded", outcome: "kept_last_good",
-                    detail: lines.joined(separator: "\n")))
+                    actor: actor,
+                    address: address,
+                    action: "host_config.reloaded",
+                    outcome: "kept_last_good",
+                    detail: lines.joined(separator: "\n")
+                )
+            )
             return lines.map { "\($0) (the last good host config stays in force)" }
         }
         var kept = new
@@ -61,7 +71,8 @@ final class HostConfigReloader: Sendable {
         let changes = Self.changes(from: old, to: new)
         let ended = Set(old.brandTokens.keys).filter { new.brandTokens[$0] != old.brandTokens[$0] }
         if !ended.isEmpty { sessions.close(brands: ended) }
-        if old.http != new.http || old.maxOpenDatabases != new.maxOpenDatabases || old.idleCloseAfter != new.idleCloseAfter
+        if old.http != new.http || old.maxOpenDatabases != new.maxOpenDatabases
+            || old.idleCloseAfter != new.idleCloseAfter
             || old.failedAuthPerMinute != new.failedAuthPerMinute
         {
             logger.notice("host config: the http, storage and failed_auth_per_minute settings apply at the next start")
@@ -69,8 +80,13 @@ final class HostConfigReloader: Sendable {
         logger.notice("host config reloaded: \(changes.isEmpty ? "no token changes" : changes.joined(separator: "; "))")
         await audit.record(
             AuditEntry(
-                actor: actor, address: address, action: "host_config.reloaded", outcome: "ok",
-                detail: changes.isEmpty ? nil : changes.joined(separator: "\n")))
+                actor: actor,
+                address: address,
+                action: "host_config.reloaded",
+                outcome: "ok",
+                detail: changes.isEmpty ? nil : changes.joined(separator: "\n")
+            )
+        )
         return []
     }
 

@@ -48,9 +48,15 @@ public struct AuditLog: Sendable {
                     arguments: [
                         id, milliseconds, entry.actor, entry.address, entry.action, entry.bot, entry.brand,
                         entry.outcome, entry.detail, previous, hash,
-                    ])
+                    ]
+                )
                 return AuditRecord(
-                    id: id, atMilliseconds: milliseconds, entry: entry, previousHash: previous, hash: hash)
+                    id: id,
+                    atMilliseconds: milliseconds,
+                    entry: entry,
+                    previousHash: previous,
+                    hash: hash
+                )
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -87,7 +93,10 @@ public struct AuditLog: Sendable {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             _ = arguments.append(contentsOf: [query.limit])
             return try AuditRecord.fetchAll(
-                db, sql: "SELECT * FROM audit_log \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments)
+                db,
+                sql: "SELECT * FROM audit_log \(filter) ORDER BY id DESC LIMIT ?",
+                arguments: arguments
+            )
         }
     }
 
@@ -100,13 +109,19 @@ public struct AuditLog: Sendable {
             let cursor = try AuditRecord.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
             while let record = try cursor.next() {
                 let recomputed = Self.hash(
-                    id: record.id, atMilliseconds: record.atMilliseconds, entry: record.entry,
-                    previousHash: record.previousHash)
+                    id: record.id,
+                    atMilliseconds: record.atMilliseconds,
+                    entry: record.entry,
+                    previousHash: record.previousHash
+                )
                 if record.id != expectedID {
                     return .broken(id: record.id, reason: "record \(expectedID) is missing (the next is \(record.id))")
                 }
                 if record.previousHash != previous {
-                    return .broken(id: record.id, reason: "its previous hash is not the hash of record \(record.id - 1)")
+                    return .broken(
+                        id: record.id,
+                        reason: "its previous hash is not the hash of record \(record.id - 1)"
+                    )
                 }
                 if recomputed != record.hash {
                     return .broken(id: record.id, reason: "its fields do not match its hash: it was changed")

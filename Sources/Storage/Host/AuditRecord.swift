@@ -23,8 +23,13 @@ public struct AuditEntry: Sendable, Equatable {
 
     /// An entry; `detail` is cut to ``maximumDetail`` characters.
     public init(
-        actor: String, address: String? = nil, action: String, bot: String? = nil, brand: String? = nil,
-        outcome: String, detail: String? = nil
+        actor: String,
+        address: String? = nil,
+        action: String,
+        bot: String? = nil,
+        brand: String? = nil,
+        outcome: String,
+        detail: String? = nil
     ) {
         self.actor = actor
         self.address = address
@@ -32,7 +37,9 @@ public struct AuditEntry: Sendable, Equatable {
         self.bot = bot
         self.brand = brand
         self.outcome = outcome
-        self.detail = detail.map { $0.count > Self.maximumDetail ? String($0.prefix(Self.maximumDetail - 1)) + "…" : $0 }
+        self.detail = detail.map {
+            $0.count > Self.maximumDetail ? String($0.prefix(Self.maximumDetail - 1)) + "…" : $0
+        }
     }
 }
 
@@ -63,9 +70,14 @@ public struct AuditRecord: Sendable, Equatable, Codable, FetchableRecord {
         id = row[Columns.id]
         atMilliseconds = row[Columns.atMilliseconds]
         entry = AuditEntry(
-            actor: row[Columns.actor], address: row[Columns.address], action: row[Columns.action],
-            bot: row[Columns.bot], brand: row[Columns.brand], outcome: row[Columns.outcome],
-            detail: row[Columns.detail])
+            actor: row[Columns.actor],
+            address: row[Columns.address],
+            action: row[Columns.action],
+            bot: row[Columns.bot],
+            brand: row[Columns.brand],
+            outcome: row[Columns.outcome],
+            detail: row[Columns.detail]
+        )
         previousHash = row[Columns.previousHash]
         hash = row[Columns.hash]
     }

@@ -22,7 +22,10 @@ public struct HostDatabase: Sendable {
         do {
             if !manager.fileExists(atPath: dataDirectory) {
                 try manager.createDirectory(
-                    atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    atPath: dataDirectory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
             }
             if !manager.fileExists(atPath: path) {
                 guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
@@ -73,7 +76,8 @@ public struct HostDatabase: Sendable {
                     sql: """
                         CREATE TRIGGER audit_log_no_\(event.lowercased()) BEFORE \(event) ON audit_log
                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: records cannot be \(verb)'); END
-                        """)
+                        """
+                )
             }
         }
         return migrator

@@ -22,12 +22,16 @@ struct DashboardManifestHostileInputTests {
             try await browser.signIn(HTTPTestHost.hanToken)
             await propertyCheck(count: 150, input: Self.ids) { id in
                 let answer = try await browser.post(
-                    "/manifests/new", ["id": id, "yaml": "brand: han\nplatform: sandbox\nplugins: [echo]\n"])
+                    "/manifests/new",
+                    ["id": id, "yaml": "brand: han\nplatform: sandbox\nplugins: [echo]\n"]
+                )
                 let trimmed = id.trimmingCharacters(in: .whitespacesAndNewlines)
                 if ManagementAPI.isBotID(trimmed) {
                     #expect([.seeOther, .conflict].contains(answer.status), "\(id)")
                     if answer.status == .seeOther {
-                        #expect(try await browser.post("/bots/\(trimmed)/delete", ["confirm": trimmed]).status == .seeOther)
+                        #expect(
+                            try await browser.post("/bots/\(trimmed)/delete", ["confirm": trimmed]).status == .seeOther
+                        )
                     }
                 } else {
                     #expect(answer.status == .unprocessableContent, "\(id)")

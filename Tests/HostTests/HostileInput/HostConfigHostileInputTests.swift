@@ -106,7 +106,8 @@ struct HostConfigHostileInputTests {
     func unknownKeysAreLocated() async throws {
         let sections = Gen.int(in: 0...2)
         let edits = zip(Gen.int(in: 0...3), Gen.int(in: 0...40), Gen.element(of: Array("abcxyz_")).compactMap { $0 })
-        await propertyCheck(count: 300, input: sections, Gen.int(in: 0...3), edits, Gen.int(in: 0...3)) { section, pick, edit, padding in
+        let input = zip(sections, Gen.int(in: 0...3), edits, Gen.int(in: 0...3))
+        await propertyCheck(count: 300, input: input) { section, pick, edit, padding in
             let (name, keys) = Self.knownKeys[section]
             let key = keys[pick % keys.count]
             var characters = Array(key)

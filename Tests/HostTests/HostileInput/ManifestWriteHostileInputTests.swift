@@ -28,9 +28,12 @@ struct ManifestWriteHostileInputTests {
 
     /// Pieces of YAML, manifest keys and values, in any order.
     static let yaml = Gen.element(of: [
-        "id: zeta\n", "brand: han\n", "brand: lumen\n", "platform: sandbox\n", "platform: telegram\n", "plugins: [echo]\n",
-        "plugins:\n  - echo\n", "token: \(canary)\n", "token_file: /etc/passwd\n", "database: ../x.sqlite\n", "name: ${HOME}\n",
-        "enabled: false\n", "[", "]", "{", "}", ",", "&a ", "*a", "'", "\"", "|", "# c", "- ", "? ", "---\n", "\u{0}", "é",
+        "id: zeta\n", "brand: han\n", "brand: lumen\n", "platform: sandbox\n", "platform: telegram\n",
+        "plugins: [echo]\n",
+        "plugins:\n  - echo\n", "token: \(canary)\n", "token_file: /etc/passwd\n", "database: ../x.sqlite\n",
+        "name: ${HOME}\n",
+        "enabled: false\n", "[", "]", "{", "}", ",", "&a ", "*a", "'", "\"", "|", "# c", "- ", "? ", "---\n", "\u{0}",
+        "é",
         "~", "\n", "  ", ":", "<<: *a\n",
     ]).compactMap { $0 }.array(of: 0...30).map { $0.joined() }
 
@@ -41,14 +44,25 @@ struct ManifestWriteHostileInputTests {
         try await host.withClient { client in
             await propertyCheck(count: 200, input: Self.yaml) { text in
                 guard !text.isEmpty else { return }
-                let answer = try await Call.call(client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken, body: text)
+                let answer = try await Call.call(
+                    client,
+                    .put,
+                    "/api/v1/bots/zeta/manifest",
+                    as: HTTPTestHost.hanToken,
+                    body: text
+                )
                 #expect([.created, .badRequest, .conflict, .unprocessableContent].contains(answer.status), "\(text)")
                 #expect(!answer.body.contains(Self.canary), "\(text) → \(answer.body)")
                 if answer.status == .created {
                     let stored = try String(contentsOfFile: host.sandbox.botsDirectory + "/zeta.yaml", encoding: .utf8)
                     #expect(!stored.contains(Self.canary), "\(stored)")
                     #expect(!stored.contains("${"), "\(stored)")
-                    let deleted = try await Call.call(client, .delete, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken)
+                    let deleted = try await Call.call(
+                        client,
+                        .delete,
+                        "/api/v1/bots/zeta/manifest",
+                        as: HTTPTestHost.hanToken
+                    )
                     #expect(deleted.status == .ok)
                 }
             }
@@ -64,16 +78,30 @@ struct ManifestWriteHostileInputTests {
             await propertyCheck(count: 40, input: input) { depth, width in
                 var lines = ["id: zeta", "l0: &l0 [x, x]"]
                 for level in 1...depth {
-                    lines.append("l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: width).joined(separator: ",") + "]")
+                    lines.append(
+                        "l\(level): &l\(level) ["
+                            + Array(repeating: "*l\(level - 1)", count: width).joined(separator: ",") + "]"
+                    )
                 }
                 let answer = try await Call.call(
-                    client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken, body: lines.joined(separator: "\n"))
+                    client,
+                    .put,
+                    "/api/v1/bots/zeta/manifest",
+                    as: HTTPTestHost.hanToken,
+                    body: lines.joined(separator: "\n")
+                )
                 #expect(answer.status == .badRequest, "\(answer.body)")
                 #expect(answer.body.contains("YAML aliases are not allowed"), "\(answer.body)")
             }
             await propertyCheck(count: 5, input: Gen.int(in: 1...40_000)) { extra in
                 let body = "name: \"" + String(repeating: "n", count: 262_144 + extra) + "\"\n"
-                let answer = try await Call.call(client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken, body: body)
+                let answer = try await Call.call(
+                    client,
+                    .put,
+                    "/api/v1/bots/zeta/manifest",
+                    as: HTTPTestHost.hanToken,
+                    body: body
+                )
                 #expect(answer.status == .contentTooLarge)
             }
             #expect(!FileManager.default.fileExists(atPath: host.sandbox.botsDirectory + "/zeta.yaml"))
@@ -96,7 +124,13 @@ struct ManifestWriteHostileInputTests {
             await propertyCheck(count: 200, input: Self.paths, Gen.bool) { path, absolute in
                 let written = absolute ? secrets + "/" + path : path
                 let body = "brand: han\nplatform: telegram\ntoken_file: \"\(written)\"\nplugins: [echo]\n"
-                let answer = try await Call.call(client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken, body: body)
+                let answer = try await Call.call(
+                    client,
+                    .put,
+                    "/api/v1/bots/zeta/manifest",
+                    as: HTTPTestHost.hanToken,
+                    body: body
+                )
                 #expect(answer.status == .unprocessableContent, "\(written): \(answer.body)")
                 #expect(!answer.body.contains(Self.canary), "\(written): \(answer.body)")
                 if written != own {
@@ -106,24 +140,37 @@ struct ManifestWriteHostileInputTests {
         }
     }
 
-    @Test("any token the admin writes is stored in secrets/ and never appears in a manifest, an answer or the audit log")
+    @Test(
+        "any token the admin writes is stored in secrets/ and never appears in a manifest, an answer or the audit log"
+    )
     func tokensAreNeverEchoed() async throws {
         let host = try await Self.host()
         defer { Task { await host.stop() } }
-        let alphabet = Gen.element(of: Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")).compactMap { $0 }
+        let alphabet = Gen.element(of: Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"))
+            .compactMap { $0 }
         let tokens = zip(Gen.int(in: 1...9_999_999), alphabet.array(of: 35...46)).map { "\($0):\(String($1))" }
         try await host.withClient { client in
             await propertyCheck(count: 15, input: tokens, Gen.bool) { token, quoted in
                 let value = quoted ? "\"\(token)\"" : token
                 let body = "brand: han\ntoken: \(value)\ntelegram:\n  api_url: \(host.fake.baseURL)\nplugins: [echo]\n"
-                let created = try await Call.call(client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.adminToken, body: body)
+                let created = try await Call.call(
+                    client,
+                    .put,
+                    "/api/v1/bots/zeta/manifest",
+                    as: HTTPTestHost.adminToken,
+                    body: body
+                )
                 #expect(created.status == .created, "\(created.body)")
                 let stored = try String(contentsOfFile: host.sandbox.botsDirectory + "/zeta.yaml", encoding: .utf8)
                 var seen = [created.body, stored]
-                for path in ["/api/v1/bots/zeta/manifest", "/api/v1/bots/zeta", "/api/v1/audit?bot=zeta", "/api/v1/bots"] {
+                for path in [
+                    "/api/v1/bots/zeta/manifest", "/api/v1/bots/zeta", "/api/v1/audit?bot=zeta", "/api/v1/bots",
+                ] {
                     seen.append(try await Call.call(client, .get, path, as: HTTPTestHost.adminToken).body)
                 }
-                seen.append(try await Call.call(client, .delete, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.adminToken).body)
+                seen.append(
+                    try await Call.call(client, .delete, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.adminToken).body
+                )
                 for text in seen {
                     #expect(!text.contains(token), "\(text)")
                 }
@@ -153,7 +200,14 @@ struct ManifestWriteHostileInputTests {
                     (HTTPRequest.Method.put, "/api/v1/bots/alpha/manifest", edited as String?),
                     (.delete, "/api/v1/bots/alpha/manifest", nil), (.post, "/api/v1/bots/alpha/disable", nil),
                 ] {
-                    let answer = try await Call.call(client, method, path, as: HTTPTestHost.hanToken, body: body, ifMatch: tag)
+                    let answer = try await Call.call(
+                        client,
+                        method,
+                        path,
+                        as: HTTPTestHost.hanToken,
+                        body: body,
+                        ifMatch: tag
+                    )
                     #expect(answer.status == .preconditionFailed, "\(method) \(tag): \(answer.body)")
                 }
             }
@@ -213,8 +267,12 @@ struct ManifestWriteHostileInputTests {
                 }
                 lines.append("\(indent)\(key): \"\(mask)\"")
                 let answer = try await Call.call(
-                    client, .put, "/api/v1/bots/zeta/manifest", as: HTTPTestHost.hanToken,
-                    body: lines.joined(separator: "\n") + "\n")
+                    client,
+                    .put,
+                    "/api/v1/bots/zeta/manifest",
+                    as: HTTPTestHost.hanToken,
+                    body: lines.joined(separator: "\n") + "\n"
+                )
                 #expect(answer.status == .unprocessableContent, "\(lines)")
                 let first = (answer.json["errors"] as? [[String: Any]])?.first
                 #expect(first?["line"] as? Int == lines.count, "\(answer.body)")
@@ -241,8 +299,13 @@ struct ManifestWriteHostileInputTests {
                 let line = omit ? "" : "brand: \(brand)\n"
                 let body = "id: \(id)\n\(line)platform: sandbox\nplugins: [echo]\n"
                 let answer = try await Call.call(
-                    client, .put, "/api/v1/bots/\(id)/manifest", as: HTTPTestHost.hanToken, body: body,
-                    ifMatch: existing ? "*" : nil)
+                    client,
+                    .put,
+                    "/api/v1/bots/\(id)/manifest",
+                    as: HTTPTestHost.hanToken,
+                    body: body,
+                    ifMatch: existing ? "*" : nil
+                )
                 #expect([.badRequest, .unprocessableContent].contains(answer.status), "\(body): \(answer.body)")
                 #expect(!FileManager.default.fileExists(atPath: host.sandbox.botsDirectory + "/zeta.yaml"))
             }

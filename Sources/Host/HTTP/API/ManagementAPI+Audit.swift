@@ -6,13 +6,25 @@ import Storage
 extension ManagementAPI {
     /// Records a change made by this request's caller, from its client's address.
     func audit(
-        _ action: String, bot: String?, brand: String?, outcome: String, detail: String? = nil,
-        _ request: Request, _ context: HostRequestContext
+        _ action: String,
+        bot: String?,
+        brand: String?,
+        outcome: String,
+        detail: String? = nil,
+        _ request: Request,
+        _ context: HostRequestContext
     ) async {
         await audit.record(
             AuditEntry(
-                actor: actorName(context.caller), address: proxies.client(peer: context.remoteAddress, headers: request.headers),
-                action: action, bot: bot, brand: brand, outcome: outcome, detail: detail))
+                actor: actorName(context.caller),
+                address: proxies.client(peer: context.remoteAddress, headers: request.headers),
+                action: action,
+                bot: bot,
+                brand: brand,
+                outcome: outcome,
+                detail: detail
+            )
+        )
     }
 
     /// `admin`, or `brand:han (Han operators)` with the token's display name when it has one.

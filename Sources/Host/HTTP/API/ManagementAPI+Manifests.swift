@@ -33,7 +33,12 @@ extension ManagementAPI {
             return try Self.invalid(errors, request: request, context: context)
         case .written(let view, let created, let entityTag):
             return try Self.answer(
-                view, status: created ? .created : .ok, entityTag: entityTag, request: request, context: context)
+                view,
+                status: created ? .created : .ok,
+                entityTag: entityTag,
+                request: request,
+                context: context
+            )
         }
     }
 
@@ -48,7 +53,11 @@ extension ManagementAPI {
     /// Creates bot `id` from `text`, or replaces its manifest when `ifMatch` names the file as
     /// it is now (for the API and the dashboard's editor).
     func writeManifest(
-        id: String, text: String, ifMatch: String?, _ request: Request, _ context: HostRequestContext
+        id: String,
+        text: String,
+        ifMatch: String?,
+        _ request: Request,
+        _ context: HostRequestContext
     ) async throws -> WriteOutcome {
         guard let caller = context.caller else { throw Problem(status: .unauthorized, detail: "no caller") }
         let stored = editor.stored(id: id)
@@ -56,7 +65,8 @@ extension ManagementAPI {
             throw Problem.conflict(
                 stored.bot == nil
                     ? "a manifest file for '\(id)' exists but does not load; the host's admin must fix or remove it"
-                    : "the id '\(id)' is taken; choose another")
+                    : "the id '\(id)' is taken; choose another"
+            )
         }
         let file = stored?.file ?? editor.newFile(for: id)
         let storedText = stored.map { String(decoding: $0.data, as: UTF8.self) }
@@ -89,11 +99,19 @@ extension ManagementAPI {
         let result = ManifestWriteView(id: id, file: file, report: report, state: supervisor.table[id]?.state.name)
         let changes = stored?.bot.map { ManifestDiff.changes(from: $0.manifest, to: bot.manifest) } ?? []
         await audit(
-            stored == nil ? "manifest.created" : "manifest.edited", bot: id, brand: bot.manifest.brand,
-            outcome: result.outcome, detail: changes.isEmpty ? nil : changes.joined(separator: "\n"),
-            request, context)
+            stored == nil ? "manifest.created" : "manifest.edited",
+            bot: id,
+            brand: bot.manifest.brand,
+            outcome: result.outcome,
+            detail: changes.isEmpty ? nil : changes.joined(separator: "\n"),
+            request,
+            context
+        )
         return .written(
-            result.with(changes: changes), created: stored == nil, entityTag: ManifestFiles.entityTag(of: Data(written.utf8)))
+            result.with(changes: changes),
+            created: stored == nil,
+            entityTag: ManifestFiles.entityTag(of: Data(written.utf8))
+        )
     }
 
     /// `DELETE /bots/{id}/manifest`: removes the manifest and the bot's secret file; the bot
@@ -118,8 +136,20 @@ extension ManagementAPI {
             throw Self.problem(error)
         }
         let report = await supervisor.reload()
-        let result = ManifestWriteView(id: id, file: stored.file, report: report, state: supervisor.table[id]?.state.name)
-        await audit("manifest.deleted", bot: id, brand: stored.bot?.manifest.brand, outcome: result.outcome, request, context)
+        let result = ManifestWriteView(
+            id: id,
+            file: stored.file,
+            report: report,
+            state: supervisor.table[id]?.state.name
+        )
+        await audit(
+            "manifest.deleted",
+            bot: id,
+            brand: stored.bot?.manifest.brand,
+            outcome: result.outcome,
+            request,
+            context
+        )
         return result
     }
 
@@ -145,7 +175,9 @@ extension ManagementAPI {
             throw Problem.conflict("the manifest of '\(id)' does not parse; fix it first")
         }
         let written = ManifestText.edit(
-            text, root: root, appending: root.mapping?["enabled"] == nil ? [("enabled", .plain("\(enabled)"))] : []
+            text,
+            root: root,
+            appending: root.mapping?["enabled"] == nil ? [("enabled", .plain("\(enabled)"))] : []
         ) { path, _ in path == "enabled" ? .replace(key: "enabled", value: .plain("\(enabled)")) : .keep }
         do {
             try await editor.write(written, to: stored.file, expected: stored.data, secret: nil)
@@ -153,10 +185,20 @@ extension ManagementAPI {
             throw Self.problem(error)
         }
         let report = await supervisor.reload()
-        let result = ManifestWriteView(id: id, file: stored.file, report: report, state: supervisor.table[id]?.state.name)
+        let result = ManifestWriteView(
+            id: id,
+            file: stored.file,
+            report: report,
+            state: supervisor.table[id]?.state.name
+        )
         await audit(
-            enabled ? "manifest.enabled" : "manifest.disabled", bot: id, brand: bot.manifest.brand,
-            outcome: result.outcome, request, context)
+            enabled ? "manifest.enabled" : "manifest.disabled",
+            bot: id,
+            brand: bot.manifest.brand,
+            outcome: result.outcome,
+            request,
+            context
+        )
         return (result, ManifestFiles.entityTag(of: Data(written.utf8)))
     }
 
@@ -182,10 +224,12 @@ extension ManagementAPI {
 
     /// Whether `id` can be a bot id: `[a-z0-9][a-z0-9-]{0,62}`.
     static func isBotID(_ id: String) -> Bool {
-        (1...63).contains(id.utf8.count) && id.utf8.enumerated().allSatisfy { index, byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || (index > 0 && byte == UInt8(ascii: "-"))
-        }
+        (1...63).contains(id.utf8.count)
+            && id.utf8.enumerated().allSatisfy { index, byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (index > 0 && byte == UInt8(ascii: "-"))
+            }
     }
 
     /// The body as UTF-8 manifest text of at most 256 KiB.
@@ -205,7 +249,8 @@ extension ManagementAPI {
             if required, current != nil {
                 throw Problem(
                     status: .preconditionRequired,
-                    detail: "the bot exists; send If-Match with the ETag of the manifest you edited (GET it first)")
+                    detail: "the bot exists; send If-Match with the ETag of the manifest you edited (GET it first)"
+                )
             }
             return
         }
@@ -215,27 +260,40 @@ extension ManagementAPI {
                 status: .preconditionFailed,
                 detail: current == nil
                     ? "If-Match names a version, but the bot has no manifest; send no If-Match to create it"
-                    : "the manifest changed since you read it; GET it again and apply your change to it")
+                    : "the manifest changed since you read it; GET it again and apply your change to it"
+            )
         }
     }
 
     /// What a writer may not do whatever the text says: give the bot another id than the
     /// address's, or, for a brand token, any other brand than its own.
     private static func ownership(
-        of manifest: BotManifest, id: String, caller: Caller, outcome: ManifestValidation.Outcome, file: String
+        of manifest: BotManifest,
+        id: String,
+        caller: Caller,
+        outcome: ManifestValidation.Outcome,
+        file: String
     ) -> [ManifestError] {
         var errors: [ManifestError] = []
         if manifest.id != id {
             errors.append(
                 ManifestError(
-                    file: file, line: outcome.idLine, key: "id",
-                    message: "the id must be '\(id)', the bot's id in the address (or leave id: out)"))
+                    file: file,
+                    line: outcome.idLine,
+                    key: "id",
+                    message: "the id must be '\(id)', the bot's id in the address (or leave id: out)"
+                )
+            )
         }
         if case .brand(let own) = caller, manifest.brand != own {
             errors.append(
                 ManifestError(
-                    file: file, line: nil, key: "brand",
-                    message: "a brand token writes bots of its own brand only; set brand: \(own)"))
+                    file: file,
+                    line: nil,
+                    key: "brand",
+                    message: "a brand token writes bots of its own brand only; set brand: \(own)"
+                )
+            )
         }
         return errors
     }
@@ -257,7 +315,8 @@ extension ManagementAPI {
             FileManager.default.fileExists(atPath: editor.options.databasePath(for: manifest))
         {
             throw Problem.conflict(
-                "a database for '\(id)' is left from an earlier bot; choose another id, or ask the host's admin")
+                "a database for '\(id)' is left from an earlier bot; choose another id, or ask the host's admin"
+            )
         }
     }
 
@@ -280,14 +339,20 @@ extension ManagementAPI {
         -> Response
     {
         let view = ValidationView(
-            valid: false, bot: nil, errors: errors.map { .init(line: $0.line, key: $0.key, message: $0.message) })
+            valid: false,
+            bot: nil,
+            errors: errors.map { .init(line: $0.line, key: $0.key, message: $0.message) }
+        )
         var response = try view.response(from: request, context: context)
         response.status = .unprocessableContent
         return response
     }
 
     private static func answer(
-        _ view: ManifestWriteView, status: HTTPResponse.Status, entityTag: String?, request: Request,
+        _ view: ManifestWriteView,
+        status: HTTPResponse.Status,
+        entityTag: String?,
+        request: Request,
         context: HostRequestContext
     ) throws -> Response {
         var response = try view.response(from: request, context: context)
@@ -301,7 +366,8 @@ extension ManagementAPI {
         case .changed:
             Problem(
                 status: .preconditionFailed,
-                detail: "the manifest changed while your change was checked; GET it again and apply your change to it")
+                detail: "the manifest changed while your change was checked; GET it again and apply your change to it"
+            )
         case .write(let failure):
             Problem(status: .internalServerError, detail: "the manifest could not be written: \(failure)")
         }

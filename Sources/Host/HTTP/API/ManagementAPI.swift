@@ -67,13 +67,19 @@ struct ManagementAPI: Sendable {
         Route(.get, "bots/:bot_id") { api, _, context in try await api.botDetail(context) },
         Route(.post, "bots/:bot_id/start") { api, request, context in try await api.command(.start, request, context) },
         Route(.post, "bots/:bot_id/stop") { api, request, context in try await api.command(.stop, request, context) },
-        Route(.post, "bots/:bot_id/restart") { api, request, context in try await api.command(.restart, request, context) },
+        Route(.post, "bots/:bot_id/restart") { api, request, context in
+            try await api.command(.restart, request, context)
+        },
         Route(.post, "reload") { api, request, context in try await api.reload(request, context) },
         Route(.get, "bots/:bot_id/manifest") { api, _, context in try await api.getManifest(context) },
         Route(.put, "bots/:bot_id/manifest") { api, request, context in try await api.putManifest(request, context) },
-        Route(.delete, "bots/:bot_id/manifest") { api, request, context in try await api.deleteManifest(request, context) },
+        Route(.delete, "bots/:bot_id/manifest") { api, request, context in
+            try await api.deleteManifest(request, context)
+        },
         Route(.post, "bots/:bot_id/enable") { api, request, context in try await api.setEnabled(true, request, context) },
-        Route(.post, "bots/:bot_id/disable") { api, request, context in try await api.setEnabled(false, request, context) },
+        Route(.post, "bots/:bot_id/disable") { api, request, context in
+            try await api.setEnabled(false, request, context)
+        },
         Route(.get, "audit") { api, request, context in try await api.auditRecords(request, context) },
         Route(.post, "manifests/validate") { api, request, context in try await api.validate(request, context) },
         Route(.get, "bots/:bot_id/dead-letters") { api, request, context in try await api.deadLetters(request, context) },

@@ -26,13 +26,13 @@ struct ManifestWriteView: ResponseEncodable, Sendable {
         errors = report.errors.filter { $0.hasPrefix(file + ":") }
         summary = report.description
         outcome =
-            if report.started.contains(id) { "started" }
-            else if report.restarted.contains(id) { "restarted" }
-            else if report.stopped.contains(id) { "stopped" }
-            else if report.keptLastGood.contains(id) { "kept_last_good" }
-            else if report.unchanged.contains(id) { "unchanged" }
-            else if !errors.isEmpty { "refused" }
-            else { "not_running" }
+            if report.started.contains(id) { "started" } else if report.restarted.contains(id) {
+                "restarted"
+            } else if report.stopped.contains(id) { "stopped" } else if report.keptLastGood.contains(id) {
+                "kept_last_good"
+            } else if report.unchanged.contains(id) { "unchanged" } else if !errors.isEmpty { "refused" } else {
+                "not_running"
+            }
     }
 
     /// The view with `changes`.
