@@ -13,7 +13,7 @@ extension Dashboard {
         var brandScope: String?
         if case .brand(let brand) = session.caller { brandScope = brand }
         let listed = Set(bots.map(\.id))
-        let notRunning = api.editor.validBots().values
+        let notRunning = await api.editor.validBots().values
             .filter { !listed.contains($0.manifest.id) && session.caller.mayAccess(brand: $0.manifest.brand) }
             .sorted { $0.manifest.id < $1.manifest.id }
             .map { BotsPage.NotRunning(id: $0.manifest.id, name: $0.manifest.shown.name) }

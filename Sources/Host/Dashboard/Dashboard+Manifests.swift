@@ -17,7 +17,7 @@ extension Dashboard {
     /// `GET /bots/{id}/manifest`: the bot's manifest in an editor, secrets masked.
     func manifestPage(_ request: Request, _ context: HostRequestContext) async throws -> Response {
         let session = try requireSession(context)
-        let stored = try api.storedManifest(context)
+        let stored = try await api.storedManifest(context)
         let id = try ManagementAPI.botID(context)
         let storedText = String(decoding: stored.data, as: UTF8.self)
         let text = await ManifestLoader.away { ManifestText.masked(storedText) }
@@ -68,9 +68,9 @@ extension Dashboard {
     }
 
     /// `GET /bots/{id}/delete`: asks to type the bot's id to confirm.
-    func deletePage(_ request: Request, _ context: HostRequestContext) throws -> Response {
+    func deletePage(_ request: Request, _ context: HostRequestContext) async throws -> Response {
         let session = try requireSession(context)
-        let stored = try api.storedManifest(context)
+        let stored = try await api.storedManifest(context)
         let id = try ManagementAPI.botID(context)
         return templates.render(
             .delete,
@@ -91,7 +91,7 @@ extension Dashboard {
         let form = FormFields(try await request.collectBody(upTo: DashboardAuthMiddleware.maximumForm))
         let id = try ManagementAPI.botID(context)
         guard form.trimmed("confirm") == id else {
-            let stored = try api.storedManifest(context)
+            let stored = try await api.storedManifest(context)
             var response = templates.render(
                 .delete,
                 DeletePage(

@@ -49,7 +49,7 @@ struct Dashboard: Sendable {
         }
         pages.post("bots/:bot_id/enable") { request, context in try await setEnabled(true, request, context) }
         pages.post("bots/:bot_id/disable") { request, context in try await setEnabled(false, request, context) }
-        pages.get("bots/:bot_id/delete") { request, context in try deletePage(request, context) }
+        pages.get("bots/:bot_id/delete") { request, context in try await deletePage(request, context) }
         pages.post("bots/:bot_id/delete") { request, context in try await delete(request, context) }
         pages.get("activity") { request, context in try await activityPage(request, context) }
         pages.get("chat") { request, context in try await chatPage(request, context) }

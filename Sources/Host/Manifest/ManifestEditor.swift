@@ -48,16 +48,26 @@ actor ManifestEditor {
         (secretsDirectory as NSString).appendingPathComponent("\(id).token")
     }
 
-    /// Every valid manifest of the folder (enabled or not), by id.
-    nonisolated func validBots() -> [String: LoadedBot] {
+    /// Every valid manifest of the folder (enabled or not), by id; the folder is read on the
+    /// validation thread, off the cooperative pool.
+    nonisolated func validBots() async -> [String: LoadedBot] {
+        await ManifestLoader.away { self.scanValidBots() }
+    }
+
+    private nonisolated func scanValidBots() -> [String: LoadedBot] {
         Dictionary(loader.scan(directory: botsDirectory).bots.map { ($0.manifest.id, $0) }) { first, _ in first }
     }
 
     /// The manifest of bot `id`: the file of a valid manifest with that id, else `<id>.yaml`
-    /// or `<id>.yml` when such a file exists (one that does not load).
-    nonisolated func stored(id: String) -> Stored? {
+    /// or `<id>.yml` when such a file exists (one that does not load). Read on the validation
+    /// thread, off the cooperative pool.
+    nonisolated func stored(id: String) async -> Stored? {
+        await ManifestLoader.away { self.read(id: id) }
+    }
+
+    private nonisolated func read(id: String) -> Stored? {
         let limit = YAMLLimits.manifest.maximumBytes
-        if let bot = validBots()[id], let data = ManifestFiles.read(bot.manifest.file, limit: limit) {
+        if let bot = scanValidBots()[id], let data = ManifestFiles.read(bot.manifest.file, limit: limit) {
             return Stored(file: bot.manifest.file, data: data, bot: bot)
         }
         for suffix in ["yaml", "yml"] {

@@ -11,7 +11,7 @@ import Yams
 extension ManagementAPI {
     /// `GET /bots/{id}/manifest`: the file as written, secrets masked, with its `ETag`.
     func getManifest(_ context: HostRequestContext) async throws -> Response {
-        let stored = try storedManifest(context)
+        let stored = try await storedManifest(context)
         let text = String(decoding: stored.data, as: UTF8.self)
         guard YAMLPreflight.refusal(of: text, limits: .manifest) == nil else {
             throw Problem.conflict("the manifest file is not within the manifest limits; fix it in bots.d")
@@ -60,7 +60,7 @@ extension ManagementAPI {
         _ context: HostRequestContext
     ) async throws -> WriteOutcome {
         guard let caller = context.caller else { throw Problem(status: .unauthorized, detail: "no caller") }
-        let stored = editor.stored(id: id)
+        let stored = await editor.stored(id: id)
         if let stored, case .brand(let own) = caller, stored.bot?.manifest.brand != own {
             throw Problem.conflict(
                 stored.bot == nil
@@ -87,7 +87,7 @@ extension ManagementAPI {
             errors += Self.ownership(of: manifest, id: id, caller: caller, outcome: outcome, file: file)
         }
         guard errors.isEmpty, let bot = outcome.bot else { return .invalid(errors) }
-        try refuseSharing(bot.manifest, id: id, caller: caller, isNew: stored == nil)
+        try await refuseSharing(bot.manifest, id: id, caller: caller, isNew: stored == nil)
         let tokenFile = editor.tokenFile(for: id)
         let (written, secret) = await ManifestLoader.away { Self.secretStored(text, tokenFile: tokenFile, bot: bot) }
         do {
@@ -126,7 +126,7 @@ extension ManagementAPI {
     func removeManifest(ifMatch: String?, _ request: Request, _ context: HostRequestContext) async throws
         -> ManifestWriteView
     {
-        let stored = try storedManifest(context)
+        let stored = try await storedManifest(context)
         let id = try Self.botID(context)
         try Self.checkPrecondition(ifMatch, current: stored.entityTag, required: false)
         do {
@@ -164,7 +164,7 @@ extension ManagementAPI {
     func changeEnabled(_ enabled: Bool, ifMatch: String?, _ request: Request, _ context: HostRequestContext)
         async throws -> (ManifestWriteView, String)
     {
-        let stored = try storedManifest(context)
+        let stored = try await storedManifest(context)
         let id = try Self.botID(context)
         guard let bot = stored.bot else {
             throw Problem.conflict("the manifest of '\(id)' does not load; fix it before enabling or disabling it")
@@ -205,9 +205,9 @@ extension ManagementAPI {
     // MARK: Steps
 
     /// The manifest file of the bot in the path, if the caller may see it; 404 otherwise.
-    func storedManifest(_ context: HostRequestContext) throws -> ManifestEditor.Stored {
+    func storedManifest(_ context: HostRequestContext) async throws -> ManifestEditor.Stored {
         let id = try Self.botID(context)
-        guard let stored = editor.stored(id: id) else { throw Problem.notFound("no bot '\(id)'") }
+        guard let stored = await editor.stored(id: id) else { throw Problem.notFound("no bot '\(id)'") }
         switch context.caller {
         case .admin?: return stored
         case .brand(let own)? where stored.bot?.manifest.brand == own: return stored
@@ -301,8 +301,8 @@ extension ManagementAPI {
     /// 409 when the manifest would share a token or a database file with another bot, or when a
     /// brand creates a bot whose database file already exists (left by an earlier bot, perhaps
     /// another brand's).
-    private func refuseSharing(_ manifest: BotManifest, id: String, caller: Caller, isNew: Bool) throws {
-        for (otherID, other) in editor.validBots() where otherID != id {
+    private func refuseSharing(_ manifest: BotManifest, id: String, caller: Caller, isNew: Bool) async throws {
+        for (otherID, other) in await editor.validBots() where otherID != id {
             let named = caller == .admin ? " ('\(otherID)')" : ""
             if let token = manifest.token, token == other.manifest.token {
                 throw Problem.conflict("the token is already used by another bot\(named); each bot needs its own")
