@@ -262,4 +262,22 @@ struct ManifestAPITests {
             #expect((error?["message"] as? String)?.hasPrefix("holds a masked value") == true, "\(refused.body)")
         }
     }
+
+    @Test("no bot may use the host's own files as its database: host.sqlite (the audit log) or secrets/")
+    func reservedDatabases() async throws {
+        let host = try await HTTPTestHost.start()
+        defer { Task { await host.stop() } }
+        try await host.withClient { client in
+            let sandboxBot = "platform: sandbox\nplugins: [echo]\n"
+            for (id, text, token) in [
+                ("host", "brand: han\n" + sandboxBot, HTTPTestHost.hanToken),
+                ("zeta", "database: HOST.sqlite\n" + sandboxBot, HTTPTestHost.adminToken),
+                ("zeta", "database: secrets/zeta.token\n" + sandboxBot, HTTPTestHost.adminToken),
+            ] {
+                let answer = try await Self.call(client, .put, "/api/v1/bots/\(id)/manifest", as: token, body: text)
+                #expect(answer.status == .unprocessableContent, "\(text)")
+                #expect(answer.body.contains("one of the host's own files in --data-dir"), "\(answer.body)")
+            }
+        }
+    }
 }

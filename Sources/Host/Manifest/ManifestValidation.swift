@@ -122,6 +122,7 @@ struct ManifestValidation {
         manifest.locale = validatedLocale(document.locale)
         manifest.timeZone = validatedTimeZone(document.timeZone) ?? manifest.timeZone
         manifest.database = validatedDatabase(document.database)
+        refuseReservedDatabase(manifest)
         manifest.limits = validatedLimits(document.delivery)
         refuseHostReferences()
         switch manifest.platform {
