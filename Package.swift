@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 /// The dashboard's templates and assets, built into the binary so it needs no files beside it.
 let dashboardResources: [Resource] = [
-    "layout", "login", "bots", "bot", "reload", "chat", "error",
+    "layout", "login", "bots", "bot", "reload", "chat", "error", "manifest", "delete", "activity",
 ].map { .embedInCode("Dashboard/Templates/\($0).mustache") } + [
     .embedInCode("Dashboard/Assets/dashboard.css"),
     .embedInCode("Dashboard/Assets/dashboard.js"),
@@ -44,6 +44,7 @@ let package = Package(
             name: "Storage",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

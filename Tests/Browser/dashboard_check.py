@@ -3,7 +3,9 @@
 
 It signs in (a wrong token first, which must be refused), sees the bots, opens a sandbox
 bot, sends /start, gets the reply, presses an inline button and sees the next message,
-and watches the bots table's counters move without reloading the page. It also checks
+and watches the bots table's counters move without reloading the page. It creates a bot on
+the "New bot" page, talks to it, edits its manifest with a mistake and sees the error beside
+its line, fixes it, and finds all of it on the Activity page. It also checks
 every page for unlabelled controls and, at phone width, for sideways scrolling.
 Screenshots of each step go to --screenshots. Exit status 0 means every check held.
 
@@ -228,9 +230,56 @@ def run(session):
     session.check(session.counter(BOT, "replies_per_minute") >= 2, "replies per minute counts the replies")
     session.shot("06-bots-live")
 
+    session.step("create a bot on the New bot page and talk to it")
+    new_bot = "browser-echo"
+    manifest = "name: Browser echo\nplatform: sandbox\nplugins:\n  - echo\n"
+    driver.get(session.url + "/manifests/new")
+    session.wait(lambda d: d.find_elements(By.ID, "manifest-yaml"), "the New bot page")
+    session.check_accessible("new bot page")
+    session.find("#bot-id").send_keys(new_bot)
+    editor = session.find("#manifest-yaml")
+    editor.clear()
+    editor.send_keys(manifest)
+    session.find("#save-manifest").click()
+    session.wait(lambda d: "Created; the bot started." in d.page_source, "the bot to be created and started")
+    session.shot("06b-bot-created")
+    driver.get(f"{session.url}/chat?bot={new_bot}")
+    session.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f'.chat[data-bot="{new_bot}"]'), "the new bot's chat")
+    send("hello from the browser")
+    wait_for_bot("hello from the browser", 0)
+
+    session.step("edit its manifest with a mistake: the error shows beside its line, and nothing is saved")
+    driver.get(f"{session.url}/bots/{new_bot}/manifest")
+    editor = session.wait(lambda d: d.find_elements(By.ID, "manifest-yaml"), "the manifest editor")[0]
+    editor.clear()
+    editor.send_keys(manifest.replace("plugins:", "plugns:"))
+    session.find("#save-manifest").click()
+    wrong = session.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "li.has-error"), "the error beside its line")[0]
+    session.check("plugns:" in wrong.text and "did you mean 'plugins'?" in wrong.text,
+                  f"the error sits on the line with the mistake: {wrong.text!r}")
+    session.check_accessible("manifest editor with an error")
+    session.shot("06c-manifest-error")
+
+    session.step("fix it: the bot restarts with the new manifest")
+    editor = session.find("#manifest-yaml")
+    editor.clear()
+    editor.send_keys(manifest.replace("Browser echo", "Browser echo two"))
+    session.find("#save-manifest").click()
+    session.wait(lambda d: "Saved; the bot restarted." in d.page_source, "the fixed manifest to be saved")
+
+    session.step("the Activity page has all of it")
+    driver.get(f"{session.url}/activity?bot={new_bot}")
+    table = session.wait(lambda d: d.find_elements(By.ID, "activity"), "the Activity page")[0].text
+    for action in ("manifest.created", "manifest.edited"):
+        session.check(action in table, f"the Activity page lists {action}: {table[:500]}")
+    session.check('"Browser echo" → "Browser echo two"' in table, f"the edit's diff is listed: {table[:500]}")
+    session.check_accessible("activity page")
+    session.shot("06d-activity")
+
     session.step("at phone width nothing scrolls sideways")
     driver.set_window_size(390, 844)
-    for path, name in (("/", "07-phone-bots"), (f"/chat?bot={BOT}", "08-phone-chat")):
+    for path, name in (("/", "07-phone-bots"), (f"/chat?bot={BOT}", "08-phone-chat"),
+                       ("/manifests/new", "09-phone-new-bot"), ("/activity", "10-phone-activity")):
         driver.get(session.url + path)
         # Measure once the page is laid out: loaded, fonts in, and a frame painted since.
         session.wait(lambda d: d.execute_async_script(

@@ -17,13 +17,17 @@ struct BrowserTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The real binary on the shipped `bots.d`: two sandbox demo bots run, the Telegram ones
-    /// fail for want of a reachable Bot API.
+    /// The real binary on a copy of the shipped `bots.d` (the browser writes manifests into it):
+    /// two sandbox demo bots run, the Telegram ones fail for want of a reachable Bot API.
     static func startShippedHost(shutdownTimeout: Int = 10) async throws -> (AviaryProcess, String) {
         let sandbox = try HostSandbox()
+        let shipped = packageRoot.appendingPathComponent("bots.d").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped) {
+            try FileManager.default.copyItem(atPath: "\(shipped)/\(name)", toPath: "\(sandbox.botsDirectory)/\(name)")
+        }
         let host = try AviaryProcess(
             arguments: [
-                "run", "--bots-dir", packageRoot.appendingPathComponent("bots.d").path, "--data-dir",
+                "run", "--bots-dir", sandbox.botsDirectory, "--data-dir",
                 sandbox.dataDirectory, "--http-port", "0", "--shutdown-timeout", "\(shutdownTimeout)",
             ],
             environment: ["AVIARY_ADMIN_TOKEN": admin, "TELEGRAM_API_URL": "http://127.0.0.1:9"],

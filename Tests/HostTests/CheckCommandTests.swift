@@ -91,4 +91,20 @@ struct CheckCommandTests {
         let lines = CheckCommand.check(botsDirectory: valid.path, loader: ManifestTestPlugins.loader()).lines
         #expect(lines.allSatisfy { !$0.contains(String(repeating: "C", count: 10)) })
     }
+
+    @Test("--config: the host config's errors, located, or one line saying it is valid")
+    func hostConfig() throws {
+        let bad = try folder.write("aviary.yaml", "api:\n  failed_auth_per_minut: 5\nhttp:\n  max_connections: 0\n")
+        let refused = CheckCommand.checkConfig(bad, environment: [:])
+        #expect(refused.exitCode == 1)
+        #expect(
+            refused.lines.map(folder.relative) == [
+                "aviary.yaml:2: api.failed_auth_per_minut: unknown key; did you mean 'failed_auth_per_minute'?",
+                "aviary.yaml:4: http.max_connections: 0 is out of range; use 1 to 1000000",
+            ])
+        let digest = String(repeating: "b", count: 64)
+        let good = try folder.write("aviary.yaml", "api:\n  brand_tokens:\n    han: \(digest)\n")
+        let lines = CheckCommand.checkConfig(good, environment: [:]).lines.map(folder.relative)
+        #expect(lines == ["aviary.yaml: host config OK (1 brand token)"])
+    }
 }

@@ -14,18 +14,41 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("bots-dir"), help: "The folder of bot manifests (*.yaml, *.yml).")
     var botsDirectory: String = "bots.d"
 
+    @Option(name: .customLong("config"), help: "The host config file to check as well (aviary.yaml).")
+    var configPath: String?
+
     /// What `check` prints and how it exits.
     struct Report: Sendable, Equatable {
         /// The lines to print, in order.
         var lines: [String]
         /// 0 when every manifest is valid, 1 otherwise.
         var exitCode: Int32
+
+        /// `self`'s lines after `earlier`'s; failing when either fails.
+        func merged(after earlier: Report) -> Report {
+            Report(lines: earlier.lines + lines, exitCode: max(earlier.exitCode, exitCode))
+        }
     }
 
     func run() async throws {
-        let report = Self.check(botsDirectory: botsDirectory, loader: ManifestLoader(registry: .builtIn()))
+        var report = Self.check(botsDirectory: botsDirectory, loader: ManifestLoader(registry: .builtIn()))
+        if let configPath { report = Self.checkConfig(configPath).merged(after: report) }
         for line in report.lines { print(line) }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// The host config's errors (the admin token file included), or one line saying it is valid.
+    static func checkConfig(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Report
+    {
+        do {
+            let config = try HostConfig.load(path: path, environment: environment)
+            _ = try config.apiTokens(environment: environment)
+            let tokens = counted(config.brandTokens.count, "brand token")
+            return Report(lines: ["\(path): host config OK (\(tokens))"], exitCode: 0)
+        } catch {
+            return Report(lines: "\(error)".split(separator: "\n").map(String.init), exitCode: 1)
+        }
     }
 
     /// Scans `botsDirectory` with `loader` and reports on it.

@@ -96,7 +96,7 @@ struct RunCommand: AsyncParsableCommand {
             botsDirectory: botsDirectory, dataDirectory: dataDirectory,
             publicURL: publicURL.flatMap { URL(string: $0.hasSuffix("/") ? String($0.dropLast()) : $0) },
             flushTimeout: .seconds(flushTimeout))
-        var config = try configPath.map(HostConfig.load(path:)) ?? HostConfig()
+        var config = try configPath.map { try HostConfig.load(path: $0) } ?? HostConfig()
         config.http.trustedProxies = try TrustedProxies(config.http.trustedProxies.entries + trustedProxies)
         let tokens = try config.apiTokens()
         if tokens.isEmpty {
@@ -110,15 +110,29 @@ struct RunCommand: AsyncParsableCommand {
         let databases = config.openDatabases(openFiles: OpenFileLimit.raise())
         logger.debug("bot databases open at once: at most \(databases.limit)")
         let loader = ManifestLoader(registry: .builtIn())
+        let audit = AuditLog(database: try HostDatabase.open(dataDirectory: dataDirectory), logger: logger)
         let supervisor = Supervisor(
             options: options, loader: loader,
             factory: TenantFactory(
                 options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory,
                 databases: databases),
-            logger: logger, stopTimeout: .seconds(shutdownTimeout))
-        let surface = HTTPSurface(
-            supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
-            registry: registry, recentErrors: recentErrors, limiter: config.failedAuthLimiter, settings: config.http)
+            logger: logger, stopTimeout: .seconds(shutdownTimeout),
+            signalledReload: { report in
+                await audit.record(
+                    AuditEntry(
+                        actor: "signal", action: "reload", outcome: report.errors.isEmpty ? "ok" : "errors",
+                        detail: report.summary))
+            })
+        let liveTokens = LiveTokens(tokens)
+        var surface = HTTPSurface(
+            supervisor: supervisor, loader: loader, secret: secret, tokens: liveTokens,
+            registry: registry, recentErrors: recentErrors,
+            editor: ManifestEditor(options: options, loader: loader), audit: audit,
+            limiter: config.failedAuthLimiter, settings: config.http)
+        let hostConfig = HostConfigReloader(
+            path: configPath, initial: config, tokens: liveTokens, sessions: surface.sessions, audit: audit,
+            logger: logger)
+        surface.hostConfig = hostConfig
         let host = httpHost
         let server = try surface.application(host: host, port: httpPort, logger: logger) { port in
             logger.info("http listening on \(host):\(port)", metadata: ["http_port": "\(port)"])
@@ -130,7 +144,10 @@ struct RunCommand: AsyncParsableCommand {
             services: [
                 .init(service: server),
                 .init(service: supervisor),
-                .init(service: ReloadSignalService(supervisor: supervisor, signals: reloadSignals)),
+                .init(
+                    service: ReloadSignalService(
+                        supervisor: supervisor, signals: reloadSignals,
+                        beforeReload: { await hostConfig.reload(actor: "signal") })),
                 .init(service: IdleDatabaseCloser(databases: databases, logger: logger)),
                 .init(service: HeapTrimService()),
             ],

@@ -12,11 +12,16 @@ extension Dashboard {
         let bots = await liveViews(context)
         var brandScope: String?
         if case .brand(let brand) = session.caller { brandScope = brand }
+        let listed = Set(bots.map(\.id))
+        let notRunning = await api.editor.validBots().values
+            .filter { !listed.contains($0.manifest.id) && session.caller.mayAccess(brand: $0.manifest.brand) }
+            .sorted { $0.manifest.id < $1.manifest.id }
+            .map { BotsPage.NotRunning(id: $0.manifest.id, name: $0.manifest.shown.name) }
         return templates.render(
             .bots,
             BotsPage(
                 chrome: chrome, csrf: session.csrfToken, bots: bots, count: bots.count, brandScope: brandScope,
-                canReload: session.caller == .admin))
+                canReload: session.caller == .admin, notRunning: notRunning, hasNotRunning: !notRunning.isEmpty))
     }
 
     /// Every bot the caller may see, as the live table shows it, or only `only` when named.
@@ -84,8 +89,8 @@ extension Dashboard {
         return templates.render(.bot, view)
     }
 
-    func perform(_ command: BotCommand, _ context: HostRequestContext) async throws -> Response {
-        let summary = try await api.command(command, context)
+    func perform(_ command: BotCommand, _ request: Request, _ context: HostRequestContext) async throws -> Response {
+        let summary = try await api.command(command, request, context)
         let done: String =
             switch command {
             case .start: "started"
@@ -109,9 +114,9 @@ extension Dashboard {
         return .redirect(to: "/bots/\(Self.pathSegment(id))?done=retried&count=\(count)")
     }
 
-    func reload(_ context: HostRequestContext) async throws -> Response {
+    func reload(_ request: Request, _ context: HostRequestContext) async throws -> Response {
         let session = try requireSession(context)
-        let report = try await api.reload(context)
+        let report = try await api.reload(request, context)
         func group(_ key: String, _ title: String, _ ids: [String]) -> ReloadPage.Group {
             ReloadPage.Group(
                 key: key, title: title,
@@ -150,7 +155,25 @@ extension Dashboard {
         case "stopped": "Stopped. Reloads leave it stopped until you start it again."
         case "restarted": "Restarted."
         case "retried": "Queued \(Int(request.uri.queryParameters["count"] ?? "") ?? 0) dead letter(s) again."
+        case "created": "Created" + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
+        case "saved": "Saved" + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
+        case "enabled": "Enabled" + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
+        case "disabled": "Disabled" + Self.outcomeSentence(request.uri.queryParameters["outcome"].map(String.init))
+        case "deleted": "Deleted; the bot stopped."
         default: nil
+        }
+    }
+
+    /// What a manifest write's reload did, as the end of a sentence (`; the bot restarted.`).
+    static func outcomeSentence(_ outcome: String?) -> String {
+        switch outcome {
+        case "started": "; the bot started."
+        case "restarted": "; the bot restarted."
+        case "stopped": "; the bot stopped."
+        case "unchanged": "; nothing the bot runs changed."
+        case "kept_last_good", "refused": "; the reload refused it, and the last good version keeps running."
+        case "not_running": "; the bot is not running (disabled or stopped)."
+        default: "."
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import Logging
+import Storage
 
 /// The operator dashboard at `/`: server-rendered pages with a little plain JavaScript.
 ///
@@ -34,10 +35,23 @@ struct Dashboard: Sendable {
         pages.get("events") { request, context in try liveEvents(request, context) }
         pages.get("bots/:bot_id") { request, context in try await botPage(request, context) }
         for command in [BotCommand.start, .stop, .restart] {
-            pages.post("bots/:bot_id/\(command.rawValue)") { _, context in try await perform(command, context) }
+            pages.post("bots/:bot_id/\(command.rawValue)") { request, context in
+                try await perform(command, request, context)
+            }
         }
         pages.post("bots/:bot_id/dead-letters/retry") { request, context in try await retry(request, context) }
-        pages.post("reload") { _, context in try await reload(context) }
+        pages.post("reload") { request, context in try await reload(request, context) }
+        pages.get("manifests/new") { request, context in try newBotPage(request, context) }
+        pages.post("manifests/new") { request, context in try await saveManifest(request, context, isNew: true) }
+        pages.get("bots/:bot_id/manifest") { request, context in try await manifestPage(request, context) }
+        pages.post("bots/:bot_id/manifest") { request, context in
+            try await saveManifest(request, context, isNew: false)
+        }
+        pages.post("bots/:bot_id/enable") { request, context in try await setEnabled(true, request, context) }
+        pages.post("bots/:bot_id/disable") { request, context in try await setEnabled(false, request, context) }
+        pages.get("bots/:bot_id/delete") { request, context in try await deletePage(request, context) }
+        pages.post("bots/:bot_id/delete") { request, context in try await delete(request, context) }
+        pages.get("activity") { request, context in try await activityPage(request, context) }
         pages.get("chat") { request, context in try await chatPage(request, context) }
         pages.post("chat/:bot_id/messages") { request, context in try await chatSend(request, context) }
         pages.post("chat/:bot_id/presses") { request, context in try await chatPress(request, context) }
@@ -68,7 +82,7 @@ struct Dashboard: Sendable {
             return loginPage(request, error: "The sign-in form expired. Try again.", status: .forbidden)
         }
         let address = api.proxies.client(peer: context.remoteAddress, headers: request.headers)
-        guard let token = form.trimmed("token"), let caller = api.tokens.caller(for: token) else {
+        guard let token = form.trimmed("token"), let caller = api.tokens.current.caller(for: token) else {
             if let wait = api.limiter.retryAfter(for: address) {
                 let seconds = BearerAuthMiddleware.retrySeconds(wait)
                 var response = loginPage(
@@ -79,10 +93,16 @@ struct Dashboard: Sendable {
             }
             api.limiter.recordFailure(from: address)
             context.logger.notice("dashboard: sign-in with an unknown token", metadata: ["peer": "\(address)"])
+            await api.audit.record(
+                AuditEntry(actor: "unknown", address: address, action: "sign_in", outcome: "failed"))
             return loginPage(request, error: "That token is not valid. Use the admin token or a brand token.", status: .unauthorized)
         }
-        let session = sessions.open(for: caller)
+        let session = sessions.open(for: caller, name: api.actorName(caller))
         context.logger.notice("dashboard: signed in", metadata: ["caller": "\(caller.label)", "peer": "\(address)"])
+        var brand: String?
+        if case .brand(let own) = caller { brand = own }
+        await api.audit.record(
+            AuditEntry(actor: api.actorName(caller), address: address, action: "sign_in", brand: brand, outcome: "ok"))
         var response = Response.redirect(to: "/")
         response.setCookie(Self.cookie(DashboardAuthMiddleware.cookieName, session.id, path: "/", request: request))
         response.setCookie(Self.cookie(Self.loginCookie, "", path: "/login", request: request, maxAge: 0))

@@ -11,6 +11,9 @@ struct DashboardSession: Sendable, Equatable {
     let csrfToken: String
     /// When the session was last used; it ends after ``DashboardSessions/idleTimeout`` without use.
     var lastUsed: Date
+    /// How the page names who signed in: `admin`, or `brand:han (Han operators)` with the
+    /// token's display name as it was at sign-in.
+    var callerName: String
 }
 
 /// The dashboard's sessions, in memory: a host restart signs everyone out.
@@ -36,11 +39,12 @@ final class DashboardSessions: Sendable {
         self.now = now
     }
 
-    /// Opens a session for `caller`.
-    func open(for caller: Caller) -> DashboardSession {
+    /// Opens a session for `caller`, shown as `name` (its label by default).
+    func open(for caller: Caller, name: String? = nil) -> DashboardSession {
         let now = now()
         let session = DashboardSession(
-            id: Self.randomToken(), caller: caller, csrfToken: Self.randomToken(), lastUsed: now)
+            id: Self.randomToken(), caller: caller, csrfToken: Self.randomToken(), lastUsed: now,
+            callerName: name ?? caller.label)
         sessions.withLock { sessions in
             sessions = sessions.filter { now.timeIntervalSince($0.value.lastUsed) < idleTimeout }
             if sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
@@ -70,6 +74,16 @@ final class DashboardSessions: Sendable {
     /// Ends the session with cookie value `id`.
     func close(id: String) {
         _ = sessions.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Ends every session signed in with a token of one of `brands` (removed or replaced in the host config).
+    func close(brands: Set<String>) {
+        sessions.withLock { sessions in
+            sessions = sessions.filter { _, session in
+                guard case .brand(let brand) = session.caller else { return true }
+                return !brands.contains(brand)
+            }
+        }
     }
 
     /// 32 random bytes as 64 hex digits: a session id or CSRF token.

@@ -7,7 +7,7 @@ import NIOCore
 struct DashboardTemplates: Sendable {
     /// A template the dashboard renders.
     enum Page: String, CaseIterable, Sendable {
-        case login, bots, bot, reload, chat, error
+        case login, bots, bot, reload, chat, error, manifest, delete, activity
     }
 
     private let library: MustacheLibrary
@@ -19,7 +19,8 @@ struct DashboardTemplates: Sendable {
             ("layout", PackageResources.layout_mustache), ("login", PackageResources.login_mustache),
             ("bots", PackageResources.bots_mustache), ("bot", PackageResources.bot_mustache),
             ("reload", PackageResources.reload_mustache), ("chat", PackageResources.chat_mustache),
-            ("error", PackageResources.error_mustache),
+            ("error", PackageResources.error_mustache), ("manifest", PackageResources.manifest_mustache),
+            ("delete", PackageResources.delete_mustache), ("activity", PackageResources.activity_mustache),
         ]
         for (name, bytes) in sources {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)

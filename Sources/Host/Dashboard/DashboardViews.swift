@@ -10,6 +10,8 @@ struct Chrome {
     var csrf: String
     var onBots = false
     var onChat = false
+    var onNew = false
+    var onActivity = false
     /// A one-line outcome of the last action ("Stopped han-ru."), if any.
     var notice: String?
 
@@ -17,7 +19,7 @@ struct Chrome {
     init(title: String, session: DashboardSession, notice: String? = nil) {
         self.title = title
         signedIn = true
-        callerLabel = session.caller.label
+        callerLabel = session.callerName
         csrf = session.csrfToken
         self.notice = notice
     }
@@ -75,6 +77,16 @@ struct BotsPage {
     var count: Int
     var brandScope: String?
     var canReload: Bool
+    /// Valid manifests the host does not run (disabled), which the caller may edit.
+    var notRunning: [NotRunning] = []
+    /// Whether there are any (templates see stored properties only).
+    var hasNotRunning = false
+
+    /// A manifest that is not running.
+    struct NotRunning {
+        var id: String
+        var name: String
+    }
 }
 
 /// A start, stop or restart button.

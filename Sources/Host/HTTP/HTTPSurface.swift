@@ -3,15 +3,20 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
+import Storage
 
 /// The host's one HTTP port: webhooks, the management API, the dashboard, metrics and health checks.
 struct HTTPSurface: Sendable {
     let supervisor: Supervisor
     let loader: ManifestLoader
     let secret: HostSecret
-    let tokens: APITokens
+    let tokens: LiveTokens
     let registry: PrometheusCollectorRegistry
     let recentErrors: RecentErrors
+    /// Reads and writes the manifest files for the API.
+    let editor: ManifestEditor
+    /// Where changes are recorded.
+    let audit: AuditLog
     /// Failed bearer-token attempts per address.
     var limiter = FailedAuthLimiter()
     /// Signed-in dashboard users.
@@ -20,6 +25,8 @@ struct HTTPSurface: Sendable {
     var liveFeed = Dashboard.LiveFeed()
     /// Timeouts, the connection cap and the trusted proxies.
     var settings = HTTPServerSettings()
+    /// Reads the host config again on reload, when the host runs with one.
+    var hostConfig: HostConfigReloader?
     /// Where refused webhook deliveries are counted.
     var webhookRefusals = WebhookRefusals()
 
@@ -43,7 +50,7 @@ struct HTTPSurface: Sendable {
         WebhookRoute(table: supervisor.table, secret: secret, refusals: webhookRefusals).register(on: router)
         let api = ManagementAPI(
             supervisor: supervisor, loader: loader, recentErrors: recentErrors, tokens: tokens, limiter: limiter,
-            proxies: settings.trustedProxies)
+            editor: editor, audit: audit, proxies: settings.trustedProxies, hostConfig: hostConfig)
         api.register(on: router)
         Dashboard(api: api, sessions: sessions, templates: try DashboardTemplates(), liveFeed: liveFeed).register(on: router)
         return router

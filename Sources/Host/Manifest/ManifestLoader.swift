@@ -37,10 +37,14 @@ struct ManifestLoader: Sendable {
     /// one text at a time, off the cooperative pool that serves requests: however long a text
     /// takes, `/healthz` and the bots keep their threads.
     func validateAway(yaml: String, fileName: String, source: ManifestSource) async -> ManifestValidation.Outcome {
+        await Self.away { outcome(yaml: yaml, fileName: fileName, source: source) }
+    }
+
+    /// Runs `work` over submitted manifest text (parsing, editing) on the thread texts are
+    /// validated on, one at a time, off the cooperative pool.
+    static func away<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            Self.validationQueue.async {
-                continuation.resume(returning: outcome(yaml: yaml, fileName: fileName, source: source))
-            }
+            validationQueue.async { continuation.resume(returning: work()) }
         }
     }
 

@@ -36,7 +36,9 @@ extension ManifestValidation {
     }
 
     private mutating func readTokenFile(_ path: String) -> String? {
-        guard source == .host else {
+        if case .brandOwned(let own) = source, path == own {
+            // The bot's own secret file, written by the API: read like the host's.
+        } else if source.isBrand {
             fail(
                 line(of: "token_file"),
                 "token_file",

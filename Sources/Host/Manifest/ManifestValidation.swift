@@ -122,7 +122,9 @@ struct ManifestValidation {
         manifest.locale = validatedLocale(document.locale)
         manifest.timeZone = validatedTimeZone(document.timeZone) ?? manifest.timeZone
         manifest.database = validatedDatabase(document.database)
+        refuseReservedDatabase(manifest)
         manifest.limits = validatedLimits(document.delivery)
+        refuseHostReferences()
         switch manifest.platform {
         case .telegram:
             manifest.token = validatedToken(document)
@@ -171,17 +173,21 @@ struct ManifestValidation {
         root.locate(path)?.line
     }
 
-    private static func line(of error: YamlError) -> Int? {
+    static func line(of error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
         case .duplicatedKeysInMapping(_, let context): context.mark.line
+        case .reader(_, let offset?, _, let yaml): yaml.utf8.prefix(offset).count { $0 == UInt8(ascii: "\n") } + 1
         default: nil
         }
     }
 
-    private static func problem(of error: YamlError) -> String {
+    static func problem(of error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            "not valid YAML: \(problem)"
+        case .reader(let problem, _, _, _):
+            // Only the problem: the error's own description quotes the text, which may hold a secret.
             "not valid YAML: \(problem)"
         case .duplicatedKeysInMapping(let duplicates, _):
             "the key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) appears more than once "

@@ -6,6 +6,15 @@ enum BotCommand: String, Sendable {
     case stop
     /// Stop the bot if it runs, then start it with its current manifest.
     case restart
+
+    /// The audit log's name for it: `bot.started`, `bot.stopped`, `bot.restarted`.
+    var auditAction: String {
+        switch self {
+        case .start: "bot.started"
+        case .stop: "bot.stopped"
+        case .restart: "bot.restarted"
+        }
+    }
 }
 
 /// Why a bot command could not be carried out.

@@ -16,7 +16,10 @@ struct ReloadReport: Sendable, Equatable, CustomStringConvertible {
     var changes: [String: [String]] = [:]
 
     /// One line summing up the reload, for the log.
-    var description: String {
+    var description: String { "reload: \(summary)" }
+
+    /// What the reload did, in one line (`1 started (han-ru); 4 unchanged; 0 manifest error(s)`).
+    var summary: String {
         func part(_ label: String, _ ids: [String]) -> String? {
             ids.isEmpty ? nil : "\(ids.count) \(label) (\(ids.joined(separator: ", ")))"
         }
@@ -25,6 +28,6 @@ struct ReloadReport: Sendable, Equatable, CustomStringConvertible {
             part("kept last good", keptLastGood),
         ].compactMap { $0 }
         let changes = parts.isEmpty ? "no changes" : parts.joined(separator: ", ")
-        return "reload: \(changes); \(unchanged.count) unchanged; \(errors.count) manifest error(s)"
+        return "\(changes); \(unchanged.count) unchanged; \(errors.count) manifest error(s)"
     }
 }

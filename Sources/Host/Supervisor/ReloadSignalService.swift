@@ -11,9 +11,12 @@ struct ReloadSignalService: Service {
     let supervisor: Supervisor
     /// The trapped SIGHUPs; made early, they are buffered until this service runs.
     let signals: UnixSignalsSequence
+    /// Runs before each reload is requested: the host config is read again.
+    var beforeReload: @Sendable () async -> Void = {}
 
     func run() async throws {
         for await _ in signals.cancelOnGracefulShutdown() {
+            await beforeReload()
             supervisor.requestReload()
         }
     }

@@ -62,12 +62,16 @@ actor Supervisor: Service {
     private var abandoned: [String: StopSignal] = [:]
     /// How long stopping a bot may take before it is abandoned.
     let stopTimeout: Duration
+    /// Learns the report of every reload nobody waited for (SIGHUP), for the audit log.
+    private let signalledReload: @Sendable (ReloadReport) async -> Void
 
     init(
         options: HostOptions, loader: ManifestLoader, factory: TenantFactory, logger: Logger,
-        stopTimeout: Duration = .seconds(30)
+        stopTimeout: Duration = .seconds(30),
+        signalledReload: @escaping @Sendable (ReloadReport) async -> Void = { _ in }
     ) {
         self.stopTimeout = stopTimeout
+        self.signalledReload = signalledReload
         self.options = options
         self.loader = loader
         self.factory = factory
@@ -130,6 +134,7 @@ actor Supervisor: Service {
                 let report = await apply(loader.scan(directory: options.botsDirectory), in: &group)
                 logger.info("\(report)")
                 for reply in work.reloadReplies { reply.resume(returning: report) }
+                if work.reloadReplies.isEmpty { await signalledReload(report) }
             }
             readiness.shutDown()
             let work = pending.withLock { pending in

@@ -10,6 +10,8 @@ import Yams
 ///   admin_token_file: /run/secrets/aviary-admin   # else AVIARY_ADMIN_TOKEN
 ///   brand_tokens:                                 # brand: SHA-256 hex of that brand's token
 ///     han: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
+///   brand_names:                                  # optional display names, for the audit log and dashboard
+///     han: Han operators
 ///   failed_auth_per_minute: 10                    # per client address, then 429
 /// http:
 ///   trusted_proxies: [127.0.0.1, "::1"]           # whose X-Forwarded-For names the client
@@ -25,6 +27,8 @@ struct HostConfig: Sendable, Equatable {
     var adminTokenFile: String?
     /// Each brand's token digest, as 64 hex digits.
     var brandTokens: [String: String] = [:]
+    /// Each brand token's display name (`api.brand_names`), shown in the audit log and the dashboard.
+    var brandNames: [String: String] = [:]
     /// Failed authentication attempts one address may make per minute; 10 by default.
     var failedAuthPerMinute = 10
     /// The HTTP server's timeouts, connection cap and trusted proxies.
@@ -35,35 +39,15 @@ struct HostConfig: Sendable, Equatable {
     /// How long a bot database may stay open unused; 30 s by default.
     var idleCloseAfter: Duration = .seconds(30)
 
-    private struct Document: Decodable {
-        struct HTTP: Decodable {
-            var trusted_proxies: [String]?
-            var idle_timeout_seconds: Int?
-            var request_timeout_seconds: Int?
-            var max_connections: Int?
-        }
-
-        struct API: Decodable {
-            var admin_token_file: String?
-            var brand_tokens: [String: String]?
-            var failed_auth_per_minute: Int?
-        }
-
-        struct Storage: Decodable {
-            var max_open_databases: Int?
-            var idle_close_seconds: Int?
-        }
-
-        var api: API?
-        var http: HTTP?
-        var storage: Storage?
-    }
-
     /// Reads and checks the file: at most 64 KiB, 5,000 values and 16 levels, without YAML
-    /// anchors or aliases (see ``YAMLLimits/hostConfig``).
+    /// anchors or aliases (see ``YAMLLimits/hostConfig``). Unknown keys are errors, each with
+    /// its line and a suggestion; every error of the file is reported at once. `${VAR}` expands
+    /// from `environment`, as in manifests.
     ///
-    /// - Throws: ``HostConfigError`` naming the file, the line when known, and what is wrong.
-    static func load(path: String) throws -> HostConfig {
+    /// - Throws: ``HostConfigError`` naming the file, the line and the key of each problem.
+    static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> HostConfig
+    {
         let limit = YAMLLimits.hostConfig.maximumBytes
         guard let handle = FileHandle(forReadingAtPath: path),
             let data = try? handle.read(upToCount: limit + 1) ?? Data()
@@ -75,70 +59,19 @@ struct HostConfig: Sendable, Equatable {
         if let refusal = YAMLPreflight.refusal(of: text, limits: .hostConfig) {
             throw HostConfigError(message: "\(path)\(refusal.line.map { ":\($0)" } ?? ""): \(refusal.message)")
         }
-        let document: Document
+        let root: Node
         do {
-            document = try YAMLDecoder().decode(Document.self, from: text)
+            guard let node = try Yams.compose(yaml: text) else { return HostConfig() }
+            root = node
+        } catch let error as YamlError {
+            let line = ManifestValidation.line(of: error).map { ":\($0)" } ?? ""
+            throw HostConfigError(message: "\(path)\(line): \(ManifestValidation.problem(of: error))")
         } catch {
-            throw HostConfigError(message: "\(path): \(error)")
+            throw HostConfigError(message: "\(path): not valid YAML")
         }
-        var config = HostConfig(adminTokenFile: document.api?.admin_token_file)
-        if let limit = document.api?.failed_auth_per_minute {
-            guard limit >= 1 else {
-                throw HostConfigError(message: "\(path): api.failed_auth_per_minute: \(limit) must be 1 or more")
-            }
-            config.failedAuthPerMinute = limit
-        }
-        for (brand, hex) in document.api?.brand_tokens ?? [:] {
-            guard APITokens.digest(hex: hex) != nil else {
-                throw HostConfigError(
-                    message: "\(path): api.brand_tokens.\(brand): not a SHA-256 digest; write the 64 hex digits of `printf %s \"$TOKEN\" | sha256sum`")
-            }
-            config.brandTokens[brand] = hex
-        }
-        if let http = document.http { config.http = try settings(http, path: path) }
-        if let storage = document.storage {
-            if let count = try checked(storage.max_open_databases, "storage.max_open_databases", 1...100_000, path) {
-                config.maxOpenDatabases = count
-            }
-            if let seconds = try checked(storage.idle_close_seconds, "storage.idle_close_seconds", 1...86_400, path) {
-                config.idleCloseAfter = .seconds(seconds)
-            }
-        }
-        return config
+        var reader = HostConfigReader(path: path, root: root)
+        return try reader.read(environment: environment)
     }
-
-    /// `value` when it lies in `range`; a ``HostConfigError`` naming `key` and the range otherwise.
-    private static func checked(_ value: Int?, _ key: String, _ range: ClosedRange<Int>, _ path: String) throws
-        -> Int?
-    {
-        guard let value else { return nil }
-        guard range.contains(value) else {
-            let allowed = "\(range.lowerBound) to \(range.upperBound)"
-            throw HostConfigError(message: "\(path): \(key): \(value) is out of range; use \(allowed)")
-        }
-        return value
-    }
-
-    /// The `http:` section, each number checked against its range.
-    private static func settings(_ http: Document.HTTP, path: String) throws -> HTTPServerSettings {
-        var settings = HTTPServerSettings()
-        if let seconds = try checked(http.idle_timeout_seconds, "http.idle_timeout_seconds", 1...3_600, path) {
-            settings.idleTimeout = .seconds(seconds)
-        }
-        if let seconds = try checked(http.request_timeout_seconds, "http.request_timeout_seconds", 1...3_600, path) {
-            settings.requestTimeout = .seconds(seconds)
-        }
-        if let count = try checked(http.max_connections, "http.max_connections", 1...1_000_000, path) {
-            settings.maximumConnections = count
-        }
-        do {
-            settings.trustedProxies = try TrustedProxies(http.trusted_proxies ?? [])
-        } catch {
-            throw HostConfigError(message: "\(path): http.trusted_proxies: \(error)")
-        }
-        return settings
-    }
-
     /// The bound on open bot databases this config asks for.
     ///
     /// - Parameter openFiles: The process's limit on open files, which sizes the default bound.
@@ -171,11 +104,12 @@ struct HostConfig: Sendable, Equatable {
         }
         return APITokens(
             admin: admin.map(APITokens.digest(of:)),
-            brands: brandTokens.compactMapValues(APITokens.digest(hex:)))
+            brands: brandTokens.compactMapValues(APITokens.digest(hex:)), displayNames: brandNames)
     }
 }
 
-/// The host config file or a token in it is unusable.
+/// The host config file or a token in it is unusable: every problem, one line each
+/// (`aviary.yaml:3: api.brand_tokns: unknown key; did you mean 'brand_tokens'?`).
 struct HostConfigError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }

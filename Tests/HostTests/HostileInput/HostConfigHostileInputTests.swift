@@ -89,9 +89,63 @@ struct HostConfigHostileInputTests {
                 #expect(message == nil, "\(key): \(value)")
             } else {
                 #expect(
-                    message == "aviary.yaml: storage.\(key): \(value) is out of range; "
+                    message == "aviary.yaml:2: storage.\(key): \(value) is out of range; "
                         + "use \(range.lowerBound) to \(range.upperBound)")
             }
         }
+    }
+
+    /// Every key the host config knows, by section.
+    static let knownKeys: [(section: String, keys: [String])] = [
+        ("api", ["admin_token_file", "brand_tokens", "brand_names", "failed_auth_per_minute"]),
+        ("http", ["trusted_proxies", "idle_timeout_seconds", "request_timeout_seconds", "max_connections"]),
+        ("storage", ["max_open_databases", "idle_close_seconds"]),
+    ]
+
+    @Test("a misspelt key anywhere is refused with its file, line and path, and a suggestion when one is close")
+    func unknownKeysAreLocated() async throws {
+        let sections = Gen.int(in: 0...2)
+        let edits = zip(Gen.int(in: 0...3), Gen.int(in: 0...40), Gen.element(of: Array("abcxyz_")).compactMap { $0 })
+        let input = zip(sections, Gen.int(in: 0...3), edits, Gen.int(in: 0...3))
+        await propertyCheck(count: 300, input: input) { section, pick, edit, padding in
+            let (name, keys) = Self.knownKeys[section]
+            let key = keys[pick % keys.count]
+            var characters = Array(key)
+            let (kind, position, letter) = edit
+            let at = position % characters.count
+            switch kind {
+            case 0: characters.remove(at: at)
+            case 1: characters.insert(letter, at: at)
+            case 2: characters[at] = letter
+            default: characters.swapAt(at, (at + 1) % characters.count)
+            }
+            let typo = String(characters)
+            guard !Self.knownKeys.flatMap(\.keys).contains(typo) else { return }
+            let text = String(repeating: "# note\n", count: padding) + "\(name):\n  \(typo): 1\n"
+            let message = try #require(try error(loading: text), "\(typo) was accepted")
+            #expect(message.hasPrefix("aviary.yaml:\(padding + 2): \(name).\(typo): unknown key"), "\(message)")
+            if kind != 3 {
+                #expect(message.contains("; did you mean '"), "\(message)")
+            }
+        }
+    }
+
+    @Test("unknown sections, and display names of brands without a token, are refused; every error at once")
+    func unknownSectionsAndNames() throws {
+        let text = """
+            api:
+              brand_tokens:
+                han: \(String(repeating: "a", count: 64))
+              brand_names:
+                hann: Han operators
+            storag:
+              max_open_databases: 5
+            """
+        let message = try #require(try error(loading: text))
+        #expect(
+            message == """
+                aviary.yaml:5: api.brand_names.hann: no brand token 'hann' to name; did you mean 'han'?
+                aviary.yaml:6: storag: unknown key; did you mean 'storage'?
+                """)
     }
 }

@@ -13,13 +13,16 @@ import Glibc
 struct OpenDatabasesPromiseTests {
     static let bots = (1...6).map { "store\($0)" }
 
-    /// The descriptors `pid` holds on databases inside `folder`: files, WALs and indexes.
+    /// The descriptors `pid` holds on bot databases inside `folder`: files, WALs and indexes.
+    /// The host's own `host.sqlite` (the audit log), open for the host's whole life, is not a
+    /// bot database and does not count.
     static func descriptors(of pid: pid_t, inside folder: String) throws -> Int {
         let resolved = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path + "/"
         return try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").filter { fd in
             guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")
             else { return false }
-            return target.hasPrefix(resolved) && [".sqlite", ".sqlite-wal", ".sqlite-shm"].contains { target.hasSuffix($0) }
+            return target.hasPrefix(resolved) && !target.hasPrefix(resolved + "host.sqlite")
+                && [".sqlite", ".sqlite-wal", ".sqlite-shm"].contains { target.hasSuffix($0) }
         }.count
     }
 

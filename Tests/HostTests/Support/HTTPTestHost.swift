@@ -6,6 +6,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
+import Storage
+import GRDB
 import Tenant
 import Testing
 @testable import Host
@@ -79,8 +81,10 @@ struct HTTPTestHost {
             admin: APITokens.digest(of: adminToken),
             brands: ["han": APITokens.digest(of: hanToken), "lumen": APITokens.digest(of: lumenToken)])
         var surface = HTTPSurface(
-            supervisor: supervisor, loader: loader, secret: secret, tokens: tokens,
-            registry: registry, recentErrors: RecentErrors())
+            supervisor: supervisor, loader: loader, secret: secret, tokens: LiveTokens(tokens),
+            registry: registry, recentErrors: RecentErrors(),
+            editor: ManifestEditor(options: options, loader: loader),
+            audit: AuditLog(database: try HostDatabase(writer: DatabaseQueue()), logger: logger))
         surface.limiter = limiter
         return HTTPTestHost(fake: fake, sandbox: sandbox, supervisor: supervisor, surface: surface, task: task)
     }

@@ -31,7 +31,9 @@ extension ManagementAPI {
             })
     }
 
-    func command(_ command: BotCommand, _ context: HostRequestContext) async throws -> BotSummaryView {
+    func command(_ command: BotCommand, _ request: Request, _ context: HostRequestContext) async throws
+        -> BotSummaryView
+    {
         let entry = try visibleBot(context)
         do {
             try await supervisor.perform(command, on: entry.manifest.id)
@@ -42,6 +44,8 @@ extension ManagementAPI {
             }
         }
         context.logger.notice("bot \(command.rawValue) by API", metadata: ["bot": "\(entry.manifest.id)"])
+        await audit(
+            command.auditAction, bot: entry.manifest.id, brand: entry.manifest.brand, outcome: "ok", request, context)
         guard let updated = supervisor.table[entry.manifest.id] else {
             throw Problem.notFound("bot '\(entry.manifest.id)' is gone")
         }
@@ -50,11 +54,18 @@ extension ManagementAPI {
 
 
 
-    func reload(_ context: HostRequestContext) async throws -> ReloadView {
+    func reload(_ request: Request, _ context: HostRequestContext) async throws -> ReloadView {
         guard context.caller == .admin else {
             throw Problem(status: .forbidden, detail: "reload affects every brand; it needs the admin token")
         }
-        return ReloadView(await supervisor.reload())
+        let address = proxies.client(peer: context.remoteAddress, headers: request.headers)
+        let configErrors = await hostConfig?.reload(actor: actorName(context.caller), address: address) ?? []
+        var report = await supervisor.reload()
+        report.errors = configErrors + report.errors
+        await audit(
+            "reload", bot: nil, brand: nil, outcome: report.errors.isEmpty ? "ok" : "errors",
+            detail: report.summary, request, context)
+        return ReloadView(report)
     }
 
     /// Validates a manifest sent as the body, off the cooperative pool (see

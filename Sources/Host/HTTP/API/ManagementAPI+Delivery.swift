@@ -108,6 +108,10 @@ extension ManagementAPI {
         guard let progress = try await tenantCall({ try await tenant.broadcastProgress(id: id) }) else {
             throw Problem.notFound("broadcast \(id) was not recorded")
         }
+        let entry = try visibleBot(context)
+        await audit(
+            "broadcast.started", bot: entry.manifest.id, brand: entry.manifest.brand, outcome: "ok",
+            detail: "broadcast \(id) to \(progress.total) chat(s)", request, context)
         return EditedResponse(status: .accepted, response: BroadcastView(progress))
     }
 

@@ -15,10 +15,16 @@ struct ManagementAPI: Sendable {
     let supervisor: Supervisor
     let loader: ManifestLoader
     let recentErrors: RecentErrors
-    let tokens: APITokens
+    let tokens: LiveTokens
     let limiter: FailedAuthLimiter
+    /// Reads and writes manifest files.
+    let editor: ManifestEditor
+    /// Where changes are recorded.
+    let audit: AuditLog
     /// The proxies whose `X-Forwarded-For` names the client whose failures count.
     var proxies = TrustedProxies()
+    /// Reads the host config again on reload, when the host runs with one.
+    var hostConfig: HostConfigReloader?
 
     /// Adds the routes to `router`.
     func register(on router: Router<HostRequestContext>) {
@@ -59,10 +65,22 @@ struct ManagementAPI: Sendable {
     static let routes: [Route] = [
         Route(.get, "bots") { api, _, context in try await api.listBots(context) },
         Route(.get, "bots/:bot_id") { api, _, context in try await api.botDetail(context) },
-        Route(.post, "bots/:bot_id/start") { api, _, context in try await api.command(.start, context) },
-        Route(.post, "bots/:bot_id/stop") { api, _, context in try await api.command(.stop, context) },
-        Route(.post, "bots/:bot_id/restart") { api, _, context in try await api.command(.restart, context) },
-        Route(.post, "reload") { api, _, context in try await api.reload(context) },
+        Route(.post, "bots/:bot_id/start") { api, request, context in try await api.command(.start, request, context) },
+        Route(.post, "bots/:bot_id/stop") { api, request, context in try await api.command(.stop, request, context) },
+        Route(.post, "bots/:bot_id/restart") { api, request, context in
+            try await api.command(.restart, request, context)
+        },
+        Route(.post, "reload") { api, request, context in try await api.reload(request, context) },
+        Route(.get, "bots/:bot_id/manifest") { api, _, context in try await api.getManifest(context) },
+        Route(.put, "bots/:bot_id/manifest") { api, request, context in try await api.putManifest(request, context) },
+        Route(.delete, "bots/:bot_id/manifest") { api, request, context in
+            try await api.deleteManifest(request, context)
+        },
+        Route(.post, "bots/:bot_id/enable") { api, request, context in try await api.setEnabled(true, request, context) },
+        Route(.post, "bots/:bot_id/disable") { api, request, context in
+            try await api.setEnabled(false, request, context)
+        },
+        Route(.get, "audit") { api, request, context in try await api.auditRecords(request, context) },
         Route(.post, "manifests/validate") { api, request, context in try await api.validate(request, context) },
         Route(.get, "bots/:bot_id/dead-letters") { api, request, context in try await api.deadLetters(request, context) },
         Route(.post, "bots/:bot_id/dead-letters/retry") { api, request, context in try await api.retry(request, context) },

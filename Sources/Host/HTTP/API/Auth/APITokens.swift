@@ -11,11 +11,14 @@ struct APITokens: Sendable {
     let admin: [UInt8]?
     /// Each brand's token digest.
     let brands: [(brand: String, digest: [UInt8])]
+    /// Each brand token's display name, when the host config gives one (`Han operators`).
+    let displayNames: [String: String]
 
     /// Tokens from their digests.
-    init(admin: [UInt8]?, brands: [String: [UInt8]]) {
+    init(admin: [UInt8]?, brands: [String: [UInt8]], displayNames: [String: String] = [:]) {
         self.admin = admin
         self.brands = brands.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        self.displayNames = displayNames
     }
 
     /// Whether any token can be presented at all.

@@ -10,7 +10,7 @@ import Logging
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = HostRequestContext
 
-    let tokens: APITokens
+    let tokens: LiveTokens
     let limiter: FailedAuthLimiter
     /// The proxies whose `X-Forwarded-For` names the client.
     var proxies = TrustedProxies()
@@ -24,7 +24,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         let wellFormed = parts.count == 2 && parts[0].lowercased() == "bearer" && !parts[1].isEmpty
-        if wellFormed, let caller = tokens.caller(for: String(parts[1])) {
+        if wellFormed, let caller = tokens.current.caller(for: String(parts[1])) {
             var context = context
             context.caller = caller
             context.logger[metadataKey: "caller"] = "\(caller.label)"
