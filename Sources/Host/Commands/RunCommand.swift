@@ -115,7 +115,7 @@ struct RunCommand: AsyncParsableCommand {
             options: options, loader: loader,
             factory: TenantFactory(
                 options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory,
-                databases: databases),
+                databases: databases, audit: audit),
             logger: logger, stopTimeout: .seconds(shutdownTimeout),
             signalledReload: { report in
                 await audit.record(

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CoreMetrics
 import Foundation
 import Logging
+import Storage
 import Tenant
 
 /// Builds the Tenant for a loaded manifest: its platform (Telegram, or the in-process
@@ -15,6 +16,8 @@ struct TenantFactory: Sendable {
     var databases = OpenDatabases()
     /// The sandboxes of sandbox bots.
     var sandboxes = SandboxRegistry()
+    /// Where what bots report (a person forgotten) is recorded; `nil` records nothing.
+    var audit: AuditLog?
 
     /// The Tenant settings a manifest asks for.
     static func configuration(for bot: LoadedBot, options: HostOptions) -> TenantConfiguration {
@@ -46,7 +49,7 @@ struct TenantFactory: Sendable {
             return Tenant(
                 configuration: configuration, platform: sandbox, source: .pushed, decoder: SandboxUpdateDecoder(),
                 plugins: bot.plugins, migrations: bot.migrations, databases: databases, logger: logger, metricsFactory: metricsFactory,
-                onStateChange: onStateChange)
+                onStateChange: onStateChange, onEvent: auditing(manifest))
         }
         let client = TelegramClient(
             token: manifest.token?.value ?? "", apiURL: manifest.telegram.apiURL, httpClient: httpClient,
@@ -70,6 +73,25 @@ struct TenantFactory: Sendable {
         return Tenant(
             configuration: configuration, platform: client, source: source, decoder: TelegramUpdateDecoder(),
             plugins: bot.plugins, migrations: bot.migrations, databases: databases, logger: logger, metricsFactory: metricsFactory,
-            onStateChange: onStateChange)
+            onStateChange: onStateChange, onEvent: auditing(manifest))
+    }
+
+    /// Records what the bot reports in the audit log, as done by the bot itself (a plugin acted
+    /// on a person's request in the chat).
+    private func auditing(_ manifest: BotManifest) -> @Sendable (TenantEvent) -> Void {
+        guard let audit else { return { _ in } }
+        let (bot, brand) = (manifest.id, manifest.brand)
+        return { event in
+            switch event {
+            case .personForgotten(let userID, let updateID):
+                let cause = updateID.map { "update \($0)" } ?? "a scheduled job"
+                Task {
+                    await audit.record(
+                        AuditEntry(
+                            actor: "bot:\(bot)", action: "person.forgotten", bot: bot, brand: brand, outcome: "ok",
+                            detail: "user \(userID), asked in \(cause)"))
+                }
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@ public actor Tenant {
     let handlingClock: any TenantClock
     let now: @Sendable () -> Date
     let onStateChange: @Sendable (TenantState) -> Void
+    let onEvent: @Sendable (TenantEvent) -> Void
     let metrics: TenantMetrics
 
     let stopSignal = StopSignal()
@@ -73,13 +74,16 @@ public actor Tenant {
     ///   - now: The wall clock for stored timestamps.
     ///   - metricsFactory: Makes the bot's counters and timers (``TenantMetricName``).
     ///   - onStateChange: Told of every state change, in order.
+    ///   - onEvent: Told of what the host keeps a record of (a person forgotten), once it is
+    ///     committed.
     public init(
         configuration: TenantConfiguration, platform: any PlatformClient, source: UpdateSource,
         decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations],
         databases: OpenDatabases = OpenDatabases(), logger: Logger, clock: any TenantClock = SystemClock(),
         handlingClock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
-        onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in }
+        onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in },
+        onEvent: @escaping @Sendable (TenantEvent) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.platform = platform
@@ -94,6 +98,7 @@ public actor Tenant {
         self.handlingClock = handlingClock
         self.now = now
         self.onStateChange = onStateChange
+        self.onEvent = onEvent
         self.metrics = TenantMetrics(botID: configuration.bot.id, factory: metricsFactory)
     }
 
@@ -213,7 +218,7 @@ public actor Tenant {
                 guard let self else { throw CancellationError() }
                 return try await self.status()
             }, handlingTimeout: configuration.handlingTimeout, handlingClock: handlingClock,
-            maxAttempts: configuration.maxAttempts, writer: running.commits)
+            maxAttempts: configuration.maxAttempts, writer: running.commits, onEvent: onEvent)
         await inbox.submit(startup.pendingInbox.map { InboxWork.update($0, nil) }, lane: \.lane)
         await outbox.submit(OutboxEntry.messages(startup.pendingOutbox), lane: \.chatID)
         logger.info("bot started", metadata: ["username": "\(identity.username ?? "-")"])

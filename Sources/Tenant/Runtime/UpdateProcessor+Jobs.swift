@@ -70,6 +70,7 @@ extension UpdateProcessor {
                 try effects.commit(updateID: nil, at: startedAt, in: db, plugins: plugins)
             }
             logger.debug("scheduled job ran", metadata: ["plugin": "\(job.plugin)"])
+            reportForgotten(effects, updateID: nil)
             return .handled(outbox: outbox, earliestSchedule: effects.earliestSchedule)
         } catch {
             logger.error("scheduled job's commit failed; it runs again: \(error)")

@@ -28,6 +28,8 @@ struct UpdateProcessor: Sendable {
     /// Where units of work are written: the bot's group commit, or the store (a transaction
     /// each).
     let writer: any TransactionWriter
+    /// Told of each person forgotten, once the update (or job) that forgot them committed.
+    let onEvent: @Sendable (TenantEvent) -> Void
 
     /// What became of an update.
     enum Outcome: Sendable {
@@ -108,6 +110,7 @@ struct UpdateProcessor: Sendable {
                 participants.chat.map { OutboxEntry.reachability(chatID: $0.id, blocked: blocked) }
             }
             metrics.handled(after: ContinuousClock.now - started)
+            reportForgotten(effects, updateID: updateID)
             return .handled(outbox: (reachability.map { [$0] } ?? []) + outbox, earliestSchedule: effects.earliestSchedule)
         } catch {
             return await fail(record, reason: "commit failed: \(error)", logger: logger)
@@ -152,6 +155,13 @@ struct UpdateProcessor: Sendable {
             bot: bot, identity: identity, update: update, logger: pluginLogger,
             storage: PluginStorage(database: store, effects: effects, pluginName: name),
             now: now, effects: effects, store: store, statusProvider: statusProvider)
+    }
+
+    /// Tells the host of the people a committed update or job forgot.
+    func reportForgotten(_ effects: Effects, updateID: Int64?) {
+        for userID in effects.forgottenUsers {
+            onEvent(.personForgotten(userID: userID, updateID: updateID))
+        }
     }
 
     private func fail(_ record: InboxRecord, reason: String, logger: Logger) async -> Outcome {

@@ -132,7 +132,7 @@ struct PluginHarness<P: Plugin> {
             bot: bot, identity: identity, plugins: [pipeline], store: store, decoder: FixedDecoder(update: update),
             logger: Self.logger, now: { now }, metrics: TenantMetrics(botID: bot.id, factory: TestMetrics()),
             statusProvider: { status }, handlingTimeout: .seconds(3600), handlingClock: SystemClock(), maxAttempts: 1,
-            writer: store)
+            writer: store, onEvent: { _ in })
     }
 
     private static var logger: Logger { Logger(label: "plugins-tests", factory: { _ in SwiftLogNoOpLogHandler() }) }

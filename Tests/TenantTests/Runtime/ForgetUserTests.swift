@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import Tenant
 
@@ -114,6 +115,22 @@ struct ForgetUserTests {
         #expect(outbox.count == 1 && outbox[0].contains("forgotten"), "only the goodbye stays, as sent")
         #expect(try await Self.count("SELECT COUNT(*) FROM inbox WHERE lane = ? AND length(payload) > 0", 7, in: store) == 0)
         #expect(try await Self.count("SELECT COUNT(*) FROM inbox WHERE lane = ? AND length(payload) > 0", 8, in: store) == 2)
+    }
+
+    @Test("the host is told of each person forgotten once the update that forgot them committed, and only then")
+    func reportsForgotten() async throws {
+        let platform = ScriptedPlatform()
+        let events = Mutex<[TenantEvent]>([])
+        let harness = TenantHarness(
+            platform: platform, plugins: [NotesPlugin(configuration: .init(), bot: .test)],
+            onEvent: { event in events.withLock { $0.append(event) } })
+        let forgetting = Mutex<Int64>(0)
+        try await harness.running {
+            platform.send(chat: 8, text: "note keep me")
+            forgetting.withLock { $0 = platform.send(chat: 7, text: "forget me") }
+            _ = try await platform.waitForPerformed(2)
+        }
+        #expect(events.withLock { $0 } == [.personForgotten(userID: 7, updateID: forgetting.withLock { $0 })])
     }
 
     @Test("a person who writes again after being forgotten starts afresh")

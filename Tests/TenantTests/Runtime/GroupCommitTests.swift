@@ -146,7 +146,7 @@ struct GroupCommitTests {
             plugins: [FatePlugin()], store: store, decoder: ScriptedDecoder(), logger: logger, now: { Date() },
             metrics: TenantMetrics(botID: "test-bot", factory: CountingMetrics()),
             statusProvider: { throw CancellationError() }, handlingTimeout: .seconds(3600),
-            handlingClock: SystemClock(), maxAttempts: 3, writer: commits)
+            handlingClock: SystemClock(), maxAttempts: 3, writer: commits, onEvent: { _ in })
     }
 }
 

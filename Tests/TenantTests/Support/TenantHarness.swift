@@ -15,7 +15,8 @@ struct TenantHarness {
         databasePath: String = TenantHarness.temporaryDatabase(), limits: DeliveryLimits = .unlimited,
         clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         flushTimeout: Duration = .seconds(5), handlingTimeout: Duration = .seconds(120),
-        handlingClock: any TenantClock = SystemClock(), databases: OpenDatabases = OpenDatabases()
+        handlingClock: any TenantClock = SystemClock(), databases: OpenDatabases = OpenDatabases(),
+        onEvent: @escaping @Sendable (TenantEvent) -> Void = { _ in }
     ) {
         self.platform = platform
         self.databasePath = databasePath
@@ -31,7 +32,7 @@ struct TenantHarness {
             platform: platform, source: .polling(platform, webhooks: nil), decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
             databases: databases, logger: logger, clock: clock, handlingClock: handlingClock, now: now,
-            onStateChange: { states.record($0) })
+            onStateChange: { states.record($0) }, onEvent: onEvent)
     }
 
     static func temporaryDatabase() -> String {
