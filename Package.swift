@@ -67,6 +67,7 @@ let package = Package(
             name: "Plugins",
             dependencies: [
                 "Tenant",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -28,6 +28,16 @@ if [ -n "$own_diagnostics" ]; then
     exit 1
 fi
 [ -x .build/debug/aviary ] || { echo "test: .build/debug/aviary was not built" >&2; exit 1; }
+# Storage is sealed: plugins see only the neutral values Tenant re-exports
+# (Sources/Tenant/Plugin/PluginVisibleStorage.swift), never the store or its records.
+if grep -rnE "^(@_exported |public |package |@testable )*import (struct |class |enum )?Storage" Sources/Plugins; then
+    echo "test: Sources/Plugins imports Storage; plugins reach storage through Tenant only" >&2
+    exit 1
+fi
+if grep -rn "@_exported" Sources | grep -v "Sources/Tenant/Plugin/PluginVisibleStorage.swift"; then
+    echo "test: a module re-exports another whole; re-export single neutral types only" >&2
+    exit 1
+fi
 
 echo "test: running the suite"
 # SwiftPM points LLVM_PROFILE_FILE into .build/debug/codecov; the end-to-end tests pass it on

@@ -1,5 +1,6 @@
 import Foundation
 import GRDBSQLite
+import GRDB
 #if canImport(Glibc)
 import Glibc
 #endif

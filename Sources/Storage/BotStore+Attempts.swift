@@ -1,3 +1,4 @@
+import GRDB
 extension TransactionWriter {
     /// Notes that handling an update begins, durably, before any of its work.
     ///

@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 /// Which chats a broadcast goes to. Chats that blocked the bot are always left out.
 public struct BroadcastFilter: Codable, Sendable, Equatable {

@@ -1,3 +1,4 @@
+import GRDB
 extension BotStore {
     /// Marks a chat blocked (the user blocked the bot, or it was removed) and dead-letters
     /// everything still pending for it, in one transaction.

@@ -1,3 +1,4 @@
+public import GRDB
 extension BotStore {
     /// Messages given up on, newest first.
     public func deadLetters(limit: Int = 20) async throws -> [OutboxRecord] {

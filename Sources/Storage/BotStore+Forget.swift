@@ -1,3 +1,4 @@
+public import GRDB
 extension BotStore {
     /// Erases the host's rows about a person; call inside a write transaction (an update's
     /// commit), before that commit inserts its own outbox rows.

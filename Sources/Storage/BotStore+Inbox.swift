@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 extension BotStore {
     /// Every update not handled yet, in update id order.

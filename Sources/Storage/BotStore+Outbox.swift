@@ -1,4 +1,5 @@
 public import Foundation
+import GRDB
 
 extension BotStore {
     /// Every message not sent yet, oldest first.

@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 extension BotStore {
     /// Schedules a job, or moves the plugin's job of the same key for the chat; call inside a

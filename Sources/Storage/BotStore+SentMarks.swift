@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// That the platform accepted an outbox message, and when.
 struct SentMark: Sendable {

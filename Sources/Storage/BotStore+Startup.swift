@@ -1,4 +1,5 @@
 public import Foundation
+import GRDB
 
 extension BotStore {
     /// What a bot needs from its database to start, read at once.

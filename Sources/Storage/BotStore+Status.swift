@@ -1,4 +1,5 @@
 public import Foundation
+import GRDB
 
 /// A snapshot of one bot's stored counters and queue depths.
 public struct StoreStatus: Sendable, Equatable {

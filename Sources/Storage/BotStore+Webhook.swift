@@ -1,3 +1,4 @@
+import GRDB
 extension BotStore {
     /// Records the registered webhook address, or its removal (`nil`); kept so that switching
     /// back to polling knows to delete it (``StartupState/registeredWebhook``).

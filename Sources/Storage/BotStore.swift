@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+public import GRDB
 
 /// One bot's SQLite database, open while there is work for it.
 ///

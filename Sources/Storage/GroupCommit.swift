@@ -1,5 +1,6 @@
 public import Foundation
 import Synchronization
+public import GRDB
 
 /// Writes the units of work that are ready at the same moment in one transaction: a group
 /// commit, one per bot.

@@ -1,3 +1,4 @@
+import GRDB
 /// The host's own tables in every bot database.
 ///
 /// - Important: Migrations are frozen once shipped; append new ones, never edit these.

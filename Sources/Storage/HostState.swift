@@ -1,3 +1,4 @@
+public import GRDB
 /// Keys and helpers for the `host_state` table: the poll offset, counters and the last error.
 public enum HostState {
     /// The next `getUpdates` offset.

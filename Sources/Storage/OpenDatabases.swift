@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import GRDB
 
 /// The bot databases a host keeps open at once: at most ``limit``, the least recently used
 /// closed first, and any left unused for ``idleTimeout`` closed by ``closeIdle(now:)``.

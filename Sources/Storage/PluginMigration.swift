@@ -1,3 +1,4 @@
+public import GRDB
 /// One schema step of a plugin's own tables.
 ///
 /// Migrations are registered as `plugin.<plugin name>.<identifier>` so that two plugins never

@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 /// A date in the text form GRDB stores dates in ("yyyy-MM-dd HH:mm:ss.SSS", UTC), made by
 /// arithmetic instead of GRDB's shared `DateFormatter`.

@@ -1,3 +1,4 @@
+public import GRDB
 /// Where one unit of work is written: a transaction of its own (``BotStore``), or a share of
 /// the next group transaction (``GroupCommit``).
 ///

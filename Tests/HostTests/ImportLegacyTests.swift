@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Tenant
+import Storage
+import GRDB
 
 /// `aviary import-legacy` with the real binary, on the companion's sample legacy folder.
 @Suite("End to end: import-legacy", .timeLimit(.minutes(5)))

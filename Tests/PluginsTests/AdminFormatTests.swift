@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Plugins
 import Tenant
+import Storage
 
 extension AdminPluginTests {
     @Suite("formatting", .timeLimit(.minutes(5)))

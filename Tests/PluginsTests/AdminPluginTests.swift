@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import Plugins
 import Tenant
+import Storage
+import GRDB
 
 @Suite("AdminPlugin", .timeLimit(.minutes(5)))
 struct AdminPluginTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Tenant
+import Storage
+import GRDB
 
 /// The context's helpers that plugins share: people's time zones, what the host knows about
 /// people and chats, and photos.

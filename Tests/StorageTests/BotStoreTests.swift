@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Storage
+import GRDB
 
 @Suite("BotStore", .timeLimit(.minutes(5)))
 struct BotStoreTests {

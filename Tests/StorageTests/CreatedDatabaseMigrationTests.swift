@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import Storage
+import GRDB
 
 /// A database the store creates is migrated in one transaction; it must end exactly as one
 /// migrated step by step (an existing file), so that later opens and later steps see no difference.

@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import Storage
+import GRDB
 
 /// What a bot's database costs the file system: nothing until the bot has work, and no file
 /// created or deleted again when the host closes an idle database and opens it later.

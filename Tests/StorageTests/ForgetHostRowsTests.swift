@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Storage
+import GRDB
 
 @Suite("BotStore: forgetting a person", .timeLimit(.minutes(5)))
 struct ForgetHostRowsTests {

@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import Storage
+import GRDB
 
 /// Idle bots hold no database, and open databases stay bounded however many bots there are.
 @Suite("Open databases: opened on work, closed when idle, bounded", .timeLimit(.minutes(3)))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Storage
+import GRDB
 
 /// A host carries thousands of bots under one open-file limit: what one open database costs in
 /// file descriptors must not grow with how its bot is used.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Storage
+import GRDB
 
 /// A bot's database syncs every commit to disk (`synchronous = FULL`), whether the store created
 /// the file or found it, so what the host acknowledged survives a power cut.

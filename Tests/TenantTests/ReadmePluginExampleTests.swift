@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Tenant
+import GRDB
 
 // The plugin from the README's "Write a plugin in 30 lines", kept here so it always compiles and works.
 

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Tenant
+import Storage
 
 /// Runs every enabled bot of `bots.d` as its own Tenant and applies manifest changes on reload.
 ///

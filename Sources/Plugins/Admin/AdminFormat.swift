@@ -61,11 +61,10 @@ enum AdminFormat {
     }
 
     /// The `/deadletters` answer.
-    static func deadLetters(_ rows: [OutboxRecord]) -> String {
-        guard !rows.isEmpty else { return "No dead letters." }
-        let lines = rows.compactMap { row -> String? in
-            guard let id = row.id else { return nil }
-            return "#\(id) → chat \(row.chatID): \(shortened(row.lastError ?? "unknown error"))"
+    static func deadLetters(_ letters: [DeadLetter]) -> String {
+        guard !letters.isEmpty else { return "No dead letters." }
+        let lines = letters.map { letter in
+            "#\(letter.id) → chat \(letter.chatID): \(shortened(letter.reason ?? "unknown error"))"
         }
         return (["Dead letters, newest first:"] + lines + ["/retry <id> or /retry all"]).joined(separator: "\n")
     }

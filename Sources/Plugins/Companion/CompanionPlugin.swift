@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 public import Tenant
+public import GRDB
 
 /// An AI conversation partner, open about being one, behind an OpenAI-compatible Chat
 /// Completions endpoint. Settings: ``CompanionConfiguration``.

@@ -1,5 +1,6 @@
 import Foundation
 import Tenant
+import GRDB
 
 /// One message of a companion chat, as stored in `companion_turns`.
 struct CompanionTurn: Sendable, Equatable {

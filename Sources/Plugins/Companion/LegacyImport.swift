@@ -1,5 +1,6 @@
 public import Foundation
-public import Tenant
+import Tenant
+public import GRDB
 
 /// Imports the old assistant's per-chat JSON files into the companion's tables.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Tenant
+import GRDB
 
 /// What one legacy file holds, read leniently: a profile (`girls_data/`) or messages
 /// (`conversations/`, `backups/`).

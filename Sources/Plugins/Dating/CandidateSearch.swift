@@ -1,4 +1,5 @@
-package import Tenant
+import Tenant
+package import GRDB
 
 /// Finds the next profile to show a person.
 ///

@@ -1,4 +1,5 @@
 import Tenant
+import GRDB
 
 extension DatingConversation {
     /// Tells both people of their match, each in their own language, with the other's photo, a

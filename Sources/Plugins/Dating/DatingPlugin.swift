@@ -1,4 +1,5 @@
 public import Tenant
+public import GRDB
 
 /// Matchmaking inside one bot: a profile wizard, browsing with likes, mutual matches, reports,
 /// blocks and a moderation queue. Settings: ``DatingConfiguration``.

@@ -1,5 +1,6 @@
 import Foundation
 import Tenant
+import GRDB
 
 /// One person's row in `dating_profiles`: their answers so far, where the wizard is, and their
 /// browsing state.

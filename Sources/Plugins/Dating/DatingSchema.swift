@@ -1,4 +1,5 @@
 import Tenant
+import GRDB
 
 /// The `dating` plugin's tables, all named `dating_…`.
 ///

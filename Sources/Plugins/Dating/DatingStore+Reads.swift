@@ -1,4 +1,5 @@
 import Tenant
+import GRDB
 
 extension DatingStore {
     /// One profile in the moderation queue: its unreviewed reports, counted by reason.

@@ -1,5 +1,6 @@
 import Foundation
 import Tenant
+import GRDB
 
 /// The `dating` plugin's SQL writes. Each runs inside the update's commit transaction, queued
 /// with `context.storage.write`; each keeps its invariant within that one transaction.

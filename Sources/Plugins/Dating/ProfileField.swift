@@ -1,5 +1,6 @@
 import Foundation
 import Tenant
+import GRDB
 
 /// One question of the profile wizard, in the order the wizard asks them. The raw value is the
 /// field's column in `dating_profiles` and its name in callback data.

@@ -1,5 +1,6 @@
 import Foundation
 import Tenant
+import GRDB
 
 /// What the `followups` plugin keeps about one person (table `followups_people`).
 struct FollowupPerson: Sendable, Equatable {

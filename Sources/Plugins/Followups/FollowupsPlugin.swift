@@ -1,5 +1,6 @@
 import Foundation
 public import Tenant
+public import GRDB
 
 /// Writes first when a person has gone quiet: conversation starters and follow-ups after
 /// `after_hours` of silence, at most `max_per_day` per person per local day, never during

@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 /// A chat the bot has seen.
 public struct ChatRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, StoredDateEncoding {

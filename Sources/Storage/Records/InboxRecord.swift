@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 /// One received update, stored before it is dispatched.
 ///

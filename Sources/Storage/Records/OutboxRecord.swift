@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 /// One outgoing platform call, committed in the same transaction as the state that produced it.
 public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord, StoredDateEncoding {

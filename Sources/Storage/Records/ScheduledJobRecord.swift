@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 /// Work a plugin asked to run for one chat at a given time, kept until it ran.
 ///

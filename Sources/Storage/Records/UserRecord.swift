@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 
 /// A person (or bot) the bot has seen.
 public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, StoredDateEncoding {

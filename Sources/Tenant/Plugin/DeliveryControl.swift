@@ -1,3 +1,4 @@
+public import Storage
 /// A plugin's handle on the bot's outbox: dead letters and broadcasts (for admin plugins).
 ///
 /// Retries and broadcasts are queued in the update's commit, like replies: they happen only if
@@ -7,8 +8,8 @@ public struct DeliveryControl: Sendable {
     let effects: Effects
 
     /// Messages given up on, newest first, with the platform's error.
-    public func deadLetters(limit: Int = 20) async throws -> [OutboxRecord] {
-        try await store.deadLetters(limit: limit)
+    public func deadLetters(limit: Int = 20) async throws -> [DeadLetter] {
+        try await store.deadLetters(limit: limit).compactMap(DeadLetter.init)
     }
 
     /// Puts dead letters back in the queue: those with these ids, or all when `nil`.

@@ -1,5 +1,7 @@
 import Foundation
 import Synchronization
+import Storage
+package import GRDB
 
 /// What one update's pipeline asked for, applied in the update's single commit transaction.
 ///

@@ -1,3 +1,5 @@
+public import Storage
+public import GRDB
 /// A unit of bot behaviour, configured per bot in its manifest.
 ///
 /// The host calls plugins in manifest order. The first that returns ``Disposition/handled``

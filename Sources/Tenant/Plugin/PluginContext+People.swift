@@ -1,3 +1,5 @@
+import Storage
+import GRDB
 extension PluginContext {
     /// A person as the host last saw them: name, username and client language, kept up to date
     /// from every update they sent. `nil` for someone the bot never saw, or forgot

@@ -1,5 +1,6 @@
 public import Foundation
 import Logging
+import Storage
 
 extension PluginContext {
     /// Schedules work for a chat: at `date` the host calls this plugin's

@@ -1,4 +1,6 @@
 public import Foundation
+import Storage
+import GRDB
 
 extension PluginContext {
     /// The person's time zone: their own if one was set with ``setTimeZone(_:ofUser:)``,

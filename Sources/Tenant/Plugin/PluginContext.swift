@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+public import Storage
 
 /// A bot's runtime figures, for admin commands.
 public struct BotStatus: Sendable {

@@ -1,4 +1,6 @@
 import Foundation
+import Storage
+public import GRDB
 
 /// A plugin's access to its bot's database.
 ///

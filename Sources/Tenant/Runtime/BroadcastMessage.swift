@@ -1,4 +1,6 @@
 import Foundation
+import Storage
+import GRDB
 
 /// A broadcast's text, split into parts within the platform's limit once, when it is asked for.
 ///

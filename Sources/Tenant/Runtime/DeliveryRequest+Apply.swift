@@ -1,4 +1,6 @@
 import Foundation
+import Storage
+import GRDB
 
 extension DeliveryRequest {
     /// Applies the request inside a commit transaction and returns what the sender gets: the

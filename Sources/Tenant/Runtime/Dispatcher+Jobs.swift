@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Storage
 
 extension Dispatcher {
     /// The longest the job timer sleeps before it reads the wall clock again, in case the clock

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Storage
 
 /// Runs the inbox through the plugin pipeline: chats in parallel, each chat strictly in order,
 /// on workers started as work arrives; hands what each update committed to the outbox; and

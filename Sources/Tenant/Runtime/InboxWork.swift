@@ -1,3 +1,4 @@
+import Storage
 /// What a chat's lane runs, in order: stored updates and the plugins' due jobs.
 enum InboxWork: Sendable {
     /// An update from the inbox, with its neutral form when it was decoded on receipt (an

@@ -1,4 +1,5 @@
 import Foundation
+public import Storage
 
 /// The JSON form of an ``OutgoingAction`` in the outbox's `payload` column.
 enum OutboxCoding {

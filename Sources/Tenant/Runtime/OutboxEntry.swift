@@ -1,3 +1,4 @@
+import Storage
 /// What the outbox carries to the sender, in each chat's order: messages to send, and what the
 /// dispatcher learned about a chat's reachability.
 enum OutboxEntry: Sendable {

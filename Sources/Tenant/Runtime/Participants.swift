@@ -1,4 +1,6 @@
 import Foundation
+import Storage
+import GRDB
 
 /// The chat and people an update mentions, upserted into the host's `chats` and `users` tables
 /// inside the update's commit transaction.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Storage
 
 /// The bot's way in: long-polls the platform, or takes the updates pushed to the host (a
 /// webhook, the sandbox), and stores each batch in the inbox table in one unit of the group

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Storage
 
 extension Sender {
     /// Sends one row within the bot's limits, applying the error policy.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Storage
 
 /// The bot's way out: sends the outbox to the platform, chats in parallel on at most
 /// `concurrentSends` workers started as messages arrive, each chat strictly in order.

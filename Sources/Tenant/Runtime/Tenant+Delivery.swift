@@ -1,4 +1,5 @@
 import Foundation
+public import Storage
 
 extension Tenant {
     /// Queues `text` for every chat the filter selects (chats that blocked the bot are left

@@ -2,6 +2,7 @@ public import CoreMetrics
 public import Foundation
 public import Logging
 import Synchronization
+public import Storage
 
 /// One bot: its database, its platform connection and its plugin pipeline, isolated from
 /// every other bot in the host.

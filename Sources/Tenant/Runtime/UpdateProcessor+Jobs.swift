@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Storage
+import GRDB
 
 extension UpdateProcessor {
     /// Runs a due job through its plugin's ``Plugin/fire(_:context:)`` and commits what the

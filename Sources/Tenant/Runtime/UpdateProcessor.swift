@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Storage
 
 /// Runs one stored update through the plugin pipeline and commits everything it caused as one
 /// unit of work: the plugins' writes, the outbox rows, the chat and user rows, and the inbox's

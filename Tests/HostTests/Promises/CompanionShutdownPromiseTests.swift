@@ -2,6 +2,8 @@ import FakeModelAPI
 import Foundation
 import Tenant
 import Testing
+import Storage
+import GRDB
 #if canImport(Glibc)
 import Glibc
 #endif

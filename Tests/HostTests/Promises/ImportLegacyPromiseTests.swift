@@ -4,6 +4,8 @@ import Plugins
 import PropertyBased
 import Tenant
 import Testing
+import Storage
+import GRDB
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -4,6 +4,7 @@ import Foundation
 import MetricsTestKit
 import Plugins
 import Tenant
+import Storage
 
 /// A companion wired to a started ``FakeModelAPI`` that expects the key `sk-test`, with its
 /// counters in a `TestMetrics`.

@@ -4,6 +4,7 @@ import MetricsTestKit
 import Plugins
 import Testing
 import Tenant
+import GRDB
 
 @Suite("CompanionPlugin", .timeLimit(.minutes(5)))
 struct CompanionPluginTests {

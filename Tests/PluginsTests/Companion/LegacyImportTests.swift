@@ -2,6 +2,8 @@ import Foundation
 import Plugins
 import Testing
 import Tenant
+import Storage
+import GRDB
 
 @Suite("CompanionLegacyImport", .timeLimit(.minutes(5)))
 struct LegacyImportTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Plugins
 import Tenant
+import GRDB
 
 @Suite("Dating: browsing, matches and limits", .timeLimit(.minutes(5)))
 struct DatingBrowseTests {

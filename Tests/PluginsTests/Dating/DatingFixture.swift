@@ -1,6 +1,8 @@
 import Foundation
 import Plugins
 import Tenant
+import Storage
+import GRDB
 
 /// People, profiles and helpers the `dating` tests share.
 enum DatingFixture {

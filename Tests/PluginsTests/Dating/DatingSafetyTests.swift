@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Plugins
 import Tenant
+import GRDB
 
 @Suite("Dating: reports, blocks, moderation, pause and delete", .timeLimit(.minutes(5)))
 struct DatingSafetyTests {

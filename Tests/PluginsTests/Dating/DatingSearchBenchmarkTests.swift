@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import Plugins
 import Tenant
+import Storage
+import GRDB
 
 /// The candidate search over 100,000 profiles: prints the time per search (a figure for the
 /// README, never asserted on a shared machine) and checks that SQLite uses the search index.

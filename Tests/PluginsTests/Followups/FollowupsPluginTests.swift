@@ -2,6 +2,8 @@ import Foundation
 import Plugins
 import Testing
 import Tenant
+import Storage
+import GRDB
 
 @Suite("Followups plugin", .timeLimit(.minutes(5)))
 struct FollowupsPluginTests {

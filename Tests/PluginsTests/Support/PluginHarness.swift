@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import MetricsTestKit
 @testable import Tenant
+import Storage
+import GRDB
 
 /// Runs one plugin on one update at a time through the tenant's real pipeline, and shows what
 /// the plugin asked for.

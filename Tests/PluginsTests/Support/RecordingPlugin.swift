@@ -1,6 +1,8 @@
 import Foundation
 import Synchronization
 @testable import Tenant
+import Storage
+import GRDB
 
 /// Plugin `P` as the real pipeline sees it (same name, migrations, interests and forgetting),
 /// noting what it answered, what it threw and the update's ``Effects``, so ``PluginHarness``

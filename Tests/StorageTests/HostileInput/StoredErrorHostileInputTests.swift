@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import Storage
+import GRDB
 
 /// Errors the store keeps come from outside (the Bot API's description, a proxy's error page
 /// quoting the request URL, a plugin's message): a bot token inside one is masked on the way in

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TenantTestSupport
 @testable import Tenant
+import Storage
+import GRDB
 
 /// The README's "Sending: limits, errors, dead letters, broadcasts", promise by promise.
 @Suite("Delivery promises", .timeLimit(.minutes(2)))

@@ -4,6 +4,7 @@ import Logging
 import Synchronization
 import TenantTestSupport
 @testable import Tenant
+import Storage
 
 /// Lets a test await a condition over several fakes: each fake calls ``signal()`` after a change,
 /// and every waiter whose condition now holds is resumed.

@@ -3,6 +3,7 @@ import GRDB
 import Synchronization
 import Testing
 @testable import Tenant
+import Storage
 
 /// `context.forgetUser(_:)`: the host's rows and every plugin's, erased in the update's commit.
 @Suite("Forgetting a person", .timeLimit(.minutes(5)))

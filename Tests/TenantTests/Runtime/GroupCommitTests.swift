@@ -4,6 +4,8 @@ import PropertyBased
 import Synchronization
 import Testing
 @testable import Tenant
+import Storage
+import GRDB
 
 /// One bot's updates ready at the same moment commit in one transaction, each update still all
 /// or nothing; "sent" marks ride along in the next transaction.

@@ -3,6 +3,8 @@ import Synchronization
 import Testing
 @testable import Tenant
 import TenantTestSupport
+import Storage
+import GRDB
 
 /// Updates that would freeze their chat: one the host never lived through, one whose plugin
 /// never answers. Each is given up on, marked failed with a reason, and its chat goes on.

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TenantTestSupport
 @testable import Tenant
+import Storage
 
 /// The durable scheduler: a plugin's "run this for chat X at time T", on an injected clock.
 @Suite("Scheduled jobs", .timeLimit(.minutes(5)))

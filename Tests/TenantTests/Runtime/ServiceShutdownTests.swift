@@ -4,6 +4,8 @@ import Logging
 import ServiceLifecycle
 import Testing
 @testable import Tenant
+import Storage
+import GRDB
 
 /// The receiver, dispatcher and sender are services: run by a `ServiceGroup`, a graceful
 /// shutdown ends each one the way the bot's own stop does.

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TenantTestSupport
 @testable import Tenant
+import Storage
+import GRDB
 
 @Suite("Tenant runtime")
 struct TenantRuntimeTests {

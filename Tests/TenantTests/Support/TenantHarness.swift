@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Logging
 @testable import Tenant
+import Storage
 
 /// Runs a Tenant over a ``ScriptedPlatform`` in a temporary folder.
 struct TenantHarness {

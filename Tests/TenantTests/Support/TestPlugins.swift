@@ -1,5 +1,6 @@
 import Foundation
 @testable import Tenant
+import GRDB
 
 /// Replies `<chat>:<text>` and appends each message to its own table, checking order per chat;
 /// "retry dead letters" queues every dead letter again.
