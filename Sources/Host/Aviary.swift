@@ -9,7 +9,10 @@ struct Aviary: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aviary",
         abstract: "A multi-tenant chat-bot host: one YAML manifest per bot in bots.d/.",
-        subcommands: [RunCommand.self, CheckCommand.self, ReloadCommand.self, ImportLegacyCommand.self],
+        subcommands: [
+            RunCommand.self, CheckCommand.self, ReloadCommand.self, ImportLegacyCommand.self, BackupCommand.self,
+            RestoreCommand.self, BackupsCommand.self,
+        ],
         defaultSubcommand: RunCommand.self)
 
     static func main() async {

@@ -39,7 +39,8 @@ actor Supervisor: Service {
         var closed = false
     }
 
-    private let options: HostOptions
+    /// Where the host keeps its data and finds its manifests.
+    let options: HostOptions
     private let loader: ManifestLoader
     private let factory: TenantFactory
     private let logger: Logger

@@ -62,6 +62,7 @@ struct ManagementAPI: Sendable {
         Route(.post, "bots/:bot_id/start") { api, _, context in try await api.command(.start, context) },
         Route(.post, "bots/:bot_id/stop") { api, _, context in try await api.command(.stop, context) },
         Route(.post, "bots/:bot_id/restart") { api, _, context in try await api.command(.restart, context) },
+        Route(.post, "bots/:bot_id/snapshots") { api, _, context in try await api.takeSnapshot(context) },
         Route(.post, "reload") { api, _, context in try await api.reload(context) },
         Route(.post, "manifests/validate") { api, request, context in try await api.validate(request, context) },
         Route(.get, "bots/:bot_id/dead-letters") { api, request, context in try await api.deadLetters(request, context) },
