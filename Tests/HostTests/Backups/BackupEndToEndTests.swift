@@ -128,6 +128,40 @@ struct BackupEndToEndTests {
         #expect(inbox["done"]?.count == 21, "the snapshot's 20 updates and the new one: \(inbox)")
     }
 
+    @Test("restore on a running host stops the bot through the API, swaps its database, and starts it again")
+    func restoreOnRunningHost() async throws {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        let sandbox = try HostSandbox()
+        let token = try Self.bots(1, fake: fake, sandbox: sandbox)["bot0"]!
+        let user = FakeUser(id: 78, firstName: "Bo")
+        let host = try AviaryProcess(
+            arguments: sandbox.runArguments, environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken], logPath: sandbox.logPath)
+        let port = try await host.httpPort()
+        for index in 0..<5 { _ = fake.sendText(token: token, chatID: user.id, from: user, text: "one #\(index)") }
+        await fake.waitForSentMessages(tokens: [token], total: 5)
+        let destination = sandbox.root.appendingPathComponent("backups").path
+        #expect(try await Self.run(["backup", "--bot", "bot0", "--to", destination], sandbox: sandbox, port: port).0 == 0)
+        for index in 0..<5 { _ = fake.sendText(token: token, chatID: user.id, from: user, text: "two #\(index)") }
+        await fake.waitForSentMessages(tokens: [token], total: 10)
+
+        let (status, output) = try await Self.run(["restore", "--bot", "bot0", "--from", destination], sandbox: sandbox, port: port)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("stopping bot0 on the running host") && output.contains("started bot0 again"), "\(output)")
+        try await host.waitForLog("bot started", count: 2)
+        let snapshotFile = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: destination + "/bot0").first { $0.hasSuffix(".sqlite") })
+        let unsent = try Self.pendingReplies(destination + "/bot0/" + snapshotFile)
+        _ = fake.sendText(token: token, chatID: user.id, from: user, text: "three")
+        await fake.waitForSentMessages(tokens: [token], total: 10 + unsent.count + 1)
+        #expect(fake.sentMessages(token: token).map(\.text).suffix(1 + unsent.count).contains("three"))
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        await fake.stop()
+        let inbox = try Self.inbox(sandbox.dataDirectory + "/bot0.sqlite")
+        #expect(inbox["done"]?.count == 6, "the snapshot's 5 updates and the new one: \(inbox)")
+    }
+
     @Test("a snapshot taken through the API while bots work through a backlog holds no half-applied update")
     func snapshotUnderLoad() async throws {
         let fake = FakeBotAPI()
