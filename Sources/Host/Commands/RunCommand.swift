@@ -133,6 +133,9 @@ struct RunCommand: AsyncParsableCommand {
                 .init(service: ReloadSignalService(supervisor: supervisor, signals: reloadSignals)),
                 .init(service: IdleDatabaseCloser(databases: databases, logger: logger)),
                 .init(service: HeapTrimService()),
+                .init(
+                    service: RetentionService(
+                        table: supervisor.table, options: options, databases: databases, logger: logger)),
             ],
             logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]

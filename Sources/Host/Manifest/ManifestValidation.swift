@@ -123,6 +123,7 @@ struct ManifestValidation {
         manifest.timeZone = validatedTimeZone(document.timeZone) ?? manifest.timeZone
         manifest.database = validatedDatabase(document.database)
         manifest.limits = validatedLimits(document.delivery)
+        manifest.retention = validatedRetention(document.retention)
         switch manifest.platform {
         case .telegram:
             manifest.token = validatedToken(document)

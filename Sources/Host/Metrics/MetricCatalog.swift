@@ -18,6 +18,9 @@ enum MetricCatalog {
     /// Gauge: bots waiting for a database slot now.
     static let databaseWaiters = "aviary_database_waiters"
 
+    /// Gauge: the bytes a bot's database takes on disk (the file and its WAL), per bot.
+    static let databaseBytes = "aviary_database_bytes"
+
     /// Help text by metric name.
     static let help: [String: String] = [
         TenantMetricName.updatesReceived: "Updates stored in the inbox, by bot and update type.",
@@ -33,6 +36,7 @@ enum MetricCatalog {
         botsByState: "Bots by state (starting, running, stopping, stopped, failed).",
         openDatabases: "Bot databases open now, being opened or being closed, host-wide.",
         openDatabasesLimit: "The most bot databases open at once (storage.max_open_databases).",
+        databaseBytes: "Bytes a bot's database takes on disk (the file and its WAL), by bot.",
         databaseWaiters: "Bots waiting for a database slot now, because every open database is busy.",
         CompanionMetricName.modelErrors:
             "Companion model calls that gave no answer (the person got the fallback), by bot and reason.",

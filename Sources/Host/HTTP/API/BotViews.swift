@@ -83,6 +83,12 @@ struct ManifestView: Encodable, Sendable {
         var settings: JSONValue
     }
 
+    struct Retention: Encodable, Sendable {
+        var updates: String
+        var outbox: String
+        var deadLetters: String
+    }
+
     var id: String
     var name: String
     var brand: String?
@@ -94,6 +100,7 @@ struct ManifestView: Encodable, Sendable {
     var locale: String?
     var database: String?
     var delivery: Delivery
+    var retention: Retention
     var plugins: [Plugin]
     var file: String
 
@@ -115,6 +122,10 @@ struct ManifestView: Encodable, Sendable {
             privateChatPerSecond: limits.privateChat.perSecond, groupPerMinute: limits.group.perSecond * 60,
             botPerSecond: limits.bot.perSecond, broadcastPerSecond: limits.broadcast.perSecond,
             maxAgeHours: limits.maxAge.timeInterval / 3600, concurrentSends: limits.concurrentSends)
+        retention = Retention(
+            updates: RetentionDuration.text(manifest.retention.updates),
+            outbox: RetentionDuration.text(manifest.retention.outbox),
+            deadLetters: RetentionDuration.text(manifest.retention.deadLetters))
         plugins = manifest.plugins.map { Plugin(name: $0.name, settings: $0.configuration.map(JSONValue.init) ?? .object([:])) }
         file = (manifest.file as NSString).lastPathComponent
     }
