@@ -138,6 +138,13 @@ struct RunCommand: AsyncParsableCommand {
                         table: supervisor.table, options: options, databases: databases, logger: logger)),
             ],
             logger: logger)
+        if let backups = config.backups {
+            configuration.services.append(
+                .init(
+                    service: BackupScheduler(
+                        config: backups, table: supervisor.table, options: options, databases: databases,
+                        board: supervisor.backups, logger: logger, metricsFactory: metricsFactory)))
+        }
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
         let group = ServiceGroup(configuration: configuration)

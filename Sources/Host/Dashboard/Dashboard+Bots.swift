@@ -80,7 +80,8 @@ extension Dashboard {
             },
             hasDeadLetters: !deadLetters.isEmpty,
             deadLettersNote: running ? "None: every message was delivered or is still on its way." : "Start the bot to see its dead letters.",
-            manifest: Self.prettyJSON(detail.manifest), manifestFile: detail.manifest.file)
+            manifest: Self.prettyJSON(detail.manifest), manifestFile: detail.manifest.file,
+            storage: storageLines(summary.id, backup: detail.backup))
         return templates.render(.bot, view)
     }
 

@@ -138,6 +138,8 @@ struct BotPage {
     var deadLettersNote: String
     var manifest: String
     var manifestFile: String
+    /// The database's size on disk and the scheduled backups, one sentence each.
+    var storage: [String] = []
 }
 
 /// What a reload did.

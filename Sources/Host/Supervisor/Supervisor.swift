@@ -55,6 +55,8 @@ actor Supervisor: Service {
     nonisolated var sandboxes: SandboxRegistry { factory.sandboxes }
     /// The host's bound on open bot databases.
     nonisolated var databases: OpenDatabases { factory.databases }
+    /// Each bot's last scheduled backup.
+    nonisolated let backups = BackupStatusBoard()
 
     private var bots: [String: RunningBot] = [:]
     /// Valid manifests of bots an operator stopped.

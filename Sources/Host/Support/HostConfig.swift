@@ -34,6 +34,8 @@ struct HostConfig: Sendable, Equatable {
     var maxOpenDatabases: Int?
     /// How long a bot database may stay open unused; 30 s by default.
     var idleCloseAfter: Duration = .seconds(30)
+    /// Scheduled backups (`backups:`); none when absent.
+    var backups: BackupsConfig?
 
     private struct Document: Decodable {
         struct HTTP: Decodable {
@@ -57,6 +59,7 @@ struct HostConfig: Sendable, Equatable {
         var api: API?
         var http: HTTP?
         var storage: Storage?
+        var backups: BackupsConfig.Document?
     }
 
     /// Reads and checks the file: at most 64 KiB, 5,000 values and 16 levels, without YAML
@@ -102,6 +105,13 @@ struct HostConfig: Sendable, Equatable {
             }
             if let seconds = try checked(storage.idle_close_seconds, "storage.idle_close_seconds", 1...86_400, path) {
                 config.idleCloseAfter = .seconds(seconds)
+            }
+        }
+        if let backups = document.backups {
+            do {
+                config.backups = try BackupsConfig.make(backups)
+            } catch {
+                throw HostConfigError(message: "\(path): \(error)")
             }
         }
         return config

@@ -169,3 +169,45 @@ struct BackupHostileInputTests {
         #expect(problems.contains { $0.contains("T180000.000Z.json") && $0.contains("over 65536 bytes") })
     }
 }
+
+/// The host config's `backups:` section as hostile input.
+@Suite("Backups config hostile input", .timeLimit(.minutes(2)))
+struct BackupsConfigHostileInputTests {
+    @Test("any text is a time of day HH:MM exactly, or nothing")
+    func timesOfDay() async {
+        let texts = Gen.element(of: Array("0123456789:- .\u{0}٣")).compactMap { $0 }.array(of: 0...8).map { String($0) }
+        await propertyCheck(count: 2_000, input: texts) { text in
+            if let (hour, minute) = BackupSchedule.timeOfDay(text) {
+                #expect(text == String(format: "%02d:%02d", hour, minute))
+            }
+        }
+        await propertyCheck(count: 300, input: zip(Gen.int(in: 0...23), Gen.int(in: 0...59))) { hour, minute in
+            let parsed = BackupSchedule.timeOfDay(String(format: "%02d:%02d", hour, minute))
+            #expect(parsed?.0 == hour && parsed?.1 == minute)
+        }
+    }
+
+    @Test("any section is a config or an error naming a key under backups, never a crash")
+    func sections() async {
+        let values = Gen.element(of: [
+            nil, "", "03:30", "3:30", "24:00", "6h", "0h", "30m", "9999w", "UTC", "Europe/Berlin", "../x", "/srv/b",
+            "/a/../b", "relative", String(repeating: "/a", count: 600), "\u{0}",
+        ]).compactMap { $0 }
+        let keeps = Gen.element(of: [nil, -1, 0, 1, 7, 1_001]).compactMap { $0 }
+        let input = zip(values, values, values, keeps, keeps, values.array(of: 0...18))
+        await propertyCheck(count: 2_000, input: input) { daily, zone, every, keepDaily, keepWeekly, folders in
+            let document = BackupsConfig.Document(
+                schedule: .init(daily: daily, time_zone: zone, every: every),
+                keep: .init(daily: keepDaily, weekly: keepWeekly),
+                destinations: folders.compactMap { $0 })
+            do {
+                let config = try BackupsConfig.make(document)
+                #expect((1...16).contains(config.destinations.count))
+                #expect(config.destinations.allSatisfy { $0.hasPrefix("/") && !$0.contains("/../") })
+                #expect(config.keepDaily + config.keepWeekly > 0)
+            } catch {
+                #expect("\(error)".hasPrefix("backups."), "\(error)")
+            }
+        }
+    }
+}

@@ -50,6 +50,25 @@ struct BotDetailView: ResponseEncodable, Sendable {
     var lastError: String?
     var lastErrorAt: Date?
     var recentErrors: [RecentErrorView]
+    /// The bot's scheduled backups; absent before the first one.
+    var backup: BackupView? = nil
+}
+
+/// A bot's scheduled backups as the API shows them.
+struct BackupView: Encodable, Sendable {
+    var lastSuccessAt: Date?
+    var lastSizeBytes: Int64?
+    var lastFailureAt: Date?
+    var lastFailure: String?
+    var failures: Int
+
+    init(_ status: BackupStatusBoard.Status) {
+        lastSuccessAt = status.lastSuccessAt
+        lastSizeBytes = status.lastSize
+        lastFailureAt = status.lastFailureAt
+        lastFailure = status.lastFailure
+        failures = status.failures
+    }
 }
 
 /// A logged problem.
