@@ -40,7 +40,8 @@ extension Dashboard {
             repliesPerMinute: lastMinute?.reduce(0) { $0 + $1.sent },
             errors: counters.map { $0.updatesFailed + $0.deadLetters }, inbox: counters?.inboxDepth,
             outbox: counters?.outboxDepth, updates: counters?.updatesReceived, handled: counters?.updatesHandled,
-            failed: counters?.updatesFailed, sent: counters?.messagesSent, deadLetters: counters?.deadLetters)
+            failed: counters?.updatesFailed, sent: counters?.messagesSent, deadLetters: counters?.deadLetters,
+            database: Self.databaseSize(MetricsEndpoint.bytesOnDisk(supervisor.options.databasePath(for: entry.manifest))))
     }
 
     func botPage(_ request: Request, _ context: HostRequestContext) async throws -> Response {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The bot page's "Storage and backups" lines.
+/// The database sizes of the bots table and the bot page's "Storage and backups" lines.
 extension Dashboard {
     /// The database's size on disk, then the last scheduled backup and the last failure.
     func storageLines(_ id: String, backup: BackupView?) -> [String] {
@@ -9,7 +9,7 @@ extension Dashboard {
             let bytes = MetricsEndpoint.bytesOnDisk(api.supervisor.options.databasePath(for: manifest))
             lines.append(
                 bytes > 0
-                    ? "Database: \(bytes.formatted(.byteCount(style: .file))) on disk."
+                    ? "Database: \(Self.databaseSize(bytes)) on disk."
                     : "Database: none yet (the bot has stored nothing).")
         }
         guard let backup else {
@@ -25,5 +25,10 @@ extension Dashboard {
                 "Last failure: \(at.formatted(.iso8601)): \(backup.lastFailure ?? "unknown") (\(backup.failures) in all).")
         }
         return lines
+    }
+
+    /// A database's size as the dashboard shows it (`96 KB`), `-` for none.
+    static func databaseSize(_ bytes: Int64) -> String {
+        bytes > 0 ? bytes.formatted(.byteCount(style: .file)) : "-"
     }
 }

@@ -65,6 +65,8 @@ struct LiveBotView: Encodable, Sendable {
     var failed: Int64?
     var sent: Int64?
     var deadLetters: Int64?
+    /// The database's size on disk (`96 KB`), or `-` before the bot stored anything.
+    var database: String = "-"
 }
 
 /// The bots table.
