@@ -132,6 +132,40 @@ struct BackupSchedulerTests {
         #expect(text.contains("aviary_backup_last_success_timestamp_seconds{bot=\"han-ru\"} \(last).0"), "\(text)")
     }
 
+    @Test("a run while the bot writes and is stopping backs it up whole, and the bot's writes never fail")
+    func runWhileWriting() async throws {
+        let fixture = try BackupFixture()
+        let table = BotTable()
+        table.set(.init(manifest: BotManifest(id: "han-ru", name: "Han", file: fixture.manifestPath), state: .stopping))
+        let databases = OpenDatabases(limit: 2)
+        let store = try await fixture.openStore(databases)
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let writer = Task {
+            for index in 0..<300 {
+                try await fixture.write(offset: Int64(index), value: "v\(index)", into: store)
+                if index == 20 { startedContinuation.yield() }
+            }
+            startedContinuation.finish()
+        }
+        for await _ in started { break }
+        let destination = fixture.root.appendingPathComponent("out").path
+        let scheduler = BackupScheduler(
+            config: BackupsConfig(schedule: .every(.seconds(3_600)), destinations: [destination]), table: table,
+            options: HostOptions(botsDirectory: fixture.root.path, dataDirectory: fixture.dataDirectory, publicURL: nil),
+            databases: databases, board: BackupStatusBoard(), logger: Logger(label: "test"),
+            metricsFactory: DocumentedPrometheusFactory(registry: PrometheusCollectorRegistry()), retryDelay: .zero)
+        await scheduler.runOnce(at: Date())
+        try await writer.value
+        await store.close()
+
+        #expect(scheduler.board["han-ru"]?.lastSuccessAt != nil)
+        let entry = try #require(SnapshotFolder(root: destination).list().entries.first)
+        let state = try BackupFixture.state(at: SnapshotFolder(root: destination).databasePath(try #require(entry.snapshotName)))
+        // The offset and the value are written in one transaction: the snapshot holds a pair.
+        #expect(state.value == state.offset.map { "v\($0)" }, "\(state)")
+        #expect(try BackupFixture.state(at: fixture.databasePath) == (299, "v299"))
+    }
+
     @Test("a destination that is down is tried again, then reported; the other destinations and the bot go on")
     func destinationDown() async throws {
         let fixture = try BackupFixture()
