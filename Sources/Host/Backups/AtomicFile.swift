@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Files that appear whole or not at all, and stay on disk once written: each is written to a
@@ -57,7 +57,10 @@ enum AtomicFile {
         }
         do {
             try FileManager.default.createDirectory(
-                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                atPath: folder,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         } catch {
             throw HostError("cannot create the folder \(folder): \(error)")
         }
@@ -67,7 +70,8 @@ enum AtomicFile {
     private static func place(at path: String, _ fill: (Int32) throws -> Void) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = (folder as NSString).appendingPathComponent(
-            ".tmp-\(UUID().uuidString)-" + (path as NSString).lastPathComponent)
+            ".tmp-\(UUID().uuidString)-" + (path as NSString).lastPathComponent
+        )
         let descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("cannot create", temporary) }
         do {

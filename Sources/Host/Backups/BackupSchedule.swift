@@ -17,8 +17,10 @@ enum BackupSchedule: Sendable, Equatable {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = timeZone
             return calendar.nextDate(
-                after: date, matching: DateComponents(hour: hour, minute: minute, second: 0),
-                matchingPolicy: .nextTime) ?? date.addingTimeInterval(86_400)
+                after: date,
+                matching: DateComponents(hour: hour, minute: minute, second: 0),
+                matchingPolicy: .nextTime
+            ) ?? date.addingTimeInterval(86_400)
         }
     }
 

@@ -66,7 +66,9 @@ struct BackupScheduler: Service {
             }
             entry = try await spool.take(
                 .init(botID: id, brand: manifest.brand, databasePath: path, manifestPath: manifest.file),
-                databases: databases, now: date)
+                databases: databases,
+                now: date
+            )
         } catch {
             fail(id, at: date, reason: "the snapshot failed: \(error)", logger: botLogger)
             return
@@ -87,7 +89,9 @@ struct BackupScheduler: Service {
             .record(date.timeIntervalSince1970)
         Gauge(label: MetricCatalog.backupSize, dimensions: [("bot", id)], factory: metricsFactory)
             .record(Double(entry.size))
-        botLogger.info("backup \(entry.name) copied to \(config.destinations.count) destination(s), \(entry.size) bytes")
+        botLogger.info(
+            "backup \(entry.name) copied to \(config.destinations.count) destination(s), \(entry.size) bytes"
+        )
     }
 
     /// Copies `entry` to `folder`, ``attempts`` times at most, and prunes the bot's older
@@ -103,7 +107,9 @@ struct BackupScheduler: Service {
             } catch {
                 reason = "\(error)"
                 logger.warning(
-                    "backup copy failed (try \(attempt) of \(attempts)): \(error)", metadata: ["bot": "\(entry.bot)"])
+                    "backup copy failed (try \(attempt) of \(attempts)): \(error)",
+                    metadata: ["bot": "\(entry.bot)"]
+                )
                 if attempt < attempts {
                     do { try await Task.sleep(for: retryDelay) } catch { break }
                 }
@@ -116,7 +122,11 @@ struct BackupScheduler: Service {
     private func prune(_ folder: SnapshotFolder, bot: String) {
         let entries = folder.list(botID: bot).entries
         let kept = BackupKeeping.kept(
-            entries, daily: config.keepDaily, weekly: config.keepWeekly, timeZone: config.schedule.timeZone)
+            entries,
+            daily: config.keepDaily,
+            weekly: config.keepWeekly,
+            timeZone: config.schedule.timeZone
+        )
         for entry in entries where !kept.contains(entry.name) {
             entry.snapshotName.map(folder.remove)
         }

@@ -50,10 +50,14 @@ struct BackupsConfig: Sendable, Equatable {
         case (let daily?, nil):
             let zone = schedule.time_zone ?? "UTC"
             guard zone.utf8.count <= 64, let timeZone = TimeZone(identifier: zone) else {
-                throw BackupsConfigError("backups.schedule.time_zone: '\(Problem.excerpt(zone))' is not an IANA time zone (Europe/Berlin, UTC)")
+                throw BackupsConfigError(
+                    "backups.schedule.time_zone: '\(Problem.excerpt(zone))' is not an IANA time zone (Europe/Berlin, UTC)"
+                )
             }
             guard let (hour, minute) = BackupSchedule.timeOfDay(daily) else {
-                throw BackupsConfigError("backups.schedule.daily: '\(Problem.excerpt(daily))' is not a time of day; write HH:MM, such as \"03:30\"")
+                throw BackupsConfigError(
+                    "backups.schedule.daily: '\(Problem.excerpt(daily))' is not a time of day; write HH:MM, such as \"03:30\""
+                )
             }
             parsed = .daily(hour: hour, minute: minute, timeZone: timeZone)
         case (nil, let every?):
@@ -62,7 +66,8 @@ struct BackupsConfig: Sendable, Equatable {
             }
             switch RetentionDuration.parse(every) {
             case .success(let interval): parsed = .every(interval)
-            case .failure(let error): throw BackupsConfigError("backups.schedule.every: '\(Problem.excerpt(every))' \(error.message)")
+            case .failure(let error):
+                throw BackupsConfigError("backups.schedule.every: '\(Problem.excerpt(every))' \(error.message)")
             }
         default:
             throw BackupsConfigError("backups.schedule: write exactly one of daily: \"03:30\" or every: 6h")
@@ -86,7 +91,9 @@ struct BackupsConfig: Sendable, Equatable {
             guard folder.hasPrefix("/"), folder.utf8.count <= 1_024, !folder.contains("\0"),
                 !folder.split(separator: "/").contains("..")
             else {
-                throw BackupsConfigError("backups.destinations[\(index)]: '\(Problem.excerpt(folder))' is not an absolute folder path without '..'")
+                throw BackupsConfigError(
+                    "backups.destinations[\(index)]: '\(Problem.excerpt(folder))' is not an absolute folder path without '..'"
+                )
             }
         }
         config.destinations = destinations

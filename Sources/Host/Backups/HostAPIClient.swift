@@ -17,7 +17,9 @@ struct HostAPIClient: Sendable {
     ///
     /// - Throws: ``HostError`` saying where a token is looked for.
     static func resolve(
-        baseURL: String, tokenFile: String?, dataDirectory: String,
+        baseURL: String,
+        tokenFile: String?,
+        dataDirectory: String,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> HostAPIClient {
         if let token = environment["AVIARY_ADMIN_TOKEN"], !token.isEmpty {
@@ -27,7 +29,8 @@ struct HostAPIClient: Sendable {
         guard let data = try? SnapshotFolder.readBounded(file, limit: 4096) else {
             throw HostError(
                 "a host runs on \(dataDirectory), and this command works through its management API: set "
-                    + "AVIARY_ADMIN_TOKEN or pass --admin-token-file (no token in \(file))")
+                    + "AVIARY_ADMIN_TOKEN or pass --admin-token-file (no token in \(file))"
+            )
         }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return HostAPIClient(baseURL: baseURL, token: token)
@@ -79,12 +82,15 @@ struct HostAPIClient: Sendable {
             // A stop waits for the bot to drain, up to the host's --shutdown-timeout.
             response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
         } catch {
-            throw HostError("cannot reach the host's management API at \(baseURL) (\(error)); pass --api with its address")
+            throw HostError(
+                "cannot reach the host's management API at \(baseURL) (\(error)); pass --api with its address"
+            )
         }
         return (Int(response.status.code), Data(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 
-    private static func check(_ status: Int, _ body: Data, expecting: Int, _ method: HTTPMethod, _ path: String) throws {
+    private static func check(_ status: Int, _ body: Data, expecting: Int, _ method: HTTPMethod, _ path: String) throws
+    {
         guard status != expecting else { return }
         struct Problem: Decodable { var detail: String }
         let detail = (try? JSONDecoder().decode(Problem.self, from: body))?.detail ?? "status \(status)"

@@ -15,7 +15,8 @@ struct HostAccessOptions: ParsableArguments {
 
     @Option(
         name: .customLong("admin-token-file"),
-        help: "The admin token for --api, when AVIARY_ADMIN_TOKEN is not set (default <data-dir>/admin.token).")
+        help: "The admin token for --api, when AVIARY_ADMIN_TOKEN is not set (default <data-dir>/admin.token)."
+    )
     var adminTokenFile: String?
 
     /// The host options these paths make.
@@ -41,7 +42,11 @@ enum HostAccess {
             guard (try? pidFile.runningHost()) != nil else { throw error }
             return .host(
                 try HostAPIClient.resolve(
-                    baseURL: options.apiURL, tokenFile: options.adminTokenFile, dataDirectory: options.dataDirectory))
+                    baseURL: options.apiURL,
+                    tokenFile: options.adminTokenFile,
+                    dataDirectory: options.dataDirectory
+                )
+            )
         }
     }
 

@@ -52,20 +52,31 @@ struct SnapshotFolder: Sendable {
         try AtomicFile.createFolder(folder(of: source.botID))
         let manifest = try Self.readManifest(source.manifestPath)
         let temporary = (folder(of: source.botID) as NSString).appendingPathComponent(
-            ".tmp-\(UUID().uuidString)-\(name).sqlite")
+            ".tmp-\(UUID().uuidString)-\(name).sqlite"
+        )
         defer { unlink(temporary) }
         try await DatabaseSnapshot.copy(from: source.databasePath, to: temporary, databases: databases)
         try AtomicFile.sync(temporary)
         let inspection = try await DatabaseSnapshot.inspect(temporary)
         guard inspection.isSound else {
-            throw HostError("bot '\(source.botID)': the copy failed integrity_check (\(inspection.integrity.prefix(3)))")
+            throw HostError(
+                "bot '\(source.botID)': the copy failed integrity_check (\(inspection.integrity.prefix(3)))"
+            )
         }
         let digest = try AtomicFile.digest(of: temporary)
         let entry = CatalogEntry(
-            name: name.description, bot: source.botID, brand: source.brand, takenAt: name.isoTime, size: digest.size,
-            sha256: digest.sha256, manifestSHA256: Self.sha256(manifest), migrations: inspection.migrations,
-            pollOffset: inspection.pollOffset, pendingUpdates: inspection.pendingUpdates,
-            pendingReplies: inspection.pendingReplies)
+            name: name.description,
+            bot: source.botID,
+            brand: source.brand,
+            takenAt: name.isoTime,
+            size: digest.size,
+            sha256: digest.sha256,
+            manifestSHA256: Self.sha256(manifest),
+            migrations: inspection.migrations,
+            pollOffset: inspection.pollOffset,
+            pendingUpdates: inspection.pendingUpdates,
+            pendingReplies: inspection.pendingReplies
+        )
         do {
             try AtomicFile.rename(temporary, to: databasePath(name))
             try AtomicFile.write(manifest, to: manifestPath(name))

@@ -51,7 +51,9 @@ struct SnapshotName: Hashable, Sendable, Comparable, CustomStringConvertible {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            [.year, .month, .day, .hour, .minute, .second],
+            from: Date(timeIntervalSince1970: Double(seconds))
+        )
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
         let date = [String(format: "%04d", parts.year ?? 0), two(parts.month), two(parts.day)]
         let time = [two(parts.hour), two(parts.minute), two(parts.second)]
@@ -96,7 +98,8 @@ struct SnapshotName: Hashable, Sendable, Comparable, CustomStringConvertible {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard let date = calendar.date(from: components),
-            calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: day)
+            calendar.dateComponents([.year, .month, .day], from: date)
+                == DateComponents(year: year, month: month, day: day)
         else { return nil }
         return Int64(date.timeIntervalSince1970.rounded()) * 1000 + Int64(millis)
     }

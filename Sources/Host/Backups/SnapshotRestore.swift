@@ -1,7 +1,7 @@
 import Foundation
 import Storage
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Puts a snapshot's database in place of a bot's, in two steps: ``prepare()`` copies the
@@ -46,19 +46,22 @@ struct SnapshotRestore: Sendable {
                 throw HostError(
                     "snapshot \(name): its database does not match the catalog's checksum (SHA-256 \(digest.sha256), "
                         + "\(digest.size) bytes; the catalog says \(entry.sha256), \(entry.size) bytes); it was changed or "
-                        + "damaged after it was taken: choose another snapshot")
+                        + "damaged after it was taken: choose another snapshot"
+                )
             }
             let inspection = try await DatabaseSnapshot.inspect(path)
             guard inspection.isSound else {
                 throw HostError(
                     "snapshot \(name): integrity_check failed (\(inspection.integrity.prefix(3).joined(separator: "; "))); "
-                        + "choose another snapshot")
+                        + "choose another snapshot"
+                )
             }
             let unknown = unknownMigrations(in: inspection.migrations)
             guard unknown.isEmpty else {
                 throw HostError(
                     "snapshot \(name) holds schema steps this aviary does not know (\(unknown.joined(separator: ", "))): "
-                        + "it was taken by a newer version; restore it with that version")
+                        + "it was taken by a newer version; restore it with that version"
+                )
             }
             return Prepared(path: path, inspection: inspection)
         } catch {
@@ -92,7 +95,9 @@ struct SnapshotRestore: Sendable {
         var info = stat()
         if lstat(databasePath, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFREG else {
-                throw HostError("\(databasePath) is not a regular file; the host would not open it either; not replaced")
+                throw HostError(
+                    "\(databasePath) is not a regular file; the host would not open it either; not replaced"
+                )
             }
             try await DatabaseSnapshot.settle(databasePath)
             for suffix in ["-wal", "-shm"] where lstat(databasePath + suffix, &info) == 0 {

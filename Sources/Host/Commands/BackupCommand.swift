@@ -18,7 +18,8 @@ struct BackupCommand: AsyncParsableCommand {
             Writes <to>/<bot>/<bot>-<time>.sqlite, .manifest.yaml and .json (the catalog entry, last), \
             files 0600, each written atomically and synced. Prints one line per snapshot; exits 1 when one failed \
             (the others are kept).
-            """)
+            """
+    )
 
     @Option(name: .customLong("bot"), help: "A bot to back up (repeatable).")
     var botIDs: [String] = []
@@ -42,7 +43,11 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let bots = try Self.select(
             scan: ManifestLoader(registry: .builtIn()).scan(directory: access.botsDirectory),
-            ids: botIDs, brand: brand, all: all, botsDirectory: access.botsDirectory)
+            ids: botIDs,
+            brand: brand,
+            all: all,
+            botsDirectory: access.botsDirectory
+        )
         let target = SnapshotFolder(root: destination)
         try AtomicFile.createFolder(destination)
         let hostAccess = try HostAccess.acquire(access)
@@ -70,7 +75,11 @@ struct BackupCommand: AsyncParsableCommand {
                 throw HostError("its database leads to \(outside), outside the data folder, through a symbolic link")
             }
             let source = SnapshotFolder.Source(
-                botID: bot.id, brand: bot.brand, databasePath: path, manifestPath: bot.file)
+                botID: bot.id,
+                brand: bot.brand,
+                databasePath: path,
+                manifestPath: bot.file
+            )
             return try await target.take(source, databases: OpenDatabases(limit: 1))
         case .host(let client):
             let entry = try await client.takeSnapshot(of: bot.id)

@@ -6,12 +6,14 @@ struct BackupsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backups",
         abstract: "Look at backups.",
-        subcommands: [List.self])
+        subcommands: [List.self]
+    )
 
     /// `aviary backups list --from DEST [--bot ID]`.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the snapshots in a folder, oldest first, with what each holds.")
+            abstract: "List the snapshots in a folder, oldest first, with what each holds."
+        )
 
         @Option(name: .customLong("from"), help: "The backup folder.")
         var source: String
@@ -23,7 +25,9 @@ struct BackupsCommand: ParsableCommand {
             let (entries, problems) = SnapshotFolder(root: source).list(botID: botID)
             for line in Self.lines(entries) { print(line) }
             for problem in problems { print(problem) }
-            print("\(entries.count) snapshot(s) in \(source)" + (problems.isEmpty ? "" : ", \(problems.count) unreadable"))
+            print(
+                "\(entries.count) snapshot(s) in \(source)" + (problems.isEmpty ? "" : ", \(problems.count) unreadable")
+            )
         }
 
         /// One line per snapshot: name, brand, size, Telegram offset, pending work, checksum.
@@ -31,7 +35,8 @@ struct BackupsCommand: ParsableCommand {
             let width = entries.map(\.name.count).max() ?? 0
             return entries.map { entry in
                 let padded = entry.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                return "\(padded)  brand \(entry.brand ?? "-")  \(entry.size) bytes  offset \(entry.pollOffset.map(String.init) ?? "-")"
+                return
+                    "\(padded)  brand \(entry.brand ?? "-")  \(entry.size) bytes  offset \(entry.pollOffset.map(String.init) ?? "-")"
                     + "  pending \(entry.pendingUpdates) update(s), \(entry.pendingReplies) repl(ies)"
                     + "  sha256 \(entry.sha256.prefix(16))…"
             }

@@ -15,7 +15,8 @@ struct RestoreCommand: AsyncParsableCommand {
         discussion: """
             Picks the latest snapshot of the bot in --from, the latest taken at or before --at, or the one named \
             by --snapshot. The old database stays as <database>.before-restore-<time>.
-            """)
+            """
+    )
 
     @Option(name: .customLong("bot"), help: "The bot to restore.")
     var botID: String
@@ -23,7 +24,10 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(name: .customLong("from"), help: "The backup folder.")
     var source: String
 
-    @Option(name: .customLong("at"), help: "The latest snapshot taken at or before this time (ISO 8601, UTC if no zone).")
+    @Option(
+        name: .customLong("at"),
+        help: "The latest snapshot taken at or before this time (ISO 8601, UTC if no zone)."
+    )
     var at: String?
 
     @Option(name: .customLong("snapshot"), help: "The snapshot's name, as `aviary backups list` shows it.")
@@ -38,21 +42,31 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let scan = ManifestLoader(registry: .builtIn()).scan(directory: access.botsDirectory)
         guard let bot = scan.bots.first(where: { $0.manifest.id == botID }) else {
-            throw HostError("no valid manifest with id '\(botID)' in \(access.botsDirectory); check --bot and --bots-dir")
+            throw HostError(
+                "no valid manifest with id '\(botID)' in \(access.botsDirectory); check --bot and --bots-dir"
+            )
         }
         let folder = SnapshotFolder(root: source)
         let entry = try Self.choose(
-            from: folder.list(botID: botID).entries, botID: botID, at: at.map(SnapshotTime.parse), named: snapshot,
-            source: source)
+            from: folder.list(botID: botID).entries,
+            botID: botID,
+            at: at.map(SnapshotTime.parse),
+            named: snapshot,
+            source: source
+        )
         let databasePath = access.hostOptions.databasePath(for: bot.manifest)
         if let outside = DatabaseLocation.escape(of: databasePath, from: access.dataDirectory) {
             throw HostError("bot '\(botID)': its database leads to \(outside), outside the data folder; not restored")
         }
         let restore = SnapshotRestore(
-            folder: folder, entry: entry, databasePath: databasePath,
+            folder: folder,
+            entry: entry,
+            databasePath: databasePath,
             knownMigrations: DatabaseSnapshot.hostMigrations
-                + bot.migrations.flatMap { plugin in plugin.steps.map { "plugin.\(plugin.pluginName).\($0.identifier)" } },
-            plugins: bot.migrations.map(\.pluginName))
+                + bot.migrations.flatMap { plugin in plugin.steps.map { "plugin.\(plugin.pluginName).\($0.identifier)" }
+                },
+            plugins: bot.migrations.map(\.pluginName)
+        )
         print("checking snapshot \(entry.name) …")
         let prepared = try await restore.prepare()
         let hostAccess = try HostAccess.acquire(access)
@@ -79,31 +93,41 @@ struct RestoreCommand: AsyncParsableCommand {
                 print("started \(botID) again")
             }
         }
-        let offset = prepared.inspection.pollOffset.map { "Telegram offset \($0)" } ?? "no Telegram offset (never polled)"
+        let offset =
+            prepared.inspection.pollOffset.map { "Telegram offset \($0)" } ?? "no Telegram offset (never polled)"
         print(
             "restored \(botID) from \(entry.name): \(offset), \(prepared.inspection.pendingUpdates) pending update(s), "
-                + "\(prepared.inspection.pendingReplies) pending repl(ies)")
+                + "\(prepared.inspection.pendingReplies) pending repl(ies)"
+        )
         print(aside.map { "the old database is kept as \($0)" } ?? "there was no database before")
     }
 
     /// The snapshot to restore: the one named `name`, else the latest taken at or before `at`,
     /// else the latest.
     static func choose(
-        from entries: [CatalogEntry], botID: String, at: Result<Date, HostError>?, named name: String?, source: String
+        from entries: [CatalogEntry],
+        botID: String,
+        at: Result<Date, HostError>?,
+        named name: String?,
+        source: String
     ) throws -> CatalogEntry {
         guard let latest = entries.last else { throw HostError("no snapshot of bot '\(botID)' in \(source)") }
         if let name {
             guard let entry = entries.first(where: { $0.name == name }) else {
-                throw HostError("no snapshot named '\(Problem.excerpt(name))' of bot '\(botID)' in \(source); "
-                    + "`aviary backups list --from \(source) --bot \(botID)` lists them")
+                throw HostError(
+                    "no snapshot named '\(Problem.excerpt(name))' of bot '\(botID)' in \(source); "
+                        + "`aviary backups list --from \(source) --bot \(botID)` lists them"
+                )
             }
             return entry
         }
         guard let at else { return latest }
         let time = try at.get()
         guard let entry = entries.last(where: { $0.snapshotName!.takenAt <= time }) else {
-            throw HostError("no snapshot of bot '\(botID)' was taken at or before \(SnapshotTime.text(time)); "
-                + "the earliest is \(entries[0].name)")
+            throw HostError(
+                "no snapshot of bot '\(botID)' was taken at or before \(SnapshotTime.text(time)); "
+                    + "the earliest is \(entries[0].name)"
+            )
         }
         return entry
     }

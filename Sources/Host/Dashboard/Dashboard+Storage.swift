@@ -10,7 +10,8 @@ extension Dashboard {
             lines.append(
                 bytes > 0
                     ? "Database: \(Self.databaseSize(bytes)) on disk."
-                    : "Database: none yet (the bot has stored nothing).")
+                    : "Database: none yet (the bot has stored nothing)."
+            )
         }
         guard let backup else {
             lines.append("No scheduled backup yet (see backups: in the host config).")
@@ -22,7 +23,8 @@ extension Dashboard {
         }
         if let at = backup.lastFailureAt {
             lines.append(
-                "Last failure: \(at.formatted(.iso8601)): \(backup.lastFailure ?? "unknown") (\(backup.failures) in all).")
+                "Last failure: \(at.formatted(.iso8601)): \(backup.lastFailure ?? "unknown") (\(backup.failures) in all)."
+            )
         }
         return lines
     }

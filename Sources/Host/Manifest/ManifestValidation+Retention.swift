@@ -10,9 +10,11 @@ extension ManifestValidation {
         if let value = duration(retention.updates, "updates") {
             if value < RetentionPolicy.shortestUpdates {
                 fail(
-                    line(of: "retention.updates"), "retention.updates",
+                    line(of: "retention.updates"),
+                    "retention.updates",
                     "\(retention.updates ?? "") is shorter than 2d; Telegram may deliver an update again for 24 hours, "
-                        + "and the inbox keeps updates at least 2 days to recognise it")
+                        + "and the inbox keeps updates at least 2 days to recognise it"
+                )
             } else {
                 policy.updates = value
             }

@@ -39,7 +39,9 @@ struct RetentionService: Service {
         for entry in table.all {
             let manifest = entry.manifest
             let path = options.databasePath(for: manifest)
-            guard !Task.isCancelled, DatabaseLocation.escape(of: path, from: options.dataDirectory) == nil else { continue }
+            guard !Task.isCancelled, DatabaseLocation.escape(of: path, from: options.dataDirectory) == nil else {
+                continue
+            }
             do {
                 let report = try await MaintenanceConnection.with(path: path, databases: databases) { writer in
                     try await Retention.prune(writer, policy: manifest.retention, now: now)
@@ -53,7 +55,8 @@ struct RetentionService: Service {
                         \(report.deadLetters) dead letter(s); \(report.pagesFreed) page(s) given back, \
                         \(report.databaseBytes) bytes now
                         """,
-                        metadata: ["bot": "\(manifest.id)"])
+                        metadata: ["bot": "\(manifest.id)"]
+                    )
                 }
             } catch {
                 logger.error("retention failed: \(error)", metadata: ["bot": "\(manifest.id)"])

@@ -9,7 +9,9 @@ public enum MaintenanceConnection {
     ///
     /// - Throws: ``StorageError`` when the file cannot be opened, and whatever `body` throws.
     public static func with<T: Sendable>(
-        path: String, databases: OpenDatabases, _ body: (DatabaseQueue) async throws -> T
+        path: String,
+        databases: OpenDatabases,
+        _ body: (DatabaseQueue) async throws -> T
     ) async throws -> T? {
         let file = BotDatabaseFile(path: path, plugins: [])
         guard file.exists else { return nil }

@@ -33,14 +33,19 @@ public enum Retention {
     ///
     /// - Parameter batches: The most batches of each kind this pass runs, so one pass is bounded.
     public static func prune(
-        _ writer: some DatabaseWriter, policy: RetentionPolicy, now: Date, batches: Int = 1_000
+        _ writer: some DatabaseWriter,
+        policy: RetentionPolicy,
+        now: Date,
+        batches: Int = 1_000
     ) async throws -> Report {
         var report = Report()
         let migrated = try await writer.read { db in
             try db.tableExists("grdb_migrations")
                 && (try Bool.fetchOne(
-                    db, sql: "SELECT COUNT(*) > 0 FROM grdb_migrations WHERE identifier = ?",
-                    arguments: [requiredMigration]) ?? false)
+                    db,
+                    sql: "SELECT COUNT(*) > 0 FROM grdb_migrations WHERE identifier = ?",
+                    arguments: [requiredMigration]
+                ) ?? false)
         }
         guard migrated else {
             report.databaseBytes = try await size(writer)
@@ -57,7 +62,8 @@ public enum Retention {
                             SELECT update_id FROM inbox WHERE status != 'pending' AND received_at < ?
                             ORDER BY update_id LIMIT ?)
                         """,
-                    arguments: [updatesBefore, batchSize])
+                    arguments: [updatesBefore, batchSize]
+                )
                 return db.changesCount
             }
             report.updates += removed
@@ -65,7 +71,13 @@ public enum Retention {
         }
         for _ in 0..<batches {
             let removed = try await writer.write { db in
-                try pruneOutbox(status: "sent", timeColumn: "sent_at", before: sentBefore, counter: "pruned_sent", in: db)
+                try pruneOutbox(
+                    status: "sent",
+                    timeColumn: "sent_at",
+                    before: sentBefore,
+                    counter: "pruned_sent",
+                    in: db
+                )
             }
             report.replies += removed
             if removed < batchSize { break }
@@ -73,7 +85,12 @@ public enum Retention {
         for _ in 0..<batches {
             let removed = try await writer.write { db in
                 try pruneOutbox(
-                    status: "dead", timeColumn: "created_at", before: deadBefore, counter: "pruned_failed", in: db)
+                    status: "dead",
+                    timeColumn: "created_at",
+                    before: deadBefore,
+                    counter: "pruned_failed",
+                    in: db
+                )
             }
             report.deadLetters += removed
             if removed < batchSize { break }
@@ -91,18 +108,25 @@ public enum Retention {
     /// The database's size in bytes: its pages times the page size.
     public static func size(_ reader: some DatabaseReader) async throws -> Int64 {
         try await reader.read { db in
-            (try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+            (try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
+                * (try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
         }
     }
 
     /// Deletes one batch of outbox rows in `status` older than `before`, adding each broadcast's
     /// share to its `counter` first; returns how many went.
     private static func pruneOutbox(
-        status: String, timeColumn: String, before: StoredDate, counter: String, in db: Database
+        status: String,
+        timeColumn: String,
+        before: StoredDate,
+        counter: String,
+        in db: Database
     ) throws -> Int {
         let ids = try Int64.fetchAll(
-            db, sql: "SELECT id FROM outbox WHERE status = ? AND \(timeColumn) < ? ORDER BY id LIMIT ?",
-            arguments: [status, before, batchSize])
+            db,
+            sql: "SELECT id FROM outbox WHERE status = ? AND \(timeColumn) < ? ORDER BY id LIMIT ?",
+            arguments: [status, before, batchSize]
+        )
         guard !ids.isEmpty else { return 0 }
         let list = ids.map(String.init).joined(separator: ",")
         try db.execute(
@@ -110,7 +134,8 @@ public enum Retention {
                 UPDATE broadcasts SET \(counter) = \(counter) + (
                     SELECT COUNT(*) FROM outbox WHERE outbox.broadcast_id = broadcasts.id AND outbox.id IN (\(list)))
                 WHERE id IN (SELECT DISTINCT broadcast_id FROM outbox WHERE id IN (\(list)) AND broadcast_id IS NOT NULL)
-                """)
+                """
+        )
         try db.execute(sql: "DELETE FROM outbox WHERE id IN (\(list))")
         return ids.count
     }

@@ -16,7 +16,8 @@ public struct RetentionPolicy: Sendable, Equatable, Hashable {
 
     /// Creates a policy; the defaults are 30 days of updates and replies, 90 of dead letters.
     public init(
-        updates: Duration = .seconds(30 * 86_400), outbox: Duration = .seconds(30 * 86_400),
+        updates: Duration = .seconds(30 * 86_400),
+        outbox: Duration = .seconds(30 * 86_400),
         deadLetters: Duration = .seconds(90 * 86_400)
     ) {
         self.updates = updates

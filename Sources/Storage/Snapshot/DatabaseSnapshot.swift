@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Consistent copies of a bot's database taken while the bot runs, and what a copy holds.
@@ -79,19 +79,35 @@ public enum DatabaseSnapshot {
             return try queue.read { db in
                 let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
                 guard integrity == ["ok"] else {
-                    return Inspection(integrity: integrity, migrations: [], pollOffset: nil, pendingUpdates: 0,
-                        pendingReplies: 0)
+                    return Inspection(
+                        integrity: integrity,
+                        migrations: [],
+                        pollOffset: nil,
+                        pendingUpdates: 0,
+                        pendingReplies: 0
+                    )
                 }
                 guard try db.tableExists("grdb_migrations"), try db.tableExists("host_state") else {
-                    return Inspection(integrity: ["not a bot database: it has no host tables"], migrations: [],
-                        pollOffset: nil, pendingUpdates: 0, pendingReplies: 0)
+                    return Inspection(
+                        integrity: ["not a bot database: it has no host tables"],
+                        migrations: [],
+                        pollOffset: nil,
+                        pendingUpdates: 0,
+                        pendingReplies: 0
+                    )
                 }
                 return Inspection(
                     integrity: integrity,
-                    migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+                    migrations: try String.fetchAll(
+                        db,
+                        sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"
+                    ),
                     pollOffset: try HostState.int(HostState.pollOffset, in: db),
-                    pendingUpdates: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") ?? 0,
-                    pendingReplies: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'pending'") ?? 0)
+                    pendingUpdates: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE status = 'pending'")
+                        ?? 0,
+                    pendingReplies: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+                        ?? 0
+                )
             }
         }
     }

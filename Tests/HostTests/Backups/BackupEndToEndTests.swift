@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `aviary backup`, `restore` and `backups list` as an operator runs them, against the real
@@ -21,8 +21,15 @@ struct BackupEndToEndTests {
             tokens[id] = token
             fake.addBot(token: token, userID: Int64(6600 + index), username: "\(id)_bot")
             try sandbox.writeManifest(
-                id, "brand: han\n" + BinaryEndToEndTests.manifest(
-                    id: id, token: token, apiURL: fake.baseURL, plugins: BinaryEndToEndTests.echo))
+                id,
+                "brand: han\n"
+                    + BinaryEndToEndTests.manifest(
+                        id: id,
+                        token: token,
+                        apiURL: fake.baseURL,
+                        plugins: BinaryEndToEndTests.echo
+                    )
+            )
         }
         return tokens
     }
@@ -30,11 +37,15 @@ struct BackupEndToEndTests {
     /// Runs `aviary <arguments>` to its end; returns its exit status and output.
     static func run(_ arguments: [String], sandbox: HostSandbox, port: Int? = nil) async throws -> (Int32, String) {
         var all = arguments
-        if arguments[0] != "backups" { all += ["--bots-dir", sandbox.botsDirectory, "--data-dir", sandbox.dataDirectory] }
+        if arguments[0] != "backups" {
+            all += ["--bots-dir", sandbox.botsDirectory, "--data-dir", sandbox.dataDirectory]
+        }
         if let port { all += ["--api", "http://127.0.0.1:\(port)"] }
         let process = try AviaryProcess(
-            arguments: all, environment: ["AVIARY_ADMIN_TOKEN": adminToken],
-            logPath: sandbox.logPath + ".\(arguments[0]).\(UUID().uuidString)")
+            arguments: all,
+            environment: ["AVIARY_ADMIN_TOKEN": adminToken],
+            logPath: sandbox.logPath + ".\(arguments[0]).\(UUID().uuidString)"
+        )
         let status = try await process.waitForExit(timeout: .seconds(120))
         return (status, process.log)
     }
@@ -65,7 +76,9 @@ struct BackupEndToEndTests {
         }
     }
 
-    @Test("the drill: back up a running bot, keep traffic going, kill the host, restore, restart: the bot answers from the snapshot's state")
+    @Test(
+        "the drill: back up a running bot, keep traffic going, kill the host, restore, restart: the bot answers from the snapshot's state"
+    )
     func drill() async throws {
         let fake = FakeBotAPI()
         try await fake.start()
@@ -73,13 +86,20 @@ struct BackupEndToEndTests {
         let token = try Self.bots(1, fake: fake, sandbox: sandbox)["bot0"]!
         let user = FakeUser(id: 77, firstName: "Ada")
         var host = try AviaryProcess(
-            arguments: sandbox.runArguments, environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken], logPath: sandbox.logPath)
+            arguments: sandbox.runArguments,
+            environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken],
+            logPath: sandbox.logPath
+        )
         let port = try await host.httpPort()
         for index in 0..<20 { _ = fake.sendText(token: token, chatID: user.id, from: user, text: "before #\(index)") }
         await fake.waitForSentMessages(tokens: [token], total: 20)
 
         let destination = sandbox.root.appendingPathComponent("backups").path
-        let (status, output) = try await Self.run(["backup", "--bot", "bot0", "--to", destination], sandbox: sandbox, port: port)
+        let (status, output) = try await Self.run(
+            ["backup", "--bot", "bot0", "--to", destination],
+            sandbox: sandbox,
+            port: port
+        )
         #expect(status == 0, "\(output)")
         try await host.waitForLog("snapshot bot0-")
 
@@ -93,14 +113,18 @@ struct BackupEndToEndTests {
         let (listed, listing) = try await Self.run(["backups", "list", "--from", destination], sandbox: sandbox)
         #expect(listed == 0 && listing.contains("1 snapshot(s)"), "\(listing)")
         let snapshotFile = try #require(
-            try FileManager.default.contentsOfDirectory(atPath: destination + "/bot0").first { $0.hasSuffix(".sqlite") })
+            try FileManager.default.contentsOfDirectory(atPath: destination + "/bot0").first { $0.hasSuffix(".sqlite") }
+        )
         let snapshotInbox = try Self.inbox(destination + "/bot0/" + snapshotFile)
         #expect(snapshotInbox["done"]?.count == 20 && snapshotInbox["pending"] == nil)
         // Replies whose "sent" mark had not been committed yet are pending in the snapshot: the
         // restored bot sends them again (the README says so).
         let unsent = try Self.pendingReplies(destination + "/bot0/" + snapshotFile)
 
-        let (restored, restoreOutput) = try await Self.run(["restore", "--bot", "bot0", "--from", destination], sandbox: sandbox)
+        let (restored, restoreOutput) = try await Self.run(
+            ["restore", "--bot", "bot0", "--from", destination],
+            sandbox: sandbox
+        )
         #expect(restored == 0, "\(restoreOutput)")
         #expect(restoreOutput.contains("the old database is kept as"))
         let databasePath = sandbox.dataDirectory + "/bot0.sqlite"
@@ -122,7 +146,10 @@ struct BackupEndToEndTests {
         }
         #expect(unsent.count <= 8, "at most concurrent_sends replies lack their mark")
         for index in 0..<10 {
-            #expect(texts.filter { $0 == "after #\(index)" }.count == 1, "an update after the snapshot is not applied again")
+            #expect(
+                texts.filter { $0 == "after #\(index)" }.count == 1,
+                "an update after the snapshot is not applied again"
+            )
         }
         let inbox = try Self.inbox(databasePath)
         #expect(inbox["done"]?.count == 21, "the snapshot's 20 updates and the new one: \(inbox)")
@@ -136,21 +163,34 @@ struct BackupEndToEndTests {
         let token = try Self.bots(1, fake: fake, sandbox: sandbox)["bot0"]!
         let user = FakeUser(id: 78, firstName: "Bo")
         let host = try AviaryProcess(
-            arguments: sandbox.runArguments, environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken], logPath: sandbox.logPath)
+            arguments: sandbox.runArguments,
+            environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken],
+            logPath: sandbox.logPath
+        )
         let port = try await host.httpPort()
         for index in 0..<5 { _ = fake.sendText(token: token, chatID: user.id, from: user, text: "one #\(index)") }
         await fake.waitForSentMessages(tokens: [token], total: 5)
         let destination = sandbox.root.appendingPathComponent("backups").path
-        #expect(try await Self.run(["backup", "--bot", "bot0", "--to", destination], sandbox: sandbox, port: port).0 == 0)
+        #expect(
+            try await Self.run(["backup", "--bot", "bot0", "--to", destination], sandbox: sandbox, port: port).0 == 0
+        )
         for index in 0..<5 { _ = fake.sendText(token: token, chatID: user.id, from: user, text: "two #\(index)") }
         await fake.waitForSentMessages(tokens: [token], total: 10)
 
-        let (status, output) = try await Self.run(["restore", "--bot", "bot0", "--from", destination], sandbox: sandbox, port: port)
+        let (status, output) = try await Self.run(
+            ["restore", "--bot", "bot0", "--from", destination],
+            sandbox: sandbox,
+            port: port
+        )
         #expect(status == 0, "\(output)")
-        #expect(output.contains("stopping bot0 on the running host") && output.contains("started bot0 again"), "\(output)")
+        #expect(
+            output.contains("stopping bot0 on the running host") && output.contains("started bot0 again"),
+            "\(output)"
+        )
         try await host.waitForLog("bot started", count: 2)
         let snapshotFile = try #require(
-            try FileManager.default.contentsOfDirectory(atPath: destination + "/bot0").first { $0.hasSuffix(".sqlite") })
+            try FileManager.default.contentsOfDirectory(atPath: destination + "/bot0").first { $0.hasSuffix(".sqlite") }
+        )
         let unsent = try Self.pendingReplies(destination + "/bot0/" + snapshotFile)
         _ = fake.sendText(token: token, chatID: user.id, from: user, text: "three")
         await fake.waitForSentMessages(tokens: [token], total: 10 + unsent.count + 1)
@@ -175,11 +215,18 @@ struct BackupEndToEndTests {
             }
         }
         let host = try AviaryProcess(
-            arguments: sandbox.runArguments, environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken], logPath: sandbox.logPath)
+            arguments: sandbox.runArguments,
+            environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken],
+            logPath: sandbox.logPath
+        )
         let port = try await host.httpPort()
         await fake.waitForSentMessages(tokens: Array(tokens.values), total: 150)
         let destination = sandbox.root.appendingPathComponent("backups").path
-        let (status, output) = try await Self.run(["backup", "--all", "--to", destination], sandbox: sandbox, port: port)
+        let (status, output) = try await Self.run(
+            ["backup", "--all", "--to", destination],
+            sandbox: sandbox,
+            port: port
+        )
         #expect(status == 0, "\(output)")
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0)
@@ -187,17 +234,22 @@ struct BackupEndToEndTests {
 
         for id in tokens.keys.sorted() {
             let folder = destination + "/" + id
-            let file = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".sqlite") })
+            let file = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".sqlite") }
+            )
             var configuration = Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: folder + "/" + file, configuration: configuration)
             try await queue.read { db in
                 #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
                 // Every handled update has its reply in the outbox; no pending update has one.
-                let halfDone = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM inbox WHERE (status = 'done') != EXISTS (
-                        SELECT 1 FROM outbox WHERE outbox.update_id = inbox.update_id)
-                    """)
+                let halfDone = try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM inbox WHERE (status = 'done') != EXISTS (
+                            SELECT 1 FROM outbox WHERE outbox.update_id = inbox.update_id)
+                        """
+                )
                 #expect(halfDone == 0, "\(id)")
                 let done = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE status = 'done'") ?? 0
                 print("snapshot under load, \(id): \(done) of 400 updates done in the snapshot")

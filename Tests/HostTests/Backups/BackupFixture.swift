@@ -35,7 +35,8 @@ struct BackupFixture {
             try HostState.set(HostState.pollOffset, to: offset, in: db)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO plugin_kv (plugin, key, value, updated_at) VALUES ('test', 'k', ?, 0)",
-                arguments: [Data(value.utf8)])
+                arguments: [Data(value.utf8)]
+            )
         }
     }
 
@@ -54,8 +55,12 @@ struct BackupFixture {
     /// A restore of `entry` into the bot's database, knowing this build's host steps.
     func restore(_ entry: CatalogEntry) -> SnapshotRestore {
         SnapshotRestore(
-            folder: destination, entry: entry, databasePath: databasePath,
-            knownMigrations: DatabaseSnapshot.hostMigrations, plugins: [])
+            folder: destination,
+            entry: entry,
+            databasePath: databasePath,
+            knownMigrations: DatabaseSnapshot.hostMigrations,
+            plugins: []
+        )
     }
 
     /// The permission bits of `path`.

@@ -19,27 +19,44 @@ struct BackupSchedulerTests {
     @Test("the backups section: a daily time in a zone or an interval, keep counts, destinations")
     func section() throws {
         let daily = try Self.config(
-            "backups:\n  schedule: {daily: \"03:30\", time_zone: Europe/Berlin}\n  keep: {daily: 3}\n  destinations: [/srv/b]\n")
+            "backups:\n  schedule: {daily: \"03:30\", time_zone: Europe/Berlin}\n  keep: {daily: 3}\n  destinations: [/srv/b]\n"
+        )
         #expect(
             daily.backups
                 == BackupsConfig(
-                    schedule: .daily(hour: 3, minute: 30, timeZone: TimeZone(identifier: "Europe/Berlin")!), keepDaily: 3,
-                    keepWeekly: 4, destinations: ["/srv/b"]))
+                    schedule: .daily(hour: 3, minute: 30, timeZone: TimeZone(identifier: "Europe/Berlin")!),
+                    keepDaily: 3,
+                    keepWeekly: 4,
+                    destinations: ["/srv/b"]
+                )
+        )
         let every = try Self.config("backups:\n  schedule: {every: 6h}\n  destinations: [/a, /b]\n")
         #expect(every.backups?.schedule == .every(.seconds(6 * 3_600)))
         #expect(try Self.config("api: {}\n").backups == nil)
         for (yaml, message) in [
             ("backups: {destinations: [/a]}", "backups.schedule: missing"),
-            ("backups: {schedule: {daily: \"3:30\"}, destinations: [/a]}", "backups.schedule.daily: '3:30' is not a time of day"),
+            (
+                "backups: {schedule: {daily: \"3:30\"}, destinations: [/a]}",
+                "backups.schedule.daily: '3:30' is not a time of day"
+            ),
             ("backups: {schedule: {daily: \"24:00\"}, destinations: [/a]}", "backups.schedule.daily"),
-            ("backups: {schedule: {daily: \"03:00\", time_zone: Mars/Olympus}, destinations: [/a]}", "backups.schedule.time_zone"),
+            (
+                "backups: {schedule: {daily: \"03:00\", time_zone: Mars/Olympus}, destinations: [/a]}",
+                "backups.schedule.time_zone"
+            ),
             ("backups: {schedule: {daily: \"03:00\", every: 1d}, destinations: [/a]}", "exactly one of"),
             ("backups: {schedule: {every: 30m}, destinations: [/a]}", "backups.schedule.every: '30m' not a duration"),
             ("backups: {schedule: {every: 1d}, destinations: []}", "backups.destinations: list 1 to 16"),
             ("backups: {schedule: {every: 1d}, destinations: [relative/path]}", "backups.destinations[0]"),
             ("backups: {schedule: {every: 1d}, destinations: [/a/../etc]}", "backups.destinations[0]"),
-            ("backups: {schedule: {every: 1d}, keep: {daily: 0, weekly: 0}, destinations: [/a]}", "backups.keep: daily and weekly are both 0"),
-            ("backups: {schedule: {every: 1d}, keep: {weekly: -1}, destinations: [/a]}", "backups.keep.weekly: -1 is out of range"),
+            (
+                "backups: {schedule: {every: 1d}, keep: {daily: 0, weekly: 0}, destinations: [/a]}",
+                "backups.keep: daily and weekly are both 0"
+            ),
+            (
+                "backups: {schedule: {every: 1d}, keep: {weekly: -1}, destinations: [/a]}",
+                "backups.keep.weekly: -1 is out of range"
+            ),
         ] {
             #expect(throws: HostConfigError.self, "\(yaml)") { _ = try Self.config(yaml + "\n") }
             do {
@@ -57,7 +74,9 @@ struct BackupSchedulerTests {
         // 2026-03-29: Berlin skips 02:00–03:00; the run happens at the next time that exists.
         let before = try Date("2026-03-28T12:00:00Z", strategy: .iso8601)
         let first = schedule.next(after: before)
-        let skipped = [try Date("2026-03-29T01:30:00Z", strategy: .iso8601), try Date("2026-03-29T01:00:00Z", strategy: .iso8601)]
+        let skipped = [
+            try Date("2026-03-29T01:30:00Z", strategy: .iso8601), try Date("2026-03-29T01:00:00Z", strategy: .iso8601),
+        ]
         #expect(skipped.contains(first), "\(first)")
         let second = schedule.next(after: first)
         #expect(second == (try Date("2026-03-30T00:30:00Z", strategy: .iso8601)), "\(second)")
@@ -69,8 +88,16 @@ struct BackupSchedulerTests {
         func entry(_ stamp: String) -> CatalogEntry {
             let name = SnapshotName(parsing: "bot-\(stamp)")!
             return CatalogEntry(
-                name: name.description, bot: "bot", takenAt: name.isoTime, size: 1, sha256: String(repeating: "a", count: 64),
-                manifestSHA256: String(repeating: "b", count: 64), migrations: [], pendingUpdates: 0, pendingReplies: 0)
+                name: name.description,
+                bot: "bot",
+                takenAt: name.isoTime,
+                size: 1,
+                sha256: String(repeating: "a", count: 64),
+                manifestSHA256: String(repeating: "b", count: 64),
+                migrations: [],
+                pendingUpdates: 0,
+                pendingReplies: 0
+            )
         }
         let entries = [
             "20261207T030000.000Z", "20261207T150000.000Z", "20261206T030000.000Z", "20261205T030000.000Z",
@@ -85,20 +112,37 @@ struct BackupSchedulerTests {
             weekly == [
                 "bot-20261207T150000.000Z", "bot-20261206T030000.000Z", "bot-20261123T030000.000Z",
                 "bot-20261116T030000.000Z",
-            ])
+            ]
+        )
         #expect(BackupKeeping.kept(entries, daily: 0, weekly: 0, timeZone: .gmt) == ["bot-20261207T150000.000Z"])
     }
 
     /// A scheduler over one bot's data folder, backing up to `destinations`.
     static func scheduler(
-        _ fixture: BackupFixture, destinations: [String], table: BotTable, registry: PrometheusCollectorRegistry
+        _ fixture: BackupFixture,
+        destinations: [String],
+        table: BotTable,
+        registry: PrometheusCollectorRegistry
     ) -> BackupScheduler {
         BackupScheduler(
-            config: BackupsConfig(schedule: .every(.seconds(3_600)), keepDaily: 2, keepWeekly: 0, destinations: destinations),
+            config: BackupsConfig(
+                schedule: .every(.seconds(3_600)),
+                keepDaily: 2,
+                keepWeekly: 0,
+                destinations: destinations
+            ),
             table: table,
-            options: HostOptions(botsDirectory: fixture.root.path, dataDirectory: fixture.dataDirectory, publicURL: nil),
-            databases: OpenDatabases(limit: 2), board: BackupStatusBoard(), logger: Logger(label: "test"),
-            metricsFactory: DocumentedPrometheusFactory(registry: registry), retryDelay: .zero)
+            options: HostOptions(
+                botsDirectory: fixture.root.path,
+                dataDirectory: fixture.dataDirectory,
+                publicURL: nil
+            ),
+            databases: OpenDatabases(limit: 2),
+            board: BackupStatusBoard(),
+            logger: Logger(label: "test"),
+            metricsFactory: DocumentedPrometheusFactory(registry: registry),
+            retryDelay: .zero
+        )
     }
 
     @Test("a run backs up a stopped bot to every destination, keeps by day, reports in metrics")
@@ -150,17 +194,28 @@ struct BackupSchedulerTests {
         for await _ in started { break }
         let destination = fixture.root.appendingPathComponent("out").path
         let scheduler = BackupScheduler(
-            config: BackupsConfig(schedule: .every(.seconds(3_600)), destinations: [destination]), table: table,
-            options: HostOptions(botsDirectory: fixture.root.path, dataDirectory: fixture.dataDirectory, publicURL: nil),
-            databases: databases, board: BackupStatusBoard(), logger: Logger(label: "test"),
-            metricsFactory: DocumentedPrometheusFactory(registry: PrometheusCollectorRegistry()), retryDelay: .zero)
+            config: BackupsConfig(schedule: .every(.seconds(3_600)), destinations: [destination]),
+            table: table,
+            options: HostOptions(
+                botsDirectory: fixture.root.path,
+                dataDirectory: fixture.dataDirectory,
+                publicURL: nil
+            ),
+            databases: databases,
+            board: BackupStatusBoard(),
+            logger: Logger(label: "test"),
+            metricsFactory: DocumentedPrometheusFactory(registry: PrometheusCollectorRegistry()),
+            retryDelay: .zero
+        )
         await scheduler.runOnce(at: Date())
         try await writer.value
         await store.close()
 
         #expect(scheduler.board["han-ru"]?.lastSuccessAt != nil)
         let entry = try #require(SnapshotFolder(root: destination).list().entries.first)
-        let state = try BackupFixture.state(at: SnapshotFolder(root: destination).databasePath(try #require(entry.snapshotName)))
+        let state = try BackupFixture.state(
+            at: SnapshotFolder(root: destination).databasePath(try #require(entry.snapshotName))
+        )
         // The offset and the value are written in one transaction: the snapshot holds a pair.
         #expect(state.value == state.offset.map { "v\($0)" }, "\(state)")
         #expect(try BackupFixture.state(at: fixture.databasePath) == (299, "v299"))

@@ -24,7 +24,8 @@ struct BackupTests {
         #expect(try BackupFixture.state(at: fixture.destination.databasePath(name)) == (77, "before"))
         #expect(
             FileManager.default.contents(atPath: fixture.destination.manifestPath(name))
-                == FileManager.default.contents(atPath: fixture.manifestPath))
+                == FileManager.default.contents(atPath: fixture.manifestPath)
+        )
         for path in [
             fixture.destination.databasePath(name), fixture.destination.manifestPath(name),
             fixture.destination.entryPath(name),
@@ -51,7 +52,8 @@ struct BackupTests {
                     for kind in ["update", "done"] {
                         try db.execute(
                             sql: "INSERT INTO plugin_kv (plugin, key, value, updated_at) VALUES ('load', ?, x'00', 0)",
-                            arguments: ["\(kind)-\(index)"])
+                            arguments: ["\(kind)-\(index)"]
+                        )
                     }
                 }
                 if index == 50 { startedContinuation.yield() }
@@ -64,7 +66,9 @@ struct BackupTests {
         await store.close()
 
         let queue = try DatabaseQueue(path: fixture.destination.databasePath(try #require(entry.snapshotName)))
-        let keys = try await queue.read { try String.fetchAll($0, sql: "SELECT key FROM plugin_kv WHERE plugin = 'load'") }
+        let keys = try await queue.read {
+            try String.fetchAll($0, sql: "SELECT key FROM plugin_kv WHERE plugin = 'load'")
+        }
         let updates = Set(keys.filter { $0.hasPrefix("update-") }.map { $0.dropFirst(7) })
         let done = Set(keys.filter { $0.hasPrefix("done-") }.map { $0.dropFirst(5) })
         #expect(updates == done, "every transaction whole")
@@ -123,7 +127,10 @@ struct BackupTests {
         try bytes.write(to: URL(fileURLWithPath: path))
 
         let error = await #expect(throws: HostError.self) { _ = try await fixture.restore(entry).prepare() }
-        #expect(error?.description.contains("does not match the catalog's checksum") == true, "\(String(describing: error))")
+        #expect(
+            error?.description.contains("does not match the catalog's checksum") == true,
+            "\(String(describing: error))"
+        )
         #expect(try BackupFixture.state(at: fixture.databasePath) == (5, "live"))
         let files = try FileManager.default.contentsOfDirectory(atPath: fixture.dataDirectory)
         #expect(!files.contains { $0.contains(".restoring") }, "\(files)")
@@ -136,8 +143,10 @@ struct BackupTests {
         try await store.write { db in
             for index in 0..<200 {
                 try db.execute(
-                    sql: "INSERT INTO plugin_kv (plugin, key, value, updated_at) VALUES ('bulk', ?, randomblob(200), 0)",
-                    arguments: ["\(index)"])
+                    sql:
+                        "INSERT INTO plugin_kv (plugin, key, value, updated_at) VALUES ('bulk', ?, randomblob(200), 0)",
+                    arguments: ["\(index)"]
+                )
             }
         }
         var entry = try await fixture.destination.take(fixture.source, databases: OpenDatabases())
@@ -175,14 +184,26 @@ struct BackupTests {
         func entry(_ stamp: String) -> CatalogEntry {
             let name = SnapshotName(parsing: "han-ru-\(stamp)")!
             return CatalogEntry(
-                name: name.description, bot: "han-ru", takenAt: name.isoTime, size: 1,
-                sha256: String(repeating: "a", count: 64), manifestSHA256: String(repeating: "b", count: 64),
-                migrations: [], pendingUpdates: 0, pendingReplies: 0)
+                name: name.description,
+                bot: "han-ru",
+                takenAt: name.isoTime,
+                size: 1,
+                sha256: String(repeating: "a", count: 64),
+                manifestSHA256: String(repeating: "b", count: 64),
+                migrations: [],
+                pendingUpdates: 0,
+                pendingReplies: 0
+            )
         }
         let entries = ["20261201T000000.000Z", "20261203T120000.000Z", "20261205T000000.000Z"].map(entry)
         func choose(at: String? = nil, named: String? = nil) throws -> String {
             try RestoreCommand.choose(
-                from: entries, botID: "han-ru", at: at.map(SnapshotTime.parse), named: named, source: "b").name
+                from: entries,
+                botID: "han-ru",
+                at: at.map(SnapshotTime.parse),
+                named: named,
+                source: "b"
+            ).name
         }
         #expect(try choose() == entries[2].name)
         #expect(try choose(at: "2026-12-04") == entries[1].name)

@@ -43,8 +43,10 @@ struct BackupHostileInputTests {
     func mutatedNames() async {
         let input = zip(Self.botIDs, Self.moments, Gen.int(in: 0...200), Self.nameBytes)
         await propertyCheck(count: 1_000, input: input) { id, milliseconds, position, replacement in
-            var characters = Array(SnapshotName(botID: id, takenAt: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
-                .description)
+            var characters = Array(
+                SnapshotName(botID: id, takenAt: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+                    .description
+            )
             characters[position % characters.count] = replacement
             let text = String(characters)
             if let name = SnapshotName(parsing: text) {
@@ -66,9 +68,18 @@ struct BackupHostileInputTests {
     static func validEntry() -> CatalogEntry {
         let name = SnapshotName(parsing: "han-ru-20261207T143000.250Z")!
         return CatalogEntry(
-            name: name.description, bot: "han-ru", brand: "han", takenAt: name.isoTime, size: 4096,
-            sha256: String(repeating: "ab", count: 32), manifestSHA256: String(repeating: "cd", count: 32),
-            migrations: ["host.v1"], pollOffset: 12, pendingUpdates: 0, pendingReplies: 1)
+            name: name.description,
+            bot: "han-ru",
+            brand: "han",
+            takenAt: name.isoTime,
+            size: 4096,
+            sha256: String(repeating: "ab", count: 32),
+            manifestSHA256: String(repeating: "cd", count: 32),
+            migrations: ["host.v1"],
+            pollOffset: 12,
+            pendingUpdates: 0,
+            pendingReplies: 1
+        )
     }
 
     @Test("garbage bytes are refused as a catalog entry with a reason, never a crash")
@@ -87,16 +98,18 @@ struct BackupHostileInputTests {
     }
 
     /// Each field of an entry with hostile values, and the field the refusal must name.
-    static func hostileFields() -> [(String, Any, String)] { [
-        ("format", 2, "format"), ("name", "../../etc/passwd", "name"), ("name", "han-ru", "name"),
-        ("bot", "lumen", "bot"), ("taken_at", "2026-12-07T14:30:00Z", "taken_at"), ("brand", "", "brand"),
-        ("brand", String(repeating: "b", count: 65), "brand"), ("brand", "a\nb", "brand"), ("size", -1, "size"),
-        ("sha256", String(repeating: "A", count: 64), "sha256"), ("sha256", "abc", "sha256"),
-        ("manifest_sha256", String(repeating: "g", count: 64), "manifest_sha256"),
-        ("migrations", Array(repeating: "host.v1", count: 1_001), "migrations"), ("migrations", [""], "migrations"),
-        ("migrations", [String(repeating: "m", count: 201)], "migrations"), ("poll_offset", -5, "poll_offset"),
-        ("pending_updates", -1, "pending"), ("size", "big", "size"), ("sha256", NSNull(), "sha256"),
-    ] }
+    static func hostileFields() -> [(String, Any, String)] {
+        [
+            ("format", 2, "format"), ("name", "../../etc/passwd", "name"), ("name", "han-ru", "name"),
+            ("bot", "lumen", "bot"), ("taken_at", "2026-12-07T14:30:00Z", "taken_at"), ("brand", "", "brand"),
+            ("brand", String(repeating: "b", count: 65), "brand"), ("brand", "a\nb", "brand"), ("size", -1, "size"),
+            ("sha256", String(repeating: "A", count: 64), "sha256"), ("sha256", "abc", "sha256"),
+            ("manifest_sha256", String(repeating: "g", count: 64), "manifest_sha256"),
+            ("migrations", Array(repeating: "host.v1", count: 1_001), "migrations"), ("migrations", [""], "migrations"),
+            ("migrations", [String(repeating: "m", count: 201)], "migrations"), ("poll_offset", -5, "poll_offset"),
+            ("pending_updates", -1, "pending"), ("size", "big", "size"), ("sha256", NSNull(), "sha256"),
+        ]
+    }
 
     @Test("an entry with one hostile field is refused naming that field")
     func hostileFieldsAreNamed() throws {
@@ -152,14 +165,19 @@ struct BackupHostileInputTests {
         try other.encoded().write(to: bot.appendingPathComponent("han-ru-20261207T150000.000Z.json"))
         try FileManager.default.createSymbolicLink(
             atPath: bot.appendingPathComponent("han-ru-20261207T160000.000Z.json").path,
-            withDestinationPath: bot.appendingPathComponent("\(entry.name).json").path)
+            withDestinationPath: bot.appendingPathComponent("\(entry.name).json").path
+        )
         try FileManager.default.createDirectory(
-            at: bot.appendingPathComponent("han-ru-20261207T170000.000Z.json"), withIntermediateDirectories: true)
+            at: bot.appendingPathComponent("han-ru-20261207T170000.000Z.json"),
+            withIntermediateDirectories: true
+        )
         try Data(repeating: 32, count: 70_000).write(to: bot.appendingPathComponent("han-ru-20261207T180000.000Z.json"))
         try Data("{}".utf8).write(to: bot.appendingPathComponent("notes.json"))
         try Data("{}".utf8).write(to: bot.appendingPathComponent(".tmp-x.json"))
         try FileManager.default.createDirectory(
-            at: root.appendingPathComponent("Not An Id"), withIntermediateDirectories: true)
+            at: root.appendingPathComponent("Not An Id"),
+            withIntermediateDirectories: true
+        )
 
         let (entries, problems) = folder.list()
         #expect(entries == [entry])
@@ -199,7 +217,8 @@ struct BackupsConfigHostileInputTests {
             let document = BackupsConfig.Document(
                 schedule: .init(daily: daily, time_zone: zone, every: every),
                 keep: .init(daily: keepDaily, weekly: keepWeekly),
-                destinations: folders.compactMap { $0 })
+                destinations: folders.compactMap { $0 }
+            )
             do {
                 let config = try BackupsConfig.make(document)
                 #expect((1...16).contains(config.destinations.count))

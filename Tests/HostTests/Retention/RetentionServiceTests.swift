@@ -11,8 +11,14 @@ import Testing
 struct RetentionServiceTests {
     @Test("a pass prunes each bot by its own manifest, skips a bot with no database, and keeps it so")
     func pass() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-retention-\(UUID().uuidString)")
-        let options = HostOptions(botsDirectory: root.path + "/bots.d", dataDirectory: root.path + "/data", publicURL: nil)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "aviary-retention-\(UUID().uuidString)"
+        )
+        let options = HostOptions(
+            botsDirectory: root.path + "/bots.d",
+            dataDirectory: root.path + "/data",
+            publicURL: nil
+        )
         let table = BotTable()
         let now = Date()
         var short = BotManifest(id: "short", name: "short", file: "short.yaml")
@@ -24,13 +30,19 @@ struct RetentionServiceTests {
             let store = try await BotStore.open(path: options.databasePath(for: manifest), plugins: [])
             try await store.write { db in
                 try db.execute(
-                    sql: "INSERT INTO inbox (update_id, lane, kind, payload, status, received_at) VALUES (1, 0, 'message', x'7B7D', 'done', ?)",
-                    arguments: [StoredDate(now.addingTimeInterval(-10 * 86_400))])
+                    sql:
+                        "INSERT INTO inbox (update_id, lane, kind, payload, status, received_at) VALUES (1, 0, 'message', x'7B7D', 'done', ?)",
+                    arguments: [StoredDate(now.addingTimeInterval(-10 * 86_400))]
+                )
             }
             await store.close()
         }
         let service = RetentionService(
-            table: table, options: options, databases: OpenDatabases(limit: 1), logger: Logger(label: "test"))
+            table: table,
+            options: options,
+            databases: OpenDatabases(limit: 1),
+            logger: Logger(label: "test")
+        )
         let reports = await service.pass(now: now)
         #expect(reports["short"]?.updates == 1)
         #expect(reports["long"]?.updates == 0)

@@ -26,10 +26,16 @@ extension ManagementAPI {
             throw Problem.conflict("bot '\(manifest.id)': its database leads to \(outside), outside the data folder")
         }
         guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw Problem.conflict("bot '\(manifest.id)' has no database yet: it has stored nothing, so there is nothing to copy")
+            throw Problem.conflict(
+                "bot '\(manifest.id)' has no database yet: it has stored nothing, so there is nothing to copy"
+            )
         }
         let source = SnapshotFolder.Source(
-            botID: manifest.id, brand: manifest.brand, databasePath: databasePath, manifestPath: manifest.file)
+            botID: manifest.id,
+            brand: manifest.brand,
+            databasePath: databasePath,
+            manifestPath: manifest.file
+        )
         let snapshot: CatalogEntry
         do {
             snapshot = try await spool.take(source, databases: supervisor.databases)
@@ -41,7 +47,9 @@ extension ManagementAPI {
             if let name = old.snapshotName { spool.remove(name) }
         }
         context.logger.notice(
-            "snapshot \(snapshot.name) taken (\(snapshot.size) bytes)", metadata: ["bot": "\(manifest.id)"])
+            "snapshot \(snapshot.name) taken (\(snapshot.size) bytes)",
+            metadata: ["bot": "\(manifest.id)"]
+        )
         return EditedResponse(status: .created, response: snapshot)
     }
 }
