@@ -11,6 +11,7 @@ struct Aviary: AsyncParsableCommand {
         abstract: "A multi-tenant chat-bot host: one YAML manifest per bot in bots.d/.",
         subcommands: [
             RunCommand.self, CheckCommand.self, ReloadCommand.self, ImportLegacyCommand.self, AuditCommand.self,
+            BackupCommand.self, RestoreCommand.self, BackupsCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 

@@ -31,6 +31,11 @@ struct BotDatabaseFile: Sendable {
         // next close checkpoint and sync. One connection needs none of that, and WAL mode
         // persists in the file.
         configuration.prepareDatabase { [path] db in
+            if created {
+                // Set before the first page is written: pages that retention frees go back to
+                // the file system (`PRAGMA incremental_vacuum`) instead of staying in the file.
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            }
             if created, try String.fetchOne(db, sql: "PRAGMA journal_mode") == "delete" {
                 // The file is empty: it turns to WAL without a rollback journal on disk (one file
                 // created and removed, and four fsyncs, fewer per new bot). Only this empty file's

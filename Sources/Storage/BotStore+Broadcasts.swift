@@ -98,9 +98,13 @@ extension BotStore {
         try await read { db in
             let row: Row?
             if let id {
-                row = try Row.fetchOne(db, sql: "SELECT id, total, created_at FROM broadcasts WHERE id = ?", arguments: [id])
+                row = try Row.fetchOne(
+                    db, sql: "SELECT id, total, created_at, pruned_sent, pruned_failed FROM broadcasts WHERE id = ?",
+                    arguments: [id])
             } else {
-                row = try Row.fetchOne(db, sql: "SELECT id, total, created_at FROM broadcasts ORDER BY id DESC LIMIT 1")
+                row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT id, total, created_at, pruned_sent, pruned_failed FROM broadcasts ORDER BY id DESC LIMIT 1")
             }
             guard let row else { return nil }
             let broadcastID: Int64 = row["id"]
@@ -112,8 +116,9 @@ extension BotStore {
                 counts[status["status"]] = status["n"]
             }
             return BroadcastProgress(
-                id: broadcastID, total: row["total"], sent: counts["sent"] ?? 0, pending: counts["pending"] ?? 0,
-                failed: counts["dead"] ?? 0, createdAt: row["created_at"])
+                id: broadcastID, total: row["total"], sent: (counts["sent"] ?? 0) + row["pruned_sent"],
+                pending: counts["pending"] ?? 0, failed: (counts["dead"] ?? 0) + row["pruned_failed"],
+                createdAt: row["created_at"])
         }
     }
 }

@@ -107,6 +107,15 @@ enum HostSchema {
             try db.alter(table: "inbox") { t in t.add(column: "attempts", .integer).notNull().defaults(to: 0) }
             try db.alter(table: "scheduled_jobs") { t in t.add(column: "attempts", .integer).notNull().defaults(to: 0) }
         },
+        PluginMigration("host.v6") { db in
+            // A broadcast's messages pruned by retention, by outcome: its counts outlive its rows.
+            try db.alter(table: "broadcasts") { t in
+                t.add(column: "pruned_sent", .integer).notNull().defaults(to: 0)
+                t.add(column: "pruned_failed", .integer).notNull().defaults(to: 0)
+            }
+            // Dead letters are pruned by age; this finds the old ones without a scan.
+            try db.create(index: "outbox_status_created", on: "outbox", columns: ["status", "created_at"])
+        },
     ]
 
     /// A migrator with every step of ``steps``.

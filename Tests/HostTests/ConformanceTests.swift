@@ -101,7 +101,7 @@ struct ConformanceTests {
             "aviary_update_handling_seconds_bucket",
             "aviary_bot_api_call_seconds_bucket{bot=\"alpha\",method=\"sendMessage\"", "aviary_inbox_depth{bot=\"alpha\"}",
             "aviary_outbox_depth", "aviary_bots{state=\"running\"} 2", "aviary_dead_letters_total",
-            "aviary_rate_limited_total", "aviary_updates_failed_total",
+            "aviary_rate_limited_total", "aviary_updates_failed_total", "aviary_database_bytes{bot=\"alpha\"}",
         ] {
             #expect(metrics.text.contains(family), "missing \(family)")
         }

@@ -40,7 +40,7 @@ struct BotStoreTests {
         let applied = try await store.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(applied == ["host.v1", "host.v2", "host.v3", "host.v4", "host.v5", "plugin.alpha.v1", "plugin.beta.v1"])
+        #expect(applied == ["host.v1", "host.v2", "host.v3", "host.v4", "host.v5", "host.v6", "plugin.alpha.v1", "plugin.beta.v1"])
         await store.close()
     }
 

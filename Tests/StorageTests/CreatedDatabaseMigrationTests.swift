@@ -76,7 +76,7 @@ struct CreatedDatabaseMigrationTests {
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
         #expect(
-            applied == ["host.v1", "host.v2", "host.v3", "host.v4", "host.v5", "plugin.alpha.v1", "plugin.alpha.v2"])
+            applied == ["host.v1", "host.v2", "host.v3", "host.v4", "host.v5", "host.v6", "plugin.alpha.v1", "plugin.alpha.v2"])
         await store.close()
     }
 }

@@ -150,8 +150,18 @@ struct RunCommand: AsyncParsableCommand {
                         beforeReload: { await hostConfig.reload(actor: "signal") })),
                 .init(service: IdleDatabaseCloser(databases: databases, logger: logger)),
                 .init(service: HeapTrimService()),
+                .init(
+                    service: RetentionService(
+                        table: supervisor.table, options: options, databases: databases, logger: logger)),
             ],
             logger: logger)
+        if let backups = config.backups {
+            configuration.services.append(
+                .init(
+                    service: BackupScheduler(
+                        config: backups, table: supervisor.table, options: options, databases: databases,
+                        board: supervisor.backups, logger: logger, metricsFactory: metricsFactory, audit: audit)))
+        }
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
         let group = ServiceGroup(configuration: configuration)

@@ -45,7 +45,8 @@ extension Dashboard {
             repliesPerMinute: lastMinute?.reduce(0) { $0 + $1.sent },
             errors: counters.map { $0.updatesFailed + $0.deadLetters }, inbox: counters?.inboxDepth,
             outbox: counters?.outboxDepth, updates: counters?.updatesReceived, handled: counters?.updatesHandled,
-            failed: counters?.updatesFailed, sent: counters?.messagesSent, deadLetters: counters?.deadLetters)
+            failed: counters?.updatesFailed, sent: counters?.messagesSent, deadLetters: counters?.deadLetters,
+            database: Self.databaseSize(MetricsEndpoint.bytesOnDisk(supervisor.options.databasePath(for: entry.manifest))))
     }
 
     func botPage(_ request: Request, _ context: HostRequestContext) async throws -> Response {
@@ -85,7 +86,8 @@ extension Dashboard {
             },
             hasDeadLetters: !deadLetters.isEmpty,
             deadLettersNote: running ? "None: every message was delivered or is still on its way." : "Start the bot to see its dead letters.",
-            manifest: Self.prettyJSON(detail.manifest), manifestFile: detail.manifest.file)
+            manifest: Self.prettyJSON(detail.manifest), manifestFile: detail.manifest.file,
+            storage: storageLines(summary.id, backup: detail.backup))
         return templates.render(.bot, view)
     }
 

@@ -67,6 +67,8 @@ struct LiveBotView: Encodable, Sendable {
     var failed: Int64?
     var sent: Int64?
     var deadLetters: Int64?
+    /// The database's size on disk (`96 KB`), or `-` before the bot stored anything.
+    var database: String = "-"
 }
 
 /// The bots table.
@@ -150,6 +152,8 @@ struct BotPage {
     var deadLettersNote: String
     var manifest: String
     var manifestFile: String
+    /// The database's size on disk and the scheduled backups, one sentence each.
+    var storage: [String] = []
 }
 
 /// What a reload did.

@@ -45,7 +45,7 @@ struct HTTPSurface: Sendable {
         }
         MetricsEndpoint(
             registry: registry, table: supervisor.table,
-            databases: supervisor.databases)
+            databases: supervisor.databases, options: supervisor.options)
             .register(on: router)
         WebhookRoute(table: supervisor.table, secret: secret, refusals: webhookRefusals).register(on: router)
         let api = ManagementAPI(

@@ -1,6 +1,8 @@
 import Foundation
 import Tenant
 import Yams
+import Storage
+import GRDB
 
 /// One bot's validated manifest (`bots.d/<id>.yaml`).
 ///
@@ -62,6 +64,8 @@ struct BotManifest: Sendable, Equatable {
     var database: String?
     /// The bot's send rates (`delivery:`), Telegram's figures by default.
     var limits = DeliveryLimits()
+    /// How long finished rows are kept (`retention:`): 30 days of updates and replies, 90 of dead letters.
+    var retention = RetentionPolicy()
     /// The plugins in pipeline order, with their settings as written.
     var plugins: [PluginSpec] = []
     /// The file the manifest came from (not part of equality).
@@ -111,7 +115,7 @@ struct BotManifest: Sendable, Equatable {
             && lhs.platform == rhs.platform && lhs.token == rhs.token && lhs.telegram == rhs.telegram
             && lhs.admins == rhs.admins && lhs.locale == rhs.locale && lhs.timeZone == rhs.timeZone
             && lhs.database == rhs.database
-            && lhs.limits == rhs.limits && lhs.plugins == rhs.plugins
+            && lhs.limits == rhs.limits && lhs.retention == rhs.retention && lhs.plugins == rhs.plugins
     }
 }
 

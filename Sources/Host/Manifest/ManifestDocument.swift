@@ -67,6 +67,30 @@ struct ManifestDocument: Decodable {
         }
     }
 
+    /// The `retention:` block: how long finished rows are kept.
+    struct Retention: Decodable {
+        /// `updates` as written (`30d`).
+        var updates: String?
+        /// `outbox` as written.
+        var outbox: String?
+        /// `dead_letters` as written.
+        var deadLetters: String?
+
+        /// The keys as the YAML spells them.
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case updates, outbox
+            case deadLetters = "dead_letters"
+        }
+
+        /// Decodes each field softly: a bad one is recorded and left `nil`.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            updates = container.soft(String.self, forKey: .updates, in: decoder)
+            outbox = container.soft(String.self, forKey: .outbox, in: decoder)
+            deadLetters = container.soft(String.self, forKey: .deadLetters, in: decoder)
+        }
+    }
+
     /// `id` as written.
     var id: String?
     /// `name` as written.
@@ -93,6 +117,8 @@ struct ManifestDocument: Decodable {
     var database: String?
     /// `delivery` as written.
     var delivery: Delivery?
+    /// `retention` as written.
+    var retention: Retention?
     /// Whether the document has a `plugins` key; its entries are read one by one afterwards.
     var hasPlugins: Bool
 
@@ -103,7 +129,7 @@ struct ManifestDocument: Decodable {
         case tokenFile = "token_file"
         case telegram, admins, locale
         case timeZone = "time_zone"
-        case database, delivery, plugins
+        case database, delivery, retention, plugins
     }
 
     /// Decodes each field softly: a bad one is recorded and left `nil`.
@@ -122,6 +148,7 @@ struct ManifestDocument: Decodable {
         timeZone = container.soft(String.self, forKey: .timeZone, in: decoder)
         database = container.soft(String.self, forKey: .database, in: decoder)
         delivery = container.soft(Delivery.self, forKey: .delivery, in: decoder)
+        retention = container.soft(Retention.self, forKey: .retention, in: decoder)
         hasPlugins = container.contains(.plugins)
     }
 }

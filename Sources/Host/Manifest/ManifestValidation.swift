@@ -125,6 +125,7 @@ struct ManifestValidation {
         refuseReservedDatabase(manifest)
         manifest.limits = validatedLimits(document.delivery)
         refuseHostReferences()
+        manifest.retention = validatedRetention(document.retention)
         switch manifest.platform {
         case .telegram:
             manifest.token = validatedToken(document)

@@ -18,6 +18,16 @@ enum MetricCatalog {
     /// Gauge: bots waiting for a database slot now.
     static let databaseWaiters = "aviary_database_waiters"
 
+    /// Gauge: the bytes a bot's database takes on disk (the file and its WAL), per bot.
+    static let databaseBytes = "aviary_database_bytes"
+
+    /// Gauge: when a bot's last scheduled backup that reached every destination was taken.
+    static let backupLastSuccess = "aviary_backup_last_success_timestamp_seconds"
+    /// Gauge: the size of a bot's last scheduled backup.
+    static let backupSize = "aviary_backup_last_size_bytes"
+    /// Counter: a bot's scheduled backups that failed.
+    static let backupFailures = "aviary_backup_failures_total"
+
     /// Help text by metric name.
     static let help: [String: String] = [
         TenantMetricName.updatesReceived: "Updates stored in the inbox, by bot and update type.",
@@ -33,6 +43,10 @@ enum MetricCatalog {
         botsByState: "Bots by state (starting, running, stopping, stopped, failed).",
         openDatabases: "Bot databases open now, being opened or being closed, host-wide.",
         openDatabasesLimit: "The most bot databases open at once (storage.max_open_databases).",
+        backupLastSuccess: "When the bot's last scheduled backup that reached every destination was taken, Unix seconds.",
+        backupSize: "The size in bytes of the bot's last scheduled backup's database.",
+        backupFailures: "Scheduled backups of the bot that failed (after their retries), by bot.",
+        databaseBytes: "Bytes a bot's database takes on disk (the file and its WAL), by bot.",
         databaseWaiters: "Bots waiting for a database slot now, because every open database is busy.",
         CompanionMetricName.modelErrors:
             "Companion model calls that gave no answer (the person got the fallback), by bot and reason.",

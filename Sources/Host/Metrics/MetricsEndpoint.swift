@@ -1,4 +1,7 @@
 import Hummingbird
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import Prometheus
 import Storage
@@ -11,13 +14,16 @@ final class MetricsEndpoint: Sendable {
     let registry: PrometheusCollectorRegistry
     let table: BotTable
     let databases: OpenDatabases
+    /// Where the bots' databases are, for their sizes.
+    let options: HostOptions
     /// Bots whose depth gauges were exported, so that those of removed bots are dropped.
     private let exported = Mutex<Set<String>>([])
 
-    init(registry: PrometheusCollectorRegistry, table: BotTable, databases: OpenDatabases) {
+    init(registry: PrometheusCollectorRegistry, table: BotTable, databases: OpenDatabases, options: HostOptions) {
         self.registry = registry
         self.table = table
         self.databases = databases
+        self.options = options
     }
 
     /// Adds the route to `router`.
@@ -35,12 +41,15 @@ final class MetricsEndpoint: Sendable {
         let inboxHelp = MetricCatalog.descriptor(MetricCatalog.inboxDepth)
         let outboxHelp = MetricCatalog.descriptor(MetricCatalog.outboxDepth)
         let botsHelp = MetricCatalog.descriptor(MetricCatalog.botsByState)
+        let sizeHelp = MetricCatalog.descriptor(MetricCatalog.databaseBytes)
         let entries = table.all
         for entry in entries {
             let depths = await entry.tenant?.queueDepths() ?? (inbox: 0, outbox: 0)
             let bot = [("bot", entry.manifest.id)]
             registry.makeGauge(descriptor: inboxHelp, labels: bot).set(Double(depths.inbox))
             registry.makeGauge(descriptor: outboxHelp, labels: bot).set(Double(depths.outbox))
+            let size = Self.bytesOnDisk(options.databasePath(for: entry.manifest))
+            registry.makeGauge(descriptor: sizeHelp, labels: bot).set(Double(size))
         }
         let current = Set(entries.map(\.manifest.id))
         let removed = exported.withLock { exported in
@@ -50,6 +59,7 @@ final class MetricsEndpoint: Sendable {
         for id in removed {
             registry.unregisterGauge(registry.makeGauge(descriptor: inboxHelp, labels: [("bot", id)]))
             registry.unregisterGauge(registry.makeGauge(descriptor: outboxHelp, labels: [("bot", id)]))
+            registry.unregisterGauge(registry.makeGauge(descriptor: sizeHelp, labels: [("bot", id)]))
         }
         var counts = Dictionary(uniqueKeysWithValues: TenantState.names.map { ($0, 0) })
         for entry in entries { counts[entry.state.name, default: 0] += 1 }
@@ -61,6 +71,16 @@ final class MetricsEndpoint: Sendable {
             (MetricCatalog.databaseWaiters, databases.waitingCount),
         ] {
             registry.makeGauge(descriptor: MetricCatalog.descriptor(name)).set(Double(value))
+        }
+    }
+}
+
+extension MetricsEndpoint {
+    /// The bytes a bot's database takes on disk: the file and its WAL (0 when it has none yet).
+    static func bytesOnDisk(_ path: String) -> Int64 {
+        ["", "-wal"].reduce(0) { total, suffix in
+            var info = stat()
+            return total + (lstat(path + suffix, &info) == 0 ? Int64(info.st_size) : 0)
         }
     }
 }

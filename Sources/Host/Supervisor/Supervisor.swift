@@ -40,7 +40,8 @@ actor Supervisor: Service {
         var closed = false
     }
 
-    private let options: HostOptions
+    /// Where the host keeps its data and finds its manifests.
+    let options: HostOptions
     private let loader: ManifestLoader
     private let factory: TenantFactory
     private let logger: Logger
@@ -55,6 +56,8 @@ actor Supervisor: Service {
     nonisolated var sandboxes: SandboxRegistry { factory.sandboxes }
     /// The host's bound on open bot databases.
     nonisolated var databases: OpenDatabases { factory.databases }
+    /// Each bot's last scheduled backup.
+    nonisolated let backups = BackupStatusBoard()
 
     private var bots: [String: RunningBot] = [:]
     /// Valid manifests of bots an operator stopped.

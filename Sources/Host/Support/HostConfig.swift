@@ -38,6 +38,8 @@ struct HostConfig: Sendable, Equatable {
     var maxOpenDatabases: Int?
     /// How long a bot database may stay open unused; 30 s by default.
     var idleCloseAfter: Duration = .seconds(30)
+    /// Scheduled backups (`backups:`); none when absent.
+    var backups: BackupsConfig?
 
     /// Reads and checks the file: at most 64 KiB, 5,000 values and 16 levels, without YAML
     /// anchors or aliases (see ``YAMLLimits/hostConfig``). Unknown keys are errors, each with

@@ -32,6 +32,7 @@ struct HostConfigReader {
         var api: API?
         var http: HTTP?
         var storage: Storage?
+        var backups: BackupsConfig.Document?
     }
 
     /// The file, for errors.
@@ -110,6 +111,16 @@ struct HostConfigReader {
             }
             if let seconds = checked(storage.idle_close_seconds, "storage.idle_close_seconds", 1...86_400) {
                 config.idleCloseAfter = .seconds(seconds)
+            }
+        }
+        if let backups = document.backups {
+            do {
+                config.backups = try BackupsConfig.make(backups)
+            } catch {
+                // The error names its key (`backups.schedule.daily: …`); locate that key.
+                let key = String(error.description.prefix { $0 != ":" })
+                let message = String(error.description.dropFirst(key.count + 1)).trimmingCharacters(in: .whitespaces)
+                fail(key, message)
             }
         }
     }

@@ -44,7 +44,9 @@ function rowFor(bot) {
   cell(null).textContent = bot.platform;
   cell(null).textContent = bot.mode;
   cell("uptime");
-  for (const field of ["updates_per_minute", "replies_per_minute", "errors", "inbox", "outbox", "updates"]) cell(field, true);
+  for (const field of ["updates_per_minute", "replies_per_minute", "errors", "inbox", "outbox", "updates", "database"]) {
+    cell(field, true);
+  }
   return row;
 }
 

@@ -50,6 +50,25 @@ struct BotDetailView: ResponseEncodable, Sendable {
     var lastError: String?
     var lastErrorAt: Date?
     var recentErrors: [RecentErrorView]
+    /// The bot's scheduled backups; absent before the first one.
+    var backup: BackupView? = nil
+}
+
+/// A bot's scheduled backups as the API shows them.
+struct BackupView: Encodable, Sendable {
+    var lastSuccessAt: Date?
+    var lastSizeBytes: Int64?
+    var lastFailureAt: Date?
+    var lastFailure: String?
+    var failures: Int
+
+    init(_ status: BackupStatusBoard.Status) {
+        lastSuccessAt = status.lastSuccessAt
+        lastSizeBytes = status.lastSize
+        lastFailureAt = status.lastFailureAt
+        lastFailure = status.lastFailure
+        failures = status.failures
+    }
 }
 
 /// A logged problem.
@@ -83,6 +102,12 @@ struct ManifestView: Encodable, Sendable {
         var settings: JSONValue
     }
 
+    struct Retention: Encodable, Sendable {
+        var updates: String
+        var outbox: String
+        var deadLetters: String
+    }
+
     var id: String
     var name: String
     var brand: String?
@@ -94,6 +119,7 @@ struct ManifestView: Encodable, Sendable {
     var locale: String?
     var database: String?
     var delivery: Delivery
+    var retention: Retention
     var plugins: [Plugin]
     var file: String
 
@@ -115,6 +141,10 @@ struct ManifestView: Encodable, Sendable {
             privateChatPerSecond: limits.privateChat.perSecond, groupPerMinute: limits.group.perSecond * 60,
             botPerSecond: limits.bot.perSecond, broadcastPerSecond: limits.broadcast.perSecond,
             maxAgeHours: limits.maxAge.timeInterval / 3600, concurrentSends: limits.concurrentSends)
+        retention = Retention(
+            updates: RetentionDuration.text(manifest.retention.updates),
+            outbox: RetentionDuration.text(manifest.retention.outbox),
+            deadLetters: RetentionDuration.text(manifest.retention.deadLetters))
         plugins = manifest.plugins.map { Plugin(name: $0.name, settings: $0.configuration.map(JSONValue.init) ?? .object([:])) }
         file = (manifest.file as NSString).lastPathComponent
     }

@@ -28,7 +28,8 @@ extension ManagementAPI {
             lastErrorAt: status?.store.lastErrorAt,
             recentErrors: recentErrors.entries(for: entry.manifest.id).map {
                 RecentErrorView(at: $0.at, level: $0.level, message: $0.message)
-            })
+            },
+            backup: supervisor.backups[entry.manifest.id].map(BackupView.init))
     }
 
     func command(_ command: BotCommand, _ request: Request, _ context: HostRequestContext) async throws

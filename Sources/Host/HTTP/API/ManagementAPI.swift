@@ -70,6 +70,7 @@ struct ManagementAPI: Sendable {
         Route(.post, "bots/:bot_id/restart") { api, request, context in
             try await api.command(.restart, request, context)
         },
+        Route(.post, "bots/:bot_id/snapshots") { api, request, context in try await api.takeSnapshot(request, context) },
         Route(.post, "reload") { api, request, context in try await api.reload(request, context) },
         Route(.get, "bots/:bot_id/manifest") { api, _, context in try await api.getManifest(context) },
         Route(.put, "bots/:bot_id/manifest") { api, request, context in try await api.putManifest(request, context) },
