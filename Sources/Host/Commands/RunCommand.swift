@@ -150,6 +150,11 @@ struct RunCommand: AsyncParsableCommand {
                         beforeReload: { await hostConfig.reload(actor: "signal") })),
                 .init(service: IdleDatabaseCloser(databases: databases, logger: logger)),
                 .init(service: HeapTrimService()),
+                // Last, so it stops first: systemd hears STOPPING=1 before the bots drain.
+                .init(
+                    service: SystemdNotifyService(
+                        environment: ProcessInfo.processInfo.environment, logger: logger,
+                        isReady: { supervisor.readiness.isReady })),
             ],
             logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
