@@ -122,18 +122,21 @@ struct SystemdNotifierHostileInputTests {
         let folder = try TemporaryFolder()
         let receiver = try DatagramReceiver(path: folder.path + "/notify")
         let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": receiver.notifySocket]))
-        var sent = 0
-        var refusal: SystemdNotifierError?
-        // Bounded by count: the queue holds a few hundred datagrams, far fewer than this.
-        for _ in 0..<100_000 {
-            do {
-                try notifier.send("STATUS=" + String(repeating: "x", count: 1_000))
-                sent += 1
-            } catch {
-                refusal = error
-                break
+        // Bounded by count: the queue holds a few hundred datagrams at most, far fewer than this.
+        // A send that blocked would hold its thread for good; the guard fails the test instead.
+        let flood: (sent: Int, refusal: SystemdNotifierError?)? = await Self.unlessStuck {
+            var sent = 0
+            for _ in 0..<100_000 {
+                do throws(SystemdNotifierError) {
+                    try notifier.send("STATUS=" + String(repeating: "x", count: 1_000))
+                    sent += 1
+                } catch {
+                    return (sent, error)
+                }
             }
+            return (sent, nil)
         }
+        let (sent, refusal) = try #require(flood, "a send to a full receiver blocked")
         #expect(sent > 0)
         #expect(refusal?.description.contains("Resource temporarily unavailable") == true, "\(String(describing: refusal))")
         #expect(receiver.pending()?.hasPrefix("STATUS=x") == true)
@@ -153,6 +156,21 @@ struct SystemdNotifierHostileInputTests {
             try notifier.send("READY=1")
             #expect(try await receiver.receive() == "READY=1")
         }
+    }
+}
+
+extension SystemdNotifierHostileInputTests {
+    /// Runs `work` on a thread of its own and returns its result, or `nil` when it is still
+    /// running after 30 s (a hang guard, not a timing assertion: the work is a tight loop).
+    static func unlessStuck<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T? {
+        let (results, result) = AsyncStream<T?>.makeStream()
+        Thread.detachNewThread { result.yield(work()) }
+        Task {
+            try? await Task.sleep(for: .seconds(30))
+            result.yield(nil)
+        }
+        for await value in results { return value }
+        return nil
     }
 }
 
