@@ -29,6 +29,9 @@ if [ -n "$own_diagnostics" ]; then
 fi
 [ -x .build/debug/aviary ] || { echo "test: .build/debug/aviary was not built" >&2; exit 1; }
 
+# The systemd unit as systemd reads it, with its hardening gated (scripts/check-unit.sh).
+./scripts/check-unit.sh .build/debug/aviary
+
 echo "test: running the suite"
 # SwiftPM points LLVM_PROFILE_FILE into .build/debug/codecov; the end-to-end tests pass it on
 # to every `aviary` process they start, so the gate counts what the real binary ran.
