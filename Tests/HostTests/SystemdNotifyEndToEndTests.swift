@@ -22,13 +22,17 @@ struct SystemdNotifyEndToEndTests {
         fake.hold(token: Self.token, method: "getMe")
         let sandbox = try HostSandbox()
         try sandbox.writeManifest(
-            "notify", PromiseHost.manifest(id: "notify", token: Self.token, apiURL: fake.baseURL, plugins: ["echo"]))
+            "notify",
+            PromiseHost.manifest(id: "notify", token: Self.token, apiURL: fake.baseURL, plugins: ["echo"])
+        )
         try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
         let folder = try TemporaryFolder()
         let receiver = try DatagramReceiver(path: folder.path + "/notify")
         let host = try AviaryProcess(
-            arguments: sandbox.runArguments, environment: ["NOTIFY_SOCKET": receiver.notifySocket],
-            logPath: sandbox.logPath)
+            arguments: sandbox.runArguments,
+            environment: ["NOTIFY_SOCKET": receiver.notifySocket],
+            logPath: sandbox.logPath
+        )
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
 
         await fake.waitForCalls(token: Self.token, method: "getMe", count: 1)
@@ -51,7 +55,10 @@ struct SystemdNotifyEndToEndTests {
         let sandbox = try HostSandbox()
         try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
         let host = try AviaryProcess(
-            arguments: sandbox.runArguments, environment: ["NOTIFY_SOCKET": "@"], logPath: sandbox.logPath)
+            arguments: sandbox.runArguments,
+            environment: ["NOTIFY_SOCKET": "@"],
+            logPath: sandbox.logPath
+        )
         try await host.waitForLog("systemd will not be told the host is ready: NOTIFY_SOCKET '@' names no abstract")
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
         #expect(try await probe.call(.GET, "/healthz").status == 200)

@@ -12,7 +12,8 @@ struct SystemdNotifyServiceTests {
     /// gracefully; the group's error, if any (a service that ended early), is thrown.
     func run(_ service: SystemdNotifyService, _ body: (ServiceGroup) async throws -> Void) async throws {
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: service)], logger: Logger(label: "test")))
+            configuration: ServiceGroupConfiguration(services: [.init(service: service)], logger: Logger(label: "test"))
+        )
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             try await body(group)
@@ -28,11 +29,13 @@ struct SystemdNotifyServiceTests {
         let ready = Mutex(false)
         let (asks, asked) = AsyncStream<Void>.makeStream()
         var service = SystemdNotifyService(
-            environment: ["NOTIFY_SOCKET": receiver.notifySocket], logger: Logger(label: "test"),
+            environment: ["NOTIFY_SOCKET": receiver.notifySocket],
+            logger: Logger(label: "test"),
             isReady: {
                 asked.yield()
                 return ready.withLock { $0 }
-            })
+            }
+        )
         service.readinessInterval = .milliseconds(1)
         try await run(service) { _ in
             var iterator = asks.makeAsyncIterator()
@@ -51,7 +54,10 @@ struct SystemdNotifyServiceTests {
     func abstractSocket() async throws {
         let receiver = try DatagramReceiver(abstractName: DatagramReceiver.uniqueAbstractName())
         let service = SystemdNotifyService(
-            environment: ["NOTIFY_SOCKET": receiver.notifySocket], logger: Logger(label: "test"), isReady: { true })
+            environment: ["NOTIFY_SOCKET": receiver.notifySocket],
+            logger: Logger(label: "test"),
+            isReady: { true }
+        )
         try await run(service) { _ in
             let message = try await receiver.receive()
             #expect(message == "READY=1")
@@ -65,11 +71,13 @@ struct SystemdNotifyServiceTests {
         let receiver = try DatagramReceiver(path: folder.path + "/notify")
         let (asks, asked) = AsyncStream<Void>.makeStream()
         var service = SystemdNotifyService(
-            environment: ["NOTIFY_SOCKET": receiver.notifySocket], logger: Logger(label: "test"),
+            environment: ["NOTIFY_SOCKET": receiver.notifySocket],
+            logger: Logger(label: "test"),
             isReady: {
                 asked.yield()
                 return false
-            })
+            }
+        )
         service.readinessInterval = .milliseconds(1)
         try await run(service) { _ in
             for await _ in asks { break }
@@ -80,7 +88,11 @@ struct SystemdNotifyServiceTests {
     @Test("without NOTIFY_SOCKET, or with one that names no socket, it sends nothing and runs until shutdown")
     func noSocketRunsUntilShutdown() async throws {
         for environment in [[:], ["NOTIFY_SOCKET": "relative/notify"], ["NOTIFY_SOCKET": "/nowhere/notify"]] {
-            let service = SystemdNotifyService(environment: environment, logger: Logger(label: "test"), isReady: { true })
+            let service = SystemdNotifyService(
+                environment: environment,
+                logger: Logger(label: "test"),
+                isReady: { true }
+            )
             #expect((service.notifier == nil) == (environment["NOTIFY_SOCKET"] != "/nowhere/notify"))
             // A service that ended early would make the group throw here.
             try await run(service) { _ in }

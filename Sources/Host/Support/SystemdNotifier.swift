@@ -47,19 +47,25 @@ struct SystemdNotifier: Sendable {
         case UInt8(ascii: "/"):
             guard bytes.count < addressCapacity else {
                 throw SystemdNotifierError(
-                    value, "is \(bytes.count) bytes long; a socket path holds at most \(addressCapacity - 1)")
+                    value,
+                    "is \(bytes.count) bytes long; a socket path holds at most \(addressCapacity - 1)"
+                )
             }
             return .path(value)
         case UInt8(ascii: "@"):
             guard bytes.count > 1 else { throw SystemdNotifierError(value, "names no abstract socket after '@'") }
             guard bytes.count <= addressCapacity else {
                 throw SystemdNotifierError(
-                    value, "names a \(bytes.count - 1)-byte abstract socket; at most \(addressCapacity - 1) fit")
+                    value,
+                    "names a \(bytes.count - 1)-byte abstract socket; at most \(addressCapacity - 1) fit"
+                )
             }
             return .abstract(String(decoding: bytes.dropFirst(), as: UTF8.self))
         default:
             throw SystemdNotifierError(
-                value, "is neither an absolute socket path nor an abstract name starting with '@'")
+                value,
+                "is neither an absolute socket path nor an abstract name starting with '@'"
+            )
         }
     }
 
@@ -95,7 +101,9 @@ struct SystemdNotifier: Sendable {
         }
         guard sent == payload.count else {
             throw SystemdNotifierError(
-                notifySocket, sent < 0 ? Self.lastError("cannot send") : "sent \(sent) of \(payload.count) bytes")
+                notifySocket,
+                sent < 0 ? Self.lastError("cannot send") : "sent \(sent) of \(payload.count) bytes"
+            )
         }
     }
 

@@ -50,8 +50,8 @@ struct SystemdNotifierHostileInputTests {
     @Test("paths hold at most 107 bytes and abstract names 1 to 107, whatever the characters")
     func lengthLimits() async throws {
         let characters = Gen.element(of: ["a", "é", "😀", "-"]).compactMap { $0 }
-        await propertyCheck(count: 300, input: zip(Gen.int(in: 0...400), characters, Gen.bool())) {
-            length, character, abstract in
+        let input = zip(Gen.int(in: 0...400), characters, Gen.bool())
+        await propertyCheck(count: 300, input: input) { length, character, abstract in
             let body = String(repeating: character, count: length)
             let value = (abstract ? "@" : "/") + body
             let fits = abstract ? (1...107).contains(body.utf8.count) : body.utf8.count <= 106
@@ -75,8 +75,10 @@ struct SystemdNotifierHostileInputTests {
     func unsetMeansNone() throws {
         #expect(try SystemdNotifier(environment: [:]) == nil)
         #expect(try SystemdNotifier(environment: ["NOTIFY_SOCKET": ""]) == nil)
-        #expect(try SystemdNotifier(environment: ["NOTIFY_SOCKET": "/run/systemd/notify"])?.address
-            == .path("/run/systemd/notify"))
+        #expect(
+            try SystemdNotifier(environment: ["NOTIFY_SOCKET": "/run/systemd/notify"])?.address
+                == .path("/run/systemd/notify")
+        )
     }
 
     @Test("a socket file that is missing, or whose folder is, is an error naming it, never a crash or a wait")
@@ -86,7 +88,9 @@ struct SystemdNotifierHostileInputTests {
             .map { $0.joined() }
         await propertyCheck(count: 200, input: names) { name in
             let notifier = SystemdNotifier(address: .path(folder.path + "/missing/" + name))
-            let direct = SystemdNotifier(address: .path(folder.path + "/" + name.replacingOccurrences(of: "/", with: "_")))
+            let direct = SystemdNotifier(
+                address: .path(folder.path + "/" + name.replacingOccurrences(of: "/", with: "_"))
+            )
             for notifier in [notifier, direct] {
                 #expect(throws: SystemdNotifierError.self) { try notifier.send("READY=1") }
             }
@@ -138,7 +142,10 @@ struct SystemdNotifierHostileInputTests {
         }
         let (sent, refusal) = try #require(flood, "a send to a full receiver blocked")
         #expect(sent > 0)
-        #expect(refusal?.description.contains("Resource temporarily unavailable") == true, "\(String(describing: refusal))")
+        #expect(
+            refusal?.description.contains("Resource temporarily unavailable") == true,
+            "\(String(describing: refusal))"
+        )
         #expect(receiver.pending()?.hasPrefix("STATUS=x") == true)
     }
 

@@ -59,7 +59,9 @@ final class DatagramReceiver: @unchecked Sendable {
                 continuation.resume(returning: Self.read(descriptor, flags: 0))
             }
         }
-        guard let text else { throw HarnessError("no datagram on \(notifySocket): \(String(cString: strerror(errno)))") }
+        guard let text else {
+            throw HarnessError("no datagram on \(notifySocket): \(String(cString: strerror(errno)))")
+        }
         return text
     }
 
