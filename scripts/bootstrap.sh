@@ -20,6 +20,8 @@ if $for_tests; then
     [ -x /usr/bin/chromium ] || needed+=(chromium)
     [ -x /usr/bin/chromedriver ] || needed+=(chromium-driver)
     command -v systemd-analyze >/dev/null 2>&1 || needed+=(systemd)
+    # The unit's ExecReload= runs /bin/kill, which `systemd-analyze verify` checks is there.
+    [ -x /bin/kill ] || needed+=(procps)
 fi
 if ((${#needed[@]})); then
     echo "bootstrap: installing ${needed[*]}"
