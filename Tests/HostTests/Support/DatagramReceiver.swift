@@ -81,3 +81,32 @@ final class DatagramReceiver: @unchecked Sendable {
         if let path { unlink(path) }
     }
 }
+
+/// A listening Unix stream socket: not what systemd's notification socket is.
+final class StreamListener {
+    /// The socket file.
+    let path: String
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        self.path = path
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var storage = sockaddr_un()
+        storage.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &storage.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0, listen(descriptor, 1) == 0 else {
+            close(descriptor)
+            throw HarnessError("cannot listen on \(path)")
+        }
+    }
+
+    deinit {
+        close(descriptor)
+        unlink(path)
+    }
+}
