@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Aviary builds against (the SQLite headers) when it is missing; with --tests,
 # also what the conformance and browser tests run: promtool (Debian's prometheus), headless
-# Chromium and its driver (Debian's chromium and chromium-driver), schemathesis and Selenium (PyPI),
-# and the benchmark peer's virtual environment (aiogram, scripts/peer-env.sh).
+# Chromium and its driver (Debian's chromium and chromium-driver), systemd-analyze for the unit in
+# deploy/ (Debian's systemd), schemathesis and Selenium (PyPI), and the benchmark peer's virtual
+# environment (aiogram, scripts/peer-env.sh).
 # Safe to run again: it installs nothing that is already there.
 set -euo pipefail
 
@@ -18,6 +19,9 @@ if $for_tests; then
     command -v promtool >/dev/null 2>&1 || needed+=(prometheus)
     [ -x /usr/bin/chromium ] || needed+=(chromium)
     [ -x /usr/bin/chromedriver ] || needed+=(chromium-driver)
+    command -v systemd-analyze >/dev/null 2>&1 || needed+=(systemd)
+    # The unit's ExecReload= runs /bin/kill, which `systemd-analyze verify` checks is there.
+    [ -x /bin/kill ] || needed+=(procps)
 fi
 if ((${#needed[@]})); then
     echo "bootstrap: installing ${needed[*]}"

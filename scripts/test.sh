@@ -39,6 +39,9 @@ if grep -rn "@_exported" Sources | grep -v "Sources/Tenant/Plugin/PluginVisibleS
     exit 1
 fi
 
+# The systemd unit as systemd reads it, with its hardening gated (scripts/check-unit.sh).
+./scripts/check-unit.sh .build/debug/aviary
+
 echo "test: running the suite"
 # SwiftPM points LLVM_PROFILE_FILE into .build/debug/codecov; the end-to-end tests pass it on
 # to every `aviary` process they start, so the gate counts what the real binary ran.

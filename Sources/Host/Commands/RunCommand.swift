@@ -162,6 +162,12 @@ struct RunCommand: AsyncParsableCommand {
                         config: backups, table: supervisor.table, options: options, databases: databases,
                         board: supervisor.backups, logger: logger, metricsFactory: metricsFactory, audit: audit)))
         }
+        // Last, so it stops first: systemd hears STOPPING=1 before the bots drain.
+        configuration.services.append(
+            .init(
+                service: SystemdNotifyService(
+                    environment: ProcessInfo.processInfo.environment, logger: logger,
+                    isReady: { supervisor.readiness.isReady })))
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
         let group = ServiceGroup(configuration: configuration)
