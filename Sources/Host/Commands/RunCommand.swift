@@ -110,28 +110,39 @@ struct RunCommand: AsyncParsableCommand {
         let databases = config.openDatabases(openFiles: OpenFileLimit.raise())
         logger.debug("bot databases open at once: at most \(databases.limit)")
         let loader = ManifestLoader(registry: .builtIn())
-        let audit = AuditLog(database: try HostDatabase.open(dataDirectory: dataDirectory), logger: logger)
+        let hostDatabase = try HostDatabase.open(dataDirectory: dataDirectory)
+        let audit = AuditLog(database: hostDatabase, logger: logger)
+        let liveTokens = LiveTokens(tokens)
+        let sessions = DashboardSessions()
+        let hostConfig = HostConfigReloader(
+            path: configPath, initial: config, tokens: liveTokens, sessions: sessions, audit: audit, logger: logger)
+        let outcomes = ReloadOutcomeFile(dataDirectory: dataDirectory)
         let supervisor = Supervisor(
             options: options, loader: loader,
             factory: TenantFactory(
                 options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory,
                 databases: databases, audit: audit),
-            logger: logger, stopTimeout: .seconds(shutdownTimeout),
+            logger: logger, stopTimeout: .seconds(shutdownTimeout), stops: OperatorStops(database: hostDatabase),
             signalledReload: { report in
                 await audit.record(
                     AuditEntry(
                         actor: "signal", action: "reload", outcome: report.errors.isEmpty ? "ok" : "errors",
                         detail: report.summary))
+            },
+            scanned: { report, began in
+                var report = report
+                report.errors = hostConfig.errors + report.errors
+                do {
+                    try outcomes.write(ReloadOutcome(report, began: began))
+                } catch {
+                    logger.error("cannot keep the reload's outcome for aviary reload: \(error)")
+                }
             })
-        let liveTokens = LiveTokens(tokens)
         var surface = HTTPSurface(
             supervisor: supervisor, loader: loader, secret: secret, tokens: liveTokens,
             registry: registry, recentErrors: recentErrors,
             editor: ManifestEditor(options: options, loader: loader), audit: audit,
-            limiter: config.failedAuthLimiter, settings: config.http)
-        let hostConfig = HostConfigReloader(
-            path: configPath, initial: config, tokens: liveTokens, sessions: surface.sessions, audit: audit,
-            logger: logger)
+            limiter: config.failedAuthLimiter, sessions: sessions, settings: config.http)
         surface.hostConfig = hostConfig
         let host = httpHost
         let server = try surface.application(host: host, port: httpPort, logger: logger) { port in

@@ -18,6 +18,10 @@ final class HostConfigReloader: Sendable {
     private let logger: Logger
     private let environment: [String: String]
     private let lastGood: Mutex<HostConfig>
+    private let refusal = Mutex<[String]>([])
+
+    /// The errors of the latest reload of the file, one per line; empty when it was taken.
+    var errors: [String] { refusal.withLock { $0 } }
 
     /// A reloader of `path`, whose config in force is `initial`, swapping `tokens`.
     init(
@@ -62,8 +66,11 @@ final class HostConfigReloader: Sendable {
                     detail: lines.joined(separator: "\n")
                 )
             )
-            return lines.map { "\($0) (the last good host config stays in force)" }
+            let errors = lines.map { "\($0) (the last good host config stays in force)" }
+            refusal.withLock { $0 = errors }
+            return errors
         }
+        refusal.withLock { $0 = [] }
         var kept = new
         kept.http.trustedProxies = old.http.trustedProxies
         lastGood.withLock { $0 = kept }
