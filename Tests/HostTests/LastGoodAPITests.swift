@@ -30,7 +30,7 @@ struct LastGoodAPITests {
                 guard status == .ok else { continue }
                 let text = String(buffer: detail.body)
                 #expect(text.contains(#""runs_last_good":true"#), "\(text)")
-                #expect(text.contains("gamma.yaml:") && text.contains("plugns"), "\(text)")
+                #expect(text.contains(#"["gamma.yaml:12: plugns: unknown key"#), "named by the file, not its path: \(text)")
                 #expect(text.contains(#""state":"running""#))
             }
             let list = try await client.execute(uri: "/api/v1/bots", method: .get, headers: Self.headers(HTTPTestHost.hanToken))

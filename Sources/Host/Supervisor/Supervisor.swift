@@ -246,7 +246,14 @@ actor Supervisor: Service {
             forgotten.append(id)
         }
         await forgetStops(forgotten)
-        let errorsByFile = Dictionary(grouping: scan.errors, by: \.file).mapValues { $0.map(\.description) }
+        // Shown to brand callers too: named by the file's name, not the host's path to it.
+        let errorsByFile = Dictionary(grouping: scan.errors, by: \.file).mapValues { errors in
+            errors.map { error in
+                var shown = error
+                shown.file = (error.file as NSString).lastPathComponent
+                return shown.description
+            }
+        }
         for id in report.unchanged { table.setManifestErrors(id, []) }
         for id in report.keptLastGood {
             table.setManifestErrors(id, bots[id].flatMap { errorsByFile[$0.manifest.file] } ?? [])
