@@ -5,7 +5,6 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Synchronization
 import Testing
 @testable import Host
 import Tenant
@@ -27,13 +26,11 @@ struct ReadinessTests {
                 plugins: BinaryEndToEndTests.echo))
         try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
         let recentErrors = RecentErrors()
-        let lines = Mutex<[String]>([])
         let logger = Logger(label: "readiness-test") { label in
             HostLogHandler(
-                logLevel: .info, label: label, format: .text, recentErrors: recentErrors,
-                output: LogOutput { line in lines.withLock { $0.append(line) } })
+                logLevel: .info, label: label, format: .text, recentErrors: recentErrors, output: LogOutput { _ in })
         }
-        let supervisor = Supervisor.forTesting(sandbox, logger: logger, stopTimeout: .seconds(5))
+        let supervisor = Supervisor.forTesting(sandbox, logger: logger)
         supervisor.readiness.watch(recentErrors)
         #expect(!supervisor.readiness.isReady, "nothing has settled before the first scan")
         let task = Task { try await supervisor.run() }
@@ -49,8 +46,6 @@ struct ReadinessTests {
 
         task.cancel()
         try await task.value
-        let log = lines.withLock { $0.joined() }
-        #expect(!log.contains("did not stop"), "a retrying bot stops when asked: \(log)")
         #expect(!supervisor.readiness.isReady, "not ready once shutdown began")
         #expect(await supervisor.readiness.ready().shuttingDown)
     }
