@@ -21,7 +21,8 @@ struct AdminTokenEndToEndTests {
         #expect(first.log.contains("made an admin token in \(path)"), "\(first.log)")
         #expect(!first.log.contains(token), "the log never carries the token")
         for (header, status) in [("Bearer \(token)", 200), ("Bearer wrong-\(token)", 401), (nil, 401)] {
-            let answer = try await probe.call(.GET, "/api/v1/bots", headers: header.map { [("Authorization", $0)] } ?? [])
+            let headers = header.map { [("Authorization", $0)] } ?? []
+            let answer = try await probe.call(.GET, "/api/v1/bots", headers: headers)
             #expect(answer.status == status, "\(header ?? "no token")")
         }
         first.signal(SIGTERM)
@@ -31,7 +32,8 @@ struct AdminTokenEndToEndTests {
             arguments: sandbox.runArguments, logPath: sandbox.root.appendingPathComponent("second.log").path)
         let again = HTTPProbe(baseURL: "http://127.0.0.1:\(try await second.httpPort())")
         #expect(second.log.contains("the admin token is in \(path)"), "\(second.log)")
-        #expect(try await again.call(.GET, "/api/v1/bots", headers: [("Authorization", "Bearer \(token)")]).status == 200)
+        let bots = try await again.call(.GET, "/api/v1/bots", headers: [("Authorization", "Bearer \(token)")])
+        #expect(bots.status == 200, "the same token after a restart")
         second.signal(SIGTERM)
         #expect(try await second.waitForExit() == 0)
     }

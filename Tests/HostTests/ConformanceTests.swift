@@ -139,7 +139,7 @@ struct ConformanceTests {
         _ = try await host.waitForExit()
     }
 
-    @Test("readyz is 200 once every bot settled (a retrying bot too, named), and 503 while shutting down; healthz is 200 throughout")
+    @Test("readyz is 200 once every bot settled (a retrying one too), 503 while shutting down; healthz 200 throughout")
     func readiness() async throws {
         let fake = FakeBotAPI()
         try await fake.start()

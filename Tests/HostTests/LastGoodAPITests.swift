@@ -25,15 +25,18 @@ struct LastGoodAPITests {
                 (HTTPTestHost.lumenToken, .notFound), ("wrong-" + String(repeating: "w", count: 26), .unauthorized),
                 (nil, .unauthorized),
             ] as [(String?, HTTPResponse.Status)] {
-                let detail = try await client.execute(uri: "/api/v1/bots/gamma", method: .get, headers: Self.headers(token))
+                let detail = try await client.execute(
+                    uri: "/api/v1/bots/gamma", method: .get, headers: Self.headers(token))
                 #expect(detail.status == status)
                 guard status == .ok else { continue }
                 let text = String(buffer: detail.body)
                 #expect(text.contains(#""runs_last_good":true"#), "\(text)")
-                #expect(text.contains(#"["gamma.yaml:12: plugns: unknown key"#), "named by the file, not its path: \(text)")
+                #expect(
+                    text.contains(#"["gamma.yaml:12: plugns: unknown key"#), "named by the file, not its path: \(text)")
                 #expect(text.contains(#""state":"running""#))
             }
-            let list = try await client.execute(uri: "/api/v1/bots", method: .get, headers: Self.headers(HTTPTestHost.hanToken))
+            let list = try await client.execute(
+                uri: "/api/v1/bots", method: .get, headers: Self.headers(HTTPTestHost.hanToken))
             #expect(String(buffer: list.body).contains(#""runs_last_good":false"#))
 
             var browser = DashboardClient(client)

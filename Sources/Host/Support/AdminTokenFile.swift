@@ -33,8 +33,8 @@ struct AdminTokenFile: Sendable {
         var generator = SystemRandomNumberGenerator()
         let token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
         let bytes = Array((token + "\n").utf8)
-        guard bytes.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) == bytes.count, fsync(descriptor) == 0
-        else {
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(path)
             throw HostError("cannot write the admin token file \(path): \(reason)")

@@ -81,7 +81,8 @@ struct ReloadOutcomeHostileInputTests {
     func lines() {
         #expect(
             Self.sample.lines == [
-                "reload: 1 started (beta), 1 restarted (gamma), 1 kept last good (alpha); 0 unchanged; 1 manifest error(s)",
+                "reload: 1 started (beta), 1 restarted (gamma), 1 kept last good (alpha); 0 unchanged; "
+                    + "1 manifest error(s)",
                 "started: beta", "restarted: gamma", "kept last good: alpha", #"  gamma: name: "a" → "b""#,
                 "error: bots.d/alpha.yaml:7: plugns: unknown key; did you mean 'plugins'?",
             ])
