@@ -65,7 +65,7 @@ struct SandboxEndToEndTests {
         #expect(messages.contains { ($0["text"] as? String)?.hasPrefix("You fill in a profile") == true }, "\(messages)")
 
         let bots = try await probe.call(.GET, "/api/v1/bots", headers: headers)
-        #expect(bots.text.contains(#""id":"han-demo","mode":"in_process""#))
+        #expect(bots.text.contains(#""id":"han-demo","manifest_errors":[],"mode":"in_process""#), "\(bots.text)")
         #expect(try await probe.call(.POST, "/api/v1/bots/han-ru/sandbox/messages", headers: headers, body: Data(#"{"user_id":1,"text":"x"}"#.utf8)).status == 404)
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0)

@@ -98,40 +98,51 @@ struct RunCommand: AsyncParsableCommand {
             flushTimeout: .seconds(flushTimeout))
         var config = try configPath.map { try HostConfig.load(path: $0) } ?? HostConfig()
         config.http.trustedProxies = try TrustedProxies(config.http.trustedProxies.entries + trustedProxies)
-        let tokens = try config.apiTokens()
-        if tokens.isEmpty {
-            logger.notice("management API: no tokens configured; set AVIARY_ADMIN_TOKEN to use /api/v1")
-        }
         let pidLock = try PIDFile(path: options.pidFilePath).lock()
         defer { pidLock.release() }
+        let madeAdminToken = try Self.defaultAdminToken(for: &config, dataDirectory: dataDirectory, logger: logger)
+        let tokens = try config.apiTokens()
         let secret = try HostSecret.load(path: options.hostSecretPath)
 
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .aviaryDefault)
         let databases = config.openDatabases(openFiles: OpenFileLimit.raise())
         logger.debug("bot databases open at once: at most \(databases.limit)")
         let loader = ManifestLoader(registry: .builtIn())
-        let audit = AuditLog(database: try HostDatabase.open(dataDirectory: dataDirectory), logger: logger)
+        let hostDatabase = try HostDatabase.open(dataDirectory: dataDirectory)
+        let audit = AuditLog(database: hostDatabase, logger: logger)
+        let liveTokens = LiveTokens(tokens)
+        let sessions = DashboardSessions()
+        let hostConfig = HostConfigReloader(
+            path: configPath, initial: config, tokens: liveTokens, sessions: sessions, audit: audit, logger: logger,
+            defaultAdminTokenFile: madeAdminToken)
+        let outcomes = ReloadOutcomeFile(dataDirectory: dataDirectory)
         let supervisor = Supervisor(
             options: options, loader: loader,
             factory: TenantFactory(
                 options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory,
                 databases: databases, audit: audit),
-            logger: logger, stopTimeout: .seconds(shutdownTimeout),
+            logger: logger, stopTimeout: .seconds(shutdownTimeout), stops: OperatorStops(database: hostDatabase),
             signalledReload: { report in
                 await audit.record(
                     AuditEntry(
                         actor: "signal", action: "reload", outcome: report.errors.isEmpty ? "ok" : "errors",
                         detail: report.summary))
+            },
+            scanned: { report, began in
+                var report = report
+                report.errors = hostConfig.errors + report.errors
+                do {
+                    try outcomes.write(ReloadOutcome(report, began: began))
+                } catch {
+                    logger.error("cannot keep the reload's outcome for aviary reload: \(error)")
+                }
             })
-        let liveTokens = LiveTokens(tokens)
+        supervisor.readiness.watch(recentErrors)
         var surface = HTTPSurface(
             supervisor: supervisor, loader: loader, secret: secret, tokens: liveTokens,
             registry: registry, recentErrors: recentErrors,
             editor: ManifestEditor(options: options, loader: loader), audit: audit,
-            limiter: config.failedAuthLimiter, settings: config.http)
-        let hostConfig = HostConfigReloader(
-            path: configPath, initial: config, tokens: liveTokens, sessions: surface.sessions, audit: audit,
-            logger: logger)
+            limiter: config.failedAuthLimiter, sessions: sessions, settings: config.http)
         surface.hostConfig = hostConfig
         let host = httpHost
         let server = try surface.application(host: host, port: httpPort, logger: logger) { port in
@@ -188,6 +199,28 @@ struct RunCommand: AsyncParsableCommand {
         }
         try await httpClient.shutdown()
         logger.info("aviary stopped")
+    }
+}
+
+extension RunCommand {
+    /// With no admin token given (no `AVIARY_ADMIN_TOKEN`, no `api.admin_token_file`), points
+    /// `config` at `<data-dir>/admin.token`, made on the first run, and logs where it is (never
+    /// the token). Answers that file, which host config reloads keep using, or `nil`.
+    static func defaultAdminToken(
+        for config: inout HostConfig, dataDirectory: String, logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String? {
+        guard config.adminTokenFile == nil, environment["AVIARY_ADMIN_TOKEN"]?.isEmpty ?? true else { return nil }
+        let file = AdminTokenFile(dataDirectory: dataDirectory)
+        let made = try file.make()
+        config.adminTokenFile = file.path
+        let what = made ? "made an admin token" : "the admin token is"
+        logger.notice(
+            """
+            \(what) in \(file.path) (no AVIARY_ADMIN_TOKEN or api.admin_token_file given): \
+            sign in to the dashboard and the API with it
+            """)
+        return file.path
     }
 }
 

@@ -63,6 +63,7 @@ extension Dashboard {
         let bot = BotPage.Bot(
             id: summary.id, name: summary.name, brand: summary.brand, platform: summary.platform, mode: summary.mode,
             state: summary.state, uptime: summary.uptimeSeconds.map(Self.duration), failure: summary.failure,
+            runsLastGood: summary.runsLastGood, manifestErrors: summary.manifestErrors,
             isSandbox: entry.manifest.platform == .sandbox, commands: commands)
         let counters = summary.counters.map {
             BotPage.Counters(

@@ -14,6 +14,8 @@ struct Chrome {
     var onActivity = false
     /// A one-line outcome of the last action ("Stopped han-ru."), if any.
     var notice: String?
+    /// The host's version, in the footer.
+    var version = AviaryVersion.current
 
     /// The chrome of a signed-in page.
     init(title: String, session: DashboardSession, notice: String? = nil) {
@@ -109,6 +111,10 @@ struct BotPage {
         var state: String
         var uptime: String?
         var failure: String?
+        /// Whether errors in its manifest file hold a new version back; it keeps its last good one.
+        var runsLastGood: Bool
+        /// Those errors.
+        var manifestErrors: [String]
         var isSandbox: Bool
         var commands: [CommandButton]
     }

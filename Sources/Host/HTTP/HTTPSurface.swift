@@ -38,10 +38,10 @@ struct HTTPSurface: Sendable {
         router.add(middleware: BodyLimitMiddleware())
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
-            let ready = supervisor.readiness.isReady
+            let report = supervisor.readiness.report
             return Response(
-                status: ready ? .ok : .serviceUnavailable,
-                body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))
+                status: report.isReady ? .ok : .serviceUnavailable,
+                body: .init(byteBuffer: ByteBuffer(string: report.text)))
         }
         MetricsEndpoint(
             registry: registry, table: supervisor.table,

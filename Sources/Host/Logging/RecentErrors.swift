@@ -25,6 +25,7 @@ final class RecentErrors: Sendable {
     /// The longest message kept, in characters; longer ones are cut and end in `…`.
     let messageLength: Int
     private let entries = Mutex<[String: [Entry]]>([:])
+    private let observers = Mutex<[@Sendable () -> Void]>([])
 
     /// Keeps the last `capacity` entries per bot, for at most `botCapacity` bots, each message
     /// cut to `messageLength` characters.
@@ -48,6 +49,12 @@ final class RecentErrors: Sendable {
                 entries[stalest.key] = nil
             }
         }
+        for observer in observers.withLock({ $0 }) { observer() }
+    }
+
+    /// Calls `observer` after each problem is recorded (readiness re-decides then).
+    func observe(_ observer: @escaping @Sendable () -> Void) {
+        observers.withLock { $0.append(observer) }
     }
 
     /// The bot's recent problems, newest first.

@@ -24,6 +24,9 @@ final class BotTable: Sendable {
         var state: TenantState
         /// Which run of the bot this entry describes; states reported by other runs are ignored.
         var run: Int = 0
+        /// The errors in its manifest file that hold a newer version back: while there are any,
+        /// the bot keeps its last good manifest (``manifest``).
+        var manifestErrors: [String] = []
     }
 
     private struct Waiter {
@@ -76,6 +79,14 @@ final class BotTable: Sendable {
         update { entries in
             guard entries[id]?.run == run else { return }
             entries[id]?.state = newState
+        }
+    }
+
+    /// Records the errors that hold a newer manifest of bot `id` back (none: it runs its latest).
+    func setManifestErrors(_ id: String, _ errors: [String]) {
+        update { entries in
+            guard entries[id] != nil, entries[id]?.manifestErrors != errors else { return }
+            entries[id]?.manifestErrors = errors
         }
     }
 

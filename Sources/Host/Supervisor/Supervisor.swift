@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Storage
 import Synchronization
 import Tenant
 import Storage
@@ -14,7 +15,10 @@ import Storage
 /// version running. A new bot starts at once unless it takes over the token or the database of
 /// a bot that stops; then it too waits for that bot to drain.
 /// Operators may also start, stop and restart single bots; a bot an operator stopped stays
-/// stopped across reloads until it is started again.
+/// stopped across reloads, and across host restarts when the supervisor has ``OperatorStops``,
+/// until it is started again. A bot whose manifest file has errors lists them in the
+/// ``BotTable`` (``BotTable/Entry/manifestErrors``) and in its recent errors (they are logged
+/// with its id) for as long as they hold the new version back.
 ///
 /// A bot that does not finish draining within ``stopTimeout`` is abandoned rather than waited
 /// for: the supervisor reports it failed and goes on with its other work, so one stuck bot
@@ -62,19 +66,29 @@ actor Supervisor: Service {
     private var bots: [String: RunningBot] = [:]
     /// Valid manifests of bots an operator stopped.
     private var parked: [String: LoadedBot] = [:]
+    /// Where operator stops are kept across restarts; `nil` keeps them for this run only.
+    private let stops: OperatorStops?
+    /// Bots stopped by an operator in an earlier run whose manifest has not been seen valid yet.
+    private var remembered: Set<String> = []
     /// Runs that did not stop within ``stopTimeout``, by bot id, until they end.
     private var abandoned: [String: StopSignal] = [:]
     /// How long stopping a bot may take before it is abandoned.
     let stopTimeout: Duration
     /// Learns the report of every reload nobody waited for (SIGHUP), for the audit log.
     private let signalledReload: @Sendable (ReloadReport) async -> Void
+    /// Learns the report of every scan, the first included, with the time it began (the
+    /// outcome `aviary reload` prints).
+    private let scanned: @Sendable (ReloadReport, Date) async -> Void
 
     init(
         options: HostOptions, loader: ManifestLoader, factory: TenantFactory, logger: Logger,
-        stopTimeout: Duration = .seconds(30),
-        signalledReload: @escaping @Sendable (ReloadReport) async -> Void = { _ in }
+        stopTimeout: Duration = .seconds(30), stops: OperatorStops? = nil,
+        signalledReload: @escaping @Sendable (ReloadReport) async -> Void = { _ in },
+        scanned: @escaping @Sendable (ReloadReport, Date) async -> Void = { _, _ in }
     ) {
+        self.scanned = scanned
         self.stopTimeout = stopTimeout
+        self.stops = stops
         self.signalledReload = signalledReload
         self.options = options
         self.loader = loader
@@ -118,10 +132,15 @@ actor Supervisor: Service {
     }
 
     func run() async throws {
+        remembered = await rememberedStops()
         await withDiscardingTaskGroup { group in
+            let firstBegan = Date()
             let first = await apply(loader.scan(directory: options.botsDirectory), in: &group)
-            logger.info("\(first)")
+            // Readiness learns the launch bots before the reload report is written (a file
+            // write, fsynced): a bot may settle, even fail its first call, meanwhile.
             readiness.initialBots(Set(bots.keys), table: table)
+            logger.info("\(first)")
+            await scanned(first, firstBegan)
             for await _ in wakeups.cancelOnGracefulShutdown() {
                 let work = pending.withLock { pending in
                     defer {
@@ -135,8 +154,10 @@ actor Supervisor: Service {
                     reply.resume(returning: await perform(command, id: id, in: &group))
                 }
                 guard work.reloadRequested else { continue }
+                let began = Date()
                 let report = await apply(loader.scan(directory: options.botsDirectory), in: &group)
                 logger.info("\(report)")
+                await scanned(report, began)
                 for reply in work.reloadReplies { reply.resume(returning: report) }
                 if work.reloadReplies.isEmpty { await signalledReload(report) }
             }
@@ -160,12 +181,15 @@ actor Supervisor: Service {
         case .stop:
             if bots[id] != nil { await stopAll([id]) }
             park(bot)
+            await remember(stopped: id)
         case .start:
+            await forgetStops([id])
             if let running = bots[id], !running.finished.isFired { return .success(()) }
             if bots[id] != nil { await stopAll([id]) }
             parked[id] = nil
             start(bot, in: &group)
         case .restart:
+            await forgetStops([id])
             if bots[id] != nil { await stopAll([id]) }
             parked[id] = nil
             start(bot, in: &group)
@@ -177,13 +201,12 @@ actor Supervisor: Service {
     private func apply(_ scan: ManifestScan, in group: inout DiscardingTaskGroup) async -> ReloadReport {
         var report = ReloadReport()
         report.errors = scan.errors.map(\.description)
-        for error in scan.errors {
-            logger.error("\(error)")
-        }
+        logErrors(of: scan)
         if scan.errors.contains(where: { $0.file == options.botsDirectory && $0.line == nil }) {
             // The folder itself is unreadable (moved, unmounted, a typo in a deploy): every bot
             // keeps running as it is rather than all of them stopping.
             report.keptLastGood = bots.keys.sorted()
+            for id in Set(bots.keys).union(parked.keys) { table.setManifestErrors(id, report.errors) }
             return report
         }
         let valid = Dictionary(scan.bots.map { ($0.manifest.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -209,17 +232,39 @@ actor Supervisor: Service {
             }
         }
         for bot in scan.bots where bot.manifest.enabled && bots[bot.manifest.id] == nil {
-            if parked[bot.manifest.id] != nil {
+            if parked[bot.manifest.id] != nil || remembered.remove(bot.manifest.id) != nil {
                 park(bot)
             } else {
                 toStart.append(bot)
             }
         }
+        var forgotten: [String] = []
         for (id, bot) in parked
         where valid[id]?.manifest.enabled != true && !filesWithErrors.contains(bot.manifest.file) {
             parked[id] = nil
             table.remove(id)
+            forgotten.append(id)
         }
+        // A stop remembered from an earlier run ends with its manifest: removed (known only when
+        // no file has errors, since a file with errors may be that bot's) or disabled.
+        for id in remembered where scan.errors.isEmpty || valid[id]?.manifest.enabled == false {
+            remembered.remove(id)
+            forgotten.append(id)
+        }
+        await forgetStops(forgotten)
+        // Shown to brand callers too: named by the file's name, not the host's path to it.
+        let errorsByFile = Dictionary(grouping: scan.errors, by: \.file).mapValues { errors in
+            errors.map { error in
+                var shown = error
+                shown.file = (error.file as NSString).lastPathComponent
+                return shown.description
+            }
+        }
+        for id in report.unchanged { table.setManifestErrors(id, []) }
+        for id in report.keptLastGood {
+            table.setManifestErrors(id, bots[id].flatMap { errorsByFile[$0.manifest.file] } ?? [])
+        }
+        for (id, bot) in parked { table.setManifestErrors(id, errorsByFile[bot.manifest.file] ?? []) }
 
         // A new bot sharing nothing with a bot that stops starts now, without waiting for
         // the others to drain; one taking over a stopping bot's token or database waits.
@@ -299,6 +344,47 @@ actor Supervisor: Service {
     private func park(_ bot: LoadedBot) {
         parked[bot.manifest.id] = bot
         table.set(.init(manifest: bot.manifest, stoppedByOperator: true, state: .stopped))
+    }
+
+    /// Logs every error of `scan`, each with the id of the bot whose file it is in (running,
+    /// failed or stopped by an operator), so that it shows among that bot's recent errors.
+    private func logErrors(of scan: ManifestScan) {
+        var idByFile: [String: String] = [:]
+        for (id, running) in bots { idByFile[running.manifest.file] = id }
+        for (id, bot) in parked { idByFile[bot.manifest.file] = id }
+        for error in scan.errors {
+            logger.error("\(error)", metadata: idByFile[error.file].map { ["bot": "\($0)"] })
+        }
+    }
+
+    /// The bots an operator stopped in earlier runs; none when they cannot be read (logged).
+    private func rememberedStops() async -> Set<String> {
+        guard let stops else { return [] }
+        do {
+            return try await stops.ids()
+        } catch {
+            logger.error("cannot read the bots stopped by an operator; every enabled bot starts: \(error)")
+            return []
+        }
+    }
+
+    /// Keeps bot `id` stopped across host restarts; a failure is logged (it stays stopped for this run).
+    private func remember(stopped id: String) async {
+        do {
+            try await stops?.stopped(id)
+        } catch {
+            logger.error("cannot keep the stop across restarts: \(error)", metadata: ["bot": "\(id)"])
+        }
+    }
+
+    /// Ends the stops of `ids` kept across restarts; a failure is logged.
+    private func forgetStops(_ ids: [String]) async {
+        remembered.subtract(ids)
+        do {
+            try await stops?.clear(ids)
+        } catch {
+            logger.error("cannot forget the stops of \(ids.joined(separator: ", ")): \(error)")
+        }
     }
 
     /// Stops bots and waits for them to drain, together, for at most ``stopTimeout``; a bot

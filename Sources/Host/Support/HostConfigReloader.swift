@@ -18,6 +18,12 @@ final class HostConfigReloader: Sendable {
     private let logger: Logger
     private let environment: [String: String]
     private let lastGood: Mutex<HostConfig>
+    private let refusal = Mutex<[String]>([])
+    /// The admin token file used when the file names none (`<data-dir>/admin.token`), if any.
+    private let defaultAdminTokenFile: String?
+
+    /// The errors of the latest reload of the file, one per line; empty when it was taken.
+    var errors: [String] { refusal.withLock { $0 } }
 
     /// A reloader of `path`, whose config in force is `initial`, swapping `tokens`.
     init(
@@ -27,8 +33,10 @@ final class HostConfigReloader: Sendable {
         sessions: DashboardSessions,
         audit: AuditLog,
         logger: Logger,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        defaultAdminTokenFile: String? = nil
     ) {
+        self.defaultAdminTokenFile = defaultAdminTokenFile
         self.path = path
         self.tokens = tokens
         self.sessions = sessions
@@ -48,7 +56,9 @@ final class HostConfigReloader: Sendable {
         let new: HostConfig
         let newTokens: APITokens
         do {
-            new = try HostConfig.load(path: path, environment: environment)
+            var loaded = try HostConfig.load(path: path, environment: environment)
+            if loaded.adminTokenFile == nil { loaded.adminTokenFile = defaultAdminTokenFile }
+            new = loaded
             newTokens = try new.apiTokens(environment: environment)
         } catch {
             let lines = "\(error)".split(separator: "\n").map(String.init)
@@ -62,8 +72,11 @@ final class HostConfigReloader: Sendable {
                     detail: lines.joined(separator: "\n")
                 )
             )
-            return lines.map { "\($0) (the last good host config stays in force)" }
+            let errors = lines.map { "\($0) (the last good host config stays in force)" }
+            refusal.withLock { $0 = errors }
+            return errors
         }
+        refusal.withLock { $0 = [] }
         var kept = new
         kept.http.trustedProxies = old.http.trustedProxies
         lastGood.withLock { $0 = kept }

@@ -2,7 +2,7 @@ import Foundation
 public import GRDB
 
 /// The host's own SQLite file, `<data-dir>/host.sqlite`: what the host keeps about itself
-/// rather than about one bot (the audit log first).
+/// rather than about one bot: the audit log, and the bots an operator stopped.
 ///
 /// Created `0600` inside a `0700` folder when missing; one `DatabasePool` for the host's whole
 /// life. Its migrations are named `hostdb.v1`, … and frozen once shipped.
@@ -78,6 +78,12 @@ public struct HostDatabase: Sendable {
                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: records cannot be \(verb)'); END
                         """
                 )
+            }
+        }
+        migrator.registerMigration("hostdb.v2 operator stops") { db in
+            try db.create(table: "operator_stops") { t in
+                t.primaryKey("bot", .text)
+                t.column("at_ms", .integer).notNull()
             }
         }
         return migrator

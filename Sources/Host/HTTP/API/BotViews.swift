@@ -34,8 +34,12 @@ struct BotSummaryView: ResponseEncodable, Sendable {
     var state: String
     /// Why the bot failed, when it did.
     var failure: String?
-    /// Whether an operator stopped it (reloads leave it stopped).
+    /// Whether an operator stopped it (reloads and restarts leave it stopped).
     var stoppedByOperator: Bool
+    /// Whether its manifest file has errors, so that it keeps its last good version.
+    var runsLastGood: Bool
+    /// The errors that hold the new version back.
+    var manifestErrors: [String]
     var startedAt: Date?
     var uptimeSeconds: Int?
     /// `nil` while the bot does not run.

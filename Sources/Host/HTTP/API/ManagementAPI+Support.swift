@@ -48,7 +48,8 @@ extension ManagementAPI {
         return BotSummaryView(
             id: manifest.id, name: manifest.shown.name, brand: manifest.brand, platform: manifest.platform.rawValue,
             mode: manifest.receiveMode, state: state.name, failure: failure,
-            stoppedByOperator: entry.stoppedByOperator, startedAt: startedAt,
+            stoppedByOperator: entry.stoppedByOperator, runsLastGood: !entry.manifestErrors.isEmpty,
+            manifestErrors: entry.manifestErrors, startedAt: startedAt,
             uptimeSeconds: startedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
             counters: counters.map { CountersView($0.store) })
     }
