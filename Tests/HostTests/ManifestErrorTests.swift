@@ -52,7 +52,6 @@ struct ManifestErrorTests {
     func unknownKey() throws {
         #expect(
             try folder.errors("token: \(Self.token)\nplugns: [quiet]\ntelegram:\n  pol_timeout: 5\ncolour: red\n") == [
-                "bot.yaml: plugins: no plugins: list the plugins to run, in order (for example: plugins: [echo])",
                 "bot.yaml:2: plugns: unknown key; did you mean 'plugins'?",
                 "bot.yaml:4: telegram.pol_timeout: unknown key; did you mean 'poll_timeout'?",
                 "bot.yaml:5: colour: unknown key",

@@ -199,7 +199,8 @@ struct ManifestLoaderTests {
         #expect(
             scan.bots.map { $0.manifest.plugins.map(\.name) }
                 == [
-                    ["followups", "dating", "replies", "companion"], ["admin", "followups", "dating", "replies", "companion"],
+                    ["admin", "followups", "dating", "replies", "companion"],
+                    ["admin", "followups", "dating", "replies", "companion"],
                     ["admin", "followups", "dating", "replies", "companion"], ["replies"], ["admin", "replies"],
                 ]
         )

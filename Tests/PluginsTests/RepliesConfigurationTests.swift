@@ -40,7 +40,7 @@ extension RepliesPluginTests {
         @Test("every manifest key is a snake_case coding key, so the strict manifest decoder accepts it")
         func codingKeys() {
             #expect(RepliesConfiguration.CodingKeys.allCases.map(\.stringValue)
-                == ["commands", "keywords", "replies", "fallback"])
+                == ["commands", "keywords", "replies", "fallback", "unknown_command"])
             #expect(RepliesConfiguration.Reply.CodingKeys.allCases.map(\.stringValue)
                 == ["text", "buttons", "parse_mode", "edit"])
             #expect(RepliesConfiguration.Button.CodingKeys.allCases.map(\.stringValue) == ["text", "reply", "url"])

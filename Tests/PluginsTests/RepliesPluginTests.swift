@@ -39,6 +39,27 @@ struct RepliesPluginTests {
         }
     }
 
+    @Test("unknown_command answers a command the bot does not list, in private chats; groups and other bots' pass")
+    func unknownCommand() async throws {
+        let harness = try await RepliesFixture.harness(
+            #"{ "commands": { "start": "Hi" }, "unknown_command": { "en": "No such command", "ru": "Нет такой команды" } }"#)
+        let ru = User(id: 8, firstName: "Ivan", languageCode: "ru")
+        for text in ["/unknown", "/status@aviary_test_bot", "/STATUS now"] {
+            let outcome = try await harness.handle(Updates.message(text))
+            #expect(outcome.disposition == .handled, "\(text)")
+            #expect(outcome.sentTexts == ["No such command"], "\(text)")
+        }
+        #expect(try await harness.handle(Updates.message("/x", from: ru, in: Chat(id: 8, kind: .private))).sentTexts
+            == ["Нет такой команды"])
+        #expect(try await harness.handle(Updates.message("/start")).sentTexts == ["Hi"])
+        for (text, chat) in [("/unknown", Chat.group), ("/start@other_bot", Chat.alicePrivate)] {
+            let outcome = try await harness.handle(Updates.message(text, in: chat))
+            #expect(outcome.disposition == .passed, "\(text)")
+            #expect(outcome.actions.isEmpty, "\(text)")
+        }
+        #expect(try await harness.handle(Updates.message("hello")).disposition == .passed, "texts still pass")
+    }
+
     @Test("keywords match whole words in any case; the first rule that matches wins", arguments: [
         ("What's the PRICE?", "From 5 €"),
         ("Цена? Сколько стоит", "From 5 €"),

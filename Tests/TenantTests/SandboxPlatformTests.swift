@@ -25,6 +25,20 @@ struct SandboxPlatformTests {
         #expect(try sandbox.userWrites("again", as: eve).id > received.id)
     }
 
+    @Test("a write or press that leaves out the name keeps the one given before; someone new is User <id>")
+    func nameKept() async throws {
+        _ = try sandbox.userWrites("hi", as: eve)
+        let again = try SandboxUpdateDecoder().decode(try sandbox.userWrites("again", by: SandboxPerson(id: 5)).raw, botUsername: nil)
+        #expect(again.message?.sender == eve)
+        let buttons = [[InlineButton(text: "Go", action: .callback("go"))]]
+        let sent = try await sandbox.perform(.send(OutgoingMessage(chatID: 5, text: "Menu", buttons: buttons)))
+        let press = try sandbox.userPresses("go", onMessage: try #require(sent.messageID), by: SandboxPerson(id: 5))
+        #expect(try SandboxUpdateDecoder().decode(press.raw, botUsername: nil).callbackQuery?.sender == eve)
+        let stranger = try SandboxUpdateDecoder().decode(try sandbox.userWrites("hi", by: SandboxPerson(id: 6)).raw, botUsername: nil)
+        #expect(stranger.message?.sender == User(id: 6, firstName: "User 6"))
+        #expect(sandbox.people().map(\.firstName) == ["Eve", "User 6"])
+    }
+
     @Test("a person's photo arrives as a photo attachment with its caption as the text, and no command")
     func photo() async throws {
         let captioned = try sandbox.userWrites("/start me", as: eve, photo: "sandbox-photo-1")

@@ -12,12 +12,27 @@ extension ManifestValidation {
         var migrations: [PluginMigration]
     }
 
+    /// Whether a top-level key is an unknown one whose suggestion is `key`, so that its own
+    /// "unknown key; did you mean" error already says what is missing, with its line.
+    func mistypedKeys(meaning key: String) -> Bool {
+        let known = ManifestDocument.CodingKeys.allCases.map(\.stringValue)
+        guard let mapping = root.mapping else { return false }
+        return mapping.keys.contains { node in
+            guard let name = node.string, !known.contains(name) else { return false }
+            return Suggestion.closest(to: name, among: known) == key
+        }
+    }
+
     /// Reads `plugins:`: each entry is a bare name (`- echo`) or a one-key mapping
     /// (`- replies: {…}`). Each plugin's settings decode into its `Configuration` and the plugin
     /// is created, so a wrong setting is refused now, not when the first message arrives.
     mutating func buildPlugins(present: Bool, descriptor: BotDescriptor) -> [BuiltPlugin] {
         guard present, let list = root.mapping?["plugins"] else {
-            fail(nil, "plugins", "no plugins: list the plugins to run, in order (for example: plugins: [echo])")
+            // A mistyped `plugins` (`plugns:`) already has its error, with its line and the
+            // suggestion; a second one without a line would only hide it.
+            if !mistypedKeys(meaning: "plugins") {
+                fail(nil, "plugins", "no plugins: list the plugins to run, in order (for example: plugins: [echo])")
+            }
             return []
         }
         guard case .sequence(let entries) = list, !entries.isEmpty else {

@@ -12,7 +12,7 @@ enum AdminFormat {
         /broadcast <text> — message every private chat
         /broadcast status — progress of the latest broadcast
         /forget <user id> — erase everything stored about a person
-        /help — this list
+        /help — this list, then the bot's own help
         """
 
     /// The longest part of an error message a status shows.

@@ -10,7 +10,8 @@ public import Tenant
 ///   paced by the bot's limits; `/broadcast status` shows its progress.
 /// - `/forget <user id>`: erases everything the bot stored about that person
 ///   (``PluginContext/forgetUser(_:)``), for a deletion request that came another way.
-/// - `/help`: the list of these commands.
+/// - `/help`: the list of these commands; the command then passes on, so the bot's own `/help`
+///   (a `replies` plugin later in the pipeline) answers an admin too.
 ///
 /// Anyone else's messages, and other commands, pass to the next plugin, so a `replies` plugin
 /// later in the pipeline still answers `/help` for everyone who is not an admin.
@@ -29,7 +30,9 @@ public struct AdminPlugin: Plugin {
             let status = try await context.botStatus()
             context.reply(AdminFormat.status(status, bot: context.bot, now: context.now))
         case "help":
+            // An admin is also a person using the bot: its own /help, later on, answers too.
             context.reply(AdminFormat.help)
+            return .passed
         case "deadletters":
             context.reply(AdminFormat.deadLetters(try await context.delivery.deadLetters(limit: 10)))
         case "retry":

@@ -15,12 +15,15 @@ extension DatingConversation {
         context.send(OutgoingMessage(chatID: chatID, text: caption, buttons: buttons, photo: next.profile.photo))
     }
 
-    /// An admin's approve or ban; the profile's owner is not told. Shows the next report.
-    func review(_ userID: Int64, ban: Bool) async throws -> String? {
+    /// An admin's approve or ban; the profile's owner is not told. The pressed card loses its
+    /// buttons (the press's notice tells the outcome), so it cannot be reviewed twice; the next
+    /// report follows.
+    func review(_ userID: Int64, ban: Bool, card: Message?) async throws -> String? {
         guard context.senderIsAdmin else { return nil }
         context.storage.write { [now = context.now] db in
             try DatingStore.review(db, userID: userID, ban: ban, now: now)
         }
+        spend(card)
         try await showNextReport(after: userID)
         return text(ban ? .bannedByAdmin : .approved)
     }

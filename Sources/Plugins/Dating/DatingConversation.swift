@@ -61,8 +61,8 @@ struct DatingConversation {
         case .report(let id): try await askReason(reporting: id)
         case .reportReason(let id, let reason): return try await report(id, reason: reason, prompt: pressed)
         case .write(let id): try await armRelay(to: id)
-        case .approve(let id): return try await review(id, ban: false)
-        case .ban(let id): return try await review(id, ban: true)
+        case .approve(let id): return try await review(id, ban: false, card: pressed)
+        case .ban(let id): return try await review(id, ban: true, card: pressed)
         }
         return nil
     }

@@ -29,6 +29,7 @@ extension RepliesConfiguration {
             try validate(rule, at: "keywords[\(index)]")
         }
         try fallback?.validate(at: "fallback")
+        try unknownCommand?.validate(at: "unknown_command")
     }
 
     /// Telegram's command names: 1–32 of lowercase Latin letters, digits and underscores.

@@ -19,6 +19,7 @@ import Tenant
 ///       faq: { text: "…", edit: true, buttons: [[{ text: "Back", reply: menu }]] }
 ///       prices: "From 5 €"
 ///     fallback: "Sorry, I don't understand"
+///     unknown_command: "I don't know that command. /help lists what I can do."
 /// ```
 public struct RepliesConfiguration: Decodable, Sendable, Equatable {
     /// Answers to commands, by command name without the slash (`start`).
@@ -29,23 +30,28 @@ public struct RepliesConfiguration: Decodable, Sendable, Equatable {
     public var replies: [String: Reply]
     /// The answer to any other text in a private chat; without it, such texts pass on.
     public var fallback: LocalizedText?
+    /// The answer to a command no plugin before this one took and `commands` does not list, in a
+    /// private chat; without it, such commands pass on.
+    public var unknownCommand: LocalizedText?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case commands
         case keywords
         case replies
         case fallback
+        case unknownCommand = "unknown_command"
     }
 
     /// Creates a configuration.
     public init(
         commands: [String: Answer] = [:], keywords: [Keyword] = [], replies: [String: Reply] = [:],
-        fallback: LocalizedText? = nil
+        fallback: LocalizedText? = nil, unknownCommand: LocalizedText? = nil
     ) {
         self.commands = commands
         self.keywords = keywords
         self.replies = replies
         self.fallback = fallback
+        self.unknownCommand = unknownCommand
     }
 
     /// Decodes the settings; every key is optional.
@@ -55,6 +61,7 @@ public struct RepliesConfiguration: Decodable, Sendable, Equatable {
         keywords = try container.decodeIfPresent([Keyword].self, forKey: .keywords) ?? []
         replies = try container.decodeIfPresent([String: Reply].self, forKey: .replies) ?? [:]
         fallback = try container.decodeIfPresent(LocalizedText.self, forKey: .fallback)
+        unknownCommand = try container.decodeIfPresent(LocalizedText.self, forKey: .unknownCommand)
     }
 }
 

@@ -4,8 +4,9 @@ public import Tenant
 /// locale — a menu or FAQ bot without code. Settings: ``RepliesConfiguration``.
 ///
 /// - A message with a command in `commands` (`/start`, `/start@this_bot`) gets that reply.
-///   Commands not listed pass to the next plugin, as do texts starting with `/` (commands meant
-///   for other bots).
+///   Commands not listed pass to the next plugin (or, in a private chat, get `unknown_command`
+///   when it is set: list `replies` after every plugin with commands of its own), as do texts
+///   starting with `/` (commands meant for other bots).
 /// - Otherwise the first keyword rule with a phrase in the text (or a caption) answers. Phrases
 ///   match whole words in any case: `price` matches "Price?" but not "priceless".
 /// - Otherwise, in a private chat, `fallback` answers if it is set; without it, and in groups
@@ -54,7 +55,11 @@ public struct RepliesPlugin: Plugin {
         guard let text = message.text, !text.isEmpty else { return .passed }
         let language = message.sender?.languageCode
         if let command = message.command {
-            guard let answer = configuration.commands[command.name] else { return .passed }
+            guard let answer = configuration.commands[command.name] else {
+                guard let unknown = configuration.unknownCommand, message.chat.kind == .private else { return .passed }
+                context.reply(unknown.resolve(language: language, fallbackLocale: locale))
+                return .handled
+            }
             switch answer {
             case .inline(let reply): send(reply, language: language, context: context)
             case .named(let name): send(configuration.replies[name], language: language, context: context)

@@ -81,11 +81,23 @@ public final class SandboxPlatform: PlatformClient, Sendable {
     public func userWrites(
         _ text: String, as user: User, at date: Date = Date(), photo: String? = nil
     ) throws(SandboxError) -> ReceivedUpdate {
+        try userWrites(text, by: SandboxPerson(user), at: date, photo: photo)
+    }
+
+    /// `person` writes `text` (or sends a photo with `text` as its caption); a name or language
+    /// the person leaves out is the one they last presented (``SandboxPerson/resolved(knowing:)``).
+    ///
+    /// - Throws: ``SandboxError/tooManyPeople(_:)`` when `person` is new and the sandbox already
+    ///   talks with ``SandboxLimits/people`` people.
+    public func userWrites(
+        _ text: String, by person: SandboxPerson, at date: Date = Date(), photo: String? = nil
+    ) throws(SandboxError) -> ReceivedUpdate {
         typealias Written = (update: SandboxUpdate, ready: [CheckedContinuation<Void, Never>])
         let outcome = state.withLock { state -> Result<Written, SandboxError> in
-            guard state.people[user.id] != nil || state.people.count < SandboxLimits.people else {
+            guard state.people[person.id] != nil || state.people.count < SandboxLimits.people else {
                 return .failure(.tooManyPeople(SandboxLimits.people))
             }
+            let user = person.resolved(knowing: state.people[person.id])
             state.people[user.id] = user
             let messageID = Self.append(
                 SandboxMessage(
@@ -107,12 +119,26 @@ public final class SandboxPlatform: PlatformClient, Sendable {
     public func userPresses(_ data: String, onMessage messageID: Int64, as user: User, at date: Date = Date()) throws
         -> ReceivedUpdate
     {
+        try userPresses(data, onMessage: messageID, by: SandboxPerson(user), at: date)
+    }
+
+    /// `person` presses the button with callback `data` under the bot's message `messageID`; a
+    /// name or language the person leaves out is the one they last presented.
+    ///
+    /// - Throws: ``SandboxError`` when there is no such message or button.
+    public func userPresses(
+        _ data: String, onMessage messageID: Int64, by person: SandboxPerson, at date: Date = Date()
+    ) throws -> ReceivedUpdate {
         let update = try state.withLock { state -> SandboxUpdate in
-            guard let message = state.conversations[user.id]?.messages.first(where: { $0.id == messageID && $0.from == .bot })
+            guard
+                let message = state.conversations[person.id]?.messages.first(where: {
+                    $0.id == messageID && $0.from == .bot
+                })
             else { throw SandboxError.noSuchMessage(messageID) }
             guard message.buttons.joined().contains(where: { $0.action == .callback(data) }) else {
                 throw SandboxError.noSuchButton(data, messageID)
             }
+            let user = person.resolved(knowing: state.people[person.id])
             state.people[user.id] = user
             let id = Self.nextUpdateID(&state)
             let callbackID = "sandbox-\(id)"
@@ -127,6 +153,26 @@ public final class SandboxPlatform: PlatformClient, Sendable {
                 pressedMessageText: message.text, callbackID: callbackID)
         }
         return Self.received(update)
+    }
+
+    /// The revision of the latest change to the conversation with person `chatID` (0 before
+    /// any): what a caller reads before acting, to ask for what changed `after` it.
+    public func revision(chatID: Int64) -> Int64 {
+        state.withLock { $0.conversations[chatID]?.changed ?? 0 }
+    }
+
+    /// Runs `body` counted among the readers waiting for news, or returns `nil` without running
+    /// it when ``SandboxLimits/waitingReaders`` already wait.
+    public func admittingReader<T: Sendable>(_ body: () async -> T) async -> T? {
+        let admitted = state.withLock { state -> Bool in
+            guard state.waitingReaders < SandboxLimits.waitingReaders else { return false }
+            state.waitingReaders += 1
+            return true
+        }
+        guard admitted else { return nil }
+        let result = await body()
+        state.withLock { $0.waitingReaders -= 1 }
+        return result
     }
 
     /// Everyone who has talked to the bot since the host started, by id.

@@ -51,8 +51,12 @@ struct HTTPTestHost {
         "brand: \(brand)\n" + BinaryEndToEndTests.manifest(id: id, token: token, apiURL: apiURL, plugins: BinaryEndToEndTests.echo)
     }
 
-    /// Starts both bots and waits until they run.
-    static func start(limiter: FailedAuthLimiter = FailedAuthLimiter(burst: 1_000_000)) async throws -> HTTPTestHost {
+    /// Starts both bots, the sandbox bot `gamma` and `extraManifests` (by id, their plugins from
+    /// `registry`), and waits until they run.
+    static func start(
+        limiter: FailedAuthLimiter = FailedAuthLimiter(burst: 1_000_000), registry: PluginRegistry = .builtIn(),
+        extraManifests: [String: String] = [:]
+    ) async throws -> HTTPTestHost {
         let fake = FakeBotAPI()
         try await fake.start()
         let sandbox = try HostSandbox()
@@ -61,10 +65,11 @@ struct HTTPTestHost {
             try sandbox.writeManifest(id, manifest(id: id, brand: bot.0, token: bot.1, apiURL: fake.baseURL))
         }
         try sandbox.writeManifest("gamma", sandboxManifest)
+        for (id, manifest) in extraManifests { try sandbox.writeManifest(id, manifest) }
         let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
         var logger = Logger(label: "http-test")
         logger.logLevel = .critical
-        let loader = ManifestLoader(registry: .builtIn(), environment: [:])
+        let loader = ManifestLoader(registry: registry, environment: [:])
         let secret = HostSecret(Data(repeating: 9, count: 32))
         let registry = PrometheusCollectorRegistry()
         let supervisor = Supervisor(
@@ -75,7 +80,7 @@ struct HTTPTestHost {
             logger: logger)
         let task = Task { try await supervisor.run() }
         _ = await supervisor.table.wait { states in
-            (Array(bots.keys) + ["gamma"]).allSatisfy { states[$0] == .running }
+            (Array(bots.keys) + ["gamma"] + Array(extraManifests.keys)).allSatisfy { states[$0] == .running }
         }
         let tokens = APITokens(
             admin: APITokens.digest(of: adminToken),

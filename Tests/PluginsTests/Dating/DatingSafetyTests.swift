@@ -61,6 +61,7 @@ struct DatingSafetyTests {
             == [.answerCallback(CallbackAnswer(chatID: DatingFixture.hal.id, callbackID: "cb-1"))], "only admins review")
         let approved = try await harness.handle(DatingFixture.presses("dt:ma:2002", from: DatingFixture.admin))
         #expect(approved.callbackNotice == .some("Approved: the profile is visible again."))
+        #expect(approved.editedButtons == [ButtonsEdit(chatID: DatingFixture.admin.id, messageID: 77)], "the card's buttons go")
         #expect(approved.sentTexts == ["No reports to review."])
         #expect(try await Self.firstCard(harness, for: DatingFixture.jon) == "2002")
         #expect(try await harness.handle(DatingFixture.says("/moderation", from: DatingFixture.admin)).sentTexts == [
@@ -74,6 +75,7 @@ struct DatingSafetyTests {
         try await Self.report(harness, by: DatingFixture.bob, reason: "abuse")
         let banned = try await harness.handle(DatingFixture.presses("dt:mb:2002", from: DatingFixture.admin))
         #expect(banned.callbackNotice == .some("Banned: the profile is hidden for good."))
+        #expect(banned.editedButtons == [ButtonsEdit(chatID: DatingFixture.admin.id, messageID: 77)], "the card's buttons go")
         #expect(banned.sentMessages.allSatisfy { $0.chatID == DatingFixture.admin.id }, "nobody else is told")
         #expect(try await Self.firstCard(harness, for: DatingFixture.hal) == nil)
         #expect(try await harness.handle(DatingFixture.says("/browse", from: DatingFixture.alice)).sentTexts == [

@@ -65,6 +65,30 @@ struct SandboxHostileInputTests {
         _ = try await sandbox.perform(.answerCallback(CallbackAnswer(chatID: 5, callbackID: newest, text: "ok")))
     }
 
+    @Test("whatever mix of calls with and without a name or language, each person is as they last presented themselves")
+    func namesKept() async throws {
+        let step = zip(
+            Gen.int64(in: 1...4), Gen.int(in: 0..<5).optional(valueRate: 0.4), Gen.int(in: 0..<3).optional(valueRate: 0.3))
+        await propertyCheck(count: 60, input: step.array(of: 1...40)) { steps in
+            let sandbox = SandboxPlatform(botID: "names", displayName: "Names")
+            let names = ["Ann", "Борис", "李", "O'Neil", "🙂 Zoë"]
+            let languages = ["en", "pt-BR", "ru"]
+            var expected: [Int64: User] = [:]
+            for (id, name, language) in steps {
+                let person = SandboxPerson(id: id, firstName: name.map { names[$0] }, languageCode: language.map { languages[$0] })
+                let received = try sandbox.userWrites("hi", by: person)
+                let known = expected[id]
+                let user = User(
+                    id: id, firstName: person.firstName ?? known?.firstName ?? "User \(id)",
+                    languageCode: person.languageCode ?? known?.languageCode)
+                expected[id] = user
+                let update = try SandboxUpdateDecoder().decode(received.raw, botUsername: nil)
+                #expect(update.message?.sender == user)
+            }
+            #expect(sandbox.people() == expected.values.sorted { $0.id < $1.id })
+        }
+    }
+
     @Test("readers beyond 256 get what there is at once instead of waiting")
     func waitingReadersCap() async throws {
         let sandbox = SandboxPlatform(botID: "readers", displayName: "Readers")

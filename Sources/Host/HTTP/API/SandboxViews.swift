@@ -10,8 +10,9 @@ protocol SandboxPersonRequest: Decodable {
 }
 
 extension SandboxPersonRequest {
-    /// The person, named `User <id>` unless a first name is given.
-    var user: User { User(id: userId, firstName: firstName ?? "User \(userId)", languageCode: languageCode) }
+    /// The person as the request names them: a name or language it leaves out is the one they
+    /// last presented to the bot (`User <id>` for someone new).
+    var person: SandboxPerson { SandboxPerson(id: userId, firstName: firstName, languageCode: languageCode) }
 
     /// Refuses a user id outside ``SandboxLimits/userIDs``, a first name of more than 64
     /// characters and a language code that is not a short language tag, naming the field.
@@ -136,9 +137,15 @@ struct SandboxPressRequest: SandboxPersonRequest {
     }
 }
 
-/// The update a sandbox action became.
+/// The update a sandbox action became; with `?wait`, the bot's answer too.
 struct SandboxAcceptedView: ResponseEncodable {
     var updateId: Int64
+    /// Whether the bot handled everything and sent every reply within `wait` (with `?wait` only).
+    var answered: Bool?
+    /// What changed in the conversation since just before the action (with `?wait` only).
+    var messages: [SandboxConversationView.Message]?
+    /// The revision to ask `after` next (with `?wait` only).
+    var revision: Int64?
 }
 
 /// A sandbox conversation's messages that changed after `after`.
