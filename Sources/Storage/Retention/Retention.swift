@@ -55,46 +55,23 @@ public enum Retention {
         let updatesBefore = StoredDate(now.addingTimeInterval(-policy.updates.seconds))
         let sentBefore = StoredDate(now.addingTimeInterval(-policy.outbox.seconds))
         let deadBefore = StoredDate(now.addingTimeInterval(-policy.deadLetters.seconds))
-        for _ in 0..<batches {
-            let removed = try await writer.write { db in
-                try db.execute(
-                    sql: """
-                        DELETE FROM inbox WHERE update_id IN (
-                            SELECT update_id FROM inbox WHERE status != 'pending' AND received_at < ?
-                            ORDER BY update_id LIMIT ?)
-                        """,
-                    arguments: [updatesBefore, batchSize]
-                )
-                return db.changesCount
-            }
-            report.updates += removed
-            if removed < batchSize { break }
+        report.updates = try await inBatches(batches, writer) { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM inbox WHERE update_id IN (
+                        SELECT update_id FROM inbox WHERE status != 'pending' AND received_at < ?
+                        ORDER BY update_id LIMIT ?)
+                    """,
+                arguments: [updatesBefore, batchSize]
+            )
+            return db.changesCount
         }
-        for _ in 0..<batches {
-            let removed = try await writer.write { db in
-                try pruneOutbox(
-                    status: "sent",
-                    timeColumn: "sent_at",
-                    before: sentBefore,
-                    counter: "pruned_sent",
-                    in: db
-                )
-            }
-            report.replies += removed
-            if removed < batchSize { break }
+        report.replies = try await inBatches(batches, writer) { db in
+            try pruneOutbox(status: "sent", timeColumn: "sent_at", before: sentBefore, counter: "pruned_sent", in: db)
         }
-        for _ in 0..<batches {
-            let removed = try await writer.write { db in
-                try pruneOutbox(
-                    status: "dead",
-                    timeColumn: "created_at",
-                    before: deadBefore,
-                    counter: "pruned_failed",
-                    in: db
-                )
-            }
-            report.deadLetters += removed
-            if removed < batchSize { break }
+        report.deadLetters = try await inBatches(batches, writer) { db in
+            try pruneOutbox(
+                status: "dead", timeColumn: "created_at", before: deadBefore, counter: "pruned_failed", in: db)
         }
         report.pagesFreed = try await writer.writeWithoutTransaction { db in
             guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 else { return 0 }
@@ -112,6 +89,20 @@ public enum Retention {
             (try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
                 * (try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
         }
+    }
+
+    /// Runs `step` (one batch, one transaction) until it removes fewer than ``batchSize`` rows
+    /// or `batches` ran; returns how many rows it removed in all.
+    private static func inBatches(
+        _ batches: Int, _ writer: some DatabaseWriter, _ step: @escaping @Sendable (Database) throws -> Int
+    ) async throws -> Int {
+        var total = 0
+        for _ in 0..<batches {
+            let removed = try await writer.write(step)
+            total += removed
+            if removed < batchSize { break }
+        }
+        return total
     }
 
     /// Deletes one batch of outbox rows in `status` older than `before`, adding each broadcast's

@@ -95,8 +95,7 @@ extension ManagementAPI {
         } catch {
             throw Self.problem(error)
         }
-        let report = await supervisor.reload()
-        let result = ManifestWriteView(id: id, file: file, report: report, state: supervisor.table[id]?.state.name)
+        let result = await reloaded(id: id, file: file)
         let changes = stored?.bot.map { ManifestDiff.changes(from: $0.manifest, to: bot.manifest) } ?? []
         await audit(
             stored == nil ? "manifest.created" : "manifest.edited",
@@ -135,13 +134,7 @@ extension ManagementAPI {
         } catch {
             throw Self.problem(error)
         }
-        let report = await supervisor.reload()
-        let result = ManifestWriteView(
-            id: id,
-            file: stored.file,
-            report: report,
-            state: supervisor.table[id]?.state.name
-        )
+        let result = await reloaded(id: id, file: stored.file)
         await audit(
             "manifest.deleted",
             bot: id,
@@ -184,13 +177,7 @@ extension ManagementAPI {
         } catch {
             throw Self.problem(error)
         }
-        let report = await supervisor.reload()
-        let result = ManifestWriteView(
-            id: id,
-            file: stored.file,
-            report: report,
-            state: supervisor.table[id]?.state.name
-        )
+        let result = await reloaded(id: id, file: stored.file)
         await audit(
             enabled ? "manifest.enabled" : "manifest.disabled",
             bot: id,
@@ -371,5 +358,11 @@ extension ManagementAPI {
         case .write(let failure):
             Problem(status: .internalServerError, detail: "the manifest could not be written: \(failure)")
         }
+    }
+
+    /// Applies a written manifest through the normal reload path; the answer for bot `id`.
+    private func reloaded(id: String, file: String) async -> ManifestWriteView {
+        let report = await supervisor.reload()
+        return ManifestWriteView(id: id, file: file, report: report, state: supervisor.table[id]?.state.name)
     }
 }
