@@ -1,9 +1,14 @@
 import GRDB
-extension TransactionWriter {
-    /// Notes that handling an update begins, durably, before any of its work.
+extension BotStore {
+    /// Notes that handling an update begins, before any of its work.
     ///
     /// An update that crashes or hangs the host is handled again at every start; the count
     /// lets the runtime give up on it after a few starts instead of freezing its chat forever.
+    ///
+    /// The mark is written to the operating system but not synced to the disk
+    /// (``writeUnsynced(_:)``): it outlives the process (a crash, a kill), which is what it
+    /// counts, and the update's own commit syncs it. A power cut may take it back; the update
+    /// then gets one attempt more, which is not the update's fault either.
     ///
     /// - Returns: The attempt this is, 1 for the first.
     public func beginAttempt(updateID: Int64) async throws -> Int {
@@ -16,7 +21,8 @@ extension TransactionWriter {
         try await releaseAttempt(.inbox, id: updateID)
     }
 
-    /// Notes that running a scheduled job begins, durably, before any of its work.
+    /// Notes that running a scheduled job begins, before any of its work (unsynced, as
+    /// ``beginAttempt(updateID:)``).
     ///
     /// - Returns: The attempt this is, 1 for the first.
     public func beginAttempt(jobID: Int64) async throws -> Int {
@@ -29,7 +35,7 @@ extension TransactionWriter {
     }
 
     private func beginAttempt(_ table: AttemptTable, id: Int64) async throws -> Int {
-        try await write { db in
+        try await writeUnsynced { db in
             try Int.fetchOne(
                 db, sql: "UPDATE \(table.name) SET attempts = attempts + 1 WHERE \(table.key) = ? RETURNING attempts",
                 arguments: [id]) ?? 1
@@ -37,7 +43,7 @@ extension TransactionWriter {
     }
 
     private func releaseAttempt(_ table: AttemptTable, id: Int64) async throws {
-        try await write { db in
+        try await writeUnsynced { db in
             try db.execute(
                 sql: "UPDATE \(table.name) SET attempts = max(attempts - 1, 0) WHERE \(table.key) = ?", arguments: [id])
         }

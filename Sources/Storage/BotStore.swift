@@ -90,6 +90,28 @@ public final class BotStore: Sendable {
         try await withDatabase { try await $0.write(body) }
     }
 
+    /// Writes in one transaction that reaches the operating system but is not synced to the
+    /// disk: it outlives the process (a crash, a kill) but not a power cut, until the next
+    /// synced commit, which syncs it too. For marks that only need to outlive the process.
+    public func writeUnsynced<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withDatabase { writer in
+            try await writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                let outcome = Result<T, any Error> {
+                    var value: T?
+                    try db.inTransaction {
+                        value = try body(db)
+                        return .commit
+                    }
+                    guard let value else { preconditionFailure("a committed transaction ran its body") }
+                    return value
+                }
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try outcome.get()
+            }
+        }
+    }
+
     /// Runs `body` with the open database, which stays open until `body` returns.
     ///
     /// - Throws: ``StorageError`` when the database cannot be opened or the store is closed,

@@ -47,6 +47,9 @@ struct WebhookEndToEndTests {
             arguments: Array(arguments), environment: ["AVIARY_ADMIN_TOKEN": admin], logPath: sandbox.logPath)
         try await host.waitForLog("webhook set")
         #expect(fake.webhookURL(token: Self.token) == "http://127.0.0.1:\(port)/webhook/hook")
+        #expect(
+            !FileManager.default.fileExists(atPath: "\(sandbox.dataDirectory)/hook.sqlite"),
+            "the registration is kept in host.sqlite: the bot's file is made by its first update")
         let secret = try #require(fake.webhookSecret(token: Self.token))
         #expect(!secret.contains(Self.token.split(separator: ":")[1]))
         #expect(secret.range(of: "^[A-Za-z0-9_-]{1,256}$", options: .regularExpression) != nil)

@@ -21,4 +21,28 @@ struct SynchronousTests {
             await store.close()
         }
     }
+
+    @Test("an unsynced write (an attempt mark) commits, and the commits after it are synced again, even when it throws")
+    func unsyncedWriteRestoresFullSync() async throws {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("aviary-storage-\(UUID().uuidString)/bot.sqlite").path
+        let store = try await BotStore.open(path: path, plugins: [])
+        let payload = Data("{}".utf8)
+        _ = try await store.ingest(
+            [InboxRecord(updateID: 1, lane: 7, kind: "message", payload: payload, receivedAt: Date())], nextOffset: 2)
+        #expect(try await store.beginAttempt(updateID: 1) == 1)
+        #expect(try await store.beginAttempt(updateID: 1) == 2)
+        await #expect(throws: DatabaseError.self) {
+            try await store.writeUnsynced { db in try db.execute(sql: "INSERT INTO no_such_table VALUES (1)") }
+        }
+        let synchronous = try await store.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2, "FULL is 2, NORMAL 1")
+        await store.close()
+        let reopened = try await BotStore.open(path: path, plugins: [])
+        let attempts = try await reopened.read { db in
+            try Int.fetchOne(db, sql: "SELECT attempts FROM inbox WHERE update_id = 1")
+        }
+        #expect(attempts == 2)
+        await reopened.close()
+    }
 }

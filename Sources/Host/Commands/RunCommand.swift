@@ -110,6 +110,7 @@ struct RunCommand: AsyncParsableCommand {
         let loader = ManifestLoader(registry: .builtIn())
         let hostDatabase = try HostDatabase.open(dataDirectory: dataDirectory)
         let audit = AuditLog(database: hostDatabase, logger: logger)
+        let webhookRegistrations = try await WebhookRegistrations.load(from: hostDatabase)
         let liveTokens = LiveTokens(tokens)
         let sessions = DashboardSessions()
         let hostConfig = HostConfigReloader(
@@ -120,7 +121,7 @@ struct RunCommand: AsyncParsableCommand {
             options: options, loader: loader,
             factory: TenantFactory(
                 options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory,
-                databases: databases, audit: audit),
+                databases: databases, audit: audit, webhookRegistrations: webhookRegistrations),
             logger: logger, stopTimeout: .seconds(shutdownTimeout), stops: OperatorStops(database: hostDatabase),
             signalledReload: { report in
                 await audit.record(

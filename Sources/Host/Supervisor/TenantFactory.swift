@@ -18,6 +18,9 @@ struct TenantFactory: Sendable {
     var sandboxes = SandboxRegistry()
     /// Where what bots report (a person forgotten) is recorded; `nil` records nothing.
     var audit: AuditLog?
+    /// Where the bots' webhook registrations are kept host-wide; `nil` keeps each in its bot's
+    /// file (which starting a webhook bot then creates).
+    var webhookRegistrations: WebhookRegistrations?
 
     /// The Tenant settings a manifest asks for.
     static func configuration(for bot: LoadedBot, options: HostOptions) -> TenantConfiguration {
@@ -72,7 +75,8 @@ struct TenantFactory: Sendable {
         }
         return Tenant(
             configuration: configuration, platform: client, source: source, decoder: TelegramUpdateDecoder(),
-            plugins: bot.plugins, migrations: bot.migrations, databases: databases, logger: logger, metricsFactory: metricsFactory,
+            plugins: bot.plugins, migrations: bot.migrations, databases: databases,
+            webhookRegistrations: webhookRegistrations, logger: logger, metricsFactory: metricsFactory,
             onStateChange: onStateChange, onEvent: auditing(manifest))
     }
 

@@ -2,7 +2,8 @@ import Foundation
 public import GRDB
 
 /// The host's own SQLite file, `<data-dir>/host.sqlite`: what the host keeps about itself
-/// rather than about one bot: the audit log, and the bots an operator stopped.
+/// rather than about one bot: the audit log, the bots an operator stopped, and the webhooks the
+/// bots registered.
 ///
 /// Created `0600` inside a `0700` folder when missing; one `DatabasePool` for the host's whole
 /// life. Its migrations are named `hostdb.v1`, … and frozen once shipped.
@@ -84,6 +85,12 @@ public struct HostDatabase: Sendable {
             try db.create(table: "operator_stops") { t in
                 t.primaryKey("bot", .text)
                 t.column("at_ms", .integer).notNull()
+            }
+        }
+        migrator.registerMigration("hostdb.v3 webhook registrations") { db in
+            try db.create(table: "webhook_registrations") { t in
+                t.primaryKey("bot", .text)
+                t.column("url", .text).notNull()
             }
         }
         return migrator

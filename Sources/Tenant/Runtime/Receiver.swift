@@ -30,6 +30,8 @@ final class Receiver: Service, Sendable {
     let inbox: LaneScheduler<InboxWork>
     let store: BotStore
     let commits: GroupCommit
+    /// Where the host keeps the bots' webhook registrations; `nil` keeps this bot's in ``store``.
+    let webhookRegistrations: WebhookRegistrations?
     let pollTimeout: Duration
     let backoff: Backoff
     /// The update kinds the bot's plugins want.
@@ -43,7 +45,7 @@ final class Receiver: Service, Sendable {
 
     init(
         botID: String, source: UpdateSource, inbox: LaneScheduler<InboxWork>, store: BotStore, commits: GroupCommit,
-        pollTimeout: Duration, backoff: Backoff, interests: Set<UpdateKind>, metrics: TenantMetrics, logger: Logger,
+        webhookRegistrations: WebhookRegistrations?, pollTimeout: Duration, backoff: Backoff, interests: Set<UpdateKind>, metrics: TenantMetrics, logger: Logger,
         clock: any TenantClock, now: @escaping @Sendable () -> Date, onRevoked: @escaping @Sendable (String) -> Void
     ) {
         self.botID = botID
@@ -51,6 +53,7 @@ final class Receiver: Service, Sendable {
         self.inbox = inbox
         self.store = store
         self.commits = commits
+        self.webhookRegistrations = webhookRegistrations
         self.pollTimeout = pollTimeout
         self.backoff = backoff
         self.interests = interests
@@ -182,23 +185,26 @@ extension Receiver {
     /// polling bot.
     ///
     /// The address is recorded before `setWebhook` is called, so a crash in between still
-    /// leads a later polling run to delete it.
+    /// leads a later polling run to delete it. With ``webhookRegistrations`` it is recorded
+    /// host-wide (a registration an older version kept in the bot's file, `inFile`, moves
+    /// there); without, in the bot's own file.
     ///
     /// - Returns: `false` when the bot was stopped while waiting for the platform.
     /// - Throws: ``TenantError`` when the platform refuses the webhook or the token.
-    func prepare(registeredWebhook: String?, retry: PlatformRetry) async throws -> Bool {
+    func prepare(registeredWebhook inFile: String?, retry: PlatformRetry) async throws -> Bool {
+        let registered = try await registeredWebhook(inFile: inFile)
         switch source {
         case .pushed:
             return true
         case .polling(_, let webhooks):
-            guard let webhooks, let previous = registeredWebhook else { return true }
+            guard let webhooks, let previous = registered else { return true }
             guard try await retry.run("cannot delete the webhook", { try await webhooks.deleteWebhook() }) != nil
             else { return false }
             try await recordWebhook(nil)
             logger.notice("webhook \(previous) deleted; the bot polls again")
             return true
         case .webhook(let webhooks, let registration):
-            if registeredWebhook != registration.url.absoluteString {
+            if registered != registration.url.absoluteString {
                 try await recordWebhook(registration.url.absoluteString)
             }
             let kinds = interests
@@ -211,9 +217,28 @@ extension Receiver {
         }
     }
 
+    /// The webhook address recorded for the bot; one an older version kept in the bot's file
+    /// moves to the host's registrations first.
+    private func registeredWebhook(inFile: String?) async throws -> String? {
+        guard let webhookRegistrations else { return inFile }
+        if let inFile {
+            if webhookRegistrations.url(for: botID) == nil { try await recordWebhook(inFile) }
+            do {
+                try await store.setRegisteredWebhook(nil)
+            } catch {
+                throw TenantError(botID: botID, reason: "cannot record its webhook state: \(error)")
+            }
+        }
+        return webhookRegistrations.url(for: botID)
+    }
+
     private func recordWebhook(_ url: String?) async throws {
         do {
-            try await store.setRegisteredWebhook(url)
+            if let webhookRegistrations {
+                try await webhookRegistrations.record(url, for: botID)
+            } else {
+                try await store.setRegisteredWebhook(url)
+            }
         } catch {
             throw TenantError(botID: botID, reason: "cannot record its webhook state: \(error)")
         }

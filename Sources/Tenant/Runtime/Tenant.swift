@@ -22,6 +22,9 @@ public actor Tenant {
     let plugins: [any Plugin]
     let migrations: [PluginMigrations]
     let databases: OpenDatabases
+    /// Where the host keeps the bots' webhook registrations; `nil` keeps this bot's in its own
+    /// database.
+    let webhookRegistrations: WebhookRegistrations?
     let interests: Set<UpdateKind>
     let logger: Logger
     let clock: any TenantClock
@@ -68,6 +71,8 @@ public actor Tenant {
     ///   - migrations: The plugins' schema steps.
     ///   - databases: The host's bound on open databases; the bot's database opens when work
     ///     arrives and goes back to it when the work is done.
+    ///   - webhookRegistrations: Where the host keeps the bots' webhook registrations, so that
+    ///     starting a webhook bot creates no database; `nil` keeps this bot's in its own file.
     ///   - logger: A logger carrying the bot's id as `bot` metadata.
     ///   - clock: Used for every wait, so tests can control time.
     ///   - handlingClock: Times ``TenantConfiguration/handlingTimeout``; tests that time a stuck
@@ -80,7 +85,7 @@ public actor Tenant {
     public init(
         configuration: TenantConfiguration, platform: any PlatformClient, source: UpdateSource,
         decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations],
-        databases: OpenDatabases = OpenDatabases(), logger: Logger, clock: any TenantClock = SystemClock(),
+        databases: OpenDatabases = OpenDatabases(), webhookRegistrations: WebhookRegistrations? = nil, logger: Logger, clock: any TenantClock = SystemClock(),
         handlingClock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in },
@@ -93,6 +98,7 @@ public actor Tenant {
         self.plugins = plugins
         self.migrations = migrations
         self.databases = databases
+        self.webhookRegistrations = webhookRegistrations
         self.interests = plugins.reduce(into: Set<UpdateKind>()) { $0.formUnion($1.interests) }
         self.logger = logger
         self.clock = clock
@@ -176,6 +182,7 @@ public actor Tenant {
             store: store, commits: commits,
             receiver: Receiver(
                 botID: botID, source: source, inbox: inbox, store: store, commits: commits,
+                webhookRegistrations: webhookRegistrations,
                 pollTimeout: configuration.pollTimeout, backoff: configuration.backoff, interests: interests,
                 metrics: metrics, logger: logger, clock: clock, now: now,
                 onRevoked: { [weak self] reason in self?.failWhileRunning(reason) }),

@@ -38,7 +38,7 @@ extension UpdateProcessor {
         }
         let attempt: Int
         do {
-            attempt = try await writer.beginAttempt(jobID: job.id)
+            attempt = try await store.beginAttempt(jobID: job.id)
         } catch {
             logger.error("cannot note the job's attempt; it waits for the timer's next look: \(error)")
             return .failed

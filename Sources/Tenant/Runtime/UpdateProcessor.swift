@@ -53,7 +53,7 @@ struct UpdateProcessor: Sendable {
 
         let attempt: Int
         do {
-            attempt = try await writer.beginAttempt(updateID: record.updateID)
+            attempt = try await store.beginAttempt(updateID: record.updateID)
         } catch {
             logger.error("cannot note the update's attempt; it stays pending for the next start: \(error)")
             return .failed

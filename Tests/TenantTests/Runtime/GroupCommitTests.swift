@@ -36,17 +36,18 @@ struct GroupCommitTests {
             try await writer.writeWithoutTransaction { db in db.add(transactionObserver: counter) }
         }
 
-        // Three steps: every update's attempt; every update's effects or failure; then the
-        // failure of each update whose write failed inside the second step.
+        // Each update's attempt is a transaction of its own, written without a sync; then two
+        // group steps: every update's effects or failure; then the failure of each update whose
+        // write failed inside the first step.
         let failedWrites = fates.filter { $0 == .failingWrite }.count
-        let steps = [fates.count, fates.count, failedWrites]
+        let steps = [fates.count, failedWrites]
         let commits = GroupCommit(store: store, groupSizes: { $0 < steps.count ? steps[$0] : 1 })
         let processor = Self.processor(store: store, commits: commits)
         await withTaskGroup(of: Void.self) { group in
             for record in records { group.addTask { _ = await processor.process(record) } }
         }
 
-        let expected = failedWrites > 0 ? 3 : 2
+        let expected = fates.count + (failedWrites > 0 ? 2 : 1)
         #expect(counter.count == expected, "\(fates.count) updates \(fates): \(counter.count) commits")
         let handled = Set(fates.indices.filter { fates[$0] == .handled }.map { Int64($0 + 1) })
         let (done, failed, logged, replied, attempts) = try await store.read { db in
