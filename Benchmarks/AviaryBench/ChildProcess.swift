@@ -98,11 +98,16 @@ final class ChildProcess: @unchecked Sendable {
     func stop() async throws {
         let wasRunning = process.isRunning
         send(SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(30)
+        let signalled = ContinuousClock.now
+        let deadline = signalled + .seconds(30)
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
         let drained = !process.isRunning
+        if wasRunning, drained {
+            let seconds = (ContinuousClock.now - signalled).milliseconds / 1000
+            FileHandle.standardError.write(Data("\(name): stopped \(String(format: "%.1f", seconds)) s after SIGTERM\n".utf8))
+        }
         if !drained {
             send(SIGKILL)
             process.waitUntilExit()

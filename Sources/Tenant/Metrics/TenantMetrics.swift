@@ -1,4 +1,5 @@
 import CoreMetrics
+import Synchronization
 
 /// The names of the metrics a Tenant reports through swift-metrics, with one `bot` dimension
 /// each (and `type` or `method` where named). The host documents and exports them.
@@ -21,54 +22,91 @@ public enum TenantMetricName {
     public static let apiCall = "aviary_bot_api_call_seconds"
 }
 
-/// One bot's metric handles, each made once.
+/// One bot's metric handles, made together at the bot's first counted event and kept: a bot
+/// that never receives an update (ten thousand idle webhook bots) holds no series, and one
+/// that did has all of its series, zeros included.
 struct TenantMetrics: Sendable {
-    private let received: MetricHandles<Counter>
-    private let handled: Counter
-    private let failed: Counter
-    private let sent: Counter
-    private let dead: Counter
-    private let limited: Counter
-    private let handling: Timer
+    private let handles: LazyTenantMetricHandles
 
-    /// Metrics for bot `botID`, made by `factory`.
+    /// Metrics for bot `botID`, made by `factory` when first needed.
     init(botID: String, factory: any MetricsFactory) {
-        received = MetricHandles { type in
-            Counter(label: TenantMetricName.updatesReceived, dimensions: [("bot", botID), ("type", type)], factory: factory)
-        }
-        let bot = [("bot", botID)]
-        handled = Counter(label: TenantMetricName.updatesHandled, dimensions: bot, factory: factory)
-        failed = Counter(label: TenantMetricName.updatesFailed, dimensions: bot, factory: factory)
-        sent = Counter(label: TenantMetricName.messagesSent, dimensions: bot, factory: factory)
-        dead = Counter(label: TenantMetricName.deadLetters, dimensions: bot, factory: factory)
-        limited = Counter(label: TenantMetricName.rateLimited, dimensions: bot, factory: factory)
-        handling = Timer(label: TenantMetricName.updateHandling, dimensions: bot, factory: factory)
+        handles = LazyTenantMetricHandles(botID: botID, factory: factory)
     }
 
     /// Counts stored updates by their platform type name.
     func received(kinds: [String]) {
         var counts: [String: Int] = [:]
         for kind in kinds { counts[kind, default: 0] += 1 }
+        let received = handles.made.received
         for (kind, count) in counts { received[kind].increment(by: count) }
     }
 
     /// An update was committed after `duration`.
     func handled(after duration: Duration) {
-        handled.increment()
-        handling.recordNanoseconds(duration.nanoseconds)
+        let made = handles.made
+        made.handled.increment()
+        made.handling.recordNanoseconds(duration.nanoseconds)
     }
 
     /// An update failed.
-    func failedUpdate() { failed.increment() }
+    func failedUpdate() { handles.made.failed.increment() }
 
     /// The platform accepted a message.
-    func messageSent() { sent.increment() }
+    func messageSent() { handles.made.sent.increment() }
 
     /// A message was dead-lettered.
-    func deadLettered() { dead.increment() }
+    func deadLettered() { handles.made.dead.increment() }
 
     /// The platform answered 429.
-    func rateLimitedCall() { limited.increment() }
+    func rateLimitedCall() { handles.made.limited.increment() }
+}
+
+/// The handles of ``TenantMetrics``, made on first use.
+private final class LazyTenantMetricHandles: Sendable {
+    struct Handles: Sendable {
+        let received: MetricHandles<Counter>
+        let handled: Counter
+        let failed: Counter
+        let sent: Counter
+        let dead: Counter
+        let limited: Counter
+        let handling: Timer
+    }
+
+    private let botID: String
+    private let factory: any MetricsFactory
+    private let handles = Mutex<Handles?>(nil)
+
+    init(botID: String, factory: any MetricsFactory) {
+        self.botID = botID
+        self.factory = factory
+    }
+
+    /// The handles, made now if this is the first use.
+    var made: Handles {
+        handles.withLock { handles in
+            if let handles { return handles }
+            let made = Self.make(botID: botID, factory: factory)
+            handles = made
+            return made
+        }
+    }
+
+    private static func make(botID: String, factory: any MetricsFactory) -> Handles {
+        let bot = [("bot", botID)]
+        return Handles(
+            received: MetricHandles { type in
+                Counter(
+                    label: TenantMetricName.updatesReceived, dimensions: [("bot", botID), ("type", type)],
+                    factory: factory)
+            },
+            handled: Counter(label: TenantMetricName.updatesHandled, dimensions: bot, factory: factory),
+            failed: Counter(label: TenantMetricName.updatesFailed, dimensions: bot, factory: factory),
+            sent: Counter(label: TenantMetricName.messagesSent, dimensions: bot, factory: factory),
+            dead: Counter(label: TenantMetricName.deadLetters, dimensions: bot, factory: factory),
+            limited: Counter(label: TenantMetricName.rateLimited, dimensions: bot, factory: factory),
+            handling: Timer(label: TenantMetricName.updateHandling, dimensions: bot, factory: factory))
+    }
 }
 
 extension Duration {
