@@ -31,6 +31,11 @@ struct BotDatabaseFile: Sendable {
         // next close checkpoint and sync. One connection needs none of that, and WAL mode
         // persists in the file.
         configuration.prepareDatabase { [path] db in
+            // A commit is on disk before it is acknowledged (group commit keeps that affordable).
+            // A file just created is the exception until its schema is in: that commit is synced
+            // by the first one after it (WAL mode without syncs is still safe from corruption),
+            // and a power cut before then leaves a file the next open migrates again.
+            try db.execute(sql: "PRAGMA synchronous = \(created ? "NORMAL" : "FULL")")
             if created {
                 // Set before the first page is written: pages that retention frees go back to
                 // the file system (`PRAGMA incremental_vacuum`) instead of staying in the file.
@@ -45,8 +50,6 @@ struct BotDatabaseFile: Sendable {
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
                 throw StorageError("cannot turn \(path) to WAL mode. Check that its folder is writable.")
             }
-            // A commit is on disk before it is acknowledged (group commit keeps that affordable).
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             var persist: Int32 = 1
             _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
             // With the WAL kept, a limit makes the close truncate it instead of leaving it at
@@ -61,6 +64,7 @@ struct BotDatabaseFile: Sendable {
         }
         if created {
             try Self.migrateCreated(queue, plugins: plugins)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } else if migrate {
             try Self.migrate(queue, plugins: plugins)
         }
