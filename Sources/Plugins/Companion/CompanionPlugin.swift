@@ -84,6 +84,12 @@ public struct CompanionPlugin: Plugin {
         try CompanionStore.erase(userID: userID, in: db)
     }
 
+    /// What ``forget(userID:in:)`` erases: the person's profile, their chat's history and its
+    /// disclosure note.
+    public func export(userID: Int64, in db: Database) throws -> PersonData {
+        try CompanionStore.export(userID: userID, in: db)
+    }
+
     /// Answers a text in a private chat; passes everything else.
     public func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
         guard let message = update.message, message.chat.kind == .private, message.command == nil,
