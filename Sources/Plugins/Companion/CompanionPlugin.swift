@@ -33,7 +33,8 @@ public struct CompanionPlugin: Plugin {
     /// The history and profile tables.
     public static var migrations: [PluginMigration] { CompanionStore.migrations }
 
-    private let configuration: CompanionConfiguration
+    /// The settings it runs with (`aviary check` warns about an unset `api_key_env`).
+    package let configuration: CompanionConfiguration
     private let model: any ChatModel
     private let limiter: PersonRateLimiter
     private let metrics: CompanionMetrics
