@@ -122,9 +122,10 @@ extension Dashboard {
     func exportPerson(_ request: Request, _ context: HostRequestContext) async throws -> Response {
         var request = request
         let form = FormFields(try await request.collectBody(upTo: DashboardAuthMiddleware.maximumForm))
-        var response = try await api.exportPerson(userID: form.trimmed("user_id") ?? "", request, context)
-        let bot = try context.parameters.require("bot_id")
-        let userID = try ManagementAPI.personID(form.trimmed("user_id") ?? "")
+        let userID = form.trimmed("user_id") ?? ""
+        // Past the export, the id is known to be digits and the bot id a manifest's: safe in a header.
+        var response = try await api.exportPerson(userID: userID, request, context)
+        let bot = try api.visibleBot(context).manifest.id
         response.headers[.contentDisposition] = "attachment; filename=\"\(bot)-person-\(userID).json\""
         return response
     }
