@@ -88,9 +88,11 @@ public struct AdminPlugin: Plugin {
         for text in AdminFormat.export(export) { context.reply(text) }
     }
 
-    /// A person's id as an admin writes it: a whole number from 1.
+    /// A person's id as an admin writes it: ASCII digits for a whole number from 1, as the API
+    /// takes it (no sign, no other script's digits).
     private static func userID(_ argument: String) -> Int64? {
-        guard let userID = Int64(argument), userID > 0 else { return nil }
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard argument.utf8.allSatisfy(digits.contains), let userID = Int64(argument), userID > 0 else { return nil }
         return userID
     }
 
