@@ -16,10 +16,13 @@ struct CheckCommandTests {
         return report
     }
 
+    /// Tokens shaped like @BotFather's: 35 characters of 64, no pattern (``PlaceholderToken``).
+    static let realLooking = ("123456:Zq7Lm2Pz9Rt4Vn8Bk3Jh6Wd1Fs5Gc0YaEuQ", "999:hT3_vK8-pW2xN9qR4mL7cZ1bJ6fY0sD5gAe")
+
     @Test("valid manifests: one line per bot, exit 0")
     func valid() throws {
-        try folder.write("han-ru.yaml", "brand: han\ntoken: \(ManifestTokens.first)\nplugins: [echo, replies]\n")
-        try folder.write("lumen.yaml", "enabled: false\ntoken: \(ManifestTokens.second)\nplugins: [quiet]\n")
+        try folder.write("han-ru.yaml", "brand: han\ntoken: \(Self.realLooking.0)\nplugins: [echo, replies]\n")
+        try folder.write("lumen.yaml", "enabled: false\ntoken: \(Self.realLooking.1)\nplugins: [quiet]\n")
         #expect(
             check()
                 == CheckCommand.Report(
@@ -74,6 +77,43 @@ struct CheckCommandTests {
                     exitCode: 1
                 )
         )
+    }
+
+    @Test("warnings: placeholder tokens and a live companion's unset api_key_env print, and the exit stays 0")
+    func warnings() throws {
+        try folder.write("han-ru.yaml", "token: ${HAN_RU_TOKEN:-100000001:placeholder-set-HAN_RU_TOKEN-to-run-this-bot}\n"
+            + "plugins: [echo]\n")
+        try folder.write("lumen.yaml", "token: \"123456:CHANGE_ME_CHANGE_ME_CHANGE_ME_CHANGE_ME\"\nplugins: [echo]\n")
+        try folder.write("real.yaml", "token: \(Self.realLooking.0)\nplugins: [echo]\n")
+        let companion = """
+            platform: sandbox
+            plugins:
+              - companion:
+                  base_url: ${BASE:-https://llm.example.com/v1}
+                  model: m
+                  api_key_env: LLM_KEY
+            """
+        try folder.write("live.yaml", companion)
+        try folder.write("offline.yaml", companion.replacingOccurrences(of: "${BASE:-https://llm.example.com/v1}", with: "offline"))
+        func lines(_ environment: [String: String]) -> CheckCommand.Report {
+            var report = CheckCommand.check(
+                botsDirectory: folder.path, loader: ManifestLoader(registry: .builtIn(), environment: environment))
+            report.lines = report.lines.map(folder.relative).filter { $0.contains("warning") }
+            return report
+        }
+        #expect(lines([:]) == CheckCommand.Report(lines: [
+            "han-ru.yaml: warning: token: 100000001:*** looks like a placeholder (it holds the word 'placeholder'); "
+                + "set the token @BotFather gave you",
+            "live.yaml: warning: plugins[0].companion.api_key_env: LLM_KEY is not set here; every model call will fail "
+                + "and the companion will answer with its fallback until it is",
+            "lumen.yaml: warning: token: 123456:*** looks like a placeholder (it holds the word 'changeme'); "
+                + "set the token @BotFather gave you",
+            "5 bots OK, 3 warnings",
+        ], exitCode: 0))
+        let set = lines(["LLM_KEY": "sk-1", "HAN_RU_TOKEN": Self.realLooking.1])
+        #expect(set.lines.count == 2 && set.lines[0].hasPrefix("lumen.yaml: warning: token:"), "only lumen's is left")
+        #expect(set.lines.last == "5 bots OK, 1 warning")
+        #expect(set.exitCode == 0)
     }
 
     @Test("the output never shows a token")

@@ -13,6 +13,18 @@ import Glibc
 struct SystemdNotifyEndToEndTests {
     static let token = "6600:" + String(repeating: "n", count: 35)
 
+    /// The host on `sandbox`'s folders, with the sandbox bot `gamma` and `NOTIFY_SOCKET` naming a
+    /// socket the returned receiver listens on (inside the returned folder, which must outlive it).
+    static func start(_ sandbox: HostSandbox) throws -> (TemporaryFolder, DatagramReceiver, AviaryProcess) {
+        try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
+        let folder = try TemporaryFolder()
+        let receiver = try DatagramReceiver(path: folder.path + "/notify")
+        let host = try AviaryProcess(
+            arguments: sandbox.runArguments, environment: ["NOTIFY_SOCKET": receiver.notifySocket],
+            logPath: sandbox.logPath)
+        return (folder, receiver, host)
+    }
+
     @Test("READY=1 once every launch bot settled (readyz 200), STOPPING=1 on SIGTERM, exit 0")
     func readyAfterReadyz() async throws {
         let fake = FakeBotAPI()
@@ -25,14 +37,8 @@ struct SystemdNotifyEndToEndTests {
             "notify",
             PromiseHost.manifest(id: "notify", token: Self.token, apiURL: fake.baseURL, plugins: ["echo"])
         )
-        try sandbox.writeManifest("gamma", HTTPTestHost.sandboxManifest)
-        let folder = try TemporaryFolder()
-        let receiver = try DatagramReceiver(path: folder.path + "/notify")
-        let host = try AviaryProcess(
-            arguments: sandbox.runArguments,
-            environment: ["NOTIFY_SOCKET": receiver.notifySocket],
-            logPath: sandbox.logPath
-        )
+        let (folder, receiver, host) = try Self.start(sandbox)
+        defer { withExtendedLifetime(folder) {} }
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
 
         await fake.waitForCalls(token: Self.token, method: "getMe", count: 1)
@@ -48,6 +54,23 @@ struct SystemdNotifyEndToEndTests {
         #expect(try await host.waitForExit() == 0, "\(host.log)")
         #expect(receiver.pending() == nil, "one READY=1 and one STOPPING=1, nothing more")
         await fake.stop()
+    }
+
+    @Test("SIGHUP: RELOADING=1 with MONOTONIC_USEC, then READY=1 once the reload is done")
+    func reloadNotifications() async throws {
+        let sandbox = try HostSandbox()
+        let (folder, receiver, host) = try Self.start(sandbox)
+        defer { withExtendedLifetime(folder) {} }
+        #expect(try await receiver.receive() == "READY=1", "\(host.log)")
+        try sandbox.writeManifest("delta", HTTPTestHost.sandboxManifest.replacingOccurrences(of: "id: gamma", with: "id: delta"))
+        host.signal(SIGHUP)
+        let reloading = try await receiver.receive()
+        #expect(reloading.hasPrefix("RELOADING=1\nMONOTONIC_USEC="), "\(reloading)")
+        #expect(try await receiver.receive() == "READY=1", "\(host.log)")
+        #expect(host.log.contains("reload: 1 started (delta)"), "READY=1 comes after the reload: \(host.log)")
+        host.signal(SIGTERM)
+        #expect(try await receiver.receive() == "STOPPING=1")
+        #expect(try await host.waitForExit() == 0, "\(host.log)")
     }
 
     @Test("a NOTIFY_SOCKET that names no socket is logged once and the host runs on")

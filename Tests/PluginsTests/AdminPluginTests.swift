@@ -22,6 +22,16 @@ struct AdminPluginTests {
         return harness
     }
 
+    /// Stores Alice's user row, as if she had written; returns her id.
+    static func storeAlice(_ harness: PluginHarness<AdminPlugin>) async throws -> Int64 {
+        let alice = User.alice.id
+        try await harness.store.write { db in
+            try UserRecord(id: alice, isBot: false, firstName: "Alice", lastName: nil, username: "alice",
+                           languageCode: "en", firstSeen: harness.now, lastSeen: harness.now).insert(db)
+        }
+        return alice
+    }
+
     @Test("/status tells an admin the uptime, counters, queues and last error")
     func status() async throws {
         let harness = try await Self.harness()
@@ -76,7 +86,7 @@ struct AdminPluginTests {
         let outcome = try await harness.handle(Updates.message("/help", from: .admin))
         #expect(outcome.disposition == .passed)
         let text = try #require(outcome.onlySentMessage?.text)
-        for command in ["/status", "/deadletters", "/retry", "/broadcast", "/forget", "/help"] {
+        for command in ["/status", "/deadletters", "/retry", "/broadcast", "/forget", "/export", "/help"] {
             #expect(text.contains(command), "\(command)")
         }
     }
@@ -84,11 +94,7 @@ struct AdminPluginTests {
     @Test("/forget erases a person the bot knows; a missing or bad id gets the usage")
     func forget() async throws {
         let harness = try await Self.harness()
-        let alice = User.alice.id
-        try await harness.store.write { db in
-            try UserRecord(id: alice, isBot: false, firstName: "Alice", lastName: nil, username: "alice",
-                           languageCode: "en", firstSeen: harness.now, lastSeen: harness.now).insert(db)
-        }
+        let alice = try await Self.storeAlice(harness)
         let forgotten = try await harness.handle(Updates.message("/forget \(alice)", from: .admin))
         #expect(forgotten.forgotten == [alice])
         #expect(forgotten.sentTexts.first?.hasPrefix("Everything stored about \(alice) is erased") == true)
@@ -104,6 +110,58 @@ struct AdminPluginTests {
         }
         #expect(try await harness.handle(Updates.message("/forget \(alice)", from: .alice)).disposition == .passed,
                 "only admins")
+    }
+
+    @Test("/export answers an admin with a summary and the JSON, noted for the audit log; a bad id gets the usage")
+    func export() async throws {
+        let harness = try await Self.harness()
+        let alice = try await Self.storeAlice(harness)
+        let exported = try await harness.handle(Updates.message("/export \(alice)", from: .admin))
+        #expect(exported.exported == [alice], "the host records who exported whom once it commits")
+        #expect(exported.sentTexts.first == "Stored about \(alice), rows by source: host 1.")
+        let json = try #require(exported.sentTexts.last?.data(using: .utf8))
+        let document = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(document["user_id"] as? Int64 == alice && document["bot"] as? String == "test-bot")
+        let host = try #require((document["host"] as? [String: Any])?["tables"] as? [String: [[String: Any]]])
+        #expect(host["users"]?.first?["first_name"] as? String == "Alice")
+
+        let stranger = try await harness.handle(Updates.message("/export 77", from: .admin))
+        #expect(stranger.sentTexts == ["Nothing is stored about 77."])
+        for bad in ["/export", "/export alice", "/export -5", "/export 0", "/export 99999999999999999999"] {
+            let outcome = try await harness.handle(Updates.message(bad, from: .admin))
+            #expect(outcome.exported.isEmpty, "\(bad)")
+            #expect(outcome.sentTexts.first?.hasPrefix("Usage: /export <user id>") == true, "\(bad)")
+        }
+        #expect(try await harness.handle(Updates.message("/export \(alice)", from: .alice)).disposition == .passed,
+                "only admins")
+    }
+
+    @Test("/export of a document longer than the chat allows sums it up and names the API operation")
+    func exportTooLong() async throws {
+        let harness = try await Self.harness()
+        let alice = User.alice.id
+        try await harness.store.write { db in
+            for index in 0..<300 {
+                var row = OutboxRecord(
+                    chatID: alice, updateID: nil, payload: String(repeating: "x", count: 100) + "\(index)", createdAt: Date())
+                try row.insert(db)
+            }
+        }
+        let exported = try await harness.handle(Updates.message("/export \(alice)", from: .admin))
+        let text = try #require(exported.onlySentMessage?.text)
+        #expect(text.hasPrefix("Stored about \(alice), rows by source: host 300. The JSON is too long for the chat ("))
+        #expect(text.hasSuffix("fetch it with GET /api/v1/bots/test-bot/people/\(alice)/export."))
+    }
+
+    @Test("plugins without tables about people export nothing: admin, echo, replies")
+    func emptyExports() async throws {
+        let replies = try await RepliesFixture.harness()
+        _ = try await replies.handle(Updates.message("/help"))
+        #expect(try await replies.export(User.alice.id).plugins["replies"]?.tables.isEmpty == true)
+        let echo = try await PluginHarness<EchoPlugin>()
+        _ = try await echo.handle(Updates.message("hi"))
+        #expect(try await echo.export(User.alice.id).plugins["echo"]?.tables.isEmpty == true)
+        #expect(try await Self.harness().export(User.alice.id).plugins["admin"]?.tables.isEmpty == true)
     }
 
     @Test("/deadletters lists messages given up on, newest first")

@@ -4,6 +4,7 @@ import Foundation
 /// `aviary check`: validates every manifest of a folder; prints each error, or one line per bot.
 ///
 /// Exits 0 when every manifest is valid, 1 on any error (also for a missing or empty folder).
+/// Warnings (a placeholder token, an unset `api_key_env`) are printed and never change the exit.
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -51,13 +52,15 @@ struct CheckCommand: AsyncParsableCommand {
         }
     }
 
-    /// Scans `botsDirectory` with `loader` and reports on it.
+    /// Scans `botsDirectory` with `loader` and reports on it, with warnings read against the
+    /// loader's environment.
     static func check(botsDirectory: String, loader: ManifestLoader) -> Report {
-        report(for: loader.scan(directory: botsDirectory), directory: botsDirectory)
+        report(for: loader.scan(directory: botsDirectory), directory: botsDirectory, environment: loader.environment)
     }
 
-    /// The lines `check` prints for a scan: every error and a count, or one line per bot.
-    static func report(for scan: ManifestScan, directory: String) -> Report {
+    /// The lines `check` prints for a scan: every error and a count, or one line per bot, then
+    /// the valid bots' warnings (``CheckWarnings``), which never fail the check.
+    static func report(for scan: ManifestScan, directory: String, environment: [String: String] = [:]) -> Report {
         if !scan.errors.isEmpty {
             let files = Set(scan.errors.map(\.file)).count
             let count = "\(counted(scan.errors.count, "error")) in \(counted(files, "file"))"
@@ -71,7 +74,9 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let width = scan.bots.map(\.manifest.id.count).max() ?? 0
         let lines = scan.bots.map { summary(of: $0.manifest, idWidth: width) }
-        return Report(lines: lines + ["\(counted(scan.bots.count, "bot")) OK"], exitCode: 0)
+        let warnings = scan.bots.flatMap { CheckWarnings.lines(for: $0, environment: environment) }
+        let count = "\(counted(scan.bots.count, "bot")) OK" + (warnings.isEmpty ? "" : ", \(counted(warnings.count, "warning"))")
+        return Report(lines: lines + warnings + [count], exitCode: 0)
     }
 
     /// `han-ru  telegram/polling  brand han  token 123456:***  plugins: admin, replies  (disabled)`;

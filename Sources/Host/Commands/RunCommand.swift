@@ -7,6 +7,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import Storage
+import Synchronization
 import UnixSignals
 
 /// `aviary run`: runs every enabled bot of the manifest folder and the HTTP surface until
@@ -117,6 +118,11 @@ struct RunCommand: AsyncParsableCommand {
             path: configPath, initial: config, tokens: liveTokens, sessions: sessions, audit: audit, logger: logger,
             defaultAdminTokenFile: madeAdminToken)
         let outcomes = ReloadOutcomeFile(dataDirectory: dataDirectory)
+        // Set once the supervisor exists: the notes ask its readiness before announcing a reload.
+        let readiness = Mutex<Readiness?>(nil)
+        let reloadNotes = SystemdReloadNotes(
+            environment: ProcessInfo.processInfo.environment, logger: logger,
+            isReady: { readiness.withLock { $0?.isReady ?? false } })
         let supervisor = Supervisor(
             options: options, loader: loader,
             factory: TenantFactory(
@@ -130,6 +136,7 @@ struct RunCommand: AsyncParsableCommand {
                         detail: report.summary))
             },
             scanned: { report, began in
+                reloadNotes.scanned(began: began)
                 var report = report
                 report.errors = hostConfig.errors + report.errors
                 do {
@@ -139,6 +146,7 @@ struct RunCommand: AsyncParsableCommand {
                 }
             })
         supervisor.readiness.watch(recentErrors)
+        readiness.withLock { $0 = supervisor.readiness }
         var surface = HTTPSurface(
             supervisor: supervisor, loader: loader, secret: secret, tokens: liveTokens,
             registry: registry, recentErrors: recentErrors,
@@ -159,7 +167,10 @@ struct RunCommand: AsyncParsableCommand {
                 .init(
                     service: ReloadSignalService(
                         supervisor: supervisor, signals: reloadSignals,
-                        beforeReload: { await hostConfig.reload(actor: "signal") })),
+                        beforeReload: {
+                            reloadNotes.reloading()
+                            await hostConfig.reload(actor: "signal")
+                        })),
                 .init(service: IdleDatabaseCloser(databases: databases, logger: logger)),
                 .init(service: HeapTrimService()),
                 .init(

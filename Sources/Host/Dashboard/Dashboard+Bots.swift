@@ -117,6 +117,19 @@ extension Dashboard {
         return .redirect(to: "/bots/\(Self.pathSegment(id))?done=retried&count=\(count)")
     }
 
+    /// The "Export a person's data" form (on the bot page and the sandbox chat): the API's
+    /// export, downloaded as `<bot>-person-<id>.json`.
+    func exportPerson(_ request: Request, _ context: HostRequestContext) async throws -> Response {
+        var request = request
+        let form = FormFields(try await request.collectBody(upTo: DashboardAuthMiddleware.maximumForm))
+        let userID = form.trimmed("user_id") ?? ""
+        // Past the export, the id is known to be digits and the bot id a manifest's: safe in a header.
+        var response = try await api.exportPerson(userID: userID, request, context)
+        let bot = try api.visibleBot(context).manifest.id
+        response.headers[.contentDisposition] = "attachment; filename=\"\(bot)-person-\(userID).json\""
+        return response
+    }
+
     func reload(_ request: Request, _ context: HostRequestContext) async throws -> Response {
         let session = try requireSession(context)
         let report = try await api.reload(request, context)

@@ -40,6 +40,7 @@ struct Dashboard: Sendable {
             }
         }
         pages.post("bots/:bot_id/dead-letters/retry") { request, context in try await retry(request, context) }
+        pages.post("bots/:bot_id/people/export") { request, context in try await exportPerson(request, context) }
         pages.post("reload") { request, context in try await reload(request, context) }
         pages.get("manifests/new") { request, context in try newBotPage(request, context) }
         pages.post("manifests/new") { request, context in try await saveManifest(request, context, isNew: true) }

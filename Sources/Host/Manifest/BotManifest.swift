@@ -131,10 +131,16 @@ extension BotManifest {
     struct PluginSpec: @unchecked Sendable, Equatable {
         /// The plugin's registered name (`replies`).
         let name: String
-        /// The settings node as written; `nil` for a bare name (`- echo`) or an empty value.
+        /// The settings node as written (`${…}` unexpanded); `nil` for a bare name (`- echo`) or an
+        /// empty value.
         let configuration: Node?
         /// The settings' meaning as text, compared for equality.
         let canonicalConfiguration: String
+        /// Each scalar of the settings that `${…}` changes, as views show it: expanded, with every
+        /// value read from the environment shown as the reference that read it. A default in use
+        /// shows as itself (`offline`), a set variable as `${COMPANION_BASE_URL}`: an operator sees
+        /// which applies, and no environment value is ever shown.
+        let shownScalars: [String: String]
 
         /// A spec for `name` with `configuration`, expanding `${…}` with `interpolation` to compare.
         init(name: String, configuration: Node?, interpolation: Interpolation) {
@@ -142,6 +148,12 @@ extension BotManifest {
             let settings = configuration.flatMap { $0.isNull ? nil : $0.resolvingTags() }
             self.configuration = settings
             canonicalConfiguration = settings?.canonical(expanding: interpolation) ?? "{}"
+            var shown: [String: String] = [:]
+            settings?.forEachScalar { text in
+                guard text.contains("$"), shown[text] == nil, let expanded = try? interpolation.expand(text) else { return }
+                shown[text] = Redaction(node: Node(text), interpolation: interpolation).apply(expanded)
+            }
+            shownScalars = shown
         }
 
         /// Whether both name the same plugin with settings that mean the same.

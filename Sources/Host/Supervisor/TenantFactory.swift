@@ -16,7 +16,7 @@ struct TenantFactory: Sendable {
     var databases = OpenDatabases()
     /// The sandboxes of sandbox bots.
     var sandboxes = SandboxRegistry()
-    /// Where what bots report (a person forgotten) is recorded; `nil` records nothing.
+    /// Where what bots report (a person forgotten or exported) is recorded; `nil` records nothing.
     var audit: AuditLog?
     /// Where the bots' webhook registrations are kept host-wide; `nil` keeps each in its bot's
     /// file (which starting a webhook bot then creates).
@@ -80,21 +80,25 @@ struct TenantFactory: Sendable {
             onStateChange: onStateChange, onEvent: auditing(manifest))
     }
 
-    /// Records what the bot reports in the audit log, as done by the bot itself (a plugin acted
-    /// on a person's request in the chat).
+    /// Records what the bot reports in the audit log: a person forgotten, as done by the bot
+    /// itself (a plugin acted on a request in the chat); a person exported, as done by the admin
+    /// who asked (`admin:<platform id>`).
     private func auditing(_ manifest: BotManifest) -> @Sendable (TenantEvent) -> Void {
         guard let audit else { return { _ in } }
         let (bot, brand) = (manifest.id, manifest.brand)
         return { event in
-            switch event {
-            case .personForgotten(let userID, let updateID):
-                let cause = updateID.map { "update \($0)" } ?? "a scheduled job"
-                Task {
-                    await audit.record(
-                        AuditEntry(
-                            actor: "bot:\(bot)", action: "person.forgotten", bot: bot, brand: brand, outcome: "ok",
-                            detail: "user \(userID), asked in \(cause)"))
+            let (actor, action, userID, updateID): (String, String, Int64, Int64?) =
+                switch event {
+                case .personForgotten(let userID, let updateID): ("bot:\(bot)", "person.forgotten", userID, updateID)
+                case .personExported(let userID, let asker, let updateID):
+                    (asker.map { "admin:\($0)" } ?? "bot:\(bot)", "person.exported", userID, updateID)
                 }
+            let cause = updateID.map { "update \($0)" } ?? "a scheduled job"
+            Task {
+                await audit.record(
+                    AuditEntry(
+                        actor: actor, action: action, bot: bot, brand: brand, outcome: "ok",
+                        detail: "user \(userID), asked in \(cause)"))
             }
         }
     }

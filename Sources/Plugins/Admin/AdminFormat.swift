@@ -12,6 +12,7 @@ enum AdminFormat {
         /broadcast <text> — message every private chat
         /broadcast status — progress of the latest broadcast
         /forget <user id> — erase everything stored about a person
+        /export <user id> — everything stored about a person, as JSON
         /help — this list, then the bot's own help
         """
 
@@ -75,6 +76,26 @@ enum AdminFormat {
         let state = progress.isFinished ? "finished" : "running"
         return "Broadcast #\(progress.id) (\(state)): \(progress.total) queued, \(progress.sent) sent, "
             + "\(progress.failed) failed, \(progress.pending) waiting"
+    }
+
+    /// The most characters of JSON `/export` sends into the chat (about 8 messages).
+    static let exportLength = 30_000
+
+    /// The `/export` answer: a summary line, then the document's JSON when it is at most
+    /// ``exportLength`` characters; a longer one names the API operation that returns it whole.
+    static func export(_ export: PersonExport) -> [String] {
+        guard !export.isEmpty else { return ["Nothing is stored about \(export.userID)."] }
+        let sources = [("host", export.host)] + export.plugins.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let counts = sources.filter { !$0.1.isEmpty }.map { "\($0.0) \($0.1.rowCount)" }.joined(separator: ", ")
+        let summary = "Stored about \(export.userID), rows by source: \(counts)."
+        let json = (try? export.json()).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        guard !json.isEmpty, json.count <= exportLength else {
+            return [
+                summary + " The JSON is too long for the chat (\(json.count) characters); fetch it with "
+                    + "GET /api/v1/bots/\(export.bot)/people/\(export.userID)/export."
+            ]
+        }
+        return [summary, json]
     }
 
     private static func shortened(_ text: String) -> String {

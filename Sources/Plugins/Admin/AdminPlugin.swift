@@ -10,6 +10,9 @@ public import Tenant
 ///   paced by the bot's limits; `/broadcast status` shows its progress.
 /// - `/forget <user id>`: erases everything the bot stored about that person
 ///   (``PluginContext/forgetUser(_:)``), for a deletion request that came another way.
+/// - `/export <user id>`: everything the bot stored about that person, as JSON
+///   (``PluginContext/exportPerson(_:)``), in as many messages as it takes up to
+///   ``AdminFormat/exportLength`` characters; a longer one is summed up and left to the API.
 /// - `/help`: the list of these commands; the command then passes on, so the bot's own `/help`
 ///   (a `replies` plugin later in the pipeline) answers an admin too.
 ///
@@ -41,6 +44,8 @@ public struct AdminPlugin: Plugin {
             try await broadcast(command.arguments, context: context)
         case "forget":
             forget(command.arguments, context: context)
+        case "export":
+            try await export(command.arguments, context: context)
         default:
             return .passed
         }
@@ -65,13 +70,30 @@ public struct AdminPlugin: Plugin {
     }
 
     private func forget(_ argument: String, context: PluginContext) {
-        guard let userID = Int64(argument), userID > 0 else {
+        guard let userID = Self.userID(argument) else {
             context.reply("Usage: /forget <user id>, the person's numeric id (as in the logs' chat field).")
             return
         }
         context.forgetUser(userID)
         context.reply("Everything stored about \(userID) is erased: their user and chat rows, queued messages, "
             + "jobs and every plugin's data.")
+    }
+
+    private func export(_ argument: String, context: PluginContext) async throws {
+        guard let userID = Self.userID(argument) else {
+            context.reply("Usage: /export <user id>, the person's numeric id (as in the logs' chat field).")
+            return
+        }
+        let export = try await context.exportPerson(userID)
+        for text in AdminFormat.export(export) { context.reply(text) }
+    }
+
+    /// A person's id as an admin writes it: ASCII digits for a whole number from 1, as the API
+    /// takes it (no sign, no other script's digits).
+    private static func userID(_ argument: String) -> Int64? {
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard argument.utf8.allSatisfy(digits.contains), let userID = Int64(argument), userID > 0 else { return nil }
+        return userID
     }
 
     private func broadcast(_ text: String, context: PluginContext) async throws {

@@ -33,7 +33,8 @@ public struct CompanionPlugin: Plugin {
     /// The history and profile tables.
     public static var migrations: [PluginMigration] { CompanionStore.migrations }
 
-    private let configuration: CompanionConfiguration
+    /// The settings it runs with (`aviary check` warns about an unset `api_key_env`).
+    package let configuration: CompanionConfiguration
     private let model: any ChatModel
     private let limiter: PersonRateLimiter
     private let metrics: CompanionMetrics
@@ -82,6 +83,12 @@ public struct CompanionPlugin: Plugin {
     /// Erases the person's profile, the history of their private chat and its disclosure note.
     public func forget(userID: Int64, in db: Database) throws {
         try CompanionStore.erase(userID: userID, in: db)
+    }
+
+    /// What ``forget(userID:in:)`` erases: the person's profile, their chat's history and its
+    /// disclosure note.
+    public func export(userID: Int64, in db: Database) throws -> PersonData {
+        try CompanionStore.export(userID: userID, in: db)
     }
 
     /// Answers a text in a private chat; passes everything else.

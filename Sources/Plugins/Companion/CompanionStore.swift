@@ -84,6 +84,22 @@ enum CompanionStore {
             ])
     }
 
+    /// What ``erase(userID:in:)`` erases: the person's profile, their private chat's history
+    /// (oldest first) and the note that they were told they talk to an AI.
+    static func export(userID: Int64, in db: Database) throws -> PersonData {
+        var data = PersonData()
+        try data.append(
+            "companion_profiles", sql: "SELECT * FROM companion_profiles WHERE user_id = ?", arguments: [userID],
+            in: db)
+        try data.append(
+            "companion_turns", sql: "SELECT * FROM companion_turns WHERE chat_id = ? ORDER BY created_at, id",
+            arguments: [userID], in: db)
+        try data.append(
+            "plugin_kv", sql: "SELECT * FROM plugin_kv WHERE plugin = ? AND key = ?",
+            arguments: [CompanionPlugin.name, Conversation.disclosedKey(chatID: userID)], in: db)
+        return data
+    }
+
     /// The person's profile; empty when none is stored.
     static func profile(userID: Int64, in db: Database) throws -> CompanionProfile {
         let json = try String.fetchOne(

@@ -71,6 +71,11 @@ public struct DatingPlugin: Plugin {
         try DatingStore.erase(db, userID: userID)
     }
 
+    /// Every `dating` row about the person (``DatingStore/export(_:userID:)``), their ban included.
+    public func export(userID: Int64, in db: Database) throws -> PersonData {
+        try DatingStore.export(db, userID: userID)
+    }
+
     private func conversation(with user: User, chatID: Int64, context: PluginContext) async throws
         -> DatingConversation
     {

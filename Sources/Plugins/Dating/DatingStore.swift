@@ -179,4 +179,28 @@ enum DatingStore {
                 """,
             arguments: ["user": userID])
     }
+
+    /// Every row of this plugin about the person: what ``erase(_:userID:)`` erases (their
+    /// profile; likes, views, blocks and reports both ways; matches; relays), and their ban,
+    /// which a forget keeps. Other people's pointers to their card are the others' rows.
+    static func export(_ db: Database, userID: Int64) throws -> PersonData {
+        var data = PersonData()
+        let user: StatementArguments = ["user": userID]
+        try data.append(
+            "dating_profiles", sql: "SELECT * FROM dating_profiles WHERE user_id = :user", arguments: user, in: db)
+        for table in ["dating_likes", "dating_views", "dating_blocks", "dating_reports"] {
+            try data.append(
+                table, sql: "SELECT * FROM \(table) WHERE from_id = :user OR to_id = :user ORDER BY from_id, to_id",
+                arguments: user, in: db)
+        }
+        try data.append(
+            "dating_matches",
+            sql: "SELECT * FROM dating_matches WHERE low_id = :user OR high_id = :user ORDER BY low_id, high_id",
+            arguments: user, in: db)
+        try data.append(
+            "dating_relays", sql: "SELECT * FROM dating_relays WHERE from_id = :user OR to_id = :user ORDER BY from_id",
+            arguments: user, in: db)
+        try data.append("dating_bans", sql: "SELECT * FROM dating_bans WHERE user_id = :user", arguments: user, in: db)
+        return data
+    }
 }

@@ -42,6 +42,14 @@ struct FollowupPerson: Sendable, Equatable {
             sentToday: row["sent_today"], sentTotal: row["sent_total"])
     }
 
+    /// A person's row as stored, for an export; the host exports their scheduled follow-up.
+    static func export(_ userID: Int64, in db: Database) throws -> PersonData {
+        var data = PersonData()
+        try data.append(
+            "followups_people", sql: "SELECT * FROM followups_people WHERE user_id = ?", arguments: [userID], in: db)
+        return data
+    }
+
     /// Deletes a person's row, if any.
     static func delete(_ userID: Int64, in db: Database) throws {
         try db.execute(sql: "DELETE FROM followups_people WHERE user_id = ?", arguments: [userID])

@@ -85,6 +85,11 @@ public struct FollowupsPlugin: Plugin {
         try FollowupPerson.delete(userID, in: db)
     }
 
+    /// The person's row, their `/stop` included; the host exports their scheduled follow-up.
+    public func export(userID: Int64, in db: Database) throws -> PersonData {
+        try FollowupPerson.export(userID, in: db)
+    }
+
     /// Sends the person's follow-up if it may go now, or moves it to when it may.
     public func fire(_ job: ScheduledJob, context: PluginContext) async throws {
         let chatID = job.chatID

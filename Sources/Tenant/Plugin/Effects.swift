@@ -13,6 +13,7 @@ package final class Effects: Sendable {
         var deliveries: [DeliveryRequest] = []
         var earliestSchedule: Date?
         var forgottenUsers: [Int64] = []
+        var exports: [PersonExportRequest] = []
     }
 
     private let state = Mutex(State())
@@ -41,6 +42,16 @@ package final class Effects: Sendable {
         state.withLock { state in
             if !state.forgottenUsers.contains(userID) { state.forgottenUsers.append(userID) }
         }
+    }
+
+    /// Notes that a plugin read everything stored about a person, asked by `by`.
+    func noteExported(userID: Int64, by: Int64?) {
+        state.withLock { $0.exports.append(PersonExportRequest(userID: userID, by: by)) }
+    }
+
+    /// The people plugins exported, in the order they did.
+    var exports: [PersonExportRequest] {
+        state.withLock { $0.exports }
     }
 
     /// The people plugins asked to forget, in the order they asked.
@@ -115,6 +126,14 @@ extension Effects {
             }
         }
     }
+}
+
+/// A person a plugin exported (``PluginContext/exportPerson(_:)``), and who asked.
+struct PersonExportRequest: Sendable {
+    /// The person.
+    var userID: Int64
+    /// The platform user who asked, if the update had a sender.
+    var by: Int64?
 }
 
 /// A change to the outbox that a plugin asked for, applied in the update's commit.

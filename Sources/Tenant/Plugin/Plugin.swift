@@ -65,12 +65,21 @@ public protocol Plugin: Sendable {
     /// nothing is erased. The host erases its own rows (``BotStore/forgetHostRows(ofUser:currentUpdate:in:)``)
     /// and the person's scheduled jobs itself. Does nothing by default.
     func forget(userID: Int64, in db: Database) throws
+
+    /// Reads every row of the plugin's own tables about the person: the rows ``forget(userID:in:)``
+    /// erases, so that an export taken after a forget is empty. Add each table with
+    /// ``PersonData/append(_:sql:arguments:in:)``, ordered by its key.
+    ///
+    /// Runs inside one read transaction with the host's and every other plugin's export, for an
+    /// operator's `/export` or the API's export of a person. Nothing by default.
+    func export(userID: Int64, in db: Database) throws -> PersonData
 }
 
 extension Plugin {
     public static var migrations: [PluginMigration] { [] }
     public func fire(_ job: ScheduledJob, context: PluginContext) async throws {}
     public func forget(userID: Int64, in db: Database) throws {}
+    public func export(userID: Int64, in db: Database) throws -> PersonData { PersonData() }
     public var interests: Set<UpdateKind> { [.message] }
     public var observesHandledUpdates: Bool { false }
 }

@@ -37,11 +37,13 @@ public struct PluginContext: Sendable {
     public let delivery: DeliveryControl
 
     let effects: Effects
+    /// The bot's pipeline, for ``exportPerson(_:)``.
+    let plugins: [any Plugin]
     let statusProvider: @Sendable () async throws -> BotStatus
 
     package init(
         bot: BotDescriptor, identity: BotIdentity, update: Update, logger: Logger, storage: PluginStorage,
-        now: Date, effects: Effects, store: BotStore,
+        now: Date, effects: Effects, store: BotStore, plugins: [any Plugin],
         statusProvider: @escaping @Sendable () async throws -> BotStatus
     ) {
         self.delivery = DeliveryControl(store: store, effects: effects)
@@ -52,6 +54,7 @@ public struct PluginContext: Sendable {
         self.storage = storage
         self.now = now
         self.effects = effects
+        self.plugins = plugins
         self.statusProvider = statusProvider
     }
 

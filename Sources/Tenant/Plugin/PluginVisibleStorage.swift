@@ -8,3 +8,5 @@
 @_exported public import struct Storage.StoreStatus
 @_exported public import struct Storage.BroadcastFilter
 @_exported public import struct Storage.BroadcastProgress
+@_exported public import struct Storage.PersonData
+@_exported public import enum Storage.ExportedValue

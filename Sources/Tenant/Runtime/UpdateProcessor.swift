@@ -155,13 +155,16 @@ struct UpdateProcessor: Sendable {
         return PluginContext(
             bot: bot, identity: identity, update: update, logger: pluginLogger,
             storage: PluginStorage(database: store, effects: effects, pluginName: name),
-            now: now, effects: effects, store: store, statusProvider: statusProvider)
+            now: now, effects: effects, store: store, plugins: plugins, statusProvider: statusProvider)
     }
 
-    /// Tells the host of the people a committed update or job forgot.
+    /// Tells the host of the people a committed update or job forgot or exported.
     func reportForgotten(_ effects: Effects, updateID: Int64?) {
         for userID in effects.forgottenUsers {
             onEvent(.personForgotten(userID: userID, updateID: updateID))
+        }
+        for export in effects.exports {
+            onEvent(.personExported(userID: export.userID, by: export.by, updateID: updateID))
         }
     }
 

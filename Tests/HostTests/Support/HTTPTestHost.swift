@@ -44,6 +44,8 @@ struct HTTPTestHost {
     let supervisor: Supervisor
     var surface: HTTPSurface
     let task: Task<Void, any Error>
+    /// The audit log's database, shared by the API and the bots, for tests that wait on it.
+    let auditDatabase: DatabaseQueue
     /// The warnings and errors the surface's log recorded per bot (see ``withClient(logging:_:)``).
     var recentErrors: RecentErrors { surface.recentErrors }
 
@@ -72,11 +74,14 @@ struct HTTPTestHost {
         let loader = ManifestLoader(registry: registry, environment: [:])
         let secret = HostSecret(Data(repeating: 9, count: 32))
         let registry = PrometheusCollectorRegistry()
+        // One audit log for the API's records and the bots' own (a person forgotten or exported).
+        let auditDatabase = try DatabaseQueue()
+        let audit = AuditLog(database: try HostDatabase(writer: auditDatabase), logger: logger)
         let supervisor = Supervisor(
             options: options, loader: loader,
             factory: TenantFactory(
                 options: options, httpClient: HTTPClient.shared, secret: secret,
-                metricsFactory: DocumentedPrometheusFactory(registry: registry)),
+                metricsFactory: DocumentedPrometheusFactory(registry: registry), audit: audit),
             logger: logger)
         let task = Task { try await supervisor.run() }
         _ = await supervisor.table.wait { states in
@@ -89,9 +94,10 @@ struct HTTPTestHost {
             supervisor: supervisor, loader: loader, secret: secret, tokens: LiveTokens(tokens),
             registry: registry, recentErrors: RecentErrors(),
             editor: ManifestEditor(options: options, loader: loader),
-            audit: AuditLog(database: try HostDatabase(writer: DatabaseQueue()), logger: logger))
+            audit: audit)
         surface.limiter = limiter
-        return HTTPTestHost(fake: fake, sandbox: sandbox, supervisor: supervisor, surface: surface, task: task)
+        return HTTPTestHost(
+            fake: fake, sandbox: sandbox, supervisor: supervisor, surface: surface, task: task, auditDatabase: auditDatabase)
     }
 
     /// Runs `body` with a client of the router; with `logging`, the routes log through the

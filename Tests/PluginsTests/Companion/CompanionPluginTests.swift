@@ -242,8 +242,13 @@ struct CompanionPluginTests {
         }
         #expect(try await rows(User.alice.id) == [4, 1, 1])
         #expect(try await rows(User.admin.id) == [4, 1, 1])
+        let companion = try #require(try await harness.export(User.alice.id).plugins["companion"])
+        #expect(companion.tables["companion_turns"]?.map { $0["text"] }.first == .text("hello"), "oldest first")
+        #expect([companion.tables["companion_turns"]?.count, companion.tables["companion_profiles"]?.count,
+                 companion.tables["plugin_kv"]?.count] == [4, 1, 1], "her rows only, as the forget counts them")
 
         try await harness.forget(User.alice.id)
+        #expect(try await harness.export(User.alice.id).isEmpty, "the second export is empty")
         #expect(try await rows(User.alice.id) == [0, 0, 0])
         #expect(try await rows(User.admin.id) == [4, 1, 1])
         let again = try await harness.handle(Updates.message("hi again"))

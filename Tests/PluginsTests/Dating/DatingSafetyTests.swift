@@ -18,6 +18,20 @@ struct DatingSafetyTests {
         return harness
     }
 
+    /// The town, where Alice has likes both ways and a match with Bob, views both ways, a relay,
+    /// a block and reports both ways.
+    static func aliceInEveryTable() async throws -> PluginHarness<DatingPlugin> {
+        let harness = try await town()
+        _ = try await firstCard(harness, for: DatingFixture.bob)
+        _ = try await harness.handle(DatingFixture.presses("dt:l:2002", from: DatingFixture.bob))
+        _ = try await firstCard(harness, for: DatingFixture.alice)
+        _ = try await harness.handle(DatingFixture.presses("dt:l:2001", from: DatingFixture.alice))
+        _ = try await harness.handle(DatingFixture.presses("dt:b:2008", from: DatingFixture.alice))
+        _ = try await harness.handle(DatingFixture.presses("dt:x:2011:spam", from: DatingFixture.alice))
+        _ = try await harness.handle(DatingFixture.presses("dt:x:2002:fake", from: DatingFixture.ken))
+        return harness
+    }
+
     /// The first card `user` gets from `/browse`: the candidate's id, or `nil` for none.
     static func firstCard(_ harness: PluginHarness<DatingPlugin>, for user: User) async throws -> String? {
         let data = try await harness.handle(DatingFixture.says("/browse", from: user)).callbackData
@@ -148,15 +162,7 @@ struct DatingSafetyTests {
 
     @Test("delete asks the host to forget the person, which erases every dating row about them and nobody else's")
     func delete() async throws {
-        let harness = try await Self.town()
-        // Likes both ways and a match with Bob, views both ways, a relay, a block and reports both ways.
-        _ = try await Self.firstCard(harness, for: DatingFixture.bob)
-        _ = try await harness.handle(DatingFixture.presses("dt:l:2002", from: DatingFixture.bob))
-        _ = try await Self.firstCard(harness, for: DatingFixture.alice)
-        _ = try await harness.handle(DatingFixture.presses("dt:l:2001", from: DatingFixture.alice))
-        _ = try await harness.handle(DatingFixture.presses("dt:b:2008", from: DatingFixture.alice))
-        _ = try await harness.handle(DatingFixture.presses("dt:x:2011:spam", from: DatingFixture.alice))
-        _ = try await harness.handle(DatingFixture.presses("dt:x:2002:fake", from: DatingFixture.ken))
+        let harness = try await Self.aliceInEveryTable()
         let tables = [
             ("dating_profiles", ["user_id", "current_card"]), ("dating_likes", ["from_id", "to_id"]),
             ("dating_views", ["from_id", "to_id"]), ("dating_blocks", ["from_id", "to_id"]),

@@ -115,7 +115,12 @@ struct FollowupsPluginTests {
         _ = try await harness.handle(Updates.message("hi"))
         _ = try await harness.handle(Updates.message("/timezone Asia/Tokyo"))
         #expect(try await Self.job(harness) != nil)
+        let export = try await harness.export(User.alice.id)
+        #expect(export.plugins["followups"]?.tables["followups_people"]?.count == 1)
+        #expect(export.host.tables["scheduled_jobs"]?.count == 1, "the host shows her waiting follow-up")
+        #expect(export.host.tables["user_time_zones"]?.first?["time_zone"] == .text("Asia/Tokyo"))
         try await harness.forget(User.alice.id)
+        #expect(try await harness.export(User.alice.id).isEmpty, "the second export is empty")
         #expect(try await Self.job(harness) == nil)
         let left = try await harness.store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM followups_people")! +

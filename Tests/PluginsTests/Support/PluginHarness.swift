@@ -29,6 +29,8 @@ struct PluginHarness<P: Plugin> {
         var writesApplied: Int
         /// The people it asked to forget; the commit erased them.
         var forgotten: [Int64]
+        /// The people it exported (`context.exportPerson`), for the host's audit log.
+        var exported: [Int64] = []
 
         /// The texts of the messages it sent, in order.
         var sentTexts: [String] {
@@ -100,7 +102,17 @@ struct PluginHarness<P: Plugin> {
         }
         return Outcome(
             disposition: disposition, actions: effects.actions, deliveries: effects.deliveries,
-            writesApplied: effects.writes.count, forgotten: effects.forgottenUsers)
+            writesApplied: effects.writes.count, forgotten: effects.forgottenUsers,
+            exported: effects.exports.map(\.userID))
+    }
+
+    /// Everything stored about a person, the host's rows and this plugin's, as `/export` and the
+    /// API read it.
+    func export(_ userID: Int64) async throws -> PersonExport {
+        let (plugin, bot, now) = (plugin, bot, now)
+        return try await store.read { db in
+            try PersonExport.read(userID: userID, bot: bot, plugins: [plugin], at: now, in: db)
+        }
     }
 
     /// Runs a due job like the scheduler does: its row goes, then the plugin's writes apply.
@@ -145,7 +157,7 @@ struct PluginHarness<P: Plugin> {
             bot: bot, identity: identity, update: update,
             logger: Self.logger,
             storage: PluginStorage(database: store, effects: effects, pluginName: P.name),
-            now: now, effects: effects, store: store, statusProvider: { status })
+            now: now, effects: effects, store: store, plugins: [plugin], statusProvider: { status })
     }
 
     private func commit(

@@ -149,7 +149,9 @@ struct ManifestView: Encodable, Sendable {
             updates: RetentionDuration.text(manifest.retention.updates),
             outbox: RetentionDuration.text(manifest.retention.outbox),
             deadLetters: RetentionDuration.text(manifest.retention.deadLetters))
-        plugins = manifest.plugins.map { Plugin(name: $0.name, settings: $0.configuration.map(JSONValue.init) ?? .object([:])) }
+        plugins = manifest.plugins.map { spec in
+            Plugin(name: spec.name, settings: spec.configuration.map { JSONValue($0, shown: spec.shownScalars) } ?? .object([:]))
+        }
         file = (manifest.file as NSString).lastPathComponent
     }
 }

@@ -25,10 +25,16 @@ enum JSONValue: Encodable, Sendable, Equatable {
     /// Setting names whose values are masked: they may hold credentials.
     static let secretKeyParts = ["token", "secret", "password", "api_key", "apikey", "key"]
 
-    /// A YAML node as written, with the values of credential-like keys masked as `***`.
-    init(_ node: Node) {
+    /// A YAML node as written, with the values of credential-like keys masked as `***`, and each
+    /// scalar that `shown` holds replaced by its text there (a manifest's `${…}`, expanded and
+    /// redacted: ``BotManifest/PluginSpec/shownScalars``).
+    init(_ node: Node, shown: [String: String] = [:]) {
         switch node {
         case .scalar(let scalar):
+            if let text = shown[scalar.string] {
+                self = .string(text)
+                return
+            }
             if scalar.style == .plain || scalar.style == .any {
                 if let bool = node.bool { self = .bool(bool); return }
                 if let int = node.int { self = .number(Double(int)); return }
@@ -37,14 +43,14 @@ enum JSONValue: Encodable, Sendable, Equatable {
             }
             self = .string(scalar.string)
         case .sequence(let sequence):
-            self = .array(sequence.map(JSONValue.init))
+            self = .array(sequence.map { JSONValue($0, shown: shown) })
         case .mapping(let mapping):
             var object: [String: JSONValue] = [:]
             for (key, value) in mapping {
                 let name = key.string ?? "\(key)"
                 let lowered = name.lowercased()
                 let isSecret = Self.secretKeyParts.contains { lowered == $0 || lowered.hasSuffix("_" + $0) }
-                object[name] = isSecret ? .string("***") : JSONValue(value)
+                object[name] = isSecret ? .string("***") : JSONValue(value, shown: shown)
             }
             self = .object(object)
         case .alias:

@@ -89,6 +89,9 @@ struct ManagementAPI: Sendable {
         Route(.get, "bots/:bot_id/broadcasts/:broadcast_id") { api, _, context in try await api.broadcastProgress(context) },
         Route(.post, "bots/:bot_id/sandbox/messages") { api, request, context in try await api.sandboxSend(request, context) },
         Route(.post, "bots/:bot_id/sandbox/presses") { api, request, context in try await api.sandboxPress(request, context) },
+        Route(.get, "bots/:bot_id/people/:user_id/export") { api, request, context in
+            try await api.exportPerson(request, context)
+        },
         Route(.get, "bots/:bot_id/sandbox/chats/:user_id") { api, request, context in
             try await api.sandboxConversation(request, context)
         },
