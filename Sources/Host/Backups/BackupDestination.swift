@@ -44,7 +44,7 @@ enum BackupDestination: Sendable, Equatable, CustomStringConvertible {
         else {
             throw S3LocationError(
                 "path",
-                "'\(Problem.excerpt(text))' is not \(requireAbsolute ? "an absolute" : "a") folder path without '..' "
+                "\(S3Location.quote(text)) is not \(requireAbsolute ? "an absolute" : "a") folder path without '..' "
                     + "nor an s3:// URL"
             )
         }

@@ -28,7 +28,8 @@ struct BackupsCommand: AsyncParsableCommand {
             for line in Self.lines(entries) { print(line) }
             for problem in problems { print(problem) }
             print(
-                "\(entries.count) snapshot(s) in \(destination)" + (problems.isEmpty ? "" : ", \(problems.count) unreadable")
+                "\(entries.count) snapshot(s) in \(destination)"
+                    + (problems.isEmpty ? "" : ", \(problems.count) unreadable")
             )
         }
 

@@ -220,7 +220,8 @@ struct BackupSchedulerTests {
         try Data("not a folder".utf8).write(to: URL(fileURLWithPath: down))
         let up = fixture.root.appendingPathComponent("up").path
         let registry = PrometheusCollectorRegistry()
-        let scheduler = Self.scheduler(fixture, destinations: [.folder(down), .folder(up)], table: table, registry: registry)
+        let scheduler = Self.scheduler(
+            fixture, destinations: [.folder(down), .folder(up)], table: table, registry: registry)
         await scheduler.runOnce(at: Date())
         // The bot writes on while and after its backup failed.
         try await fixture.write(offset: 4, value: "y", into: store)

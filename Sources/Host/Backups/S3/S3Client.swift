@@ -60,7 +60,8 @@ struct S3Client: Sendable {
         try check(response, body, "PUT", key)
         let etag = response.headers.first(name: "ETag")?.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         // A plain ETag is the MD5 of the object; others (multipart, some encryptions) are not checked.
-        if let etag, etag.utf8.count == 32, etag.utf8.allSatisfy({ $0 < 128 && Character(Unicode.Scalar($0)).isHexDigit }),
+        if let etag, etag.utf8.count == 32,
+            etag.utf8.allSatisfy({ $0 < 128 && Character(Unicode.Scalar($0)).isHexDigit }),
             etag.lowercased() != SigV4.hex(md5Bytes)
         {
             throw HostError("PUT \(describe(key)): the store's ETag \(etag) is not the MD5 of the bytes sent")
@@ -148,9 +149,10 @@ struct S3Client: Sendable {
     ) async throws -> HTTPClientResponse {
         let path = key.map(location.path) ?? location.bucketPath
         let amzDate = Self.amzDate(Date())
-        var headers = [
-            ("Host", location.authority), ("x-amz-date", amzDate), ("x-amz-content-sha256", payloadHash),
-        ] + extraHeaders
+        var headers =
+            [
+                ("Host", location.authority), ("x-amz-date", amzDate), ("x-amz-content-sha256", payloadHash),
+            ] + extraHeaders
         if let token = location.credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
         let authorization = SigV4.authorization(
             SigV4.Request(method: method, path: path, query: query, headers: headers, payloadHash: payloadHash),

@@ -83,10 +83,14 @@ struct S3Credentials: Sendable, Equatable, CustomStringConvertible, CustomReflec
         throws(S3LocationError) -> S3Credentials
     {
         for (name, value, limit) in [
-            ("the access key id", access, 128), ("the secret key", secret, 256), ("the session token", token ?? "x", 8_192),
+            ("the access key id", access, 128), ("the secret key", secret, 256),
+            ("the session token", token ?? "x", 8_192),
         ] {
             guard (1...limit).contains(value.utf8.count), value.utf8.allSatisfy({ (33...126).contains($0) }) else {
-                throw S3LocationError(field, "\(name) in \(origin) is not 1 to \(limit) printable characters without spaces")
+                throw S3LocationError(
+                    field,
+                    "\(name) in \(origin) is not 1 to \(limit) printable characters without spaces"
+                )
             }
         }
         return S3Credentials(accessKey: access, secretKey: secret, sessionToken: token, origin: origin)

@@ -67,7 +67,8 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
             throw S3LocationError("url", "holds a space, a control character or a '#'")
         }
         let rest = text.dropFirst(5)
-        let (location, query) = rest.firstIndex(of: "?").map { (rest[..<$0], rest[rest.index(after: $0)...]) }
+        let (location, query) =
+            rest.firstIndex(of: "?").map { (rest[..<$0], rest[rest.index(after: $0)...]) }
             ?? (rest, "")
         let bucket = String(location.prefix { $0 != "/" })
         guard !bucket.contains("@"), !bucket.contains(":") else {
@@ -82,24 +83,36 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
         let region = settings["region"] ?? "us-east-1"
         guard (1...32).contains(region.utf8.count),
             region.utf8.allSatisfy({ isLowerOrDigit($0) || $0 == UInt8(ascii: "-") })
-        else { throw S3LocationError("region", "'\(region)' is not a region name (a-z, 0-9 and '-', such as eu-west-1)") }
+        else {
+            throw S3LocationError(
+                "region",
+                "\(quote(region)) is not a region name (a-z, 0-9 and '-', such as eu-west-1)"
+            )
+        }
         let endpoint = try settings["endpoint"].map(endpoint) ?? ("https", "s3.\(region).amazonaws.com", nil)
         var pathStyle = settings["endpoint"] != nil || bucket.contains(".")
         if let style = settings["path_style"] {
             guard style == "true" || style == "false" else {
-                throw S3LocationError("path_style", "'\(style)' is neither true nor false")
+                throw S3LocationError("path_style", "\(quote(style)) is neither true nor false")
             }
             pathStyle = style == "true"
         }
         if let file = settings["credentials_file"] {
             guard file.hasPrefix("/"), file.utf8.count <= 1_024 else {
-                throw S3LocationError("credentials_file", "'\(Problem.excerpt(file))' is not an absolute path")
+                throw S3LocationError("credentials_file", "\(quote(file)) is not an absolute path")
             }
         }
         let credentials = try S3Credentials.resolve(file: settings["credentials_file"], environment: environment)
         return S3Location(
-            bucket: bucket, prefix: prefix, scheme: endpoint.0, host: endpoint.1, port: endpoint.2, region: region,
-            pathStyle: pathStyle, credentials: credentials)
+            bucket: bucket,
+            prefix: prefix,
+            scheme: endpoint.0,
+            host: endpoint.1,
+            port: endpoint.2,
+            region: region,
+            pathStyle: pathStyle,
+            credentials: credentials
+        )
     }
 
     /// Checks a bucket name as S3 names them: 3 to 63 of `a-z 0-9 . -`, a letter or digit at
@@ -115,7 +128,9 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
                 "does not begin and end with a letter or a digit"
             } else if bucket.contains("..") || bucket.contains(".-") || bucket.contains("-.") {
                 "has '..', '.-' or '-.'"
-            } else if bucket.split(separator: ".").count == 4 && bucket.split(separator: ".").allSatisfy({ Int($0) != nil }) {
+            } else if bucket.split(separator: ".").count == 4
+                && bucket.split(separator: ".").allSatisfy({ Int($0) != nil })
+            {
                 "is shaped like an IP address"
             } else if ["xn--", "sthree-", "amzn-s3-demo-"].contains(where: bucket.hasPrefix)
                 || ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].contains(where: bucket.hasSuffix)
@@ -124,7 +139,7 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
             } else {
                 nil
             }
-        if let reason { throw S3LocationError("bucket", "'\(Problem.excerpt(bucket))' \(reason)") }
+        if let reason { throw S3LocationError("bucket", "\(quote(bucket)) \(reason)") }
     }
 
     /// Checks `/a/b` (or nothing) and returns it as `a/b/` (or nothing): segments of
@@ -143,7 +158,7 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
         else {
             throw S3LocationError(
                 "prefix",
-                "'\(Problem.excerpt(path))' is not folder names of A-Z, a-z, 0-9, '.', '_' and '-' joined by '/' "
+                "\(quote(path)) is not folder names of A-Z, a-z, 0-9, '.', '_' and '-' joined by '/' "
                     + "(at most \(maximumPrefixLength) bytes, no empty, '.' or '..' part)"
             )
         }
@@ -158,7 +173,7 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
             guard ["endpoint", "region", "path_style", "credentials_file"].contains(name) else {
                 throw S3LocationError(
                     "url",
-                    "unknown setting '\(Problem.excerpt(name))'; known: endpoint, region, path_style, credentials_file"
+                    "unknown setting \(quote(name)); known: endpoint, region, path_style, credentials_file"
                 )
             }
             guard settings[name] == nil else { throw S3LocationError(name, "given twice") }
@@ -174,7 +189,7 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
     private static func endpoint(_ text: String) throws(S3LocationError) -> (String, String, Int?) {
         let failure = S3LocationError(
             "endpoint",
-            "'\(Problem.excerpt(text))' is not http(s)://host[:port] (no path, user or query), such as http://127.0.0.1:9000"
+            "\(quote(text)) is not http(s)://host[:port] (no path, user or query), such as http://127.0.0.1:9000"
         )
         guard let scheme = ["http", "https"].first(where: { text.hasPrefix("\($0)://") }) else { throw failure }
         var authority = text.dropFirst(scheme.count + 3)
@@ -206,6 +221,12 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
                 (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
                     && label.utf8.allSatisfy { isLowerOrDigit($0) || $0 == UInt8(ascii: "-") }
             }
+    }
+
+    /// `text` in quotes for an error, shortened; not at all when it holds an `@`, where
+    /// someone may have put a key (`user:secret@host`).
+    static func quote(_ text: String) -> String {
+        text.contains("@") ? "(a value with '@', not shown)" : "'\(Problem.excerpt(text))'"
     }
 
     private static func isLowerOrDigit(_ byte: UInt8) -> Bool {

@@ -23,7 +23,10 @@ struct S3SnapshotStore: SnapshotStore {
         do {
             try await client.put(key(name, ".sqlite"), file: spool.databasePath(name), sha256: entry.sha256)
             try await client.put(
-                key(name, ".manifest.yaml"), file: spool.manifestPath(name), sha256: entry.manifestSHA256)
+                key(name, ".manifest.yaml"),
+                file: spool.manifestPath(name),
+                sha256: entry.manifestSHA256
+            )
             try await client.put(key(name, ".json"), file: spool.entryPath(name), sha256: nil)
         } catch {
             try? await remove(name)
@@ -39,7 +42,8 @@ struct S3SnapshotStore: SnapshotStore {
             guard botID == nil || name.botID == botID else { continue }
             do {
                 entries.append(
-                    try CatalogEntry.parse(try await client.data(key, limit: CatalogEntry.maximumBytes), of: name))
+                    try CatalogEntry.parse(try await client.data(key, limit: CatalogEntry.maximumBytes), of: name)
+                )
             } catch {
                 problems.append("\(client.describe(key)): \(error)")
             }
@@ -68,8 +72,10 @@ struct S3SnapshotStore: SnapshotStore {
                 )
             }
             let manifest = try await client.get(
-                key(name, ".manifest.yaml"), to: spool.manifestPath(name),
-                limit: Int64(YAMLLimits.manifest.maximumBytes))
+                key(name, ".manifest.yaml"),
+                to: spool.manifestPath(name),
+                limit: Int64(YAMLLimits.manifest.maximumBytes)
+            )
             guard manifest.sha256 == entry.manifestSHA256 else {
                 throw HostError("snapshot \(name): its manifest in the bucket does not match the catalog's checksum")
             }

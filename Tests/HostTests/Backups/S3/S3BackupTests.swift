@@ -76,7 +76,9 @@ struct S3BackupTests {
         await store.close()
         let spool = SnapshotFolder(root: fixture.dataDirectory + "/snapshots")
         let entry = try await spool.take(fixture.source, databases: OpenDatabases())
-        let bucket = S3SnapshotStore(client: S3Client(location: try Self.location(moto, fixture, bucket: "aviary-backups")))
+        let bucket = S3SnapshotStore(
+            client: S3Client(location: try Self.location(moto, fixture, bucket: "aviary-backups"))
+        )
         try await bucket.add(entry, from: spool)
         let name = try #require(entry.snapshotName)
         // The same number of bytes, one bit flipped, written by a client the bucket trusts.
@@ -109,7 +111,11 @@ struct S3BackupTests {
         let location = try Self.location(moto, fixture, bucket: "aviary-backups", prefix: "nightly")
         let registry = PrometheusCollectorRegistry()
         let scheduler = BackupSchedulerTests.scheduler(
-            fixture, destinations: [.s3(location)], table: table, registry: registry)
+            fixture,
+            destinations: [.s3(location)],
+            table: table,
+            registry: registry
+        )
         let day = try Date("2026-12-07T03:00:00Z", strategy: .iso8601)
         for offset: TimeInterval in [0, 3_600, 86_400, 2 * 86_400] {
             await scheduler.runOnce(at: day.addingTimeInterval(offset))
@@ -135,7 +141,11 @@ struct S3BackupTests {
         let folder = fixture.root.appendingPathComponent("folder").path
         let registry = PrometheusCollectorRegistry()
         let scheduler = BackupSchedulerTests.scheduler(
-            fixture, destinations: [.s3(location), .folder(folder)], table: table, registry: registry)
+            fixture,
+            destinations: [.s3(location), .folder(folder)],
+            table: table,
+            registry: registry
+        )
         await scheduler.runOnce(at: Date())
         try await fixture.write(offset: 4, value: "y", into: store)
         await store.close()
@@ -180,7 +190,9 @@ struct S3BackupTests {
             ("s3://aviary-backups?secret=\(Self.secret)", "url: unknown setting 'secret'"),
         ] {
             do {
-                _ = try BackupSchedulerTests.config("backups:\n  schedule: {every: 1d}\n  destinations: [\"\(destination)\"]\n")
+                _ = try BackupSchedulerTests.config(
+                    "backups:\n  schedule: {every: 1d}\n  destinations: [\"\(destination)\"]\n"
+                )
                 Issue.record("\(destination) was accepted")
             } catch {
                 #expect(error is HostConfigError, "\(destination)")
@@ -195,6 +207,11 @@ extension SnapshotRestore {
     /// The same restore, from `folder`.
     func withFolder(_ folder: SnapshotFolder) -> SnapshotRestore {
         SnapshotRestore(
-            folder: folder, entry: entry, databasePath: databasePath, knownMigrations: knownMigrations, plugins: plugins)
+            folder: folder,
+            entry: entry,
+            databasePath: databasePath,
+            knownMigrations: knownMigrations,
+            plugins: plugins
+        )
     }
 }

@@ -23,20 +23,20 @@ enum SigV4TestVectors {
         Vector(
             name: "get-vanilla",
             request: """
-            GET / HTTP/1.1
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
-            """,
+                GET / HTTP/1.1
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            GET
-            /
+                GET
+                /
 
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            host;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
@@ -45,20 +45,20 @@ enum SigV4TestVectors {
         Vector(
             name: "get-vanilla-query-order-key-case",
             request: """
-            GET /?Param2=value2&Param1=value1 HTTP/1.1
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
-            """,
+                GET /?Param2=value2&Param1=value1 HTTP/1.1
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            GET
-            /
-            Param1=value1&Param2=value2
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                GET
+                /
+                Param1=value1&Param2=value2
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            host;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
@@ -67,20 +67,20 @@ enum SigV4TestVectors {
         Vector(
             name: "get-vanilla-query-unreserved",
             request: """
-            GET /?-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz HTTP/1.1
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
-            """,
+                GET /?-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz HTTP/1.1
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            GET
-            /
-            -._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                GET
+                /
+                -._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            host;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
@@ -89,20 +89,20 @@ enum SigV4TestVectors {
         Vector(
             name: "get-vanilla-utf8-query",
             request: """
-            GET /?ሴ=bar HTTP/1.1
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
-            """,
+                GET /?ሴ=bar HTTP/1.1
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            GET
-            /
-            %E1%88%B4=bar
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                GET
+                /
+                %E1%88%B4=bar
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            host;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
@@ -111,20 +111,20 @@ enum SigV4TestVectors {
         Vector(
             name: "get-unreserved",
             request: """
-            GET /-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz HTTP/1.1
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
-            """,
+                GET /-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz HTTP/1.1
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            GET
-            /-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
+                GET
+                /-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            host;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
@@ -133,20 +133,20 @@ enum SigV4TestVectors {
         Vector(
             name: "get-utf8",
             request: """
-            GET /ሴ HTTP/1.1
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
-            """,
+                GET /ሴ HTTP/1.1
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            GET
-            /%E1%88%B4
+                GET
+                /%E1%88%B4
 
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            host;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
@@ -155,24 +155,24 @@ enum SigV4TestVectors {
         Vector(
             name: "get-header-key-duplicate",
             request: """
-            GET / HTTP/1.1
-            Host:example.amazonaws.com
-            My-Header1:value2
-            My-Header1:value2
-            My-Header1:value1
-            X-Amz-Date:20150830T123600Z
-            """,
+                GET / HTTP/1.1
+                Host:example.amazonaws.com
+                My-Header1:value2
+                My-Header1:value2
+                My-Header1:value1
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            GET
-            /
+                GET
+                /
 
-            host:example.amazonaws.com
-            my-header1:value2,value2,value1
-            x-amz-date:20150830T123600Z
+                host:example.amazonaws.com
+                my-header1:value2,value2,value1
+                x-amz-date:20150830T123600Z
 
-            host;my-header1;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;my-header1;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;my-header1;x-amz-date, "
@@ -181,24 +181,24 @@ enum SigV4TestVectors {
         Vector(
             name: "get-header-value-trim",
             request: """
-            GET / HTTP/1.1
-            Host:example.amazonaws.com
-            My-Header1: value1
-            My-Header2: "a   b   c"
-            X-Amz-Date:20150830T123600Z
-            """,
+                GET / HTTP/1.1
+                Host:example.amazonaws.com
+                My-Header1: value1
+                My-Header2: "a   b   c"
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            GET
-            /
+                GET
+                /
 
-            host:example.amazonaws.com
-            my-header1:value1
-            my-header2:"a b c"
-            x-amz-date:20150830T123600Z
+                host:example.amazonaws.com
+                my-header1:value1
+                my-header2:"a b c"
+                x-amz-date:20150830T123600Z
 
-            host;my-header1;my-header2;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;my-header1;my-header2;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;my-header1;my-header2;x-amz-date, "
@@ -207,20 +207,20 @@ enum SigV4TestVectors {
         Vector(
             name: "post-vanilla",
             request: """
-            POST / HTTP/1.1
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
-            """,
+                POST / HTTP/1.1
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            POST
-            /
+                POST
+                /
 
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            host;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
@@ -229,20 +229,20 @@ enum SigV4TestVectors {
         Vector(
             name: "post-vanilla-query",
             request: """
-            POST /?Param1=value1 HTTP/1.1
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
-            """,
+                POST /?Param1=value1 HTTP/1.1
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
+                """,
             canonicalRequest: """
-            POST
-            /
-            Param1=value1
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                POST
+                /
+                Param1=value1
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            host;x-amz-date
-            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-            """,
+                host;x-amz-date
+                e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, "
@@ -251,24 +251,24 @@ enum SigV4TestVectors {
         Vector(
             name: "post-x-www-form-urlencoded",
             request: """
-            POST / HTTP/1.1
-            Content-Type:application/x-www-form-urlencoded
-            Host:example.amazonaws.com
-            X-Amz-Date:20150830T123600Z
+                POST / HTTP/1.1
+                Content-Type:application/x-www-form-urlencoded
+                Host:example.amazonaws.com
+                X-Amz-Date:20150830T123600Z
 
-            Param1=value1
-            """,
+                Param1=value1
+                """,
             canonicalRequest: """
-            POST
-            /
+                POST
+                /
 
-            content-type:application/x-www-form-urlencoded
-            host:example.amazonaws.com
-            x-amz-date:20150830T123600Z
+                content-type:application/x-www-form-urlencoded
+                host:example.amazonaws.com
+                x-amz-date:20150830T123600Z
 
-            content-type;host;x-amz-date
-            9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e
-            """,
+                content-type;host;x-amz-date
+                9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e
+                """,
             authorization:
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
                 + "SignedHeaders=content-type;host;x-amz-date, "

@@ -32,7 +32,10 @@ struct SigV4Tests {
         )
     }
 
-    @Test("every copied vector: the canonical request and the Authorization header are the suite's", arguments: SigV4TestVectors.all.map(\.name))
+    @Test(
+        "every copied vector: the canonical request and the Authorization header are the suite's",
+        arguments: SigV4TestVectors.all.map(\.name)
+    )
     func vector(_ name: String) throws {
         let vector = try #require(SigV4TestVectors.all.first { $0.name == name })
         let request = try Self.request(vector.request)
