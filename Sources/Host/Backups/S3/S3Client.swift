@@ -28,6 +28,9 @@ struct S3Client: Sendable {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
+    /// The most bytes one upload may have (S3's limit for a single `PUT`).
+    static let maximumObjectBytes: Int64 = 5 << 30
+
     /// The most pages a listing reads (a million keys at S3's 1,000 a page).
     static let maximumPages = 1_000
 
@@ -42,6 +45,9 @@ struct S3Client: Sendable {
         try AtomicFile.read(path) { chunk in
             digest.add(chunk)
             md5.update(bufferPointer: chunk)
+        }
+        guard digest.size <= Self.maximumObjectBytes else {
+            throw HostError("\(path) is over 5 GiB, the most S3 takes in one upload")
         }
         let sha256 = digest.sha256
         if let expected, expected != sha256 {
