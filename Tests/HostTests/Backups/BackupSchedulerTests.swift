@@ -109,7 +109,8 @@ struct BackupSchedulerTests {
         _ fixture: BackupFixture,
         destinations: [BackupDestination],
         table: BotTable,
-        registry: PrometheusCollectorRegistry
+        registry: PrometheusCollectorRegistry,
+        logger: Logger = Logger(label: "test")
     ) -> BackupScheduler {
         BackupScheduler(
             config: BackupsConfig(
@@ -126,7 +127,7 @@ struct BackupSchedulerTests {
             ),
             databases: OpenDatabases(limit: 2),
             board: BackupStatusBoard(),
-            logger: Logger(label: "test"),
+            logger: logger,
             metricsFactory: DocumentedPrometheusFactory(registry: registry),
             retryDelay: .zero
         )

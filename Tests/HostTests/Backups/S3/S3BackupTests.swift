@@ -1,8 +1,13 @@
+import Crypto
+import FakeBotAPI
 import Foundation
 @testable import Host
+import HTTPTypes
+import Hummingbird
 import Logging
 import Prometheus
 import Storage
+import Synchronization
 import Tenant
 import Testing
 
@@ -140,11 +145,22 @@ struct S3BackupTests {
         try await fixture.write(offset: 3, value: "x", into: store)
         let folder = fixture.root.appendingPathComponent("folder").path
         let registry = PrometheusCollectorRegistry()
+        let lines = Mutex<[String]>([])
+        let logger = Logger(label: "s3-test") { label in
+            HostLogHandler(
+                logLevel: .info,
+                label: label,
+                format: .text,
+                recentErrors: nil,
+                output: LogOutput { line in lines.withLock { $0.append(line) } }
+            )
+        }
         let scheduler = BackupSchedulerTests.scheduler(
             fixture,
             destinations: [.s3(location), .folder(folder)],
             table: table,
-            registry: registry
+            registry: registry,
+            logger: logger
         )
         await scheduler.runOnce(at: Date())
         try await fixture.write(offset: 4, value: "y", into: store)
@@ -156,6 +172,11 @@ struct S3BackupTests {
         #expect(reason.hasPrefix("s3://aviary-backups/ at \(moto.endpoint): PUT "), "\(reason)")
         #expect(reason.hasSuffix("(after 3 tries)"), "\(reason)")
         #expect(!reason.contains(Self.secret) && !reason.contains("AKIDTEST"), "\(reason)")
+        let logged = lines.withLock { $0 }
+        for attempt in 1...3 {
+            #expect(logged.filter { $0.contains("backup copy failed (try \(attempt) of 3)") }.count == 1, "\(logged)")
+        }
+        #expect(!logged.contains { $0.contains(Self.secret) || $0.contains("AKIDTEST") }, "\(logged)")
         #expect(SnapshotFolder(root: folder).list().entries.count == 1)
         #expect(try BackupFixture.state(at: fixture.databasePath) == (4, "y"))
         var bytes: [UInt8] = []
@@ -213,5 +234,56 @@ extension SnapshotRestore {
             knownMigrations: knownMigrations,
             plugins: plugins
         )
+    }
+}
+
+/// What an upload sends, seen by a store that answers with a wrong ETag.
+@Suite("Backups: S3 upload checks", .timeLimit(.minutes(1)))
+struct S3UploadCheckTests {
+    @Test(
+        "an upload signs its SHA-256 and sends its MD5 for the store to check; an ETag that is not the MD5 is refused"
+    )
+    func uploadChecks() async throws {
+        let seen = Mutex<[String: String]>([:])
+        let server = try await LoopbackServer.start(name: "fake-s3", logger: Logger(label: "fake-s3")) { router in
+            router.put("**") { request, _ -> Response in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                seen.withLock { headers in
+                    headers["received"] = SigV4.hex(SHA256.hash(data: Data(body.readableBytesView)))
+                    for name in ["x-amz-content-sha256", "Content-MD5", "Authorization"] {
+                        headers[name] = request.headers[HTTPField.Name(name)!]
+                    }
+                }
+                var fields = HTTPFields()
+                fields[HTTPField.Name("ETag")!] = "\"00000000000000000000000000000000\""
+                return Response(status: .ok, headers: fields)
+            }
+        }
+        let fixture = try BackupFixture()
+        let file = fixture.root.appendingPathComponent("upload.bin").path
+        let bytes = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        try bytes.write(to: URL(fileURLWithPath: file))
+        let location = try S3Location.parse(
+            "s3://aviary-backups?endpoint=http://127.0.0.1:\(server.port)",
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": S3BackupTests.secret]
+        )
+        await #expect {
+            try await S3Client(location: location).put("han-ru/x.sqlite", file: file, sha256: nil)
+        } throws: { error in
+            "\(error)".contains("the store's ETag 00000000000000000000000000000000 is not the MD5 of the bytes sent")
+        }
+        await server.stop()
+        let headers = seen.withLock { $0 }
+        let sha256 = SigV4.hex(SHA256.hash(data: bytes))
+        #expect(headers["received"] == sha256 && headers["x-amz-content-sha256"] == sha256)
+        #expect(headers["Content-MD5"] == Data(Insecure.MD5.hash(data: bytes)).base64EncodedString())
+        let authorization = try #require(headers["Authorization"])
+        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDTEST/"), "\(authorization)")
+        #expect(authorization.contains("/us-east-1/s3/aws4_request, "), "\(authorization)")
+        #expect(
+            authorization.contains("SignedHeaders=content-md5;host;x-amz-content-sha256;x-amz-date, "),
+            "\(authorization)"
+        )
+        #expect(!authorization.contains(S3BackupTests.secret))
     }
 }
