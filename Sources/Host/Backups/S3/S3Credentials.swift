@@ -42,37 +42,39 @@ struct S3Credentials: Sendable, Equatable, CustomStringConvertible, CustomReflec
                 field: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
             )
         }
+        // A path is quoted back unless it holds an `@` (someone may have pasted a key there).
+        let shown = file.contains("@") ? "the credentials file" : file
         let data: Data
         do {
             data = try SnapshotFolder.readBounded(file, limit: maximumFileBytes)
         } catch {
-            throw S3LocationError("credentials_file", "cannot read \(file): \(error)")
+            throw S3LocationError("credentials_file", "cannot read \(shown)" + (file.contains("@") ? "" : ": \(error)"))
         }
         var values: [String: String] = [:]
         for rawLine in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line.hasPrefix("[") { continue }
             guard let equals = line.firstIndex(of: "=") else {
-                throw S3LocationError("credentials_file", "\(file): a line is not `name = value`")
+                throw S3LocationError("credentials_file", "\(shown): a line is not `name = value`")
             }
             let name = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             guard ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"].contains(name) else { continue }
             guard values[name] == nil else {
-                throw S3LocationError("credentials_file", "\(file): \(name) is given twice (one profile only)")
+                throw S3LocationError("credentials_file", "\(shown): \(name) is given twice (one profile only)")
             }
             values[name] = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
         }
         guard let access = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] else {
             throw S3LocationError(
                 "credentials_file",
-                "\(file) lacks aws_access_key_id or aws_secret_access_key (write `aws_access_key_id = …` lines)"
+                "\(shown) lacks aws_access_key_id or aws_secret_access_key (write `aws_access_key_id = …` lines)"
             )
         }
         return try checked(
             access: access,
             secret: secret,
             token: values["aws_session_token"],
-            origin: file,
+            origin: shown,
             field: "credentials_file"
         )
     }

@@ -1,3 +1,4 @@
+import FakeBotAPI
 import Foundation
 @testable import Host
 import Storage
@@ -86,5 +87,45 @@ struct S3EndToEndTests {
         for text in [output, listing, restoreOutput, refusal] {
             #expect(!text.contains(S3BackupTests.secret), "no command prints the secret key")
         }
+    }
+}
+
+extension S3EndToEndTests {
+    @Test("a running host takes the snapshot, the command uploads it to the bucket and removes the host's copy")
+    func backupThroughRunningHost() async throws {
+        let moto = try await MotoServer()
+        defer { moto.stop() }
+        try await moto.createBucket("aviary-backups")
+        let fake = FakeBotAPI()
+        try await fake.start()
+        let sandbox = try HostSandbox()
+        let user = FakeUser(id: 79, firstName: "Cy")
+        let (host, port, _) = try await BackupEndToEndTests.runningHost(
+            fake,
+            sandbox,
+            user: user,
+            answered: 5,
+            text: "up"
+        )
+        let credentials = sandbox.root.appendingPathComponent("s3.credentials").path
+        try "aws_access_key_id = AKIDTEST\naws_secret_access_key = \(S3BackupTests.secret)\n"
+            .write(toFile: credentials, atomically: true, encoding: .utf8)
+        let url = moto.url(bucket: "aviary-backups", prefix: "host-2", credentialsFile: credentials)
+
+        let output = try await BackupEndToEndTests.backUpAndStop(
+            ["--bot", "bot0"],
+            to: url,
+            sandbox: sandbox,
+            host: host,
+            port: port,
+            fake: fake
+        )
+
+        let bucket = S3SnapshotStore(client: S3Client(location: try S3Location.parse(url, environment: [:])))
+        let entries = try await bucket.list(botID: "bot0").entries
+        #expect(entries.count == 1 && entries.first?.pendingUpdates == 0, "\(entries)")
+        let spool = try FileManager.default.contentsOfDirectory(atPath: sandbox.dataDirectory + "/snapshots/bot0")
+        #expect(spool.isEmpty, "the host's copy was removed once uploaded: \(spool)")
+        #expect(!output.contains(S3BackupTests.secret) && !host.log.contains(S3BackupTests.secret))
     }
 }
