@@ -51,6 +51,16 @@ enum BackupDestination: Sendable, Equatable, CustomStringConvertible {
         return .folder(text)
     }
 
+    /// Reads the command-line option `flag` (`--to`, `--from`), with the environment's keys;
+    /// errors name the option and the part (`--to: bucket: …`).
+    static func option(_ text: String, named flag: String) throws -> BackupDestination {
+        do {
+            return try parse(text, requireAbsolute: false, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw HostError("\(flag): \(error)")
+        }
+    }
+
     /// The store that holds the snapshots.
     var store: any SnapshotStore {
         switch self {

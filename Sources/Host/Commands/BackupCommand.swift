@@ -50,8 +50,7 @@ struct BackupCommand: AsyncParsableCommand {
             all: all,
             botsDirectory: access.botsDirectory
         )
-        let target = try BackupDestination.parse(
-            destination, requireAbsolute: false, environment: ProcessInfo.processInfo.environment)
+        let target = try BackupDestination.option(destination, named: "--to")
         if case .folder(let path) = target { try AtomicFile.createFolder(path) }
         let hostAccess = try HostAccess.acquire(access)
         defer { hostAccess.release() }

@@ -22,8 +22,7 @@ struct BackupsCommand: AsyncParsableCommand {
         var botID: String?
 
         func run() async throws {
-            let destination = try BackupDestination.parse(
-                source, requireAbsolute: false, environment: ProcessInfo.processInfo.environment)
+            let destination = try BackupDestination.option(source, named: "--from")
             let (entries, problems) = try await destination.store.list(botID: botID)
             for line in Self.lines(entries) { print(line) }
             for problem in problems { print(problem) }

@@ -48,8 +48,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 "no valid manifest with id '\(botID)' in \(access.botsDirectory); check --bot and --bots-dir"
             )
         }
-        let destination = try BackupDestination.parse(
-            source, requireAbsolute: false, environment: ProcessInfo.processInfo.environment)
+        let destination = try BackupDestination.option(source, named: "--from")
         let store = destination.store
         let entry = try Self.choose(
             from: try await store.list(botID: botID).entries,

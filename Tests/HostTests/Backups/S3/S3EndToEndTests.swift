@@ -84,6 +84,17 @@ struct S3EndToEndTests {
         #expect(!data.contains { $0.contains(".restoring-") }, "\(data)")
         let spool = try FileManager.default.contentsOfDirectory(atPath: fixture.dataDirectory + "/snapshots/han-ru")
         #expect(spool.isEmpty, "\(spool)")
+        // A bad destination is refused before anything is read, naming the option and the part.
+        let (badBucket, badBucketOutput) = try await Self.run(
+            ["backups", "list", "--from", "s3://Bad_Bucket"],
+            fixture
+        )
+        #expect(badBucket != 0 && badBucketOutput.contains("--from: bucket: 'Bad_Bucket' holds"), "\(badBucketOutput)")
+        let (noKeys, noKeysOutput) = try await Self.run(["backup", "--all", "--to", "s3://aviary-backups"], fixture)
+        #expect(
+            noKeys != 0 && noKeysOutput.contains("--to: credentials: none: set AWS_ACCESS_KEY_ID"),
+            "\(noKeysOutput)"
+        )
         for text in [output, listing, restoreOutput, refusal] {
             #expect(!text.contains(S3BackupTests.secret), "no command prints the secret key")
         }
