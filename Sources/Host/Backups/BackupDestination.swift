@@ -17,6 +17,7 @@ protocol SnapshotStore: Sendable {
 }
 
 extension SnapshotFolder: SnapshotStore {
+    /// This folder: its snapshots are local already (``SnapshotRestore`` checks them).
     func local(_ entry: CatalogEntry, spool: SnapshotFolder) -> SnapshotFolder { self }
 }
 
@@ -69,6 +70,7 @@ enum BackupDestination: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The folder's path, or the bucket without its keys.
     var description: String {
         switch self {
         case .folder(let path): path

@@ -198,20 +198,25 @@ struct S3Client: Sendable {
 
 /// A file's bytes in chunks of ``AtomicFile/chunkSize``, for an upload's body.
 struct FileChunks: AsyncSequence, Sendable {
+    /// A chunk of the file.
     typealias Element = ByteBuffer
     /// The file.
     let path: String
 
+    /// An iterator that opens the file on its first chunk.
     func makeAsyncIterator() -> Iterator { Iterator(path: path) }
 
     /// Reads the next chunk on each call.
     struct Iterator: AsyncIteratorProtocol {
+        /// The file.
         let path: String
         private var handle: FileHandle?
         private var finished = false
 
+        /// An iterator over the file at `path`.
         init(path: String) { self.path = path }
 
+        /// The next chunk; `nil` (and the file closed) at its end.
         mutating func next() async throws -> ByteBuffer? {
             guard !finished else { return nil }
             if handle == nil {

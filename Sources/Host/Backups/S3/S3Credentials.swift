@@ -18,7 +18,9 @@ struct S3Credentials: Sendable, Equatable, CustomStringConvertible, CustomReflec
     /// The most bytes a credentials file may have.
     static let maximumFileBytes = 16 * 1024
 
+    /// `credentials from <origin>`, without a key.
     var description: String { "credentials from \(origin)" }
+    /// Only the origin, so `dump` and `String(reflecting:)` show no key either.
     var customMirror: Mirror { Mirror(self, children: ["origin": origin]) }
 
     /// Reads the credentials from `file` when given, else from `environment`.

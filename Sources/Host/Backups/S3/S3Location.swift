@@ -39,6 +39,7 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
     /// The most bytes a prefix may have.
     static let maximumPrefixLength = 512
 
+    /// `s3://bucket/prefix/ at scheme://host[:port]`, without the credentials.
     var description: String { "s3://\(bucket)/\(prefix) at \(scheme)://\(authority)" }
 
     /// `host[:port]` as the `Host` header carries it (with the bucket in virtual-hosted style).
@@ -248,10 +249,12 @@ struct S3LocationError: Error, CustomStringConvertible, Equatable {
     /// What is wrong with it.
     let message: String
 
+    /// An error about `field`.
     init(_ field: String, _ message: String) {
         self.field = field
         self.message = message
     }
 
+    /// `field: message`.
     var description: String { "\(field): \(message)" }
 }

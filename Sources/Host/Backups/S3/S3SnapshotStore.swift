@@ -18,6 +18,8 @@ struct S3SnapshotStore: SnapshotStore {
         "\(prefix)\(name.botID)/\(name)\(suffix)"
     }
 
+    /// Uploads the database, the manifest and then the entry; a failed upload removes what
+    /// went up.
     func add(_ entry: CatalogEntry, from spool: SnapshotFolder) async throws {
         guard let name = entry.snapshotName else { throw HostError("'\(entry.name)' is not a snapshot name") }
         do {
@@ -34,6 +36,7 @@ struct S3SnapshotStore: SnapshotStore {
         }
     }
 
+    /// Lists the entry objects under the prefix (and the bot's folder) and reads each.
     func list(botID: String?) async throws -> (entries: [CatalogEntry], problems: [String]) {
         var entries: [CatalogEntry] = []
         var problems: [String] = []
@@ -51,6 +54,7 @@ struct S3SnapshotStore: SnapshotStore {
         return (CatalogEntry.ordered(entries), problems)
     }
 
+    /// Deletes the entry, then the database and the manifest.
     func remove(_ name: SnapshotName) async throws {
         for suffix in [".json", ".sqlite", ".manifest.yaml"] { try await client.delete(key(name, suffix)) }
     }
