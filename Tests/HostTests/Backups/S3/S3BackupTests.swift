@@ -199,6 +199,14 @@ struct S3BackupTests {
         #expect(location.bucket == "aviary-backups" && location.prefix == "host-1/" && location.pathStyle)
         #expect(location.credentials.secretKey == Self.secret && location.credentials.accessKey == "AKIDTEST")
         #expect(!"\(location)".contains(Self.secret) && !String(reflecting: location).contains(Self.secret))
+        // AWS itself: virtual-hosted addressing, unless the bucket has dots.
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": Self.secret]
+        let aws = try S3Location.parse("s3://aviary-backups/p?region=eu-west-1", environment: keys)
+        #expect(aws.scheme == "https" && aws.authority == "aviary-backups.s3.eu-west-1.amazonaws.com")
+        #expect(aws.path(of: "p/k") == "/p/k" && aws.bucketPath == "/" && !aws.pathStyle)
+        let dotted = try S3Location.parse("s3://aviary.backups", environment: keys)
+        #expect(dotted.pathStyle && dotted.authority == "s3.us-east-1.amazonaws.com")
+        #expect(dotted.path(of: "k") == "/aviary.backups/k")
         for (destination, message) in [
             ("s4://aviary-backups", "backups.destinations[0]: path: 's4://aviary-backups' is not an absolute folder"),
             ("s3://?endpoint=http://127.0.0.1:9000", "backups.destinations[0]: bucket: '' is not 3 to 63"),
