@@ -111,7 +111,7 @@ struct S3HostileInputTests {
             "user:\(Self.secret)@host",
             "h/o", "ex ample", String(repeating: "a", count: 64), "é.com",
         ]).compactMap { $0 }
-        let ports = Gen.element(of: ["", ":0", ":1", ":9000", ":65535", ":65536", ":99999", ":-1", ":abc", ":"])
+        let ports = Gen.element(of: ["", ":0", ":1", ":9000", ":65535", ":65536", ":99999", ":-1", ":+9", ":abc", ":"])
             .compactMap { $0 }
         let tails = Gen.element(of: ["", "/", "/path", "?q=1", "#f"]).compactMap { $0 }
         await propertyCheck(count: 2_000, input: zip(schemes, hosts, ports, tails)) { scheme, host, port, tail in

@@ -200,7 +200,8 @@ struct S3Location: Sendable, Equatable, CustomStringConvertible {
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
             host = authority[..<colon]
             let digits = authority[authority.index(after: colon)...]
-            guard (1...5).contains(digits.count), digits.allSatisfy(\.isASCII), let number = Int(digits),
+            guard (1...5).contains(digits.count), digits.utf8.allSatisfy({ (48...57).contains($0) }),
+                let number = Int(digits),
                 (1...65_535).contains(number)
             else { throw failure }
             port = number
