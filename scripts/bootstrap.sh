@@ -3,7 +3,8 @@
 # also what the conformance and browser tests run: promtool (Debian's prometheus), headless
 # Chromium and its driver (Debian's chromium and chromium-driver), systemd-analyze for the unit in
 # deploy/ (Debian's systemd), schemathesis and Selenium (PyPI), and the benchmark peer's virtual
-# environment (aiogram, scripts/peer-env.sh).
+# environment (aiogram, scripts/peer-env.sh), and the S3-compatible server the backup tests start
+# on loopback (moto[server], scripts/moto-env.sh).
 # Safe to run again: it installs nothing that is already there.
 set -euo pipefail
 
@@ -39,4 +40,5 @@ if $for_tests && ! python3 -c 'import selenium' >/dev/null 2>&1; then
     python3 -m pip install --quiet --disable-pip-version-check selenium==4.51.0
 fi
 if $for_tests; then "$(dirname "$0")/peer-env.sh"; fi
+if $for_tests; then "$(dirname "$0")/moto-env.sh"; fi
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected Swift 6.3 at /opt/swift)" >&2; exit 1; }

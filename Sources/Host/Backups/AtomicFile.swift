@@ -13,8 +13,8 @@ enum AtomicFile {
 
     /// Writes `data` to `path`, replacing nothing: an existing `path` is an error.
     static func write(_ data: Data, to path: String) throws {
-        try place(at: path) { descriptor in
-            try data.withUnsafeBytes { try writeAll(descriptor, $0, path: path) }
+        try place(at: path) { file in
+            try data.withUnsafeBytes { try file.write($0) }
         }
     }
 
@@ -22,10 +22,10 @@ enum AtomicFile {
     @discardableResult
     static func copy(from source: String, to path: String) throws -> FileDigest {
         var digest = FileDigest()
-        try place(at: path) { descriptor in
+        try place(at: path) { file in
             try read(source) { chunk in
                 digest.add(chunk)
-                try writeAll(descriptor, chunk, path: path)
+                try file.write(chunk)
             }
         }
         return digest
@@ -67,29 +67,64 @@ enum AtomicFile {
     }
 
     /// Runs `fill` on a new temporary file beside `path`, then syncs it and renames it to `path`.
-    private static func place(at path: String, _ fill: (Int32) throws -> Void) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder as NSString).appendingPathComponent(
-            ".tmp-\(UUID().uuidString)-" + (path as NSString).lastPathComponent
-        )
-        let descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure("cannot create", temporary) }
+    private static func place(at path: String, _ fill: (Pending) throws -> Void) throws {
+        let pending = try Pending(path)
         do {
-            try fill(descriptor)
-            guard fsync(descriptor) == 0 else { throw failure("cannot sync", temporary) }
+            try fill(pending)
         } catch {
+            pending.abandon()
+            throw error
+        }
+        try pending.commit()
+    }
+
+    /// A file being written to a temporary name beside `path` (`0600`): ``commit()`` syncs it,
+    /// renames it to `path` (which must not exist) and syncs the folder; ``abandon()`` removes it.
+    struct Pending: Sendable {
+        /// The final path.
+        let path: String
+        private let temporary: String
+        private let descriptor: Int32
+
+        /// Creates the temporary file.
+        init(_ path: String) throws {
+            self.path = path
+            let folder = (path as NSString).deletingLastPathComponent
+            temporary = (folder as NSString).appendingPathComponent(
+                ".tmp-\(UUID().uuidString)-" + (path as NSString).lastPathComponent
+            )
+            descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw AtomicFile.failure("cannot create", temporary) }
+        }
+
+        /// Appends `bytes`.
+        func write(_ bytes: UnsafeRawBufferPointer) throws {
+            try AtomicFile.writeAll(descriptor, bytes, path: temporary)
+        }
+
+        /// Syncs the file, moves it to its path and syncs the folder.
+        func commit() throws {
+            guard fsync(descriptor) == 0 else {
+                let error = AtomicFile.failure("cannot sync", temporary)
+                abandon()
+                throw error
+            }
+            close(descriptor)
+            do {
+                try AtomicFile.rename(temporary, to: path)
+            } catch {
+                unlink(temporary)
+                throw error
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            try AtomicFile.sync(folder.isEmpty ? "." : folder)
+        }
+
+        /// Closes and removes the temporary file.
+        func abandon() {
             close(descriptor)
             unlink(temporary)
-            throw error
         }
-        close(descriptor)
-        do {
-            try rename(temporary, to: path)
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        try sync(folder.isEmpty ? "." : folder)
     }
 
     /// Renames `source` to `target`, which must not exist (a hard link, then the old name removed:

@@ -78,7 +78,7 @@ struct BackupScheduler: Service {
         defer { entry.snapshotName.map(spool.remove) }
         var failures: [String] = []
         for destination in config.destinations {
-            if let reason = await copy(entry, to: SnapshotFolder(root: destination)) {
+            if let reason = await copy(entry, to: destination.store) {
                 failures.append("\(destination): \(reason)")
             }
         }
@@ -100,15 +100,19 @@ struct BackupScheduler: Service {
                 detail: "\(entry.name), \(entry.size) bytes, \(config.destinations.count) destination(s)"))
     }
 
-    /// Copies `entry` to `folder`, ``attempts`` times at most, and prunes the bot's older
-    /// snapshots there; returns why it failed, or `nil`.
-    private func copy(_ entry: CatalogEntry, to folder: SnapshotFolder) async -> String? {
+    /// Copies `entry` to `store`, ``attempts`` times at most, then prunes the bot's older
+    /// snapshots there (a pruning that fails is logged, and tried again next time); returns
+    /// why the copy failed, or `nil`.
+    private func copy(_ entry: CatalogEntry, to store: any SnapshotStore) async -> String? {
         var reason = ""
         for attempt in 1...max(1, attempts) {
             do {
-                try AtomicFile.createFolder(folder.root)
-                try folder.add(entry, from: spool)
-                prune(folder, bot: entry.bot)
+                try await store.add(entry, from: spool)
+                do {
+                    try await prune(store, bot: entry.bot)
+                } catch {
+                    logger.warning("pruning old backups failed: \(error)", metadata: ["bot": "\(entry.bot)"])
+                }
                 return nil
             } catch {
                 reason = "\(error)"
@@ -121,12 +125,12 @@ struct BackupScheduler: Service {
                 }
             }
         }
-        return reason
+        return "\(reason) (after \(max(1, attempts)) tries)"
     }
 
-    /// Removes the bot's snapshots in `folder` that `keep` does not keep.
-    private func prune(_ folder: SnapshotFolder, bot: String) {
-        let entries = folder.list(botID: bot).entries
+    /// Removes the bot's snapshots in `store` that `keep` does not keep.
+    private func prune(_ store: any SnapshotStore, bot: String) async throws {
+        let entries = try await store.list(botID: bot).entries
         let kept = BackupKeeping.kept(
             entries,
             daily: config.keepDaily,
@@ -134,7 +138,7 @@ struct BackupScheduler: Service {
             timeZone: config.schedule.timeZone
         )
         for entry in entries where !kept.contains(entry.name) {
-            entry.snapshotName.map(folder.remove)
+            if let name = entry.snapshotName { try await store.remove(name) }
         }
     }
 

@@ -10,8 +10,12 @@ import Foundation
 ///     time_zone: Europe/Berlin    # …in this zone (UTC by default)
 ///     # every: 6h                 # or an interval instead (12h, 1d, 1w; at least 1h)
 ///   keep: { daily: 7, weekly: 4 } # per bot and destination: the newest of each of the last 7 days and 4 weeks
-///   destinations: [/srv/aviary-backups]   # local folders, each gets every snapshot
+///   destinations:                 # each gets every snapshot: local folders, S3 buckets
+///     - /srv/aviary-backups
+///     - s3://aviary-backups/host-1?endpoint=http://10.0.0.5:9000&credentials_file=/etc/aviary/s3.credentials
 /// ```
+///
+/// An S3 destination is an ``S3Location`` URL; its credentials are read when the config is.
 struct BackupsConfig: Sendable, Equatable {
     /// When backups run.
     var schedule: BackupSchedule
@@ -19,8 +23,8 @@ struct BackupsConfig: Sendable, Equatable {
     var keepDaily = 7
     /// How many weeks keep their newest snapshot.
     var keepWeekly = 4
-    /// The folders every snapshot goes to, at least one.
-    var destinations: [String]
+    /// Where every snapshot goes, at least one.
+    var destinations: [BackupDestination]
 
     /// The section as written.
     struct Document: Decodable, Equatable, Sendable {
@@ -40,8 +44,11 @@ struct BackupsConfig: Sendable, Equatable {
         var destinations: [String]?
     }
 
-    /// Checks the section; errors name the key (`backups.schedule.daily: …`).
-    static func make(_ document: Document) throws(BackupsConfigError) -> BackupsConfig {
+    /// Checks the section, reading S3 credentials from `environment` or their files; errors
+    /// name the key (`backups.schedule.daily: …`, `backups.destinations[1]: bucket: …`).
+    static func make(_ document: Document, environment: [String: String] = [:]) throws(BackupsConfigError)
+        -> BackupsConfig
+    {
         guard let schedule = document.schedule else {
             throw BackupsConfigError("backups.schedule: missing; write daily: \"03:30\" (with time_zone) or every: 6h")
         }
@@ -85,18 +92,19 @@ struct BackupsConfig: Sendable, Equatable {
         }
         let destinations = document.destinations ?? []
         guard (1...16).contains(destinations.count) else {
-            throw BackupsConfigError("backups.destinations: list 1 to 16 folders, such as [/srv/aviary-backups]")
+            throw BackupsConfigError(
+                "backups.destinations: list 1 to 16 folders or s3:// URLs, such as [/srv/aviary-backups]"
+            )
         }
-        for (index, folder) in destinations.enumerated() {
-            guard folder.hasPrefix("/"), folder.utf8.count <= 1_024, !folder.contains("\0"),
-                !folder.split(separator: "/").contains("..")
-            else {
-                throw BackupsConfigError(
-                    "backups.destinations[\(index)]: '\(Problem.excerpt(folder))' is not an absolute folder path without '..'"
+        for (index, text) in destinations.enumerated() {
+            do {
+                config.destinations.append(
+                    try BackupDestination.parse(text, requireAbsolute: true, environment: environment)
                 )
+            } catch {
+                throw BackupsConfigError("backups.destinations[\(index)]: \(error)")
             }
         }
-        config.destinations = destinations
         return config
     }
 }

@@ -81,6 +81,18 @@ struct CatalogEntry: Codable, Sendable, Equatable {
         return entry
     }
 
+    /// Reads and checks an entry found under snapshot `name`'s files, which must be its own.
+    static func parse(_ data: Data, of name: SnapshotName) throws(CatalogError) -> CatalogEntry {
+        let entry = try parse(data)
+        guard entry.name == name.description else { throw CatalogError("name: not the name it was found under") }
+        return entry
+    }
+
+    /// `entries` by bot, then oldest first.
+    static func ordered(_ entries: [CatalogEntry]) -> [CatalogEntry] {
+        entries.sorted { ($0.snapshotName!, $0.name) < ($1.snapshotName!, $1.name) }
+    }
+
     private func check() throws(CatalogError) {
         guard format == Self.format else { throw CatalogError("format: \(format) is not \(Self.format)") }
         guard let parsed = snapshotName else { throw CatalogError("name: not a snapshot name") }

@@ -92,6 +92,7 @@ struct SnapshotFolder: Sendable {
     /// entry's checksums; a copy that does not match is removed and refused.
     func add(_ entry: CatalogEntry, from other: SnapshotFolder) throws {
         guard let name = entry.snapshotName else { throw HostError("'\(entry.name)' is not a snapshot name") }
+        try AtomicFile.createFolder(root)
         try AtomicFile.createFolder(folder(of: name.botID))
         do {
             let database = try AtomicFile.copy(from: other.databasePath(name), to: databasePath(name))
@@ -130,16 +131,14 @@ struct SnapshotFolder: Sendable {
                     continue
                 }
                 do {
-                    let entry = try CatalogEntry.parse(try Self.readBounded(path, limit: CatalogEntry.maximumBytes))
-                    guard entry.name == name.description else { throw CatalogError("name: not the file's name") }
-                    entries.append(entry)
+                    entries.append(
+                        try CatalogEntry.parse(try Self.readBounded(path, limit: CatalogEntry.maximumBytes), of: name))
                 } catch {
                     problems.append("\(path): \(error)")
                 }
             }
         }
-        entries.sort { ($0.snapshotName!, $0.name) < ($1.snapshotName!, $1.name) }
-        return (entries, problems)
+        return (CatalogEntry.ordered(entries), problems)
     }
 
     /// The bytes of `path`, at most `limit` (one more is an error).

@@ -2,22 +2,24 @@ import ArgumentParser
 import Foundation
 import Storage
 
-/// `aviary backup`: a consistent snapshot of each chosen bot into a destination folder, while
-/// the bots keep running.
+/// `aviary backup`: a consistent snapshot of each chosen bot into a destination (a folder or
+/// an S3 bucket), while the bots keep running.
 ///
 /// On a stopped data folder the command copies each database itself, holding the folder's
 /// lock. When a host runs there, it asks that host for each snapshot through the management
 /// API (the host copies the database through its own bound on open databases, beside its
 /// writers), then copies the snapshot from `<data-dir>/snapshots` to the destination,
-/// checking its checksums.
+/// checking its checksums. A bucket always gets its snapshots from there.
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Snapshot bots' databases and manifests into a folder, while they run.",
+        abstract: "Snapshot bots' databases and manifests into a folder or an S3 bucket, while they run.",
         discussion: """
             Writes <to>/<bot>/<bot>-<time>.sqlite, .manifest.yaml and .json (the catalog entry, last), \
-            files 0600, each written atomically and synced. Prints one line per snapshot; exits 1 when one failed \
-            (the others are kept).
+            files 0600, each written atomically and synced. --to s3://BUCKET/PREFIX?endpoint=URL&region=R&\
+            credentials_file=PATH uploads the same three objects under PREFIX, checked by SHA-256 and MD5 \
+            (keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY without credentials_file). Prints one line \
+            per snapshot; exits 1 when one failed (the others are kept).
             """
     )
 
@@ -30,7 +32,7 @@ struct BackupCommand: AsyncParsableCommand {
     @Flag(name: .customLong("all"), help: "Back up every bot with a valid manifest.")
     var all = false
 
-    @Option(name: .customLong("to"), help: "The destination folder.")
+    @Option(name: .customLong("to"), help: "The destination: a folder, or s3://BUCKET/PREFIX?endpoint=…")
     var destination: String
 
     @OptionGroup var access: HostAccessOptions
@@ -48,15 +50,15 @@ struct BackupCommand: AsyncParsableCommand {
             all: all,
             botsDirectory: access.botsDirectory
         )
-        let target = SnapshotFolder(root: destination)
-        try AtomicFile.createFolder(destination)
+        let target = try BackupDestination.option(destination, named: "--to")
+        if case .folder(let path) = target { try AtomicFile.createFolder(path) }
         let hostAccess = try HostAccess.acquire(access)
         defer { hostAccess.release() }
         var failed = 0
         for bot in bots {
             do {
                 let entry = try await snapshot(bot, into: target, through: hostAccess)
-                print("\(entry.name)  \(entry.size) bytes  sha256 \(entry.sha256.prefix(16))…  → \(destination)")
+                print("\(entry.name)  \(entry.size) bytes  sha256 \(entry.sha256.prefix(16))…  → \(target)")
             } catch {
                 failed += 1
                 print("\(bot.id): backup failed: \(error)")
@@ -65,9 +67,11 @@ struct BackupCommand: AsyncParsableCommand {
         if failed > 0 { throw ExitCode(1) }
     }
 
-    private func snapshot(_ bot: BotManifest, into target: SnapshotFolder, through hostAccess: HostAccess) async throws
-        -> CatalogEntry
+    private func snapshot(_ bot: BotManifest, into target: BackupDestination, through hostAccess: HostAccess)
+        async throws -> CatalogEntry
     {
+        let spool = SnapshotFolder(root: (access.dataDirectory as NSString).appendingPathComponent("snapshots"))
+        let entry: CatalogEntry
         switch hostAccess {
         case .alone:
             let path = access.hostOptions.databasePath(for: bot)
@@ -80,14 +84,16 @@ struct BackupCommand: AsyncParsableCommand {
                 databasePath: path,
                 manifestPath: bot.file
             )
-            return try await target.take(source, databases: OpenDatabases(limit: 1))
+            if case .folder(let root) = target {
+                return try await SnapshotFolder(root: root).take(source, databases: OpenDatabases(limit: 1))
+            }
+            entry = try await spool.take(source, databases: OpenDatabases(limit: 1))
         case .host(let client):
-            let entry = try await client.takeSnapshot(of: bot.id)
-            let spool = SnapshotFolder(root: (access.dataDirectory as NSString).appendingPathComponent("snapshots"))
-            try target.add(entry, from: spool)
-            if let name = entry.snapshotName { spool.remove(name) }
-            return entry
+            entry = try await client.takeSnapshot(of: bot.id)
         }
+        defer { entry.snapshotName.map(spool.remove) }
+        try await target.store.add(entry, from: spool)
+        return entry
     }
 
     /// The manifests chosen by `ids`, `brand` or `all`, in id order.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `aviary backups list`: the snapshots a destination holds.
-struct BackupsCommand: ParsableCommand {
+struct BackupsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backups",
         abstract: "Look at backups.",
@@ -10,23 +10,25 @@ struct BackupsCommand: ParsableCommand {
     )
 
     /// `aviary backups list --from DEST [--bot ID]`.
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the snapshots in a folder, oldest first, with what each holds."
+            abstract: "List the snapshots in a folder or an S3 bucket, oldest first, with what each holds."
         )
 
-        @Option(name: .customLong("from"), help: "The backup folder.")
+        @Option(name: .customLong("from"), help: "The backups: a folder, or s3://BUCKET/PREFIX?endpoint=…")
         var source: String
 
         @Option(name: .customLong("bot"), help: "Only this bot's snapshots.")
         var botID: String?
 
-        func run() throws {
-            let (entries, problems) = SnapshotFolder(root: source).list(botID: botID)
+        func run() async throws {
+            let destination = try BackupDestination.option(source, named: "--from")
+            let (entries, problems) = try await destination.store.list(botID: botID)
             for line in Self.lines(entries) { print(line) }
             for problem in problems { print(problem) }
             print(
-                "\(entries.count) snapshot(s) in \(source)" + (problems.isEmpty ? "" : ", \(problems.count) unreadable")
+                "\(entries.count) snapshot(s) in \(destination)"
+                    + (problems.isEmpty ? "" : ", \(problems.count) unreadable")
             )
         }
 

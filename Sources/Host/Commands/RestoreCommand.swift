@@ -15,14 +15,15 @@ struct RestoreCommand: AsyncParsableCommand {
         abstract: "Restore a bot's database from a snapshot, keeping the old file aside.",
         discussion: """
             Picks the latest snapshot of the bot in --from, the latest taken at or before --at, or the one named \
-            by --snapshot. The old database stays as <database>.before-restore-<time>.
+            by --snapshot. A snapshot in an S3 bucket is downloaded into <data-dir>/snapshots first and its \
+            checksums compared with its catalog entry. The old database stays as <database>.before-restore-<time>.
             """
     )
 
     @Option(name: .customLong("bot"), help: "The bot to restore.")
     var botID: String
 
-    @Option(name: .customLong("from"), help: "The backup folder.")
+    @Option(name: .customLong("from"), help: "The backups: a folder, or s3://BUCKET/PREFIX?endpoint=…")
     var source: String
 
     @Option(
@@ -47,9 +48,10 @@ struct RestoreCommand: AsyncParsableCommand {
                 "no valid manifest with id '\(botID)' in \(access.botsDirectory); check --bot and --bots-dir"
             )
         }
-        let folder = SnapshotFolder(root: source)
+        let destination = try BackupDestination.option(source, named: "--from")
+        let store = destination.store
         let entry = try Self.choose(
-            from: folder.list(botID: botID).entries,
+            from: try await store.list(botID: botID).entries,
             botID: botID,
             at: at.map(SnapshotTime.parse),
             named: snapshot,
@@ -59,6 +61,9 @@ struct RestoreCommand: AsyncParsableCommand {
         if let outside = DatabaseLocation.escape(of: databasePath, from: access.dataDirectory) {
             throw HostError("bot '\(botID)': its database leads to \(outside), outside the data folder; not restored")
         }
+        let spool = SnapshotFolder(root: (access.dataDirectory as NSString).appendingPathComponent("snapshots"))
+        let folder = try await store.local(entry, spool: spool)
+        defer { if folder.root == spool.root { entry.snapshotName.map(spool.remove) } }
         let restore = SnapshotRestore(
             folder: folder,
             entry: entry,

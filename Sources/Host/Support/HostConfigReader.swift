@@ -63,7 +63,7 @@ struct HostConfigReader {
                 ]
         }
         var config = HostConfig()
-        if let document { apply(document, to: &config) }
+        if let document { apply(document, to: &config, environment: environment) }
         guard errors.isEmpty else {
             let lines = errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.map { error in
                 let key = error.path.isEmpty ? "" : "\(error.path): "
@@ -74,7 +74,7 @@ struct HostConfigReader {
         return config
     }
 
-    private mutating func apply(_ document: Document, to config: inout HostConfig) {
+    private mutating func apply(_ document: Document, to config: inout HostConfig, environment: [String: String]) {
         config.adminTokenFile = document.api?.admin_token_file
         if let limit = checked(document.api?.failed_auth_per_minute, "api.failed_auth_per_minute", 1...1_000_000) {
             config.failedAuthPerMinute = limit
@@ -115,7 +115,7 @@ struct HostConfigReader {
         }
         if let backups = document.backups {
             do {
-                config.backups = try BackupsConfig.make(backups)
+                config.backups = try BackupsConfig.make(backups, environment: environment)
             } catch {
                 // The error names its key (`backups.schedule.daily: …`); locate that key.
                 let key = String(error.description.prefix { $0 != ":" })

@@ -34,6 +34,37 @@ struct BackupEndToEndTests {
         return tokens
     }
 
+    /// A host running one echo bot (`bot0`) on `fake`, after `count` messages of `user` (`<text> #i`)
+    /// were answered.
+    static func runningHost(
+        _ fake: FakeBotAPI, _ sandbox: HostSandbox, user: FakeUser, answered count: Int, text: String
+    ) async throws -> (host: AviaryProcess, port: Int, token: String) {
+        let token = try bots(1, fake: fake, sandbox: sandbox)["bot0"]!
+        let host = try AviaryProcess(
+            arguments: sandbox.runArguments,
+            environment: ["AVIARY_ADMIN_TOKEN": adminToken],
+            logPath: sandbox.logPath
+        )
+        let port = try await host.httpPort()
+        for index in 0..<count { _ = fake.sendText(token: token, chatID: user.id, from: user, text: "\(text) #\(index)") }
+        await fake.waitForSentMessages(tokens: [token], total: count)
+        return (host, port, token)
+    }
+
+    /// Runs `aviary backup <selection> --to <destination>` against the running `host`, expects it
+    /// to succeed, then stops the host and `fake`; returns the command's output.
+    static func backUpAndStop(
+        _ selection: [String], to destination: String, sandbox: HostSandbox, host: AviaryProcess, port: Int,
+        fake: FakeBotAPI
+    ) async throws -> String {
+        let (status, output) = try await run(["backup"] + selection + ["--to", destination], sandbox: sandbox, port: port)
+        #expect(status == 0, "\(output)")
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        await fake.stop()
+        return output
+    }
+
     /// Runs `aviary <arguments>` to its end; returns its exit status and output.
     static func run(_ arguments: [String], sandbox: HostSandbox, port: Int? = nil) async throws -> (Int32, String) {
         var all = arguments
@@ -95,16 +126,8 @@ struct BackupEndToEndTests {
         let fake = FakeBotAPI()
         try await fake.start()
         let sandbox = try HostSandbox()
-        let token = try Self.bots(1, fake: fake, sandbox: sandbox)["bot0"]!
         let user = FakeUser(id: 77, firstName: "Ada")
-        var host = try AviaryProcess(
-            arguments: sandbox.runArguments,
-            environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken],
-            logPath: sandbox.logPath
-        )
-        let port = try await host.httpPort()
-        for index in 0..<20 { _ = fake.sendText(token: token, chatID: user.id, from: user, text: "before #\(index)") }
-        await fake.waitForSentMessages(tokens: [token], total: 20)
+        var (host, port, token) = try await Self.runningHost(fake, sandbox, user: user, answered: 20, text: "before")
 
         let destination = sandbox.root.appendingPathComponent("backups").path
         let (status, output) = try await Self.run(
@@ -172,16 +195,8 @@ struct BackupEndToEndTests {
         let fake = FakeBotAPI()
         try await fake.start()
         let sandbox = try HostSandbox()
-        let token = try Self.bots(1, fake: fake, sandbox: sandbox)["bot0"]!
         let user = FakeUser(id: 78, firstName: "Bo")
-        let host = try AviaryProcess(
-            arguments: sandbox.runArguments,
-            environment: ["AVIARY_ADMIN_TOKEN": Self.adminToken],
-            logPath: sandbox.logPath
-        )
-        let port = try await host.httpPort()
-        for index in 0..<5 { _ = fake.sendText(token: token, chatID: user.id, from: user, text: "one #\(index)") }
-        await fake.waitForSentMessages(tokens: [token], total: 5)
+        let (host, port, token) = try await Self.runningHost(fake, sandbox, user: user, answered: 5, text: "one")
         let destination = sandbox.root.appendingPathComponent("backups").path
         #expect(
             try await Self.run(["backup", "--bot", "bot0", "--to", destination], sandbox: sandbox, port: port).0 == 0
@@ -239,15 +254,7 @@ struct BackupEndToEndTests {
         let port = try await host.httpPort()
         await fake.waitForSentMessages(tokens: Array(tokens.values), total: 150)
         let destination = sandbox.root.appendingPathComponent("backups").path
-        let (status, output) = try await Self.run(
-            ["backup", "--all", "--to", destination],
-            sandbox: sandbox,
-            port: port
-        )
-        #expect(status == 0, "\(output)")
-        host.signal(SIGTERM)
-        #expect(try await host.waitForExit() == 0)
-        await fake.stop()
+        _ = try await Self.backUpAndStop(["--all"], to: destination, sandbox: sandbox, host: host, port: port, fake: fake)
 
         for id in tokens.keys.sorted() {
             let folder = destination + "/" + id

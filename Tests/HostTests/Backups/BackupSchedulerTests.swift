@@ -27,7 +27,7 @@ struct BackupSchedulerTests {
                     schedule: .daily(hour: 3, minute: 30, timeZone: TimeZone(identifier: "Europe/Berlin")!),
                     keepDaily: 3,
                     keepWeekly: 4,
-                    destinations: ["/srv/b"]
+                    destinations: [.folder("/srv/b")]
                 )
         )
         let every = try Self.config("backups:\n  schedule: {every: 6h}\n  destinations: [/a, /b]\n")
@@ -107,9 +107,10 @@ struct BackupSchedulerTests {
     /// A scheduler over one bot's data folder, backing up to `destinations`.
     static func scheduler(
         _ fixture: BackupFixture,
-        destinations: [String],
+        destinations: [BackupDestination],
         table: BotTable,
-        registry: PrometheusCollectorRegistry
+        registry: PrometheusCollectorRegistry,
+        logger: Logger = Logger(label: "test")
     ) -> BackupScheduler {
         BackupScheduler(
             config: BackupsConfig(
@@ -126,7 +127,7 @@ struct BackupSchedulerTests {
             ),
             databases: OpenDatabases(limit: 2),
             board: BackupStatusBoard(),
-            logger: Logger(label: "test"),
+            logger: logger,
             metricsFactory: DocumentedPrometheusFactory(registry: registry),
             retryDelay: .zero
         )
@@ -144,7 +145,8 @@ struct BackupSchedulerTests {
         await store.close()
         let registry = PrometheusCollectorRegistry()
         let destinations = ["one", "two"].map { fixture.root.appendingPathComponent($0).path }
-        let scheduler = Self.scheduler(fixture, destinations: destinations, table: table, registry: registry)
+        let scheduler = Self.scheduler(
+            fixture, destinations: destinations.map(BackupDestination.folder), table: table, registry: registry)
         let day = try Date("2026-12-07T03:00:00Z", strategy: .iso8601)
         for offset: TimeInterval in [0, 3_600, 86_400, 2 * 86_400] {
             await scheduler.runOnce(at: day.addingTimeInterval(offset))
@@ -181,7 +183,7 @@ struct BackupSchedulerTests {
         for await _ in started { break }
         let destination = fixture.root.appendingPathComponent("out").path
         let scheduler = BackupScheduler(
-            config: BackupsConfig(schedule: .every(.seconds(3_600)), destinations: [destination]),
+            config: BackupsConfig(schedule: .every(.seconds(3_600)), destinations: [.folder(destination)]),
             table: table,
             options: HostOptions(
                 botsDirectory: fixture.root.path,
@@ -219,7 +221,8 @@ struct BackupSchedulerTests {
         try Data("not a folder".utf8).write(to: URL(fileURLWithPath: down))
         let up = fixture.root.appendingPathComponent("up").path
         let registry = PrometheusCollectorRegistry()
-        let scheduler = Self.scheduler(fixture, destinations: [down, up], table: table, registry: registry)
+        let scheduler = Self.scheduler(
+            fixture, destinations: [.folder(down), .folder(up)], table: table, registry: registry)
         await scheduler.runOnce(at: Date())
         // The bot writes on while and after its backup failed.
         try await fixture.write(offset: 4, value: "y", into: store)

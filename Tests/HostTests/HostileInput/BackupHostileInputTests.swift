@@ -183,7 +183,7 @@ struct BackupHostileInputTests {
         #expect(entries == [entry])
         #expect(problems.count == 5, "\(problems)")
         #expect(problems.contains { $0.contains("notes.json: not named like a snapshot") })
-        #expect(problems.contains { $0.contains("T150000.000Z.json: name: not the file's name") })
+        #expect(problems.contains { $0.contains("T150000.000Z.json: name: not the name it was found under") })
         #expect(problems.contains { $0.contains("T180000.000Z.json") && $0.contains("over 65536 bytes") })
     }
 }
@@ -222,7 +222,12 @@ struct BackupsConfigHostileInputTests {
             do {
                 let config = try BackupsConfig.make(document)
                 #expect((1...16).contains(config.destinations.count))
-                #expect(config.destinations.allSatisfy { $0.hasPrefix("/") && !$0.contains("/../") })
+                #expect(
+                    config.destinations.allSatisfy {
+                        guard case .folder(let path) = $0 else { return false }
+                        return path.hasPrefix("/") && !path.contains("/../")
+                    }
+                )
                 #expect(config.keepDaily + config.keepWeekly > 0)
             } catch {
                 #expect("\(error)".hasPrefix("backups."), "\(error)")
