@@ -57,6 +57,12 @@ final class BotTable: Sendable {
         state.withLock { Array($0.entries.values) }.sorted { $0.manifest.id < $1.manifest.id }
     }
 
+    /// Whether some bot satisfies `predicate`; stops at the first that does, without copying
+    /// or sorting the table (readiness asks this at every bot's state change).
+    func contains(where predicate: (Entry) -> Bool) -> Bool {
+        state.withLock { $0.entries.values.contains(where: predicate) }
+    }
+
     /// Every bot's state, by id.
     var snapshot: [String: TenantState] { state.withLock { $0.states } }
 

@@ -73,14 +73,39 @@ final class Readiness: Sendable {
 
     /// Re-evaluates after a bot changed state, so readiness latches (and ``ready()`` returns)
     /// the moment the last initial bot settles, whether or not anyone is asking.
+    ///
+    /// Called at every state change of every bot, so it costs little: until the host is ready
+    /// it looks for one unsettled initial bot (found at once while many start), and the full
+    /// ``report`` is built only for callers waiting in ``ready()``.
     func refresh() {
-        let report = report
-        guard report.isReady || report.shuttingDown else { return }
+        guard settledOrShuttingDown() else { return }
         let waiters = state.withLock { state in
             defer { state.waiters.removeAll() }
             return Array(state.waiters.values)
         }
+        guard !waiters.isEmpty else { return }
+        let report = report
         for waiter in waiters { waiter.resume(returning: report) }
+    }
+
+    /// Whether the host is ready (latching it when every initial bot just settled) or shutdown
+    /// has begun, without building a report.
+    private func settledOrShuttingDown() -> Bool {
+        let (ids, table, problems, latched, shuttingDown) = state.withLock {
+            ($0.initialBots, $0.table, $0.problems, $0.ready, $0.shuttingDown)
+        }
+        if latched || shuttingDown { return true }
+        guard let ids, let table else { return false }
+        let unsettled = table.contains { entry in
+            ids.contains(entry.manifest.id) && Self.isUnsettled(Self.status(of: entry, problems: problems).status)
+        }
+        guard !unsettled else { return false }
+        state.withLock { $0.ready = true }
+        return true
+    }
+
+    private static func isUnsettled(_ status: String) -> Bool {
+        status == "starting" || status == "stopping"
     }
 
     /// Shutdown began: no longer ready.
@@ -104,7 +129,7 @@ final class Readiness: Sendable {
         if shuttingDown { return Report(isReady: false, bots: bots, shuttingDown: true) }
         if latched { return Report(isReady: true, bots: bots) }
         guard let ids else { return Report(isReady: false, bots: bots) }
-        let unsettled = Set(bots.filter { ["starting", "stopping"].contains($0.status) }.map(\.id))
+        let unsettled = Set(bots.filter { Self.isUnsettled($0.status) }.map(\.id))
         let settled = ids.isDisjoint(with: unsettled)
         if settled { state.withLock { $0.ready = true } }
         return Report(isReady: settled, bots: bots)
