@@ -69,6 +69,7 @@ let package = Package(
                 "Tenant",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,7 +96,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
-            resources: [.embedInCode("HTTP/API/openapi.yaml")] + dashboardResources,
+            resources: [.embedInCode("HTTP/API/openapi.yaml"), .embedInCode("HTTP/API/remote-plugin-protocol.yaml")]
+                + dashboardResources,
             swiftSettings: swiftSettings
         ),
         .target(
