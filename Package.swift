@@ -119,6 +119,7 @@ let package = Package(
             name: "FakeModelAPI",
             dependencies: [
                 "FakeBotAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

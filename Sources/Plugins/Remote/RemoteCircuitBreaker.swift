@@ -31,7 +31,7 @@ package final class RemoteCircuitBreaker: Sendable {
     }
 
     /// Whether a call may go out at `now`; an open breaker whose time is up lets one through.
-    func admit(at now: Date) -> Bool {
+    package func admit(at now: Date) -> Bool {
         state.withLock { state in
             switch state {
             case .closed: return true
