@@ -55,11 +55,3 @@ struct RemoteFixture {
         }
     }
 }
-
-/// A counter plugin's answer: it counts the person's messages in their state and replies `#n`.
-func countingAnswer(_ call: FakeRemotePlugin.Call) -> FakeRemotePlugin.Reply {
-    let state = call.json["state"] as? [String: Any]
-    let count = ((state?["person"] as? [String: Any])?["count"] as? Int ?? 0) + 1
-    return .answer(##"{"disposition":"handled","actions":[{"kind":"reply","text":"#\##(count)"}],"##
-        + ##""state":{"person":{"set":{"count":\##(count)}}}}"##)
-}

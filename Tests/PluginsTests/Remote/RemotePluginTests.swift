@@ -9,7 +9,7 @@ import Testing
 struct RemotePluginTests {
     @Test("a message is POSTed signed, with the bot, the update, the person and the state; the answer applies")
     func callAndApply() async throws {
-        let fixture = try await RemoteFixture(handler: countingAnswer)
+        let fixture = try await RemoteFixture(handler: FakeRemotePlugin.counter)
         defer { Task { await fixture.fake.stop() } }
         let first = try await fixture.harness.handle(Updates.message("hello"))
         #expect(first.disposition == .handled)
@@ -37,7 +37,7 @@ struct RemotePluginTests {
     @Test("5xx answers are called again with the same idempotency key until one answers")
     func retriesUntilAnswered() async throws {
         let fixture = try await RemoteFixture(#"{"attempts": 4}"#) { call in
-            call.json["attempt"] as? Int ?? 0 < 3 ? .status(503) : countingAnswer(call)
+            call.json["attempt"] as? Int ?? 0 < 3 ? .status(503) : FakeRemotePlugin.counter(call)
         }
         defer { Task { await fixture.fake.stop() } }
         let outcome = try await fixture.harness.handle(Updates.message("hello"))

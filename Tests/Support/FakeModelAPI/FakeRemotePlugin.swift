@@ -106,6 +106,14 @@ public final class FakeRemotePlugin: Sendable {
         return calls
     }
 
+    /// A counter plugin's answer: it counts the person's messages in its state and replies `#n`.
+    public static func counter(_ call: Call) -> Reply {
+        let state = call.json["state"] as? [String: Any]
+        let count = ((state?["person"] as? [String: Any])?["count"] as? Int ?? 0) + 1
+        return .answer(##"{"disposition":"handled","actions":[{"kind":"reply","text":"#\##(count)"}],"##
+            + ##""state":{"person":{"set":{"count":\##(count)}}}}"##)
+    }
+
     /// The protocol's signature of `body` at `timestamp` under this fake's secret.
     public func sign(_ body: Data, timestamp: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(
