@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Tenant", targets: ["Tenant"]),
         .library(name: "FakeBotAPI", targets: ["FakeBotAPI"]),
         .executable(name: "aviary-bench", targets: ["AviaryBench"]),
+        .executable(name: "remote-plugin-example", targets: ["RemotePluginExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -145,6 +146,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/AviaryBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "RemotePluginExample",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "examples/plugins/swift",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,6 +23,13 @@ struct RemotePluginEndToEndTests {
         return sandbox
     }
 
+    /// A file of its own holding the secret, for a plugin started before its bot's sandbox.
+    static func secretFile() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("remote-\(UUID().uuidString).key").path
+        try secret.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// A Telegram bot on `fake` whose only plugin is the remote one at `url`.
     static func telegramManifest(fake: FakeBotAPI, url: String, extra: String = "") -> String {
         """
@@ -32,6 +39,43 @@ struct RemotePluginEndToEndTests {
         plugins:
           - remote: { name: counter, url: "\(url)", secret_file: plugin.key\(extra) }
         """
+    }
+
+    /// The fake Bot API with the bot `counter` whose remote plugin is at `url`, and the sandbox
+    /// holding its manifest.
+    static func telegramBot(url: String, extra: String = "") async throws -> (FakeBotAPI, HostSandbox) {
+        let fake = FakeBotAPI()
+        try await fake.start()
+        fake.addBot(token: token, userID: 7400, username: "counter_bot")
+        let sandbox = try sandbox()
+        try sandbox.writeManifest("counter", telegramManifest(fake: fake, url: url, extra: extra))
+        return (fake, sandbox)
+    }
+
+    @Test("the Swift example through the fake Bot API: each chat's updates in order, /count, two chats at once")
+    func swiftExample() async throws {
+        let executable = URL(fileURLWithPath: AviaryProcess.binaryPath).deletingLastPathComponent()
+            .appendingPathComponent("remote-plugin-example")
+        let plugin = try await ExamplePluginProcess(
+            executable.path, ["--port", "0", "--secret-file", try Self.secretFile()])
+        defer { plugin.stop() }
+        let (fake, sandbox) = try await Self.telegramBot(url: plugin.url)
+        let people = [FakeUser(id: 61, firstName: "Ann"), FakeUser(id: 62, firstName: "Bo")]
+        for index in 1...5 {
+            for person in people {
+                fake.sendText(token: Self.token, chatID: person.id, from: person, text: "m\(index)")
+            }
+        }
+        for person in people { fake.sendText(token: Self.token, chatID: person.id, from: person, text: "/count") }
+        let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        let sent = try await fake.waitForSentMessages(token: Self.token, count: 12, timeout: .seconds(60))
+        for person in people {
+            #expect(sent.filter { $0.chatID == person.id }.map(\.text)
+                == (1...5).map { "#\($0) m\($0)" } + ["You have written 6 messages."])
+        }
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        await fake.stop()
     }
 
     @Test("the Python example through the sandbox: its counter per person, /count and a call-back, in order")
@@ -84,11 +128,7 @@ struct RemotePluginEndToEndTests {
             calls.withLock { $0 += 1; return $0 } == 1 ? .hold : FakeRemotePlugin.counter(call)
         }
         try await plugin.start()
-        let fake = FakeBotAPI()
-        try await fake.start()
-        fake.addBot(token: Self.token, userID: 7400, username: "counter_bot")
-        let sandbox = try Self.sandbox()
-        try sandbox.writeManifest("counter", Self.telegramManifest(fake: fake, url: plugin.url))
+        let (fake, sandbox) = try await Self.telegramBot(url: plugin.url)
         let user = FakeUser(id: 51, firstName: "Kim")
         fake.sendText(token: Self.token, chatID: user.id, from: user, text: "one")
         let first = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
@@ -116,11 +156,7 @@ struct RemotePluginEndToEndTests {
             calls.withLock { $0 += 1; return $0 } <= 2 ? .status(503) : FakeRemotePlugin.counter(call)
         }
         try await plugin.start()
-        let fake = FakeBotAPI()
-        try await fake.start()
-        fake.addBot(token: Self.token, userID: 7400, username: "counter_bot")
-        let sandbox = try Self.sandbox()
-        try sandbox.writeManifest("counter", Self.telegramManifest(fake: fake, url: plugin.url, extra: ", attempts: 5"))
+        let (fake, sandbox) = try await Self.telegramBot(url: plugin.url, extra: ", attempts: 5")
         let user = FakeUser(id: 52, firstName: "Lee")
         for text in ["one", "two", "three"] { fake.sendText(token: Self.token, chatID: user.id, from: user, text: text) }
         let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
@@ -140,11 +176,7 @@ struct RemotePluginEndToEndTests {
                 == "bad" ? .answer("{\"disposition\": 7}") : FakeRemotePlugin.counter(call)
         }
         try await plugin.start()
-        let fake = FakeBotAPI()
-        try await fake.start()
-        fake.addBot(token: Self.token, userID: 7400, username: "counter_bot")
-        let sandbox = try Self.sandbox()
-        try sandbox.writeManifest("counter", Self.telegramManifest(fake: fake, url: plugin.url, extra: ", attempts: 2"))
+        let (fake, sandbox) = try await Self.telegramBot(url: plugin.url, extra: ", attempts: 2")
         let user = FakeUser(id: 53, firstName: "Max")
         for text in ["bad", "good"] { fake.sendText(token: Self.token, chatID: user.id, from: user, text: text) }
         let host = try AviaryProcess(
