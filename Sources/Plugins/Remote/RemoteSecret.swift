@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+package import Foundation
 
 /// A remote plugin's signing secret: never printed, compared only through signatures.
 public struct RemoteSecret: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -28,20 +28,22 @@ public struct RemoteSecret: Sendable, CustomStringConvertible, CustomDebugString
 ///
 /// The host signs each request with the Unix time it sends it at; the plugin signs its answer
 /// with the same timestamp, so an answer cannot be replayed for another request.
-enum RemoteSignature {
+package enum RemoteSignature {
     /// The request and answer header carrying the signature.
     static let header = "Aviary-Signature"
     /// The request header carrying the timestamp, Unix seconds.
     static let timestampHeader = "Aviary-Timestamp"
 
     /// The header value for `body` sent at `timestamp`.
-    static func sign(_ body: some DataProtocol, timestamp: Int64, secret: RemoteSecret) -> String {
+    package static func sign(_ body: some DataProtocol, timestamp: Int64, secret: RemoteSecret) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: input(body, timestamp), using: secret.key)
         return "v1=" + Data(code).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Whether `header` is the signature of `body` at `timestamp`, compared in constant time.
-    static func verify(_ header: String?, body: some DataProtocol, timestamp: Int64, secret: RemoteSecret) -> Bool {
+    package static func verify(
+        _ header: String?, body: some DataProtocol, timestamp: Int64, secret: RemoteSecret
+    ) -> Bool {
         guard let header, header.hasPrefix("v1="), header.utf8.count == 67 else { return false }
         let hex = Array(header.utf8.dropFirst(3))
         var bytes: [UInt8] = []
