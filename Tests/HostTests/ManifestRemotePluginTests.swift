@@ -34,7 +34,8 @@ struct ManifestRemotePluginTests {
     func twoRemotePlugins() throws {
         let yaml = Self.manifest([
             "name: horoscope, url: 'http://127.0.0.1:9100/hook', secret_file: plugin.key, timeout: 3s",
-            "name: weather, url: 'https://plugins.example.com/w', secret_file: plugin.key, interests: [message, callback]",
+            "name: weather, url: 'https://plugins.example.com/w', secret_file: plugin.key, "
+                + "interests: [message, callback]",
         ])
         let bot = try folder.load("bot.yaml", yaml).get()
         #expect(bot.plugins.map(\.instanceName) == ["remote:horoscope", "remote:weather"])
@@ -47,24 +48,42 @@ struct ManifestRemotePluginTests {
     @Test("only http and https addresses with a host; names unique; settings in bounds")
     func settings() throws {
         let secret = "secret_file: plugin.key"
-        #expect(try errors(["name: a, url: 'ftp://127.0.0.1/x', \(secret)"]) == [
-            "bot.yaml:3: plugins[0].remote.url: expected an http:// or https:// address with a host "
-                + "(http://127.0.0.1:9100/hook)"
-        ])
+        #expect(
+            try errors(["name: a, url: 'ftp://127.0.0.1/x', \(secret)"]) == [
+                "bot.yaml:3: plugins[0].remote.url: expected an http:// or https:// address with a host "
+                    + "(http://127.0.0.1:9100/hook)"
+            ]
+        )
         #expect(try errors(["name: a, url: 'http://user:pw@127.0.0.1/x', \(secret)"]).count == 1)
-        #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret)", "name: a, url: 'http://127.0.0.1/y', \(secret)"])
-            == ["bot.yaml:4: plugins[1]: plugin 'remote:a' is listed twice (also plugins[0]); list each plugin once"])
-        #expect(try errors(["name: 'a b', url: 'http://127.0.0.1/x', \(secret)"]).first?.contains("remote.name") == true)
-        #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), timeout: 2h"]).first?
-            .contains("'2h' is no duration") == true)
-        #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), timeout: 90s"]).first?
-            .contains("from 100ms to 60s") == true)
-        #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), interests: [photos]"]).first?
-            .contains("unknown update kind 'photos'") == true)
+        #expect(
+            try errors([
+                "name: a, url: 'http://127.0.0.1/x', \(secret)", "name: a, url: 'http://127.0.0.1/y', \(secret)",
+            ])
+                == [
+                    "bot.yaml:4: plugins[1]: plugin 'remote:a' is listed twice (also plugins[0]); list each plugin once"
+                ]
+        )
+        #expect(
+            try errors(["name: 'a b', url: 'http://127.0.0.1/x', \(secret)"]).first?.contains("remote.name") == true
+        )
+        #expect(
+            try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), timeout: 2h"]).first?
+                .contains("'2h' is no duration") == true
+        )
+        #expect(
+            try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), timeout: 90s"]).first?
+                .contains("from 100ms to 60s") == true
+        )
+        #expect(
+            try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), interests: [photos]"]).first?
+                .contains("unknown update kind 'photos'") == true
+        )
         #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), on_failure: retry"]).count == 1)
         #expect(try errors(["name: a, url: 'http://127.0.0.1/x'"]).first?.contains("needs a signing secret") == true)
-        #expect(try errors(["name: a, url: 'http://127.0.0.1/x', secret: short"]).first?
-            .contains("shorter than 16 bytes") == true)
+        #expect(
+            try errors(["name: a, url: 'http://127.0.0.1/x', secret: short"]).first?
+                .contains("shorter than 16 bytes") == true
+        )
     }
 
     @Test("the secret file is read like a token file, relative to the manifest, and never quoted")
@@ -81,17 +100,25 @@ struct ManifestRemotePluginTests {
     @Test("the host config restricts the hosts: host-wide, per brand, and a brand's own manifests need its list")
     func allowedHosts() throws {
         let entry = { (url: String) in "name: a, url: '\(url)', secret_file: plugin.key" }
-        let policy = RemotePluginPolicy(allowedHosts: ["127.0.0.1", "plugins.internal:9100"], brands: ["han": ["127.0.0.1"]])
+        let policy = RemotePluginPolicy(
+            allowedHosts: ["127.0.0.1", "plugins.internal:9100"],
+            brands: ["han": ["127.0.0.1"]]
+        )
         #expect(try errors([entry("http://127.0.0.1:9100/x")], policy: policy).isEmpty)
         #expect(try errors([entry("http://plugins.internal:9100/x")], policy: policy).isEmpty)
-        #expect(try errors([entry("http://plugins.internal:9200/x")], policy: policy) == [
-            "bot.yaml:3: plugins[0].remote.url: the host config does not allow remote plugins at plugins.internal:9200 "
-                + "(remote_plugins.allowed_hosts); ask the host's admin"
-        ])
-        #expect(try errors([entry("http://plugins.internal:9100/x")], policy: policy, brand: "han") == [
-            "bot.yaml:4: plugins[0].remote.url: brand 'han' may not call remote plugins at plugins.internal:9100 "
-                + "(remote_plugins.brands.han); ask the host's admin"
-        ])
+        #expect(
+            try errors([entry("http://plugins.internal:9200/x")], policy: policy) == [
+                "bot.yaml:3: plugins[0].remote.url: the host config does not allow remote plugins at "
+                    + "plugins.internal:9200 "
+                    + "(remote_plugins.allowed_hosts); ask the host's admin"
+            ]
+        )
+        #expect(
+            try errors([entry("http://plugins.internal:9100/x")], policy: policy, brand: "han") == [
+                "bot.yaml:4: plugins[0].remote.url: brand 'han' may not call remote plugins at plugins.internal:9100 "
+                    + "(remote_plugins.brands.han); ask the host's admin"
+            ]
+        )
         let loader = ManifestLoader(registry: .builtIn(), environment: [:], remotePolicy: policy)
         func brandErrors(_ brand: String, _ entry: String) -> [String] {
             let yaml = Self.manifest([entry], brand: brand)
@@ -110,14 +137,22 @@ struct ManifestRemotePluginTests {
 
     @Test("the host config's remote_plugins section: hosts and brands, each entry checked")
     func hostConfig() throws {
-        let good = try folder.write("aviary.yaml", """
+        let good = try folder.write(
+            "aviary.yaml",
+            """
             remote_plugins:
               allowed_hosts: [127.0.0.1, "plugins.internal:9100"]
               brands: { han: [han.example.com] }
-            """)
+            """
+        )
         let config = try HostConfig.load(path: good, environment: [:])
-        #expect(config.remotePlugins == RemotePluginPolicy(
-            allowedHosts: ["127.0.0.1", "plugins.internal:9100"], brands: ["han": ["han.example.com"]]))
+        #expect(
+            config.remotePlugins
+                == RemotePluginPolicy(
+                    allowedHosts: ["127.0.0.1", "plugins.internal:9100"],
+                    brands: ["han": ["han.example.com"]]
+                )
+        )
         let bad = try folder.write("bad.yaml", "remote_plugins:\n  allowed_hosts: ['http://x/']\n  brand: {}\n")
         do {
             _ = try HostConfig.load(path: bad, environment: [:])

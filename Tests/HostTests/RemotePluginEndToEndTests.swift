@@ -5,7 +5,7 @@ import NIOHTTP1
 import Synchronization
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Remote plugins with the real binary: the shipped examples as separate processes, and a
@@ -57,7 +57,9 @@ struct RemotePluginEndToEndTests {
         let executable = URL(fileURLWithPath: AviaryProcess.binaryPath).deletingLastPathComponent()
             .appendingPathComponent("remote-plugin-example")
         let plugin = try await ExamplePluginProcess(
-            executable.path, ["--port", "0", "--secret-file", try Self.secretFile()])
+            executable.path,
+            ["--port", "0", "--secret-file", try Self.secretFile()]
+        )
         defer { plugin.stop() }
         let (fake, sandbox) = try await Self.telegramBot(url: plugin.url)
         let people = [FakeUser(id: 61, firstName: "Ann"), FakeUser(id: 62, firstName: "Bo")]
@@ -70,8 +72,10 @@ struct RemotePluginEndToEndTests {
         let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
         let sent = try await fake.waitForSentMessages(token: Self.token, count: 12, timeout: .seconds(60))
         for person in people {
-            #expect(sent.filter { $0.chatID == person.id }.map(\.text)
-                == (1...5).map { "#\($0) m\($0)" } + ["You have written 6 messages."])
+            #expect(
+                sent.filter { $0.chatID == person.id }.map(\.text)
+                    == (1...5).map { "#\($0) m\($0)" } + ["You have written 6 messages."]
+            )
         }
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0)
@@ -84,36 +88,51 @@ struct RemotePluginEndToEndTests {
         let script = ExamplePluginProcess.repositoryRoot.appendingPathComponent("examples/plugins/python/plugin.py")
         let plugin = try await ExamplePluginProcess(
             try ConformanceTests.tool("python3"),
-            [script.path, "--port", "0", "--secret-file", "\(sandbox.botsDirectory)/plugin.key"])
+            [script.path, "--port", "0", "--secret-file", "\(sandbox.botsDirectory)/plugin.key"]
+        )
         defer { plugin.stop() }
-        try sandbox.writeManifest("py", """
+        try sandbox.writeManifest(
+            "py",
+            """
             platform: sandbox
             plugins:
               - remote: { name: counter, url: "\(plugin.url)", secret_file: plugin.key, interests: [message] }
-            """)
+            """
+        )
         let host = try AviaryProcess(
-            arguments: sandbox.runArguments, environment: ["AVIARY_ADMIN_TOKEN": Self.admin], logPath: sandbox.logPath)
+            arguments: sandbox.runArguments,
+            environment: ["AVIARY_ADMIN_TOKEN": Self.admin],
+            logPath: sandbox.logPath
+        )
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
         try await host.waitForLog("bot started")
         let headers = [("Authorization", "Bearer \(Self.admin)"), ("Content-Type", "application/json")]
         for text in ["a", "b", "c", "/count", "/remind tea"] {
             let sent = try await probe.call(
-                .POST, "/api/v1/bots/py/sandbox/messages", headers: headers,
-                body: Data(#"{"user_id":42,"first_name":"Ann","text":"\#(text)"}"#.utf8))
+                .POST,
+                "/api/v1/bots/py/sandbox/messages",
+                headers: headers,
+                body: Data(#"{"user_id":42,"first_name":"Ann","text":"\#(text)"}"#.utf8)
+            )
             #expect(sent.status == 202, "\(sent.text)")
         }
         var texts: [String] = []
         var revision: Int64 = 0
         for _ in 0..<10 where texts.count < 6 {
             let answer = try await probe.call(
-                .GET, "/api/v1/bots/py/sandbox/chats/42?after=\(revision)&wait=20", headers: headers)
+                .GET,
+                "/api/v1/bots/py/sandbox/chats/42?after=\(revision)&wait=20",
+                headers: headers
+            )
             revision = (answer.json["revision"] as? NSNumber)?.int64Value ?? revision
             texts += (answer.json["messages"] as? [[String: Any]] ?? [])
                 .filter { $0["from"] as? String == "bot" }.compactMap { $0["text"] as? String }
         }
-        #expect(texts == [
-            "#1 a", "#2 b", "#3 c", "You have written 4 messages.", "I will remind you of tea.", "Reminder: tea",
-        ])
+        #expect(
+            texts == [
+                "#1 a", "#2 b", "#3 c", "You have written 4 messages.", "I will remind you of tea.", "Reminder: tea",
+            ]
+        )
         let protocolDocument = try await probe.call(.GET, "/api/v1/remote-plugin-protocol.yaml")
         #expect(protocolDocument.status == 200 && protocolDocument.text.contains("Aviary remote plugin protocol"))
         #expect(!host.log.contains(Self.secret))
@@ -125,7 +144,9 @@ struct RemotePluginEndToEndTests {
     func killMidCall() async throws {
         let calls = Mutex(0)
         let plugin = FakeRemotePlugin(secret: Self.secret) { call in
-            calls.withLock { $0 += 1; return $0 } == 1 ? .hold : FakeRemotePlugin.counter(call)
+            calls.withLock {
+                $0 += 1; return $0
+            } == 1 ? .hold : FakeRemotePlugin.counter(call)
         }
         try await plugin.start()
         let (fake, sandbox) = try await Self.telegramBot(url: plugin.url)
@@ -153,12 +174,16 @@ struct RemotePluginEndToEndTests {
     func downThenBack() async throws {
         let calls = Mutex(0)
         let plugin = FakeRemotePlugin(secret: Self.secret) { call in
-            calls.withLock { $0 += 1; return $0 } <= 2 ? .status(503) : FakeRemotePlugin.counter(call)
+            calls.withLock {
+                $0 += 1; return $0
+            } <= 2 ? .status(503) : FakeRemotePlugin.counter(call)
         }
         try await plugin.start()
         let (fake, sandbox) = try await Self.telegramBot(url: plugin.url, extra: ", attempts: 5")
         let user = FakeUser(id: 52, firstName: "Lee")
-        for text in ["one", "two", "three"] { fake.sendText(token: Self.token, chatID: user.id, from: user, text: text) }
+        for text in ["one", "two", "three"] {
+            fake.sendText(token: Self.token, chatID: user.id, from: user, text: text)
+        }
         let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
         let sent = try await fake.waitForSentMessages(token: Self.token, count: 3, timeout: .seconds(60))
         #expect(sent.map(\.text) == ["#1", "#2", "#3"])
@@ -180,12 +205,18 @@ struct RemotePluginEndToEndTests {
         let user = FakeUser(id: 53, firstName: "Max")
         for text in ["bad", "good"] { fake.sendText(token: Self.token, chatID: user.id, from: user, text: text) }
         let host = try AviaryProcess(
-            arguments: sandbox.runArguments, environment: ["AVIARY_ADMIN_TOKEN": Self.admin], logPath: sandbox.logPath)
+            arguments: sandbox.runArguments,
+            environment: ["AVIARY_ADMIN_TOKEN": Self.admin],
+            logPath: sandbox.logPath
+        )
         let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
         let sent = try await fake.waitForSentMessages(token: Self.token, count: 1, timeout: .seconds(60))
         #expect(sent.map(\.text) == ["#1"])
         let detail = try await probe.call(
-            .GET, "/api/v1/bots/counter", headers: [("Authorization", "Bearer \(Self.admin)")])
+            .GET,
+            "/api/v1/bots/counter",
+            headers: [("Authorization", "Bearer \(Self.admin)")]
+        )
         let lastError = detail.json["last_error"] as? String ?? ""
         #expect(lastError.contains("plugin 'remote:counter' failed: bad_answer after 2 attempts"), "\(detail.text)")
         #expect(lastError.contains("disposition: expected a string, found a number"), "\(lastError)")

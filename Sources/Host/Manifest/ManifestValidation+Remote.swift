@@ -25,17 +25,22 @@ extension ManifestValidation {
         let folder = (file as NSString).deletingLastPathComponent
         let full = path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
         switch TokenFile.read(full) {
-        case .success(let text) where text.trimmingCharacters(in: .whitespacesAndNewlines).utf8.count
+        case .success(let text)
+        where text.trimmingCharacters(in: .whitespacesAndNewlines).utf8.count
             >= RemoteSecret.minimumBytes:
             return plugin.withSecret(RemoteSecret(text: text))
         case .success:
             fail(
-                line("secret_file"), "\(key).secret_file",
-                "\(full) holds fewer than \(RemoteSecret.minimumBytes) bytes; put a long random secret in it")
+                line("secret_file"),
+                "\(key).secret_file",
+                "\(full) holds fewer than \(RemoteSecret.minimumBytes) bytes; put a long random secret in it"
+            )
         case .failure(let problem):
             fail(
-                line("secret_file"), "\(key).secret_file",
-                problem.message(for: full).replacingOccurrences(of: "the bot token", with: "the plugin's secret"))
+                line("secret_file"),
+                "\(key).secret_file",
+                problem.message(for: full).replacingOccurrences(of: "the bot token", with: "the plugin's secret")
+            )
         }
         return nil
     }

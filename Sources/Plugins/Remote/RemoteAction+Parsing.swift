@@ -9,15 +9,21 @@ extension RemoteAction {
         case "send":
             let object = try field.object(keys: ["kind", "chat_id", "text", "parse_mode", "buttons", "photo"])
             var message = OutgoingMessage(
-                chatID: try object.required("chat_id").integer(), text: try Self.text(object),
-                parseMode: try Self.parseMode(object), buttons: try Self.buttons(object))
+                chatID: try object.required("chat_id").integer(),
+                text: try Self.text(object),
+                parseMode: try Self.parseMode(object),
+                buttons: try Self.buttons(object)
+            )
             message.photo = try object.optional("photo")?.text(max: 256)
             self = .send(message)
         case "reply":
             let object = try field.object(keys: ["kind", "text", "parse_mode", "buttons", "quote"])
             self = .reply(
-                text: try Self.text(object), parseMode: try Self.parseMode(object), buttons: try Self.buttons(object),
-                quote: try object.optional("quote")?.bool() ?? false)
+                text: try Self.text(object),
+                parseMode: try Self.parseMode(object),
+                buttons: try Self.buttons(object),
+                quote: try object.optional("quote")?.bool() ?? false
+            )
         case "edit":
             let object = try field.object(
                 keys: ["kind", "chat_id", "message_id", "text", "parse_mode", "buttons", "caption"])
@@ -27,20 +33,35 @@ extension RemoteAction {
             let edit =
                 try object.optional("caption")?.bool() == true
                 ? MessageEdit.caption(
-                    chatID: chatID ?? 0, messageID: messageID, text: text, parseMode: parseMode, buttons: buttons)
-                : MessageEdit(chatID: chatID ?? 0, messageID: messageID, text: text, parseMode: parseMode, buttons: buttons)
+                    chatID: chatID ?? 0,
+                    messageID: messageID,
+                    text: text,
+                    parseMode: parseMode,
+                    buttons: buttons
+                )
+                : MessageEdit(
+                    chatID: chatID ?? 0,
+                    messageID: messageID,
+                    text: text,
+                    parseMode: parseMode,
+                    buttons: buttons
+                )
             self = .edit(edit, chatGiven: chatID != nil)
         case "edit_buttons":
             let object = try field.object(keys: ["kind", "chat_id", "message_id", "buttons"])
             let chatID = try object.optional("chat_id")?.integer()
             let edit = ButtonsEdit(
-                chatID: chatID ?? 0, messageID: try object.required("message_id").integer(),
-                buttons: try Self.buttons(object))
+                chatID: chatID ?? 0,
+                messageID: try object.required("message_id").integer(),
+                buttons: try Self.buttons(object)
+            )
             self = .editButtons(edit, chatGiven: chatID != nil)
         case "answer_callback":
             let object = try field.object(keys: ["kind", "text", "show_alert"])
             self = .answerCallback(
-                text: try object.optional("text")?.text(max: 200), showAlert: try object.optional("show_alert")?.bool() ?? false)
+                text: try object.optional("text")?.text(max: 200),
+                showAlert: try object.optional("show_alert")?.bool() ?? false
+            )
         case "schedule":
             let object = try field.object(keys: ["kind", "key", "at", "chat_id", "payload"])
             let key = try Self.key(object)
@@ -51,11 +72,17 @@ extension RemoteAction {
             }
             let payload = try object.optional("payload")?.string() ?? ""
             guard payload.utf8.count <= RemoteLimits.payloadBytes else {
-                throw RemoteAnswerError(path: "\(field.path).payload", message: "over \(RemoteLimits.payloadBytes) bytes")
+                throw RemoteAnswerError(
+                    path: "\(field.path).payload",
+                    message: "over \(RemoteLimits.payloadBytes) bytes"
+                )
             }
             self = .schedule(
-                key: key, at: Date(timeIntervalSince1970: max(0, seconds)),
-                chatID: try object.optional("chat_id")?.integer(), payload: payload)
+                key: key,
+                at: Date(timeIntervalSince1970: max(0, seconds)),
+                chatID: try object.optional("chat_id")?.integer(),
+                payload: payload
+            )
         case "cancel_schedule":
             let object = try field.object(keys: ["kind", "key", "chat_id"])
             self = .cancelSchedule(key: try Self.key(object), chatID: try object.optional("chat_id")?.integer())
@@ -63,7 +90,8 @@ extension RemoteAction {
             throw RemoteAnswerError(
                 path: "\(field.path).kind",
                 message: "unknown action kind '\(kind.prefix(40))' (version 1 knows: "
-                    + RemoteAnswer.actionKinds.joined(separator: ", ") + ")")
+                    + RemoteAnswer.actionKinds.joined(separator: ", ") + ")"
+            )
         }
     }
 

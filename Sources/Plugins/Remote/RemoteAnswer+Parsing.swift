@@ -24,14 +24,19 @@ extension RemoteAnswer {
         case "passed": disposition = .passed
         case let other:
             throw RemoteAnswerError(
-                path: "disposition", message: "expected 'handled' or 'passed', found '\(other.prefix(40))'")
+                path: "disposition",
+                message: "expected 'handled' or 'passed', found '\(other.prefix(40))'"
+            )
         }
         let actionList = try root.optional("actions")?.array(max: RemoteLimits.actions) ?? []
         actions = try actionList.map { field throws(RemoteAnswerError) in try RemoteAction(parsing: field, now: now) }
         let state = try root.optional("state")?.object(keys: ["chat", "person"])
-        chat = try state?.optional("chat").map { field throws(RemoteAnswerError) in try RemoteStateChange(parsing: field) }
+        chat =
+            try state?.optional("chat").map { field throws(RemoteAnswerError) in try RemoteStateChange(parsing: field) }
             ?? RemoteStateChange()
-        person = try state?.optional("person").map { field throws(RemoteAnswerError) in try RemoteStateChange(parsing: field) }
+        person =
+            try state?.optional("person").map { field throws(RemoteAnswerError) in try RemoteStateChange(parsing: field)
+            }
             ?? RemoteStateChange()
     }
 }
@@ -50,7 +55,9 @@ extension RemoteStateChange {
                     data.count <= RemoteLimits.valueBytes
                 else {
                     throw RemoteAnswerError(
-                        path: "\(set.path).\(key)", message: "the value is over \(RemoteLimits.valueBytes) bytes as JSON")
+                        path: "\(set.path).\(key)",
+                        message: "the value is over \(RemoteLimits.valueBytes) bytes as JSON"
+                    )
                 }
                 setValues[key] = data
             }
@@ -134,7 +141,9 @@ struct Field {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
         guard !key.isEmpty, key.utf8.count <= RemoteLimits.keyBytes, key.allSatisfy(allowed.contains) else {
             throw RemoteAnswerError(
-                path: path, message: "keys have 1 to \(RemoteLimits.keyBytes) letters, digits or '-_.:'")
+                path: path,
+                message: "keys have 1 to \(RemoteLimits.keyBytes) letters, digits or '-_.:'"
+            )
         }
     }
 

@@ -30,7 +30,10 @@ struct RemoteClient: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Aviary-Protocol", value: "1")
         request.headers.add(name: RemoteSignature.timestampHeader, value: "\(timestamp)")
-        request.headers.add(name: RemoteSignature.header, value: RemoteSignature.sign(body, timestamp: timestamp, secret: secret))
+        request.headers.add(
+            name: RemoteSignature.header,
+            value: RemoteSignature.sign(body, timestamp: timestamp, secret: secret)
+        )
         request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
         request.body = .bytes(ByteBuffer(data: body))
         let host = url.host ?? "the plugin"
@@ -48,7 +51,9 @@ struct RemoteClient: Sendable {
             throw RemoteCallFailure(kind: .timeout, detail: "\(host) did not answer within \(timeout)")
         } catch is NIOTooManyBytesError {
             throw RemoteCallFailure(
-                kind: .badAnswer, detail: "the answer has more than \(RemoteLimits.answerBytes) bytes; refused")
+                kind: .badAnswer,
+                detail: "the answer has more than \(RemoteLimits.answerBytes) bytes; refused"
+            )
         } catch {
             throw RemoteCallFailure(kind: .refused, detail: "cannot reach \(url.absoluteString): \(error)")
         }
@@ -58,13 +63,16 @@ struct RemoteClient: Sendable {
             throw RemoteCallFailure(kind: .serverError, detail: "\(url.absoluteString) answered \(status)")
         default:
             throw RemoteCallFailure(
-                kind: .clientError, detail: "\(url.absoluteString) answered \(status): the plugin refused the request")
+                kind: .clientError,
+                detail: "\(url.absoluteString) answered \(status): the plugin refused the request"
+            )
         }
         let data = Data(buffer: answer)
         guard RemoteSignature.verify(signature, body: data, timestamp: timestamp, secret: secret) else {
             throw RemoteCallFailure(
                 kind: .badAnswer,
-                detail: "the answer's \(RemoteSignature.header) is \(signature == nil ? "missing" : "wrong"); refused")
+                detail: "the answer's \(RemoteSignature.header) is \(signature == nil ? "missing" : "wrong"); refused"
+            )
         }
         do {
             return try RemoteAnswer(parsing: data, now: now)

@@ -47,8 +47,13 @@ public struct RemoteConfiguration: Decodable, Sendable, Equatable {
 
     /// Creates settings; everything but the name and address has a default.
     public init(
-        name: String, url: String, secretFile: String? = nil, secret: String? = nil,
-        timeout: RemoteDuration = .init(.seconds(5)), interests: [String] = ["message"], attempts: Int = 4,
+        name: String,
+        url: String,
+        secretFile: String? = nil,
+        secret: String? = nil,
+        timeout: RemoteDuration = .init(.seconds(5)),
+        interests: [String] = ["message"],
+        attempts: Int = 4,
         onFailure: FailurePolicy = .fail
     ) {
         self.name = name
@@ -71,7 +76,8 @@ public struct RemoteConfiguration: Decodable, Sendable, Equatable {
             timeout: try container.decodeIfPresent(RemoteDuration.self, forKey: .timeout) ?? .init(.seconds(5)),
             interests: try container.decodeIfPresent([String].self, forKey: .interests) ?? ["message"],
             attempts: try container.decodeIfPresent(Int.self, forKey: .attempts) ?? 4,
-            onFailure: try container.decodeIfPresent(FailurePolicy.self, forKey: .onFailure) ?? .fail)
+            onFailure: try container.decodeIfPresent(FailurePolicy.self, forKey: .onFailure) ?? .fail
+        )
     }
 }
 
@@ -97,7 +103,9 @@ public struct RemoteDuration: Decodable, Sendable, Equatable {
         let text = try container.decode(String.self)
         guard let parsed = Self.parse(text) else {
             throw PluginConfigurationError(
-                key: "timeout", "'\(text.prefix(40))' is no duration; write it as 3s, 500ms or 1m")
+                key: "timeout",
+                "'\(text.prefix(40))' is no duration; write it as 3s, 500ms or 1m"
+            )
         }
         duration = parsed
     }
@@ -133,7 +141,9 @@ extension RemoteConfiguration {
         }
         guard let url = RemoteAddress.parse(url) else {
             throw PluginConfigurationError(
-                key: "url", "expected an http:// or https:// address with a host (http://127.0.0.1:9100/hook)")
+                key: "url",
+                "expected an http:// or https:// address with a host (http://127.0.0.1:9100/hook)"
+            )
         }
         guard timeout.duration >= .milliseconds(100), timeout.duration <= .seconds(60) else {
             throw PluginConfigurationError(key: "timeout", "give a timeout from 100ms to 60s")
@@ -146,10 +156,14 @@ extension RemoteConfiguration {
             throw PluginConfigurationError(key: "secret", "give secret or secret_file, not both")
         case (nil, nil):
             throw PluginConfigurationError(
-                key: "secret_file", "the plugin needs a signing secret: give secret_file (or secret)")
+                key: "secret_file",
+                "the plugin needs a signing secret: give secret_file (or secret)"
+            )
         case (let secret?, nil) where secret.utf8.count < RemoteSecret.minimumBytes:
             throw PluginConfigurationError(
-                key: "secret", "the secret is shorter than \(RemoteSecret.minimumBytes) bytes; use a long random value")
+                key: "secret",
+                "the secret is shorter than \(RemoteSecret.minimumBytes) bytes; use a long random value"
+            )
         default:
             break
         }
@@ -158,7 +172,9 @@ extension RemoteConfiguration {
             guard let kind = Self.knownInterests[interest] else {
                 let names = Self.knownInterests.keys.sorted().joined(separator: ", ")
                 throw PluginConfigurationError(
-                    key: "interests[\(index)]", "unknown update kind '\(interest.prefix(40))' (known: \(names))")
+                    key: "interests[\(index)]",
+                    "unknown update kind '\(interest.prefix(40))' (known: \(names))"
+                )
             }
             kinds.insert(kind)
         }

@@ -44,13 +44,20 @@ public struct RemotePlugin: Plugin {
     /// - Throws: ``PluginConfigurationError`` naming the setting that is wrong.
     public init(configuration: RemoteConfiguration, bot: BotDescriptor) throws {
         try self.init(
-            configuration: configuration, bot: bot, httpClient: .shared, metricsFactory: MetricsSystem.factory)
+            configuration: configuration,
+            bot: bot,
+            httpClient: .shared,
+            metricsFactory: MetricsSystem.factory
+        )
     }
 
     /// Creates the plugin with its collaborators given, for tests.
     package init(
-        configuration: RemoteConfiguration, bot: BotDescriptor, httpClient: HTTPClient,
-        metricsFactory: any MetricsFactory, backoff: Backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5)),
+        configuration: RemoteConfiguration,
+        bot: BotDescriptor,
+        httpClient: HTTPClient,
+        metricsFactory: any MetricsFactory,
+        backoff: Backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5)),
         breaker: RemoteCircuitBreaker = RemoteCircuitBreaker()
     ) throws {
         let (url, interests) = try configuration.validated()
@@ -58,8 +65,11 @@ public struct RemotePlugin: Plugin {
         self.instanceName = "\(Self.name):\(configuration.name)"
         self.interests = interests
         self.client = RemoteClient(
-            url: url, secret: configuration.secret.map(RemoteSecret.init(text:)), timeout: configuration.timeout.duration,
-            httpClient: httpClient)
+            url: url,
+            secret: configuration.secret.map(RemoteSecret.init(text:)),
+            timeout: configuration.timeout.duration,
+            httpClient: httpClient
+        )
         self.metrics = RemoteMetrics(botID: bot.id, plugin: configuration.name, factory: metricsFactory)
         self.backoff = backoff
         self.breaker = breaker
@@ -68,13 +78,23 @@ public struct RemotePlugin: Plugin {
     /// The same plugin signing with `secret`.
     public func withSecret(_ secret: RemoteSecret) -> RemotePlugin {
         var copy = self
-        copy.client = RemoteClient(url: client.url, secret: secret, timeout: client.timeout, httpClient: client.httpClient)
+        copy.client = RemoteClient(
+            url: client.url,
+            secret: secret,
+            timeout: client.timeout,
+            httpClient: client.httpClient
+        )
         return copy
     }
 
     /// Calls the plugin with the update and applies its answer.
     public func handle(_ update: Update, context: PluginContext) async throws -> Disposition {
-        let request = try await request(for: .update(update), chat: update.chat, person: update.sender, context: context)
+        let request = try await request(
+            for: .update(update),
+            chat: update.chat,
+            person: update.sender,
+            context: context
+        )
         guard let answer = try await call(request, context: context) else { return .passed }
         try apply(answer, chatID: update.chat?.id, personID: update.sender?.id, context: context)
         return answer.disposition
@@ -94,7 +114,10 @@ public struct RemotePlugin: Plugin {
     }
 
     private func request(
-        for event: RemoteRequest.Event, chat: Chat?, person: User?, context: PluginContext
+        for event: RemoteRequest.Event,
+        chat: Chat?,
+        person: User?,
+        context: PluginContext
     ) async throws -> RemoteRequest {
         let plugin = instanceName
         let chatID = chat?.id ?? { if case .job(let job) = event { job.chatID } else { nil } }()
@@ -108,8 +131,13 @@ public struct RemotePlugin: Plugin {
         }
         let timeZone = try await personID.asyncMap { try await context.timeZone(ofUser: $0) }
         return RemoteRequest(
-            event: event, chatState: chatState, personState: personState, chat: chat, person: person,
-            personTimeZone: timeZone)
+            event: event,
+            chatState: chatState,
+            personState: personState,
+            chat: chat,
+            person: person,
+            personTimeZone: timeZone
+        )
     }
 
     /// The checked answer, or `nil` when every attempt failed and `on_failure` is `pass`.
@@ -123,7 +151,8 @@ public struct RemotePlugin: Plugin {
                 last = RemoteCallFailure(
                     kind: .circuitOpen,
                     detail: "the circuit breaker is open after \(breaker.threshold) failed calls in a row; "
-                        + "not called for \(Int(breaker.openFor)) s")
+                        + "not called for \(Int(breaker.openFor)) s"
+                )
                 metrics.failed(.circuitOpen)
                 break
             }
@@ -140,11 +169,14 @@ public struct RemotePlugin: Plugin {
                 if Task.isCancelled { throw CancellationError() }
                 metrics.called(after: ContinuousClock.now - started, failure: error.kind)
                 if breaker.failed(at: Date()) == .opened {
+                    let (threshold, seconds) = (breaker.threshold, Int(breaker.openFor))
                     context.logger.error(
-                        "remote plugin failed \(breaker.threshold) calls in a row; circuit breaker open, calls refused for \(Int(breaker.openFor)) s")
+                        "remote plugin failed \(threshold) calls in a row; circuit breaker open for \(seconds) s")
                     metrics.breaker(open: true)
                 }
-                context.logger.warning("remote plugin call \(attempt)/\(attempts) failed (\(error.kind.rawValue)): \(error)")
+                context.logger.warning(
+                    "remote plugin call \(attempt)/\(attempts) failed (\(error.kind.rawValue)): \(error)"
+                )
                 last = error
                 if !error.kind.isRetryable { break }
             }
@@ -171,8 +203,11 @@ public struct RemotePlugin: Plugin {
         }
         let now = Date()
         let answer = try await client.call(
-            body: body, idempotencyKey: request.idempotencyKey(bot: context.bot),
-            timestamp: Int64(now.timeIntervalSince1970), now: now)
+            body: body,
+            idempotencyKey: request.idempotencyKey(bot: context.bot),
+            timestamp: Int64(now.timeIntervalSince1970),
+            now: now
+        )
         do throws(RemoteAnswerError) {
             try check(answer, request: request, context: context)
         } catch {

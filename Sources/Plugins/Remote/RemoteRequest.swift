@@ -43,9 +43,11 @@ struct RemoteRequest {
             object["update"] = RemoteUpdateJSON.update(update)
         case .job(let job):
             object["event"] = "job"
-            object["job"] = [
-                "key": job.key, "chat_id": job.chatID, "due_at": job.dueAt.timeIntervalSince1970, "payload": job.payload,
-            ] as [String: Any]
+            object["job"] =
+                [
+                    "key": job.key, "chat_id": job.chatID, "due_at": job.dueAt.timeIntervalSince1970,
+                    "payload": job.payload,
+                ] as [String: Any]
         }
         object["chat"] = chat.map(RemoteUpdateJSON.chat)
         if let person {

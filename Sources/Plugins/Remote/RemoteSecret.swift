@@ -42,7 +42,10 @@ package enum RemoteSignature {
 
     /// Whether `header` is the signature of `body` at `timestamp`, compared in constant time.
     package static func verify(
-        _ header: String?, body: some DataProtocol, timestamp: Int64, secret: RemoteSecret
+        _ header: String?,
+        body: some DataProtocol,
+        timestamp: Int64,
+        secret: RemoteSecret
     ) -> Bool {
         guard let header, header.hasPrefix("v1="), header.utf8.count == 67 else { return false }
         let hex = Array(header.utf8.dropFirst(3))

@@ -13,7 +13,8 @@ enum RemoteStateStore {
                     CREATE TABLE IF NOT EXISTS remote_plugin_state (
                         plugin TEXT NOT NULL, scope TEXT NOT NULL, owner INTEGER NOT NULL, key TEXT NOT NULL,
                         value BLOB NOT NULL, PRIMARY KEY (plugin, scope, owner, key)) WITHOUT ROWID
-                    """)
+                    """
+            )
         }
     ]
 
@@ -25,24 +26,35 @@ enum RemoteStateStore {
     /// The stored values of one owner, by key, as JSON text.
     static func values(plugin: String, scope: Scope, owner: Int64, in db: Database) throws -> [String: Data] {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT key, value FROM remote_plugin_state WHERE plugin = ? AND scope = ? AND owner = ?",
-            arguments: [plugin, scope.rawValue, owner])
+            db,
+            sql: "SELECT key, value FROM remote_plugin_state WHERE plugin = ? AND scope = ? AND owner = ?",
+            arguments: [plugin, scope.rawValue, owner]
+        )
         return Dictionary(rows.map { ($0["key"] as String, $0["value"] as Data) }, uniquingKeysWith: { $1 })
     }
 
     /// Applies a change to one owner's state.
     static func apply(
-        _ change: RemoteStateChange, plugin: String, scope: Scope, owner: Int64, in db: Database
+        _ change: RemoteStateChange,
+        plugin: String,
+        scope: Scope,
+        owner: Int64,
+        in db: Database
     ) throws {
         for key in change.deletedKeys {
             try db.execute(
                 sql: "DELETE FROM remote_plugin_state WHERE plugin = ? AND scope = ? AND owner = ? AND key = ?",
-                arguments: [plugin, scope.rawValue, owner, key])
+                arguments: [plugin, scope.rawValue, owner, key]
+            )
         }
         for (key, value) in change.setValues {
             try db.execute(
-                sql: "INSERT OR REPLACE INTO remote_plugin_state (plugin, scope, owner, key, value) VALUES (?, ?, ?, ?, ?)",
-                arguments: [plugin, scope.rawValue, owner, key, value])
+                sql: """
+                    INSERT OR REPLACE INTO remote_plugin_state (plugin, scope, owner, key, value)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [plugin, scope.rawValue, owner, key, value]
+            )
         }
     }
 
@@ -50,7 +62,8 @@ enum RemoteStateStore {
     static func forget(plugin: String, userID: Int64, in db: Database) throws {
         try db.execute(
             sql: "DELETE FROM remote_plugin_state WHERE plugin = ? AND owner = ? AND scope IN ('person', 'chat')",
-            arguments: [plugin, userID])
+            arguments: [plugin, userID]
+        )
     }
 
     /// `values` after `change`, refused when over ``RemoteLimits/keysPerScope`` or
@@ -66,7 +79,8 @@ enum RemoteStateStore {
             throw RemoteAnswerError(
                 path: path,
                 message: "the state would hold \(result.count) keys and \(bytes) bytes; at most "
-                    + "\(RemoteLimits.keysPerScope) keys and \(RemoteLimits.bytesPerScope) bytes are kept")
+                    + "\(RemoteLimits.keysPerScope) keys and \(RemoteLimits.bytesPerScope) bytes are kept"
+            )
         }
         return result
     }

@@ -16,10 +16,11 @@ enum RemoteUpdateJSON {
             callback["message"] = query.message.map(message)
             object["callback_query"] = callback
         case .memberChange(let change):
-            object["member_change"] = [
-                "chat": chat(change.chat), "actor": user(change.actor), "member": user(change.member),
-                "old_status": change.oldStatus, "new_status": change.newStatus, "concerns_bot": change.concernsBot,
-            ] as [String: Any]
+            object["member_change"] =
+                [
+                    "chat": chat(change.chat), "actor": user(change.actor), "member": user(change.member),
+                    "old_status": change.oldStatus, "new_status": change.newStatus, "concerns_bot": change.concernsBot,
+                ] as [String: Any]
         case .other(let type): object["platform_type"] = type
         case .scheduled: break
         }

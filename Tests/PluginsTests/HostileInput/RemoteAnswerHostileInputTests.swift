@@ -70,8 +70,10 @@ struct RemoteAnswerHostileInputTests {
     /// An answer built from one disposition (or none), some actions (or none) and a state (or
     /// none), with whether the whole keeps to the protocol.
     static let answers = zip(
-        Gen.int(in: 0...dispositions.count), Gen.int(in: 0...(actions.count - 1)).array(of: 0...4),
-        Gen.int(in: 0...states.count), Gen.bool
+        Gen.int(in: 0...dispositions.count),
+        Gen.int(in: 0...(actions.count - 1)).array(of: 0...4),
+        Gen.int(in: 0...states.count),
+        Gen.bool
     ).map { disposition, actionIndices, state, withActions -> (String, Bool) in
         var parts: [String] = []
         var valid = true
@@ -154,7 +156,8 @@ struct RemoteAnswerHostileInputTests {
             let pairs = (0..<keys).map { "\"k\($0)\":\(value)" }.joined(separator: ",")
             let body = #"{"disposition":"passed","state":{"person":{"set":{\#(pairs)}}}}"#
             let valueBytes = size + 2
-            let fits = keys <= RemoteLimits.changesPerScope && (keys == 0 || valueBytes <= RemoteLimits.valueBytes)
+            let fits =
+                keys <= RemoteLimits.changesPerScope && (keys == 0 || valueBytes <= RemoteLimits.valueBytes)
                 && body.utf8.count <= RemoteLimits.answerBytes
             let accepted = (try? RemoteAnswer(parsing: Data(body.utf8), now: Self.now)) != nil
             #expect(accepted == fits, "\(keys) keys of \(valueBytes) bytes")

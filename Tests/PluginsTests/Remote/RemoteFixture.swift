@@ -18,7 +18,8 @@ struct RemoteFixture {
     /// Starts the fake answering with `handler` and builds the plugin from `settings` (JSON);
     /// `name`, `url` and `secret` point at the fake unless `settings` sets them.
     init(
-        _ settings: String = "{}", breaker: RemoteCircuitBreaker = RemoteCircuitBreaker(),
+        _ settings: String = "{}",
+        breaker: RemoteCircuitBreaker = RemoteCircuitBreaker(),
         handler: @escaping @Sendable (FakeRemotePlugin.Call) -> FakeRemotePlugin.Reply
     ) async throws {
         fake = FakeRemotePlugin(secret: Self.secret, handler: handler)
@@ -28,18 +29,25 @@ struct RemoteFixture {
         object["url"] = object["url"] ?? fake.url
         object["secret"] = object["secret"] ?? Self.secret
         let configuration = try JSONDecoder().decode(
-            RemoteConfiguration.self, from: try JSONSerialization.data(withJSONObject: object))
+            RemoteConfiguration.self,
+            from: try JSONSerialization.data(withJSONObject: object)
+        )
         let plugin = try RemotePlugin(
-            configuration: configuration, bot: .test, httpClient: .shared, metricsFactory: metrics,
+            configuration: configuration,
+            bot: .test,
+            httpClient: .shared,
+            metricsFactory: metrics,
             backoff: Backoff(initial: .milliseconds(5), maximum: .milliseconds(20), minimum: .milliseconds(1)),
-            breaker: breaker)
+            breaker: breaker
+        )
         harness = try await PluginHarness(plugin: plugin, bot: .test)
     }
 
     /// How many failed calls of `kind` were counted.
     func failures(_ kind: String) -> Int64 {
         (try? metrics.expectCounter(
-            RemoteMetricName.failures, [("bot", "test-bot"), ("plugin", "horoscope"), ("kind", kind)]
+            RemoteMetricName.failures,
+            [("bot", "test-bot"), ("plugin", "horoscope"), ("kind", kind)]
         ).totalValue) ?? 0
     }
 
@@ -47,11 +55,15 @@ struct RemoteFixture {
     func state(_ scope: String, _ owner: Int64) async throws -> [String: String] {
         try await harness.store.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT key, value FROM remote_plugin_state WHERE scope = ? AND owner = ?",
-                arguments: [scope, owner])
-            return Dictionary(uniqueKeysWithValues: rows.map {
-                ($0["key"] as String, String(decoding: $0["value"] as Data, as: UTF8.self))
-            })
+                db,
+                sql: "SELECT key, value FROM remote_plugin_state WHERE scope = ? AND owner = ?",
+                arguments: [scope, owner]
+            )
+            return Dictionary(
+                uniqueKeysWithValues: rows.map {
+                    ($0["key"] as String, String(decoding: $0["value"] as Data, as: UTF8.self))
+                }
+            )
         }
     }
 }

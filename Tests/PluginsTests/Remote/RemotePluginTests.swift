@@ -92,10 +92,13 @@ struct RemotePluginTests {
     func scheduledCallBack() async throws {
         let fixture = try await RemoteFixture { call in
             if call.json["event"] as? String == "job" {
-                let job = call.json["job"] as? [String: Any]
-                return .answer(#"{"disposition":"handled","actions":[{"kind":"reply","text":"later: \#(job?["payload"] as? String ?? "")"}]}"#)
+                let payload = (call.json["job"] as? [String: Any])?["payload"] as? String ?? ""
+                return .answer(
+                    #"{"disposition":"handled","actions":[{"kind":"reply","text":"later: \#(payload)"}]}"#)
             }
-            return .answer(#"{"disposition":"handled","actions":[{"kind":"schedule","key":"nudge","at":1800000060,"payload":"p1"}]}"#)
+            return .answer(
+                #"{"disposition":"handled","actions":[{"kind":"schedule","key":"nudge","at":1800000060,"#
+                    + #""payload":"p1"}]}"#)
         }
         defer { Task { await fixture.fake.stop() } }
         _ = try await fixture.harness.handle(Updates.message("/remind"))
@@ -104,7 +107,11 @@ struct RemotePluginTests {
         }
         #expect(stored == "remote:horoscope nudge p1")
         let job = ScheduledJob(
-            chatID: User.alice.id, key: "nudge", dueAt: Date(timeIntervalSince1970: 1_800_000_060), payload: "p1")
+            chatID: User.alice.id,
+            key: "nudge",
+            dueAt: Date(timeIntervalSince1970: 1_800_000_060),
+            payload: "p1"
+        )
         let fired = try await fixture.harness.fire(job)
         #expect(fired.sentTexts == ["later: p1"])
         #expect(fixture.fake.calls.last?.idempotencyKey == "test-bot:job:\(User.alice.id):nudge:1800000060000")

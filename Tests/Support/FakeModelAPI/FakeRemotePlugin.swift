@@ -54,8 +54,11 @@ public final class FakeRemotePlugin: Sendable {
     private let logger: Logger
 
     /// Creates a fake signing with `secret` and answering with `handler`.
-    public init(secret: String, logger: Logger = Logger(label: "fake-remote-plugin"),
-                handler: @escaping @Sendable (Call) -> Reply) {
+    public init(
+        secret: String,
+        logger: Logger = Logger(label: "fake-remote-plugin"),
+        handler: @escaping @Sendable (Call) -> Reply
+    ) {
         self.secret = secret
         self.handler = handler
         self.logger = logger
@@ -110,14 +113,18 @@ public final class FakeRemotePlugin: Sendable {
     public static func counter(_ call: Call) -> Reply {
         let state = call.json["state"] as? [String: Any]
         let count = ((state?["person"] as? [String: Any])?["count"] as? Int ?? 0) + 1
-        return .answer(##"{"disposition":"handled","actions":[{"kind":"reply","text":"#\##(count)"}],"##
-            + ##""state":{"person":{"set":{"count":\##(count)}}}}"##)
+        return .answer(
+            ##"{"disposition":"handled","actions":[{"kind":"reply","text":"#\##(count)"}],"##
+                + ##""state":{"person":{"set":{"count":\##(count)}}}}"##
+        )
     }
 
     /// The protocol's signature of `body` at `timestamp` under this fake's secret.
     public func sign(_ body: Data, timestamp: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(
-            for: Data("\(timestamp).".utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
+            for: Data("\(timestamp).".utf8) + body,
+            using: SymmetricKey(data: Data(secret.utf8))
+        )
         return "v1=" + code.map { String(format: "%02x", $0) }.joined()
     }
 
@@ -127,13 +134,17 @@ public final class FakeRemotePlugin: Sendable {
         let signature = request.headers[HTTPField.Name("Aviary-Signature")!]
         let fresh = Int64(timestamp).map { abs(Int64(Date().timeIntervalSince1970) - $0) <= 300 } ?? false
         let call = Call(
-            body: body, idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!] ?? "",
-            signatureValid: fresh && signature == sign(body, timestamp: timestamp))
+            body: body,
+            idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!] ?? "",
+            signatureValid: fresh && signature == sign(body, timestamp: timestamp)
+        )
         let reply = call.signatureValid ? handler(call) : .status(401)
         let ready = state.withLock { state in
             state.calls.append(call)
-            let (ready, waiting) = (state.waiters.filter { $0.count <= state.calls.count },
-                                    state.waiters.filter { $0.count > state.calls.count })
+            let (ready, waiting) = (
+                state.waiters.filter { $0.count <= state.calls.count },
+                state.waiters.filter { $0.count > state.calls.count }
+            )
             state.waiters = waiting
             return ready.map(\.continuation)
         }

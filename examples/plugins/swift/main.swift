@@ -53,7 +53,8 @@ let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
-guard let secretFile = option("--secret-file"), let secretText = try? String(contentsOfFile: secretFile, encoding: .utf8)
+guard let secretFile = option("--secret-file"),
+    let secretText = try? String(contentsOfFile: secretFile, encoding: .utf8)
 else {
     print("usage: remote-plugin-example [--port N] --secret-file PATH")
     exit(2)
@@ -62,8 +63,10 @@ let secret = Data(secretText.trimmingCharacters(in: .whitespacesAndNewlines).utf
 let router = Router()
 router.post("hook") { [secret] request, _ in try await respond(to: request, secret: secret) }
 let app = Application(
-    router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(option("--port") ?? "") ?? 9101)),
+    router: router,
+    configuration: .init(address: .hostname("127.0.0.1", port: Int(option("--port") ?? "") ?? 9101)),
     onServerRunning: { channel in
         FileHandle.standardOutput.write(Data("listening on \(channel.localAddress?.port ?? 0)\n".utf8))
-    })
+    }
+)
 try await app.runService()

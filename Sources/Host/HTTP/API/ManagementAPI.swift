@@ -32,7 +32,8 @@ struct ManagementAPI: Sendable {
         // Both documents are public: they describe the software, nothing of this host or its bots,
         // and a plugin's author needs the protocol without a token.
         for (path, bytes) in [
-            ("openapi.yaml", OpenAPIDocument.bytes), ("remote-plugin-protocol.yaml", OpenAPIDocument.remotePluginProtocol),
+            ("openapi.yaml", OpenAPIDocument.bytes),
+            ("remote-plugin-protocol.yaml", OpenAPIDocument.remotePluginProtocol),
         ] {
             api.get(RouterPath(path)) { _, _ in
                 var headers = HTTPFields()
