@@ -3,6 +3,7 @@ import Foundation
 import Plugins
 import Tenant
 import Testing
+import Yams
 
 @Suite("Manifest: remote plugins")
 struct ManifestRemotePluginTests {
@@ -133,6 +134,15 @@ struct ManifestRemotePluginTests {
         let fromFile = brandErrors("han", entry("http://127.0.0.1/x"))
         #expect(fromFile.contains { $0.contains("secret_file: brand callers cannot name the host's") })
         #expect(!fromFile.joined().contains("cannot read"), "a brand's secret_file is not read")
+    }
+
+    @Test("an inline secret is masked wherever a manifest is shown: the API's JSON and the editor's text")
+    func inlineSecretMasked() throws {
+        let yaml = Self.manifest(["name: a, url: 'http://127.0.0.1/x', secret: '\(Self.secret)'"])
+        let masked = ManifestText.masked(yaml)
+        #expect(!masked.contains(Self.secret) && masked.contains("secret: \"***\""), "\(masked)")
+        let json = "\(JSONValue(try #require(try Yams.compose(yaml: yaml))))"
+        #expect(!json.contains(Self.secret) && json.contains("***"), "\(json)")
     }
 
     @Test("the host config's remote_plugins section: hosts and brands, each entry checked")
