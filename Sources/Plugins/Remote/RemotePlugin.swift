@@ -38,7 +38,7 @@ public struct RemotePlugin: Plugin {
     private let metrics: RemoteMetrics
     private let backoff: Backoff
 
-    /// Creates the plugin over the shared `HTTPClient`; the secret is `secret`, or the host
+    /// Creates the plugin over ``RemoteHTTP/client``; the secret is `secret`, or the host
     /// reads `secret_file` and gives it with ``withSecret(_:)``.
     ///
     /// - Throws: ``PluginConfigurationError`` naming the setting that is wrong.
@@ -46,7 +46,7 @@ public struct RemotePlugin: Plugin {
         try self.init(
             configuration: configuration,
             bot: bot,
-            httpClient: .shared,
+            httpClient: RemoteHTTP.client,
             metricsFactory: MetricsSystem.factory
         )
     }
@@ -145,6 +145,7 @@ public struct RemotePlugin: Plugin {
         var backoff = backoff
         var last = RemoteCallFailure(kind: .circuitOpen, detail: "not called")
         let attempts = configuration.attempts
+        var made = 0
         for attempt in 1...attempts {
             if attempt > 1 { try await Task.sleep(for: backoff.next()) }
             guard breaker.admit(at: Date()) else {
@@ -157,6 +158,7 @@ public struct RemotePlugin: Plugin {
                 break
             }
             let started = ContinuousClock.now
+            made += 1
             do throws(RemoteCallFailure) {
                 let answer = try await callOnce(request, attempt: attempt, context: context)
                 metrics.called(after: ContinuousClock.now - started, failure: nil)
@@ -186,7 +188,7 @@ public struct RemotePlugin: Plugin {
             context.logger.warning("remote plugin gave no answer; the update passes on (on_failure: pass): \(last)")
             return nil
         case .fail:
-            throw RemotePluginError(failure: last, attempts: attempts)
+            throw RemotePluginError(failure: last, attempts: made)
         }
     }
 
@@ -255,11 +257,11 @@ extension Optional {
 public struct RemotePluginError: Error, Sendable, CustomStringConvertible {
     /// The last failure.
     public var failure: RemoteCallFailure
-    /// How many calls were allowed.
+    /// How many calls were made (fewer than allowed after a 4xx, or when the breaker opened).
     public var attempts: Int
 
     public var description: String {
-        failure.kind == .circuitOpen
+        attempts == 0
             ? "\(failure.kind.rawValue): \(failure.detail)"
             : "\(failure.kind.rawValue) after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(failure.detail)"
     }

@@ -35,7 +35,7 @@ struct RemoteFixture {
         let plugin = try RemotePlugin(
             configuration: configuration,
             bot: .test,
-            httpClient: .shared,
+            httpClient: RemoteHTTP.client,
             metricsFactory: metrics,
             backoff: Backoff(initial: .milliseconds(5), maximum: .milliseconds(20), minimum: .milliseconds(1)),
             breaker: breaker

@@ -88,6 +88,31 @@ struct RemotePluginTests {
         #expect(refused.fake.calls.count == 1, "a 4xx is not called again")
     }
 
+    @Test("a redirect is not followed: the signed request goes nowhere else, and the call fails")
+    func redirectNotFollowed() async throws {
+        let elsewhere = try await RemoteFixture(handler: FakeRemotePlugin.counter)
+        defer { Task { await elsewhere.fake.stop() } }
+        let fixture = try await RemoteFixture(#"{"attempts": 3}"#) { _ in .redirect(elsewhere.fake.url) }
+        defer { Task { await fixture.fake.stop() } }
+        await #expect { _ = try await fixture.harness.handle(Updates.message("x")) } throws: { error in
+            "\(error)".contains("client_error after 1 attempt:") && "\(error)".contains("answered 307")
+        }
+        #expect(fixture.fake.calls.count == 1 && elsewhere.fake.calls.isEmpty)
+    }
+
+    @Test("a button press reaches the plugin as the neutral callback query")
+    func callbackQuery() async throws {
+        let fixture = try await RemoteFixture(#"{"interests": ["callback"]}"#) { _ in
+            .answer(#"{"disposition":"handled","actions":[{"kind":"answer_callback","text":"ok"}]}"#)
+        }
+        defer { Task { await fixture.fake.stop() } }
+        let outcome = try await fixture.harness.handle(Updates.press("menu:1"))
+        #expect(outcome.actions.count == 1)
+        let update = try #require(fixture.fake.calls.first?.json["update"] as? [String: Any])
+        #expect(update["kind"] as? String == "callback_query")
+        #expect((update["callback_query"] as? [String: Any])?["data"] as? String == "menu:1")
+    }
+
     @Test("a scheduled call-back is stored and reaches the plugin as a job event, answered in its chat")
     func scheduledCallBack() async throws {
         let fixture = try await RemoteFixture { call in

@@ -24,6 +24,8 @@ public final class FakeRemotePlugin: Sendable {
         case status(Int)
         /// Held until ``release()``, then answered 503.
         case hold
+        /// A 307 to `location`.
+        case redirect(String)
     }
 
     /// One call as it arrived.
@@ -159,6 +161,10 @@ public final class FakeRemotePlugin: Sendable {
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: body)))
         case .status(let code):
             return Response(status: .init(code: code))
+        case .redirect(let location):
+            var headers = HTTPFields()
+            headers[.location] = location
+            return Response(status: .temporaryRedirect, headers: headers)
         case .hold:
             await withCheckedContinuation { continuation in state.withLock { $0.held.append(continuation) } }
             return Response(status: .serviceUnavailable)
