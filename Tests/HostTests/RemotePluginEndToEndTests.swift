@@ -140,6 +140,30 @@ struct RemotePluginEndToEndTests {
         #expect(try await host.waitForExit() == 0)
     }
 
+    @Test("done when: a plugin outside the repository joins a running bot by a manifest edit and SIGHUP")
+    func addedBySignal() async throws {
+        let plugin = FakeRemotePlugin(secret: Self.secret, handler: FakeRemotePlugin.counter)
+        try await plugin.start()
+        let (fake, sandbox) = try await Self.telegramBot(url: plugin.url)
+        let echoOnly = Self.telegramManifest(fake: fake, url: plugin.url)
+            .replacingOccurrences(of: #"  - remote: { name: counter, url: "\#(plugin.url)", secret_file: plugin.key }"#, with: "  - echo")
+        try sandbox.writeManifest("counter", echoOnly)
+        let user = FakeUser(id: 54, firstName: "Noa")
+        let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        fake.sendText(token: Self.token, chatID: user.id, from: user, text: "one")
+        _ = try await fake.waitForSentMessages(token: Self.token, count: 1, timeout: .seconds(60))
+        try sandbox.writeManifest("counter", Self.telegramManifest(fake: fake, url: plugin.url) + "\n  - echo\n")
+        host.signal(SIGHUP)
+        try await host.waitForLog("reload: ", count: 2)
+        fake.sendText(token: Self.token, chatID: user.id, from: user, text: "two")
+        let sent = try await fake.waitForSentMessages(token: Self.token, count: 2, timeout: .seconds(60))
+        #expect(sent.map(\.text) == ["one", "#1"])
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        await plugin.stop()
+        await fake.stop()
+    }
+
     @Test("a host killed mid-call calls again with the same key after its restart; the state applies once")
     func killMidCall() async throws {
         let calls = Mutex(0)
