@@ -145,8 +145,8 @@ struct RemotePluginEndToEndTests {
         let plugin = FakeRemotePlugin(secret: Self.secret, handler: FakeRemotePlugin.counter)
         try await plugin.start()
         let (fake, sandbox) = try await Self.telegramBot(url: plugin.url)
-        let echoOnly = Self.telegramManifest(fake: fake, url: plugin.url)
-            .replacingOccurrences(of: #"  - remote: { name: counter, url: "\#(plugin.url)", secret_file: plugin.key }"#, with: "  - echo")
+        let remote = #"  - remote: { name: counter, url: "\#(plugin.url)", secret_file: plugin.key }"#
+        let echoOnly = Self.telegramManifest(fake: fake, url: plugin.url).replacingOccurrences(of: remote, with: "  - echo")
         try sandbox.writeManifest("counter", echoOnly)
         let user = FakeUser(id: 54, firstName: "Noa")
         let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)

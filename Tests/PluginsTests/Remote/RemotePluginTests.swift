@@ -1,3 +1,4 @@
+import FakeBotAPI
 import FakeModelAPI
 import Foundation
 import GRDB
@@ -168,6 +169,19 @@ struct RemotePluginTests {
         #expect(fixture.fake.calls.count == 2, "an open breaker makes no call")
         #expect(fixture.failures("circuit_open") == 1)
         #expect(!breaker.admit(at: Date()) && breaker.admit(at: Date().addingTimeInterval(3601)))
+    }
+
+    @Test("a plugin nothing listens for is refused, counted by kind, and called again")
+    func refusedConnection() async throws {
+        let port = try LoopbackPort.unused()
+        // AsyncHTTPClient retries a refused connection until the call's deadline: keep it short.
+        let settings = #"{"attempts": 2, "timeout": "300ms", "url": "http://127.0.0.1:\#(port)/hook"}"#
+        let fixture = try await RemoteFixture(settings) { _ in .status(500) }
+        defer { Task { await fixture.fake.stop() } }
+        await #expect { _ = try await fixture.harness.handle(Updates.message("x")) } throws: { error in
+            "\(error)".contains("refused after 2 attempts: cannot reach http://127.0.0.1:\(port)/hook")
+        }
+        #expect(fixture.failures("refused") == 2)
     }
 
     @Test("a plugin that does not answer in time is a timeout")
