@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Tenant", targets: ["Tenant"]),
         .library(name: "FakeBotAPI", targets: ["FakeBotAPI"]),
         .executable(name: "aviary-bench", targets: ["AviaryBench"]),
+        .executable(name: "remote-plugin-example", targets: ["RemotePluginExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -69,6 +70,7 @@ let package = Package(
                 "Tenant",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,7 +97,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
-            resources: [.embedInCode("HTTP/API/openapi.yaml")] + dashboardResources,
+            resources: [.embedInCode("HTTP/API/openapi.yaml"), .embedInCode("HTTP/API/remote-plugin-protocol.yaml")]
+                + dashboardResources,
             swiftSettings: swiftSettings
         ),
         .target(
@@ -117,6 +120,7 @@ let package = Package(
             name: "FakeModelAPI",
             dependencies: [
                 "FakeBotAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -142,6 +146,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/AviaryBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "RemotePluginExample",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "examples/plugins/swift",
             swiftSettings: swiftSettings
         ),
         .testTarget(

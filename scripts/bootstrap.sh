@@ -41,4 +41,6 @@ if $for_tests && ! python3 -c 'import selenium' >/dev/null 2>&1; then
 fi
 if $for_tests; then "$(dirname "$0")/peer-env.sh"; fi
 if $for_tests; then "$(dirname "$0")/moto-env.sh"; fi
+# openapi-spec-validator, in .build/spec-venv, checks both OpenAPI documents (scripts/spec-env.sh).
+if $for_tests; then "$(dirname "$0")/spec-env.sh"; fi
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected Swift 6.3 at /opt/swift)" >&2; exit 1; }

@@ -39,6 +39,9 @@ if grep -rn "@_exported" Sources | grep -v "Sources/Tenant/Plugin/PluginVisibleS
     exit 1
 fi
 
+# Both OpenAPI documents are valid OpenAPI (bootstrap.sh --tests made .build/spec-venv).
+.build/spec-venv/bin/openapi-spec-validator Sources/Host/HTTP/API/openapi.yaml docs/remote-plugin-protocol.yaml
+
 # The systemd unit as systemd reads it, with its hardening gated (scripts/check-unit.sh).
 ./scripts/check-unit.sh .build/debug/aviary
 

@@ -108,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .aviaryDefault)
         let databases = config.openDatabases(openFiles: OpenFileLimit.raise())
         logger.debug("bot databases open at once: at most \(databases.limit)")
-        let loader = ManifestLoader(registry: .builtIn())
+        let loader = ManifestLoader(registry: .builtIn(), remotePolicy: config.remotePlugins)
         let hostDatabase = try HostDatabase.open(dataDirectory: dataDirectory)
         let audit = AuditLog(database: hostDatabase, logger: logger)
         let webhookRegistrations = try await WebhookRegistrations.load(from: hostDatabase)

@@ -12,14 +12,20 @@ struct ManifestLoader: Sendable {
     let registry: PluginRegistry
     /// Where `${VAR}` values come from.
     let environment: [String: String]
+    /// Which hosts remote plugins may call.
+    let remotePolicy: RemotePluginPolicy
     /// Each file's outcome by its bytes, shared by every copy of this loader: a rescan
     /// validates only the files that changed.
     let cache = ManifestCache()
 
     /// Creates a loader reading `${VAR}` values from `environment`.
-    init(registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(
+        registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment,
+        remotePolicy: RemotePluginPolicy = RemotePluginPolicy()
+    ) {
         self.registry = registry
         self.environment = environment
+        self.remotePolicy = remotePolicy
     }
 
     /// Loads one manifest file.
@@ -90,7 +96,7 @@ struct ManifestLoader: Sendable {
 
     private func outcome(yaml: String, fileName: String, source: ManifestSource = .host) -> ManifestValidation.Outcome {
         var validation = ManifestValidation(
-            file: fileName, source: source, environment: environment, registry: registry)
+            file: fileName, source: source, environment: environment, registry: registry, remotePolicy: remotePolicy)
         return validation.run(yaml: yaml)
     }
 

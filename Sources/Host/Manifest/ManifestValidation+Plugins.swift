@@ -1,3 +1,4 @@
+import Plugins
 import Tenant
 import Yams
 
@@ -48,19 +49,23 @@ extension ManifestValidation {
         for (index, entry) in entries.enumerated() {
             guard let (name, settings) = split(entry, at: index), let registered = plugin(named: name, at: index, entry)
             else { continue }
-            if let first = seen[name] {
+            let spec = BotManifest.PluginSpec(name: name, configuration: settings, interpolation: interpolation)
+            guard var plugin = make(registered, settings: spec.configuration, at: index, entry, descriptor: descriptor)
+            else { continue }
+            if let first = seen[plugin.instanceName] {
                 fail(
                     entry.line,
                     "plugins[\(index)]",
-                    "plugin '\(name)' is listed twice (also plugins[\(first)]); list each plugin once"
+                    "plugin '\(plugin.instanceName)' is listed twice (also plugins[\(first)]); list each plugin once"
                 )
                 continue
             }
-            seen[name] = index
-            let spec = BotManifest.PluginSpec(name: name, configuration: settings, interpolation: interpolation)
-            if let plugin = make(registered, settings: spec.configuration, at: index, entry, descriptor: descriptor) {
-                built.append(BuiltPlugin(spec: spec, plugin: plugin, migrations: registered.migrations))
+            seen[plugin.instanceName] = index
+            if let remote = plugin as? RemotePlugin {
+                guard let resolved = resolve(remote, at: index, entry, brand: descriptor.brand) else { continue }
+                plugin = resolved
             }
+            built.append(BuiltPlugin(spec: spec, plugin: plugin, migrations: registered.migrations))
         }
         return built
     }

@@ -31,6 +31,8 @@ struct ManifestValidation {
     let interpolation: Interpolation
     /// The plugins manifests may list.
     let registry: PluginRegistry
+    /// Which hosts remote plugins may call.
+    let remotePolicy: RemotePluginPolicy
     private(set) var errors: [ManifestError] = []
     /// The document's root mapping, once parsed.
     private(set) var root: Node = .mapping(.init([]))
@@ -41,11 +43,15 @@ struct ManifestValidation {
     private(set) var isMapping = false
 
     /// A pass over `file` written by `source`, reading variables from `environment` when it may.
-    init(file: String, source: ManifestSource = .host, environment: [String: String], registry: PluginRegistry) {
+    init(
+        file: String, source: ManifestSource = .host, environment: [String: String], registry: PluginRegistry,
+        remotePolicy: RemotePluginPolicy = RemotePluginPolicy()
+    ) {
         self.file = file
         self.source = source
         self.interpolation = source.interpolation(environment: environment)
         self.registry = registry
+        self.remotePolicy = remotePolicy
     }
 
     /// Validates `yaml`: parses it, decodes every field, checks each, builds the plugins.
@@ -149,7 +155,11 @@ struct ManifestValidation {
         return LoadedBot(
             manifest: manifest,
             plugins: plugins.map(\.plugin),
-            migrations: plugins.map { PluginMigrations(pluginName: $0.spec.name, steps: $0.migrations) },
+            // A plugin listed several times (remote plugins) migrates its tables once.
+            migrations: plugins.reduce(into: []) { list, built in
+                guard !list.contains(where: { $0.pluginName == built.spec.name }) else { return }
+                list.append(PluginMigrations(pluginName: built.spec.name, steps: built.migrations))
+            },
             interests: plugins.reduce(into: Set<UpdateKind>()) { $0.formUnion($1.plugin.interests) },
             descriptor: descriptor
         )

@@ -51,6 +51,12 @@ enum MetricCatalog {
         CompanionMetricName.modelErrors:
             "Companion model calls that gave no answer (the person got the fallback), by bot and reason.",
         CompanionMetricName.rateLimited: "Companion messages refused because the person was over rate_limit, by bot.",
+        RemoteMetricName.calls: "Calls made to a remote plugin, answered or not, by bot and plugin.",
+        RemoteMetricName.latency: "Seconds one call to a remote plugin took, answered or not, by bot and plugin.",
+        RemoteMetricName.failures:
+            "Failed calls to a remote plugin, by bot, plugin and kind (timeout, refused, server_error, "
+            + "client_error, bad_answer, circuit_open).",
+        RemoteMetricName.breakerOpen: "1 while the remote plugin's circuit breaker is open, else 0, by bot and plugin.",
     ]
 
     /// Histogram buckets of each timer: update handling is milliseconds, API calls include
@@ -59,6 +65,11 @@ enum MetricCatalog {
         TenantMetricName.updateHandling: [
             .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
             .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+        ],
+        RemoteMetricName.latency: [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+            .seconds(30),
         ],
         TenantMetricName.apiCall: [
             .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),

@@ -1,8 +1,8 @@
 import Plugins
 
 extension PluginRegistry {
-    /// The plugins that ship with Aviary: `echo`, `replies`, `admin`, `followups`, `dating` and
-    /// `companion`.
+    /// The plugins that ship with Aviary: `echo`, `replies`, `admin`, `followups`, `dating`,
+    /// `companion`, and `remote` (a plugin in its own process, over HTTP).
     static func builtIn() -> PluginRegistry {
         var registry = PluginRegistry()
         registry.register(EchoPlugin.self)
@@ -11,6 +11,7 @@ extension PluginRegistry {
         registry.register(FollowupsPlugin.self)
         registry.register(DatingPlugin.self)
         registry.register(CompanionPlugin.self)
+        registry.register(RemotePlugin.self)
         return registry
     }
 }

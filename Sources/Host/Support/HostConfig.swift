@@ -18,6 +18,9 @@ import Yams
 ///   idle_timeout_seconds: 30                      # idle or header-less connections are closed
 ///   request_timeout_seconds: 30                   # a request must arrive whole in this time
 ///   max_connections: 1000                         # open connections at most
+/// remote_plugins:
+///   allowed_hosts: [127.0.0.1]                    # hosts remote plugins may call; any when absent
+///   brands: { han: [han-plugins.example.com] }     # the hosts each brand's bots may call
 /// storage:
 ///   max_open_databases: 1000                      # bot databases open at once, least recently used closed first
 ///   idle_close_seconds: 30                        # a bot database unused this long is closed
@@ -40,6 +43,8 @@ struct HostConfig: Sendable, Equatable {
     var idleCloseAfter: Duration = .seconds(30)
     /// Scheduled backups (`backups:`); none when absent.
     var backups: BackupsConfig?
+    /// Which hosts remote plugins may call (`remote_plugins:`); any when absent.
+    var remotePlugins = RemotePluginPolicy()
 
     /// Reads and checks the file: at most 64 KiB, 5,000 values and 16 levels, without YAML
     /// anchors or aliases (see ``YAMLLimits/hostConfig``). Unknown keys are errors, each with

@@ -29,10 +29,16 @@ struct HostConfigReader {
             var idle_close_seconds: Int?
         }
 
+        struct RemotePlugins: Decodable {
+            var allowed_hosts: [String]?
+            var brands: [String: [String]]?
+        }
+
         var api: API?
         var http: HTTP?
         var storage: Storage?
         var backups: BackupsConfig.Document?
+        var remote_plugins: RemotePlugins?
     }
 
     /// The file, for errors.
@@ -113,6 +119,7 @@ struct HostConfigReader {
                 config.idleCloseAfter = .seconds(seconds)
             }
         }
+        if let remote = document.remote_plugins { config.remotePlugins = remotePolicy(remote) }
         if let backups = document.backups {
             do {
                 config.backups = try BackupsConfig.make(backups, environment: environment)
@@ -143,6 +150,19 @@ struct HostConfigReader {
             fail("http.trusted_proxies", "\(error)")
         }
         return settings
+    }
+
+    /// The `remote_plugins:` section; each entry is a host or `host:port`.
+    private mutating func remotePolicy(_ remote: Document.RemotePlugins) -> RemotePluginPolicy {
+        let lists = [("remote_plugins.allowed_hosts", remote.allowed_hosts ?? [])]
+            + (remote.brands ?? [:]).map { ("remote_plugins.brands.\($0.key)", $0.value) }
+        for (key, hosts) in lists {
+            let bad = hosts.filter { $0.isEmpty || $0.count > 255 || $0.contains { "/@ \t\n".contains($0) } }
+            for host in bad {
+                fail(key, "'\(host.prefix(60))' is not a host; write a name or address, or host:port")
+            }
+        }
+        return RemotePluginPolicy(allowedHosts: remote.allowed_hosts, brands: remote.brands ?? [:])
     }
 
     /// `value` when it lies in `range`; an error naming `key` and the range otherwise.

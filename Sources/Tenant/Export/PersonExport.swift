@@ -50,7 +50,7 @@ public struct PersonExport: Sendable, Equatable, Encodable {
             bot: bot.id, brand: bot.brand, userID: userID, exportedAt: date,
             host: try BotStore.exportHostRows(ofUser: userID, in: db), plugins: [:])
         for plugin in plugins {
-            let name = type(of: plugin).name
+            let name = plugin.instanceName
             guard export.plugins[name] == nil else { continue }
             do {
                 export.plugins[name] = try plugin.export(userID: userID, in: db)

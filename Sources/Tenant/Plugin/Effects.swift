@@ -121,7 +121,7 @@ extension Effects {
                 do {
                     try plugin.forget(userID: userID, in: db)
                 } catch {
-                    throw PluginFailure(plugin: type(of: plugin).name, error: error)
+                    throw PluginFailure(plugin: plugin.instanceName, error: error)
                 }
             }
         }

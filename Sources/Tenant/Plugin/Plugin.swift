@@ -28,6 +28,11 @@ public protocol Plugin: Sendable {
     /// The name manifests use for the plugin (`replies`).
     static var name: String { get }
 
+    /// The name this instance goes by in the bot: its storage namespace (``PluginStorage``,
+    /// scheduled jobs) and the name in errors. ``name`` by default; a plugin listed several times
+    /// in one manifest with different settings (a remote plugin) gives each instance its own.
+    var instanceName: String { get }
+
     /// The plugin's own schema steps, run when the bot starts. None by default.
     static var migrations: [PluginMigration] { get }
 
@@ -77,6 +82,7 @@ public protocol Plugin: Sendable {
 
 extension Plugin {
     public static var migrations: [PluginMigration] { [] }
+    public var instanceName: String { Self.name }
     public func fire(_ job: ScheduledJob, context: PluginContext) async throws {}
     public func forget(userID: Int64, in db: Database) throws {}
     public func export(userID: Int64, in db: Database) throws -> PersonData { PersonData() }

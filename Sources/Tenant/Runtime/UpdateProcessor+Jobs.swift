@@ -33,7 +33,7 @@ extension UpdateProcessor {
             logger.debug("scheduled job was moved later before its turn; it runs then")
             return .handled(outbox: [], earliestSchedule: job.dueAt)
         }
-        guard let plugin = plugins.first(where: { type(of: $0).name == job.plugin }) else {
+        guard let plugin = plugins.first(where: { $0.instanceName == job.plugin }) else {
             return await drop(job, reason: "no plugin '\(job.plugin)' in the manifest runs it", logger: logger)
         }
         let attempt: Int

@@ -124,7 +124,7 @@ struct UpdateProcessor: Sendable {
         let kind = update.kind
         var handledBy: String?
         for plugin in plugins {
-            let name = type(of: plugin).name
+            let name = plugin.instanceName
             guard plugin.wants(kind) else { continue }
             if handledBy != nil && !plugin.observesHandledUpdates { continue }
             running.enter(name)

@@ -230,6 +230,7 @@ struct HTTPHostileInputTests {
                 ("/api/v1/bots/gamma/sandbox/messages", .post, Self.json, #"{"user_id":0,"text":"x"}"#),
                 ("/api/v1/bots/gamma/sandbox/messages", .post, Self.json, #"{"user_id":5,"text":"x"}"#),
                 ("/api/v1/openapi.yaml", .get, [:], nil),
+                ("/api/v1/remote-plugin-protocol.yaml", .get, [:], nil),
                 ("/webhook/alpha", .post, [:], "{}"),
                 ("/login", .get, [:], nil),
                 ("/healthz", .get, [:], nil),

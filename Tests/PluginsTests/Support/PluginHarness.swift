@@ -123,7 +123,7 @@ struct PluginHarness<P: Plugin> {
         return try await commit(effects, disposition: .handled) { db in
             try db.execute(
                 sql: "DELETE FROM scheduled_jobs WHERE plugin = ? AND chat_id = ? AND key = ?",
-                arguments: [P.name, job.chatID, job.key])
+                arguments: [plugin.instanceName, job.chatID, job.key])
         }
     }
 
@@ -156,7 +156,7 @@ struct PluginHarness<P: Plugin> {
         return PluginContext(
             bot: bot, identity: identity, update: update,
             logger: Self.logger,
-            storage: PluginStorage(database: store, effects: effects, pluginName: P.name),
+            storage: PluginStorage(database: store, effects: effects, pluginName: plugin.instanceName),
             now: now, effects: effects, store: store, plugins: [plugin], statusProvider: { status })
     }
 

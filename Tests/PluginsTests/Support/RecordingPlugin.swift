@@ -44,6 +44,7 @@ struct RecordingPlugin<P: Plugin>: Plugin {
     }
 
     var interests: Set<UpdateKind> { wrapped.interests }
+    var instanceName: String { wrapped.instanceName }
     var observesHandledUpdates: Bool { wrapped.observesHandledUpdates }
 
     func handle(_ update: Update, context: PluginContext) async throws -> Disposition {

@@ -29,10 +29,17 @@ struct ManagementAPI: Sendable {
     /// Adds the routes to `router`.
     func register(on router: Router<HostRequestContext>) {
         let api = router.group("api/v1")
-        api.get("openapi.yaml") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "application/yaml"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+        // Both documents are public: they describe the software, nothing of this host or its bots,
+        // and a plugin's author needs the protocol without a token.
+        for (path, bytes) in [
+            ("openapi.yaml", OpenAPIDocument.bytes),
+            ("remote-plugin-protocol.yaml", OpenAPIDocument.remotePluginProtocol),
+        ] {
+            api.get(RouterPath(path)) { _, _ in
+                var headers = HTTPFields()
+                headers[.contentType] = "application/yaml"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
         }
         let auth = BearerAuthMiddleware(tokens: tokens, limiter: limiter, proxies: proxies)
         let secured = api.group().add(middleware: auth)
@@ -105,7 +112,7 @@ struct ManagementAPI: Sendable {
             return pattern.count == segments.count
                 && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
         }.map(\.method)
-        if segments == ["openapi.yaml"] { methods.append(.get) }
+        if segments == ["openapi.yaml"] || segments == ["remote-plugin-protocol.yaml"] { methods.append(.get) }
         return methods
     }
 }

@@ -3,4 +3,8 @@
 enum OpenAPIDocument {
     /// The document's bytes.
     static var bytes: [UInt8] { PackageResources.openapi_yaml }
+
+    /// The remote plugin protocol's OpenAPI document, `remote-plugin-protocol.yaml` beside this
+    /// file (`docs/remote-plugin-protocol.yaml` links to it).
+    static var remotePluginProtocol: [UInt8] { PackageResources.remote_plugin_protocol_yaml }
 }
