@@ -138,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "AviaryBench",
             dependencies: [
-                "FakeBotAPI",
+                "FakeBotAPI", "FakeModelAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

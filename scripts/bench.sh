@@ -3,9 +3,9 @@
 # against the peer, N aiogram bots in one Python process, and prints both rows and their ratio
 # (see BENCHMARKS.md):
 #
-#   scripts/bench.sh latency | saturation | idle [--webhook --bots 10000] | reload | startup
+#   scripts/bench.sh latency | saturation | idle [--webhook --bots 10000] | reload | startup | remote
 #
-# Extra arguments go to the scenario (`--peer none` measures aviary alone); the result is
+# Extra arguments go to the scenario (`--peer none` measures aviary alone; remote has no peer); the result is
 # printed and written as JSON to .build/benchmarks/<scenario>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."

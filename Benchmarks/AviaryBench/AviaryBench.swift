@@ -10,7 +10,9 @@ struct AviaryBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aviary-bench",
         abstract: "Benchmarks the aviary binary beside an aiogram peer: throughput, latency, memory per bot, reload and start-up.",
-        subcommands: [Latency.self, Saturation.self, IdleMemory.self, Reload.self, Startup.self, Smoke.self])
+        subcommands: [
+            Latency.self, Saturation.self, IdleMemory.self, Reload.self, Startup.self, Remote.self, Smoke.self,
+        ])
 }
 
 /// Runs `measure` for each contender in turn (aviary, then the peer), publishes the report and
@@ -25,8 +27,8 @@ func compare(
         runs.append(try await measure(contender))
     }
     try Report(scenario: scenario, parameters: parameters.merging(common.reportParameters) { $1 }, runs: runs)
-        .publish(to: common.jsonPath(scenario))
-    try common.check(scenario, runs)
+        .publish(to: common.host.jsonPath(scenario))
+    try common.host.check(scenario, runs)
 }
 
 struct Latency: AsyncParsableCommand {
@@ -266,18 +268,21 @@ struct Smoke: AsyncParsableCommand {
 
     func run() async throws {
         // The peer needs 2-3 s to import aiogram on every launch, so it runs where its own paths
-        // are: polling under load (latency), webhooks (idle --webhook) and SIGHUP (reload).
-        let runs: [(String, any AsyncParsableCommand.Type, [String], withPeer: Bool)] = [
+        // are: polling under load (latency), webhooks (idle --webhook) and SIGHUP (reload). `nil`:
+        // the scenario has no peer option (remote: aiogram has no remote plugins).
+        let runs: [(String, any AsyncParsableCommand.Type, [String], withPeer: Bool?)] = [
             ("latency", Latency.self, ["--bots", "3", "--users", "2", "--rate", "50", "--seconds", "2", "--warmup", "1"], true),
             ("saturation", Saturation.self, ["--bots", "2", "--users", "3", "--start", "25", "--seconds", "1", "--steps", "2"], false),
             ("idle-polling", IdleMemory.self, ["--bots", "3", "--settle", "1"], false),
             ("idle-webhook", IdleMemory.self, ["--bots", "3", "--settle", "1", "--webhook"], true),
             ("reload", Reload.self, ["--bots", "3", "--rate", "30", "--seconds", "3"], true),
             ("startup", Startup.self, ["--bots", "3"], false),
+            ("remote", Remote.self, ["--bots", "2", "--users", "2", "--rate", "50", "--seconds", "2", "--warmup", "1"],
+             nil),
         ]
         for (name, scenario, arguments, withPeer) in runs {
             print("smoke: \(name)")
-            let peer = withPeer ? peers.arguments : ["--peer", Peer.none.rawValue]
+            let peer = withPeer.map { $0 ? peers.arguments : ["--peer", Peer.none.rawValue] } ?? []
             let common = ["--aviary", aviary, "--json", "\(json)/\(name).json", "--strict"] + peer
             guard var command = try scenario.parseAsRoot(arguments + common) as? any AsyncParsableCommand else {
                 throw BenchError("smoke: \(name) is not an async command")

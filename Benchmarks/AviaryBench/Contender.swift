@@ -64,12 +64,10 @@ struct PeerOptions: ParsableArguments {
     var arguments: [String] { ["--peer", peer.rawValue, "--peer-python", peerPython, "--peer-script", peerScript] }
 }
 
-/// What every scenario takes.
-struct CommonOptions: ParsableArguments {
+/// What every scenario takes: the binary measured, where the JSON goes, how strict the check is.
+struct HostOptions: ParsableArguments {
     @Option(help: "The aviary binary to measure.")
     var aviary = ".build/release/aviary"
-
-    @OptionGroup var peers: PeerOptions
 
     @Option(help: "Where to write the JSON result (default: .build/benchmarks/<scenario>.json).")
     var json: String?
@@ -78,6 +76,26 @@ struct CommonOptions: ParsableArguments {
     var strict = false
 
     func jsonPath(_ scenario: String) -> String { json ?? ".build/benchmarks/\(scenario).json" }
+
+    /// Throws when a run failed or a reply was repeated (the host promises once; a peer that
+    /// repeats is no fair comparison), or, with `--strict`, when an update went unanswered. An
+    /// overloaded process may leave updates unanswered within the drain window of a real
+    /// measurement; a repeated reply is a bug at any load.
+    func check(_ scenario: String, _ runs: [ContenderRun]) throws {
+        for run in runs {
+            let name = "\(scenario) (\(run.contender.rawValue))"
+            if let failure = run.failures.first { throw BenchError("\(name): \(failure)") }
+            if run.duplicated > 0 { throw BenchError("\(name): \(run.duplicated) replies were sent twice") }
+            if strict, run.lost > 0 { throw BenchError("\(name): \(run.lost) updates were never answered") }
+        }
+    }
+}
+
+/// What every scenario with a peer takes.
+struct CommonOptions: ParsableArguments {
+    @OptionGroup var host: HostOptions
+
+    @OptionGroup var peers: PeerOptions
 
     /// Aviary, then the peer unless it is `none`.
     var contenders: [Contender] { peers.peer == .none ? [.aviary] : [.aviary, .aiogram] }
@@ -91,23 +109,11 @@ struct CommonOptions: ParsableArguments {
         _ contender: Contender, fake: FakeBotAPI, bots: [BenchBot], webhook: Bool, hostConfig: String? = nil
     ) throws -> any BotProcess {
         switch contender {
-        case .aviary: try AviaryHost(aviary: aviary, fake: fake, bots: bots, webhook: webhook, hostConfig: hostConfig)
+        case .aviary:
+            try AviaryHost(aviary: host.aviary, fake: fake, bots: bots, webhook: webhook, hostConfig: hostConfig)
         case .aiogram:
             try AiogramPeer(
                 python: peers.peerPython, script: peers.peerScript, fake: fake, bots: bots, webhook: webhook)
-        }
-    }
-
-    /// Throws when a run failed or a reply was repeated (the host promises once; a peer that
-    /// repeats is no fair comparison), or, with `--strict`, when an update went unanswered. An
-    /// overloaded process may leave updates unanswered within the drain window of a real
-    /// measurement; a repeated reply is a bug at any load.
-    func check(_ scenario: String, _ runs: [ContenderRun]) throws {
-        for run in runs {
-            let name = "\(scenario) (\(run.contender.rawValue))"
-            if let failure = run.failures.first { throw BenchError("\(name): \(failure)") }
-            if run.duplicated > 0 { throw BenchError("\(name): \(run.duplicated) replies were sent twice") }
-            if strict, run.lost > 0 { throw BenchError("\(name): \(run.lost) updates were never answered") }
         }
     }
 }
@@ -128,10 +134,21 @@ func startBots(
     _ contender: Contender, _ options: CommonOptions, count: Int, ledger: ReplyLedger, webhook: Bool = false,
     hostConfig: String? = nil
 ) async throws -> (FakeBotAPI, any BotProcess, [BenchBot], Duration) {
+    let bots = (0..<count).map { BenchBot(index: $0) }
+    let (fake, process, ready) = try await launch(ledger: ledger) { fake in
+        try options.process(contender, fake: fake, bots: bots, webhook: webhook, hostConfig: hostConfig)
+    }
+    return (fake, process, bots, ready)
+}
+
+/// Starts a fake, then the process `make` returns for it, and waits until it is ready; returns
+/// how long that took after launch.
+func launch(
+    ledger: ReplyLedger, _ make: (FakeBotAPI) throws -> any BotProcess
+) async throws -> (FakeBotAPI, any BotProcess, Duration) {
     let fake = try await startFake(ledger: ledger)
-    let bots = (0..<count).map(BenchBot.init(index:))
-    let process = try options.process(contender, fake: fake, bots: bots, webhook: webhook, hostConfig: hostConfig)
+    let process = try make(fake)
     try process.launch()
     let ready = try await process.waitUntilReady()
-    return (fake, process, bots, ready)
+    return (fake, process, ready)
 }

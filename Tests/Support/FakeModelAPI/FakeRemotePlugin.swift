@@ -54,16 +54,23 @@ public final class FakeRemotePlugin: Sendable {
     private let state = Mutex(State())
     private let server = Mutex<LoopbackServer?>(nil)
     private let logger: Logger
+    /// Whether calls are kept for ``calls`` and ``waitForCalls(count:)``.
+    private let records: Bool
 
     /// Creates a fake signing with `secret` and answering with `handler`.
+    ///
+    /// - Parameter records: Keep every call for inspection (tests); a load benchmark turns it
+    ///   off, so memory stays flat however long it runs (``waitForCalls(count:)`` then never returns).
     public init(
         secret: String,
         logger: Logger = Logger(label: "fake-remote-plugin"),
+        records: Bool = true,
         handler: @escaping @Sendable (Call) -> Reply
     ) {
         self.secret = secret
         self.handler = handler
         self.logger = logger
+        self.records = records
     }
 
     /// The hook's address, `http://127.0.0.1:<port>/hook`.
@@ -141,7 +148,7 @@ public final class FakeRemotePlugin: Sendable {
             signatureValid: fresh && signature == sign(body, timestamp: timestamp)
         )
         let reply = call.signatureValid ? handler(call) : .status(401)
-        let ready = state.withLock { state in
+        let ready: [CheckedContinuation<Void, Never>] = !records ? [] : state.withLock { state in
             state.calls.append(call)
             let (ready, waiting) = (
                 state.waiters.filter { $0.count <= state.calls.count },
