@@ -38,6 +38,8 @@ struct HostConfigSignalEndToEndTests {
         #expect(host.log.contains("aviary.yaml:2: api.brand_tokns: unknown key; did you mean 'brand_tokens'?"))
         #expect(try await probe.call(.GET, "/api/v1/bots", headers: nova).status == 200)
         #expect(!host.log.contains(HostConfigReloadTests.newToken))
+        // The start's scan and both SIGHUPs' are done, their audit records written.
+        try await host.waitForLog("reload: ", count: 3)
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0)
 

@@ -67,7 +67,10 @@ struct SystemdNotifyEndToEndTests {
         let reloading = try await receiver.receive()
         #expect(reloading.hasPrefix("RELOADING=1\nMONOTONIC_USEC="), "\(reloading)")
         #expect(try await receiver.receive() == "READY=1", "\(host.log)")
-        #expect(host.log.contains("reload: 1 started (delta)"), "READY=1 comes after the reload: \(host.log)")
+        let probe = HTTPProbe(baseURL: "http://127.0.0.1:\(try await host.httpPort())")
+        let readyz = try await probe.call(.GET, "/readyz").text
+        #expect(readyz.contains("delta: "), "READY=1 comes after the reload started delta: \(readyz)")
+        try await host.waitForLog("reload: 1 started (delta)")
         host.signal(SIGTERM)
         #expect(try await receiver.receive() == "STOPPING=1")
         #expect(try await host.waitForExit() == 0, "\(host.log)")

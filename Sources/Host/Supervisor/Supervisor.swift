@@ -156,10 +156,11 @@ actor Supervisor: Service {
                 guard work.reloadRequested else { continue }
                 let began = Date()
                 let report = await apply(loader.scan(directory: options.botsDirectory), in: &group)
-                logger.info("\(report)")
                 await scanned(report, began)
                 for reply in work.reloadReplies { reply.resume(returning: report) }
                 if work.reloadReplies.isEmpty { await signalledReload(report) }
+                // Logged last: once the line is out, the reload's outcome file and audit record are.
+                logger.info("\(report)")
             }
             readiness.shutDown()
             let work = pending.withLock { pending in

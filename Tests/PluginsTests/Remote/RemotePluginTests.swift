@@ -178,7 +178,8 @@ struct RemotePluginTests {
 
     @Test("a plugin nothing listens for is refused, counted by kind, and called again")
     func refusedConnection() async throws {
-        let port = try LoopbackPort.unused()
+        let refusing = try LoopbackPort.refusing()
+        let port = refusing.number
         // AsyncHTTPClient retries a refused connection until the call's deadline: keep it short.
         let settings = #"{"attempts": 2, "timeout": "300ms", "url": "http://127.0.0.1:\#(port)/hook"}"#
         let fixture = try await RemoteFixture(settings) { _ in .status(500) }
@@ -187,6 +188,7 @@ struct RemotePluginTests {
             "\(error)".contains("refused after 2 attempts: cannot reach http://127.0.0.1:\(port)/hook")
         }
         #expect(fixture.failures("refused") == 2)
+        withExtendedLifetime(refusing) {}
     }
 
     @Test("a plugin that does not answer in time is a timeout")
