@@ -28,6 +28,17 @@ struct AuditLogTests {
         }
     }
 
+    @Test("a record asked for by a task being cancelled (a shutdown) is still stored")
+    func cancelledCallerStillRecords() async throws {
+        let (log, queue) = try Self.log()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await log.record(AuditEntry(actor: "signal", action: "reload", outcome: "ok"))
+        }
+        #expect(await task.value != nil)
+        #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM audit_log") } == 1)
+    }
+
     @Test("records chain from the genesis hash; verify walks them all")
     func chainIsIntact() async throws {
         let (log, _) = try Self.log()

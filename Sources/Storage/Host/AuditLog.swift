@@ -30,34 +30,15 @@ public struct AuditLog: Sendable {
 
     /// Appends `entry` to the chain and logs it; a failure to store it is logged as an error
     /// (the change it describes has happened already) and answers `nil`.
+    ///
+    /// The write runs in a task of its own: a caller cancelled meanwhile (a host shutting down
+    /// right after a reload) still gets its record, since the change it describes happened.
     @discardableResult
     public func record(_ entry: AuditEntry) async -> AuditRecord? {
         let milliseconds = Int64((now().timeIntervalSince1970 * 1000).rounded(.down))
+        let writer = database.writer
         do {
-            let record = try await database.writer.write { db in
-                let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                let id: Int64 = (last?["id"] ?? 0) + 1
-                let previous: String = last?["hash"] ?? Self.genesis
-                let hash = Self.hash(id: id, atMilliseconds: milliseconds, entry: entry, previousHash: previous)
-                try db.execute(
-                    sql: """
-                        INSERT INTO audit_log
-                        (id, at_ms, actor, address, action, bot, brand, outcome, detail, previous_hash, hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        id, milliseconds, entry.actor, entry.address, entry.action, entry.bot, entry.brand,
-                        entry.outcome, entry.detail, previous, hash,
-                    ]
-                )
-                return AuditRecord(
-                    id: id,
-                    atMilliseconds: milliseconds,
-                    entry: entry,
-                    previousHash: previous,
-                    hash: hash
-                )
-            }
+            let record = try await Task { try await Self.append(entry, at: milliseconds, to: writer) }.value
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let line = (try? encoder.encode(record)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
@@ -66,6 +47,36 @@ public struct AuditLog: Sendable {
         } catch {
             logger.error("audit: cannot store a record of \(entry.action): \(error)")
             return nil
+        }
+    }
+
+    /// Writes `entry` as the chain's next record.
+    private static func append(
+        _ entry: AuditEntry, at milliseconds: Int64, to writer: any DatabaseWriter
+    ) async throws -> AuditRecord {
+        try await writer.write { db in
+            let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            let id: Int64 = (last?["id"] ?? 0) + 1
+            let previous: String = last?["hash"] ?? Self.genesis
+            let hash = Self.hash(id: id, atMilliseconds: milliseconds, entry: entry, previousHash: previous)
+            try db.execute(
+                sql: """
+                    INSERT INTO audit_log
+                    (id, at_ms, actor, address, action, bot, brand, outcome, detail, previous_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id, milliseconds, entry.actor, entry.address, entry.action, entry.bot, entry.brand,
+                    entry.outcome, entry.detail, previous, hash,
+                ]
+            )
+            return AuditRecord(
+                id: id,
+                atMilliseconds: milliseconds,
+                entry: entry,
+                previousHash: previous,
+                hash: hash
+            )
         }
     }
 
