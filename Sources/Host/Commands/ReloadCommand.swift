@@ -52,7 +52,7 @@ struct ReloadCommand: ParsableCommand {
             throw ExitCode.failure
         }
         for line in outcome.lines { print(line) }
-        if !outcome.errors.isEmpty { throw ExitCode.failure }
+        if !outcome.reload.errors.isEmpty { throw ExitCode.failure }
     }
 
     /// The first outcome of a scan that began at or after `sent` (ms since 1970), looked for

@@ -13,49 +13,29 @@ import Glibc
 struct ReloadOutcome: Codable, Sendable, Equatable {
     /// When the scan began, in milliseconds since 1970.
     var beganAtMs: Int64
-    /// Bots started because their manifest is new (or newly enabled).
-    var started: [String]
-    /// Bots stopped because their manifest was removed or disabled.
-    var stopped: [String]
-    /// Bots restarted because their manifest changed.
-    var restarted: [String]
-    /// Bots left untouched.
-    var unchanged: [String]
-    /// Bots whose manifest has errors; their last good version keeps running.
-    var keptLastGood: [String]
-    /// Every error: the host config's, then the manifests'.
-    var errors: [String]
-    /// What changed in each restarted bot's manifest, one line per setting.
-    var changes: [String: [String]]
-    /// The reload's one-line summary.
-    var summary: String
+    /// What the reload did, as `POST /api/v1/reload` answers it.
+    var reload: ReloadView
 
     /// The outcome of `report`, whose scan began at `began`.
     init(_ report: ReloadReport, began: Date) {
         beganAtMs = Int64((began.timeIntervalSince1970 * 1000).rounded(.down))
-        started = report.started
-        stopped = report.stopped
-        restarted = report.restarted
-        unchanged = report.unchanged
-        keptLastGood = report.keptLastGood
-        errors = report.errors
-        changes = report.changes
-        summary = report.description
+        reload = ReloadView(report)
     }
 
     /// What `aviary reload` prints: the summary, then one line per bot acted on, each restarted
     /// bot's changes, and every error.
     var lines: [String] {
-        var lines = [summary]
+        var lines = [reload.summary]
         for (label, ids) in [
-            ("started", started), ("restarted", restarted), ("stopped", stopped), ("kept last good", keptLastGood),
+            ("started", reload.started), ("restarted", reload.restarted), ("stopped", reload.stopped),
+            ("kept last good", reload.keptLastGood),
         ] where !ids.isEmpty {
             lines.append("\(label): \(ids.joined(separator: ", "))")
         }
-        for id in restarted {
-            for change in changes[id] ?? [] { lines.append("  \(id): \(change)") }
+        for id in reload.restarted {
+            for change in reload.changes[id] ?? [] { lines.append("  \(id): \(change)") }
         }
-        for error in errors { lines.append("error: \(error)") }
+        for error in reload.errors { lines.append("error: \(error)") }
         return lines
     }
 }

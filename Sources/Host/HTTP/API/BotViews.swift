@@ -211,8 +211,8 @@ struct BotListView: ResponseEncodable, Sendable {
     var bots: [BotSummaryView]
 }
 
-/// What a reload did.
-struct ReloadView: ResponseEncodable, Sendable {
+/// What a reload did: the API's answer, and the body of `last-reload.json` (``ReloadOutcome``).
+struct ReloadView: ResponseEncodable, Decodable, Sendable, Equatable {
     var started: [String]
     var stopped: [String]
     var restarted: [String]
