@@ -17,6 +17,7 @@ struct ManifestCacheTests {
         "token: \(ManifestTokens.first)\nplugins: [quiet]\n",
         "name: Renamed\ntoken: \(ManifestTokens.first)\nplugins: [quiet]\n",
         "token: \(ManifestTokens.first)\nplugins: [quiet]\ncolor: red\n",
+        "token: \(ManifestTokens.first)\nplugins: [quiet]\nname: Reds\n",
     ]
 
     /// The scan as the host logs it: each bot's id and name, and each error.
@@ -52,6 +53,36 @@ struct ManifestCacheTests {
         let scan = loader.scan(directory: folder.path)
         #expect(loader.cache.validations == 1)
         #expect(Self.summary(scan) == ["a=a"])
+    }
+
+    @Test("a file whose stamp has settled is not read again; one written since is, at once")
+    func settledStampSkipsTheRead() throws {
+        let loader = ManifestLoader(
+            registry: ManifestTestPlugins.registry, environment: [:], cache: ManifestCache(settled: .zero))
+        try folder.write("a.yaml", Self.texts[0])
+        try folder.write("b.yaml", "token: \(ManifestTokens.second)\nplugins: [quiet]\n")
+        _ = loader.scan(directory: folder.path)
+        #expect(loader.cache.reads == 2)
+        _ = loader.scan(directory: folder.path)
+        #expect(loader.cache.reads == 2)
+
+        try folder.write("a.yaml", Self.texts[1])
+        let scan = loader.scan(directory: folder.path)
+        #expect(loader.cache.reads == 3)
+        #expect(loader.cache.validations == 3)
+        #expect(Self.summary(scan) == ["a=Renamed", "b=b"])
+    }
+
+    @Test("a file changed within the settling window is read at every scan, so a same-size rewrite is seen")
+    func recentStampIsNotTrusted() throws {
+        let loader = ManifestTestPlugins.loader()
+        #expect(Self.texts[2].utf8.count == Self.texts[3].utf8.count)
+        try folder.write("a.yaml", Self.texts[2])
+        _ = loader.scan(directory: folder.path)
+        _ = loader.scan(directory: folder.path)
+        #expect(loader.cache.reads == 2)
+        try folder.write("a.yaml", Self.texts[3])
+        #expect(Self.summary(loader.scan(directory: folder.path)) == ["a=Reds"])
     }
 
     @Test("a file changed back and forth always scans as a fresh loader scans it, validated once per change")

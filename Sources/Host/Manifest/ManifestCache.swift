@@ -1,46 +1,80 @@
+import Crypto
 import Foundation
 import Synchronization
 
-/// The outcome of validating each manifest file, kept by the file's bytes, so that a rescan
-/// validates (parses, decodes, builds plugins) only the files whose bytes changed.
+/// The outcome of validating each manifest file, kept by the file's stamp and the digest of
+/// its bytes, so that a rescan reads only the files that were written and validates (parses,
+/// decodes, builds plugins) only those whose bytes changed.
 ///
-/// A file is always read again; its outcome is reused only when the bytes are exactly the ones
+/// A file whose ``FileStamp`` is the one seen last time is not read at all, once the stamp has
+/// settled (``FileStamp/settled``; a file changed within that window is read every time). A
+/// file that was
+/// written is read, and its outcome is reused when its bytes have the digest of the ones
 /// validated before (a touched file, or one written back with the same text, is not validated
-/// again). Outcomes that read something besides the file, a `token_file`, are not kept: that
-/// other file may change while the manifest does not. The `${VAR}` environment is the loader's
-/// and never changes while it lives.
+/// again). The cache keeps 32 bytes of digest a file, never the file. Outcomes that read
+/// something besides the file, a `token_file`, are not kept: that other file may change while
+/// the manifest does not. The `${VAR}` environment is the loader's and never changes while it
+/// lives.
 final class ManifestCache: Sendable {
     private struct Entry {
-        var bytes: Data
+        var stamp: FileStamp?
+        var digest: SIMD4<UInt64>
         var outcome: ManifestValidation.Outcome
     }
 
     private struct State {
         var entries: [String: Entry] = [:]
         var validations = 0
+        var reads = 0
     }
 
     private let state = Mutex(State())
+    /// How long after its last change a file's stamp is trusted.
+    private let settled: Duration
 
-    /// An empty cache.
-    init() {}
+    /// An empty cache trusting a file's stamp once it is `settled` old.
+    init(settled: Duration = FileStamp.settled) {
+        self.settled = settled
+    }
 
     /// How many files were validated rather than found here, since the cache was created.
     var validations: Int { state.withLock { $0.validations } }
 
-    /// The outcome for `file` holding `bytes`: the kept one when the bytes are the same,
-    /// else `validate()`'s, kept for the next scan when it read nothing but the file.
+    /// How many files were read rather than known unchanged by their stamp, since the cache
+    /// was created.
+    var reads: Int { state.withLock { $0.reads } }
+
+    /// The kept outcome for `file` when its stamp is the one seen with it last time.
+    func outcome(file: String, stamp: FileStamp?) -> ManifestValidation.Outcome? {
+        guard let stamp else { return nil }
+        return state.withLock { state in
+            guard let kept = state.entries[file], kept.stamp == stamp else { return nil }
+            return kept.outcome
+        }
+    }
+
+    /// The outcome for `file` holding `bytes` (read after `stamp` was taken): the kept one
+    /// when the bytes have the same digest, else `validate()`'s, kept for the next scan when
+    /// it read nothing but the file.
     func outcome(
-        file: String, bytes: Data, validate: () -> ManifestValidation.Outcome
+        file: String, stamp: FileStamp?, bytes: Data, validate: () -> ManifestValidation.Outcome
     ) -> ManifestValidation.Outcome {
-        if let kept = state.withLock({ $0.entries[file] }), kept.bytes == bytes { return kept.outcome }
+        let digest = SHA256.hash(data: bytes).withUnsafeBytes { $0.loadUnaligned(as: SIMD4<UInt64>.self) }
+        let stamp = stamp.flatMap { $0.isRecent(within: settled) ? nil : $0 }
+        let kept = state.withLock { state -> ManifestValidation.Outcome? in
+            state.reads += 1
+            guard state.entries[file]?.digest == digest else { return nil }
+            state.entries[file]?.stamp = stamp
+            return state.entries[file]?.outcome
+        }
+        if let kept { return kept }
         let outcome = validate()
         state.withLock { state in
             state.validations += 1
             if outcome.tokenKey == "token_file" {
                 state.entries[file] = nil
             } else {
-                state.entries[file] = Entry(bytes: bytes, outcome: outcome)
+                state.entries[file] = Entry(stamp: stamp, digest: digest, outcome: outcome)
             }
         }
         return outcome

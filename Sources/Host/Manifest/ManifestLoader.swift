@@ -14,15 +14,16 @@ struct ManifestLoader: Sendable {
     let environment: [String: String]
     /// Which hosts remote plugins may call.
     let remotePolicy: RemotePluginPolicy
-    /// Each file's outcome by its bytes, shared by every copy of this loader: a rescan
-    /// validates only the files that changed.
-    let cache = ManifestCache()
+    /// Each file's outcome by its stamp and bytes, shared by every copy of this loader: a
+    /// rescan reads only the files that were written and validates only those that changed.
+    let cache: ManifestCache
 
     /// Creates a loader reading `${VAR}` values from `environment`.
     init(
         registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment,
-        remotePolicy: RemotePluginPolicy = RemotePluginPolicy()
+        remotePolicy: RemotePluginPolicy = RemotePluginPolicy(), cache: ManifestCache = ManifestCache()
     ) {
+        self.cache = cache
         self.registry = registry
         self.environment = environment
         self.remotePolicy = remotePolicy
@@ -59,6 +60,9 @@ struct ManifestLoader: Sendable {
 
     /// The whole outcome of validating one file, with the lines scans need.
     func outcome(file: String) -> ManifestValidation.Outcome {
+        // Stamped before reading: a write after the stamp moves it, so the next scan reads again.
+        let stamp = FileStamp(path: file)
+        if let kept = cache.outcome(file: file, stamp: stamp) { return kept }
         guard let data = Self.contents(of: file) else {
             return .init(errors: [
                 ManifestError(
@@ -91,7 +95,7 @@ struct ManifestLoader: Sendable {
                 )
             ])
         }
-        return cache.outcome(file: file, bytes: data) { outcome(yaml: text, fileName: file) }
+        return cache.outcome(file: file, stamp: stamp, bytes: data) { outcome(yaml: text, fileName: file) }
     }
 
     private func outcome(yaml: String, fileName: String, source: ManifestSource = .host) -> ManifestValidation.Outcome {

@@ -36,7 +36,7 @@ actor Supervisor: Service {
         var manifest: BotManifest { bot.manifest }
     }
 
-    /// Work asked of the supervisor's loop, which owns the task group bots run in.
+    /// Work asked of the supervisor's loop.
     private struct Pending {
         var reloadReplies: [CheckedContinuation<ReloadReport, Never>] = []
         var reloadRequested = false
@@ -133,48 +133,46 @@ actor Supervisor: Service {
 
     func run() async throws {
         remembered = await rememberedStops()
-        await withDiscardingTaskGroup { group in
-            let firstBegan = Date()
-            let first = await apply(loader.scan(directory: options.botsDirectory), in: &group)
-            // Readiness learns the launch bots before the reload report is written (a file
-            // write, fsynced): a bot may settle, even fail its first call, meanwhile.
-            readiness.initialBots(Set(bots.keys), table: table)
-            logger.info("\(first)")
-            await scanned(first, firstBegan)
-            for await _ in wakeups.cancelOnGracefulShutdown() {
-                let work = pending.withLock { pending in
-                    defer {
-                        pending.reloadReplies.removeAll()
-                        pending.commands.removeAll()
-                        pending.reloadRequested = false
-                    }
-                    return pending
-                }
-                for (command, id, reply) in work.commands {
-                    reply.resume(returning: await perform(command, id: id, in: &group))
-                }
-                guard work.reloadRequested else { continue }
-                let began = Date()
-                let report = await apply(loader.scan(directory: options.botsDirectory), in: &group)
-                await scanned(report, began)
-                for reply in work.reloadReplies { reply.resume(returning: report) }
-                if work.reloadReplies.isEmpty { await signalledReload(report) }
-                // Logged last: once the line is out, the reload's outcome file and audit record are.
-                logger.info("\(report)")
-            }
-            readiness.shutDown()
+        let firstBegan = Date()
+        let first = await apply(loader.scan(directory: options.botsDirectory))
+        // Readiness learns the launch bots before the reload report is written (a file
+        // write, fsynced): a bot may settle, even fail its first call, meanwhile.
+        readiness.initialBots(Set(bots.keys), table: table)
+        logger.info("\(first)")
+        await scanned(first, firstBegan)
+        for await _ in wakeups.cancelOnGracefulShutdown() {
             let work = pending.withLock { pending in
-                pending.closed = true
+                defer {
+                    pending.reloadReplies.removeAll()
+                    pending.commands.removeAll()
+                    pending.reloadRequested = false
+                }
                 return pending
             }
-            for reply in work.reloadReplies { reply.resume(returning: ReloadReport(errors: ["the host is shutting down"])) }
-            for (_, _, reply) in work.commands { reply.resume(returning: .failure(.shuttingDown)) }
-            logger.info("shutting down: draining \(bots.count) bot(s)")
-            await stopAll(Array(bots.keys))
+            for (command, id, reply) in work.commands {
+                reply.resume(returning: await perform(command, id: id))
+            }
+            guard work.reloadRequested else { continue }
+            let began = Date()
+            let report = await apply(loader.scan(directory: options.botsDirectory))
+            await scanned(report, began)
+            for reply in work.reloadReplies { reply.resume(returning: report) }
+            if work.reloadReplies.isEmpty { await signalledReload(report) }
+            // Logged last: once the line is out, the reload's outcome file and audit record are.
+            logger.info("\(report)")
         }
+        readiness.shutDown()
+        let work = pending.withLock { pending in
+            pending.closed = true
+            return pending
+        }
+        for reply in work.reloadReplies { reply.resume(returning: ReloadReport(errors: ["the host is shutting down"])) }
+        for (_, _, reply) in work.commands { reply.resume(returning: .failure(.shuttingDown)) }
+        logger.info("shutting down: draining \(bots.count) bot(s)")
+        await stopAll(Array(bots.keys))
     }
 
-    private func perform(_ command: BotCommand, id: String, in group: inout DiscardingTaskGroup) async
+    private func perform(_ command: BotCommand, id: String) async
         -> Result<Void, BotCommandError>
     {
         guard let bot = bots[id]?.bot ?? parked[id] else { return .failure(.unknownBot(id)) }
@@ -188,18 +186,18 @@ actor Supervisor: Service {
             if let running = bots[id], !running.finished.isFired { return .success(()) }
             if bots[id] != nil { await stopAll([id]) }
             parked[id] = nil
-            start(bot, in: &group)
+            start(bot)
         case .restart:
             await forgetStops([id])
             if bots[id] != nil { await stopAll([id]) }
             parked[id] = nil
-            start(bot, in: &group)
+            start(bot)
         }
         logger.notice("operator \(command.rawValue) applied", metadata: ["bot": "\(id)"])
         return .success(())
     }
 
-    private func apply(_ scan: ManifestScan, in group: inout DiscardingTaskGroup) async -> ReloadReport {
+    private func apply(_ scan: ManifestScan) async -> ReloadReport {
         var report = ReloadReport()
         report.errors = scan.errors.map(\.description)
         logErrors(of: scan)
@@ -272,12 +270,12 @@ actor Supervisor: Service {
         let stopping = (toStop + toRestart.map(\.manifest.id)).compactMap { bots[$0]?.manifest }
         let waiting = toStart.filter { bot in stopping.contains { Self.share(bot.manifest, $0) } }
         for bot in toStart where !stopping.contains(where: { Self.share(bot.manifest, $0) }) {
-            start(bot, in: &group)
+            start(bot)
         }
         await stopAll(toStop)
         await stopAll(toRestart.map(\.manifest.id))
         for bot in toRestart + waiting {
-            start(bot, in: &group)
+            start(bot)
         }
         report.stopped = toStop.sorted()
         report.restarted = toRestart.map(\.manifest.id).sorted()
@@ -287,7 +285,7 @@ actor Supervisor: Service {
         return report
     }
 
-    private func start(_ bot: LoadedBot, in group: inout DiscardingTaskGroup) {
+    private func start(_ bot: LoadedBot) {
         let id = bot.manifest.id
         var botLogger = logger
         botLogger[metadataKey: "bot"] = "\(id)"
@@ -316,12 +314,8 @@ actor Supervisor: Service {
         let finished = StopSignal()
         bots[id] = RunningBot(bot: bot, tenant: tenant, finished: finished)
         table.set(.init(manifest: bot.manifest, tenant: tenant, startedAt: Date(), state: .starting, run: run))
-        group.addTask {
-            do {
-                try await tenant.run()
-            } catch {
-                botLogger.error("\(error)")
-            }
+        tenant.launch { [botLogger] error in
+            if let error { botLogger.error("\(error)") }
             // A failed bot stays listed (its state says why) until a reload replaces or removes it.
             finished.fire()
         }

@@ -2,12 +2,14 @@ import Synchronization
 
 /// A one-shot signal: fired once, awaited by any number of tasks.
 ///
-/// A waiter whose task is cancelled returns at once.
+/// A waiter whose task is cancelled returns at once. An action registered with
+/// ``onFire(_:)`` runs without a task waiting for it meanwhile.
 package final class StopSignal: Sendable {
     private struct State {
         var fired = false
         var nextID = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var actions: [@Sendable () -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -19,13 +21,29 @@ package final class StopSignal: Sendable {
 
     /// Fires the signal, waking every waiter. Later calls do nothing.
     package func fire() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard !state.fired else { return [] }
+        typealias Woken = ([CheckedContinuation<Void, Never>], [@Sendable () -> Void])
+        let (waiters, actions) = state.withLock { state -> Woken in
+            guard !state.fired else { return ([], []) }
             state.fired = true
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            defer {
+                state.waiters.removeAll()
+                state.actions.removeAll()
+            }
+            return (Array(state.waiters.values), state.actions)
         }
         for waiter in waiters { waiter.resume() }
+        for action in actions { action() }
+    }
+
+    /// Runs `action` when the signal fires (at once, on this thread, when it has fired
+    /// already), on the firing thread; keep it short and let it start a task for longer work.
+    package func onFire(_ action: @escaping @Sendable () -> Void) {
+        let runNow = state.withLock { state -> Bool in
+            guard !state.fired else { return true }
+            state.actions.append(action)
+            return false
+        }
+        if runNow { action() }
     }
 
     /// Returns once the signal fired or the task is cancelled.

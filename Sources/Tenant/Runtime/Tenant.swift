@@ -50,6 +50,8 @@ public actor Tenant {
     private var startedAt: Date?
     /// Why the bot failed while running (its token was revoked), once it did.
     private let failure = Mutex<String?>(nil)
+    /// Whether ``launch(onFinish:)`` was called.
+    private let launched = Mutex(false)
 
     /// What a running bot is made of.
     private struct Running {
@@ -85,7 +87,8 @@ public actor Tenant {
     public init(
         configuration: TenantConfiguration, platform: any PlatformClient, source: UpdateSource,
         decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations],
-        databases: OpenDatabases = OpenDatabases(), webhookRegistrations: WebhookRegistrations? = nil, logger: Logger, clock: any TenantClock = SystemClock(),
+        databases: OpenDatabases = OpenDatabases(), webhookRegistrations: WebhookRegistrations? = nil,
+        logger: Logger, clock: any TenantClock = SystemClock(),
         handlingClock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in },
@@ -111,12 +114,45 @@ public actor Tenant {
 
     /// Runs the bot until ``stop()`` or a failure it cannot recover from.
     ///
+    /// The task calling it waits while the bot runs; a host of many bots calls
+    /// ``launch(onFinish:)`` instead, which holds no task while the bot waits for work.
+    ///
     /// - Throws: ``TenantError`` when the bot failed (rejected token, unusable database).
     public func run() async throws {
-        try await withTaskCancellationHandler {
-            try await runUntilStopped()
+        let outcome = RunOutcome()
+        await withTaskCancellationHandler {
+            launch { outcome.finish($0) }
+            await outcome.wait()
         } onCancel: {
             stopSignal.fire()
+        }
+        if let error = outcome.error { throw error }
+    }
+
+    /// Starts the bot and returns at once; `onFinish` learns how its run ended (`nil` after a
+    /// stop, the error after a failure), once it has drained and closed its database.
+    ///
+    /// No task waits while the bot runs: the start runs in a task that ends once the bot
+    /// receives, and ``stop()`` starts the drain. A bot costs its objects and the tasks of the
+    /// work in hand (a polling bot's long poll, a due job's timer, messages being sent).
+    /// A bot runs once: calling it again, or after ``run()``, leaves the first run alone and
+    /// tells the new `onFinish` at once that it was refused.
+    public nonisolated func launch(onFinish: @escaping @Sendable (TenantError?) -> Void) {
+        guard launched.withLock({ launched in defer { launched = true }; return !launched }) else {
+            let reason = "the bot was launched already; make a new Tenant to run it again"
+            return onFinish(TenantError(botID: configuration.bot.id, reason: reason))
+        }
+        Task.detached {
+            let running: Running
+            do {
+                guard let started = try await self.startRunning() else { return onFinish(nil) }
+                running = started
+            } catch {
+                return onFinish(error as? TenantError)
+            }
+            self.stopSignal.onFire {
+                Task.detached { onFinish(await self.drain(running)) }
+            }
         }
     }
 
@@ -150,27 +186,39 @@ public actor Tenant {
         try await receiver.ingest(updates)
     }
 
-    private func runUntilStopped() async throws {
+    /// Opens the database, identifies the bot and starts its services.
+    ///
+    /// - Returns: The running bot, or `nil` when it was stopped before the platform answered
+    ///   (its database is closed again).
+    /// - Throws: ``TenantError`` when the bot failed to start (its database is closed).
+    private func startRunning() async throws -> Running? {
         transition(to: .starting)
         let store = BotStore(path: configuration.databasePath, plugins: migrations, databases: databases)
         let startup: BotStore.StartupState
         do {
-            // Read in a task of its own, like the rest of the start: a task keeps the memory of
-            // its deepest call until it ends, and this one then waits as long as the bot runs.
-            startup = try await Task.detached { try await store.startupState() }.valueCancellingWithCaller()
+            startup = try await store.startupState()
         } catch {
             await store.close()
             throw fail("cannot open its database: \(error)")
         }
         let running = makeRunning(store: store)
         self.running = running
+        let processor: UpdateProcessor?
         do {
-            try await run(running, startup: startup)
+            processor = try await start(running, startup: startup)
         } catch {
             await close(running)
             throw error
         }
-        await close(running)
+        guard let processor else {
+            await close(running)
+            return nil
+        }
+        await running.sender.start(blockedChats: startup.blockedChatIDs)
+        await running.dispatcher.start(processor: processor, earliestJob: startup.earliestJobDue)
+        running.receiver.start(from: startup.pollOffset)
+        transition(to: .running)
+        return running
     }
 
     /// The bot's receiver, dispatcher and sender over its open database, joined by the inbox
@@ -238,40 +286,26 @@ public actor Tenant {
         await running.store.close()
     }
 
-    /// Identifies the bot, starts its sender, dispatcher and receiver, and when it is asked to
-    /// stop, stops them in the opposite order: receiving ends, the updates in hand finish, the
-    /// outbox gets the flush timeout.
+    /// Stops the services in the opposite order of their start (receiving ends, the updates in
+    /// hand finish, the outbox gets the flush timeout) and closes the database.
     ///
-    /// While the bot runs, this task waits in one small frame. Its services hold tasks only
-    /// while there is work (a polling bot's long poll, a job timer while a job is scheduled,
-    /// workers while messages wait): a task keeps the memory of its deepest call until it
-    /// ends (BENCHMARKS.md, "Where an idle bot's memory goes").
-    private func run(_ running: Running, startup: BotStore.StartupState) async throws {
-        // Started in a task of its own: the platform calls and their retries go deep, and this
-        // task waits as long as the bot runs.
-        guard
-            let processor = try await Task.detached(operation: {
-                try await self.start(running, startup: startup)
-            }).valueCancellingWithCaller()
-        else { return }
-
-        await running.sender.start(blockedChats: startup.blockedChatIDs)
-        await running.dispatcher.start(processor: processor, earliestJob: startup.earliestJobDue)
-        running.receiver.start(from: startup.pollOffset)
-        transition(to: .running)
-        await stopSignal.wait()
-
+    /// - Returns: Why the bot failed while running, if it did.
+    private func drain(_ running: Running) async -> TenantError? {
         running.dispatcher.beginDraining()
         await running.receiver.shutdown()
         await running.dispatcher.shutdown()
         transition(to: .stopping)
         await running.sender.shutdown()
 
+        var error: TenantError?
         if let failure = failure.withLock({ $0 }) {
-            throw fail(failure)
+            error = fail(failure)
+        } else {
+            transition(to: .stopped)
+            logger.info("bot stopped")
         }
-        transition(to: .stopped)
-        logger.info("bot stopped")
+        await close(running)
+        return error
     }
 
     /// Records a fatal error; the caller throws the result.
