@@ -16,10 +16,18 @@ import Synchronization
 /// the manifest does not. The `${VAR}` environment is the loader's and never changes while it
 /// lives.
 final class ManifestCache: Sendable {
-    private struct Entry {
-        var stamp: FileStamp?
-        var digest: SIMD4<UInt64>
-        var outcome: ManifestValidation.Outcome
+    /// Kept by reference: the cache holds a pointer a file, not an outcome's worth of bytes in
+    /// every slot of its hash table.
+    private final class Entry: Sendable {
+        let stamp: FileStamp?
+        let digest: SIMD4<UInt64>
+        let outcome: ManifestValidation.Outcome
+
+        init(stamp: FileStamp?, digest: SIMD4<UInt64>, outcome: ManifestValidation.Outcome) {
+            self.stamp = stamp
+            self.digest = digest
+            self.outcome = outcome
+        }
     }
 
     private struct State {
@@ -63,9 +71,9 @@ final class ManifestCache: Sendable {
         let stamp = stamp.flatMap { $0.isRecent(within: settled) ? nil : $0 }
         let kept = state.withLock { state -> ManifestValidation.Outcome? in
             state.reads += 1
-            guard state.entries[file]?.digest == digest else { return nil }
-            state.entries[file]?.stamp = stamp
-            return state.entries[file]?.outcome
+            guard let kept = state.entries[file], kept.digest == digest else { return nil }
+            state.entries[file] = Entry(stamp: stamp, digest: digest, outcome: kept.outcome)
+            return kept.outcome
         }
         if let kept { return kept }
         let outcome = validate()

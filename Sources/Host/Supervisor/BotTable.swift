@@ -29,18 +29,28 @@ final class BotTable: Sendable {
         var manifestErrors: [String] = []
     }
 
+    /// An entry kept by reference: the table holds a pointer a bot, not a manifest's worth
+    /// of bytes in every slot of its hash table.
+    private final class Stored: Sendable {
+        let entry: Entry
+
+        init(_ entry: Entry) {
+            self.entry = entry
+        }
+    }
+
     private struct Waiter {
         let condition: @Sendable ([String: TenantState]) -> Bool
         let continuation: CheckedContinuation<[String: TenantState], Never>
     }
 
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [String: Stored] = [:]
         var waiters: [Int: Waiter] = [:]
         var nextWaiter = 0
         var nextRun = 0
 
-        var states: [String: TenantState] { entries.mapValues(\.state) }
+        var states: [String: TenantState] { entries.mapValues(\.entry.state) }
     }
 
     private let state = Mutex(State())
@@ -49,18 +59,18 @@ final class BotTable: Sendable {
 
     /// The bot with this id.
     subscript(id: String) -> Entry? {
-        state.withLock { $0.entries[id] }
+        state.withLock { $0.entries[id]?.entry }
     }
 
     /// Every bot, ordered by id.
     var all: [Entry] {
-        state.withLock { Array($0.entries.values) }.sorted { $0.manifest.id < $1.manifest.id }
+        state.withLock { $0.entries.values.map(\.entry) }.sorted { $0.manifest.id < $1.manifest.id }
     }
 
     /// Whether some bot satisfies `predicate`; stops at the first that does, without copying
     /// or sorting the table (readiness asks this at every bot's state change).
     func contains(where predicate: (Entry) -> Bool) -> Bool {
-        state.withLock { $0.entries.values.contains(where: predicate) }
+        state.withLock { $0.entries.values.contains { predicate($0.entry) } }
     }
 
     /// Every bot's state, by id.
@@ -76,23 +86,25 @@ final class BotTable: Sendable {
 
     /// Records or replaces a bot.
     func set(_ entry: Entry) {
-        update { $0[entry.manifest.id] = entry }
+        update { $0[entry.manifest.id] = Stored(entry) }
     }
 
     /// Records the state run `run` of bot `id` reported; ignored when that run is no longer
     /// the bot's current one, or the bot was removed.
     func setState(_ id: String, to newState: TenantState, run: Int) {
         update { entries in
-            guard entries[id]?.run == run else { return }
-            entries[id]?.state = newState
+            guard var entry = entries[id]?.entry, entry.run == run else { return }
+            entry.state = newState
+            entries[id] = Stored(entry)
         }
     }
 
     /// Records the errors that hold a newer manifest of bot `id` back (none: it runs its latest).
     func setManifestErrors(_ id: String, _ errors: [String]) {
         update { entries in
-            guard entries[id] != nil, entries[id]?.manifestErrors != errors else { return }
-            entries[id]?.manifestErrors = errors
+            guard var entry = entries[id]?.entry, entry.manifestErrors != errors else { return }
+            entry.manifestErrors = errors
+            entries[id] = Stored(entry)
         }
     }
 
@@ -123,7 +135,7 @@ final class BotTable: Sendable {
         }
     }
 
-    private func update(_ change: (inout [String: Entry]) -> Void) {
+    private func update(_ change: (inout [String: Stored]) -> Void) {
         let ready = state.withLock { value -> [(CheckedContinuation<[String: TenantState], Never>, [String: TenantState])] in
             change(&value.entries)
             guard !value.waiters.isEmpty else { return [] }

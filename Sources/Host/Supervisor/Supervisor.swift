@@ -28,10 +28,16 @@ import Storage
 /// - Important: Reload requests that arrive while a reload runs collapse into one more reload.
 actor Supervisor: Service {
     /// A bot the supervisor runs.
-    private struct RunningBot: Sendable {
-        var bot: LoadedBot
-        var tenant: Tenant?
-        var finished: StopSignal
+    private final class RunningBot: Sendable {
+        let bot: LoadedBot
+        let tenant: Tenant?
+        let finished: StopSignal
+
+        init(bot: LoadedBot, tenant: Tenant?, finished: StopSignal) {
+            self.bot = bot
+            self.tenant = tenant
+            self.finished = finished
+        }
 
         var manifest: BotManifest { bot.manifest }
     }

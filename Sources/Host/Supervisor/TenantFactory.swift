@@ -21,6 +21,9 @@ struct TenantFactory: Sendable {
     /// Where the bots' webhook registrations are kept host-wide; `nil` keeps each in its bot's
     /// file (which starting a webhook bot then creates).
     var webhookRegistrations: WebhookRegistrations?
+    /// Bounds how many bots make their start-up platform calls at once, so that a host
+    /// starting thousands of bots opens a few dozen connections, not thousands.
+    var startGate = StartGate()
 
     /// The Tenant settings a manifest asks for.
     static func configuration(for bot: LoadedBot, options: HostOptions) -> TenantConfiguration {
@@ -76,7 +79,7 @@ struct TenantFactory: Sendable {
         return Tenant(
             configuration: configuration, platform: client, source: source, decoder: TelegramUpdateDecoder(),
             plugins: bot.plugins, migrations: bot.migrations, databases: databases,
-            webhookRegistrations: webhookRegistrations, logger: logger, metricsFactory: metricsFactory,
+            webhookRegistrations: webhookRegistrations, startGate: startGate, logger: logger, metricsFactory: metricsFactory,
             onStateChange: onStateChange, onEvent: auditing(manifest))
     }
 

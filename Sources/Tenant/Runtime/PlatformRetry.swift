@@ -10,6 +10,8 @@ struct PlatformRetry: Sendable {
     let logger: Logger
     /// Fires when the bot is asked to stop.
     let stopSignal: StopSignal
+    /// Bounds how many bots make such calls at once; `nil` does not.
+    var gate: StartGate?
 
     /// Runs `operation` until it succeeds.
     ///
@@ -49,7 +51,10 @@ struct PlatformRetry: Sendable {
     /// - Returns: The result, or `nil` when the bot stopped first.
     private func untilStopped<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
         try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
+            group.addTask { [gate] in
+                guard let gate else { return try await operation() }
+                return try await gate.run(operation)
+            }
             group.addTask {
                 await stopSignal.wait()
                 return nil

@@ -25,6 +25,9 @@ public actor Tenant {
     /// Where the host keeps the bots' webhook registrations; `nil` keeps this bot's in its own
     /// database.
     let webhookRegistrations: WebhookRegistrations?
+    /// Bounds how many of the host's bots make their start-up platform calls at once; `nil`
+    /// does not.
+    let startGate: StartGate?
     let interests: Set<UpdateKind>
     let logger: Logger
     let clock: any TenantClock
@@ -75,6 +78,8 @@ public actor Tenant {
     ///     arrives and goes back to it when the work is done.
     ///   - webhookRegistrations: Where the host keeps the bots' webhook registrations, so that
     ///     starting a webhook bot creates no database; `nil` keeps this bot's in its own file.
+    ///   - startGate: Bounds how many of the host's bots make their start-up platform calls
+    ///     (identify, webhook) at once; `nil` does not.
     ///   - logger: A logger carrying the bot's id as `bot` metadata.
     ///   - clock: Used for every wait, so tests can control time.
     ///   - handlingClock: Times ``TenantConfiguration/handlingTimeout``; tests that time a stuck
@@ -88,7 +93,7 @@ public actor Tenant {
         configuration: TenantConfiguration, platform: any PlatformClient, source: UpdateSource,
         decoder: any UpdateDecoder, plugins: [any Plugin], migrations: [PluginMigrations],
         databases: OpenDatabases = OpenDatabases(), webhookRegistrations: WebhookRegistrations? = nil,
-        logger: Logger, clock: any TenantClock = SystemClock(),
+        startGate: StartGate? = nil, logger: Logger, clock: any TenantClock = SystemClock(),
         handlingClock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         onStateChange: @escaping @Sendable (TenantState) -> Void = { _ in },
@@ -102,6 +107,7 @@ public actor Tenant {
         self.migrations = migrations
         self.databases = databases
         self.webhookRegistrations = webhookRegistrations
+        self.startGate = startGate
         self.interests = plugins.reduce(into: Set<UpdateKind>()) { $0.formUnion($1.interests) }
         self.logger = logger
         self.clock = clock
@@ -251,7 +257,7 @@ public actor Tenant {
     private func start(_ running: Running, startup: BotStore.StartupState) async throws -> UpdateProcessor? {
         let retry = PlatformRetry(
             botID: configuration.bot.id, backoff: configuration.backoff, clock: clock, logger: logger,
-            stopSignal: stopSignal)
+            stopSignal: stopSignal, gate: startGate)
         let identity: BotIdentity
         do {
             let platform = self.platform
