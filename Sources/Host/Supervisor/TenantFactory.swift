@@ -21,8 +21,8 @@ struct TenantFactory: Sendable {
     /// Where the bots' webhook registrations are kept host-wide; `nil` keeps each in its bot's
     /// file (which starting a webhook bot then creates).
     var webhookRegistrations: WebhookRegistrations?
-    /// Bounds how many bots make their start-up platform calls at once, so that a host
-    /// starting thousands of bots opens a few dozen connections, not thousands.
+    /// Bounds how many bots start at once, so that a host starting thousands of bots holds a
+    /// few dozen start-ups in memory and opens a few dozen connections, not thousands.
     var startGate = StartGate()
 
     /// The Tenant settings a manifest asks for.

@@ -10,8 +10,8 @@ struct PlatformRetry: Sendable {
     let logger: Logger
     /// Fires when the bot is asked to stop.
     let stopSignal: StopSignal
-    /// Bounds how many bots make such calls at once; `nil` does not.
-    var gate: StartGate?
+    /// The bot's place among the host's start-ups, given up before the first wait to retry.
+    var place: StartPlace?
 
     /// Runs `operation` until it succeeds.
     ///
@@ -41,6 +41,7 @@ struct PlatformRetry: Sendable {
                 delay = backoff.next()
                 logger.warning("\(trouble), retrying in \(delay): \(error)")
             }
+            place?.release()
             guard await pause(for: delay) else { return nil }
         }
         return nil
@@ -51,10 +52,7 @@ struct PlatformRetry: Sendable {
     /// - Returns: The result, or `nil` when the bot stopped first.
     private func untilStopped<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
         try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { [gate] in
-                guard let gate else { return try await operation() }
-                return try await gate.run(operation)
-            }
+            group.addTask { try await operation() }
             group.addTask {
                 await stopSignal.wait()
                 return nil

@@ -1,90 +1,89 @@
 import Synchronization
 
-/// Bounds how many bots of a host make their start-up platform calls (identifying the bot,
-/// setting or deleting its webhook) at once.
+/// Bounds how many of a host's bots start at once: open their database, identify themselves
+/// and set or delete their webhook.
 ///
-/// Ten thousand bots starting together would otherwise open as many connections to the
-/// platform at the same moment, and keep them open, idle, long after; a few dozen at a time
-/// start them as fast, over connections that are reused. Calls go through in the order they
-/// arrived.
+/// Ten thousand bots starting together would otherwise hold ten thousand start-ups in memory
+/// at the same moment (their tasks, their reads, their requests), and open as many connections
+/// to the platform, kept idle long after; a few dozen at a time start them as fast. A start-up
+/// waiting for its turn is a closure in a queue, not a task. Start-ups begin in the order they
+/// were queued.
 public final class StartGate: Sendable {
     private struct State {
         var available: Int
-        var nextID = 0
-        /// Waiting calls by arrival number.
-        var waiters: [Int: CheckedContinuation<Void, any Error>] = [:]
-        /// Arrival numbers in order, from ``head``; a number with no waiter left was cancelled.
-        var queue: [Int] = []
+        var queue: [@Sendable (StartPlace) async -> Void] = []
         var head = 0
 
-        mutating func nextWaiter() -> CheckedContinuation<Void, any Error>? {
-            while head < queue.count {
-                let id = queue[head]
+        mutating func next() -> (@Sendable (StartPlace) async -> Void)? {
+            guard head < queue.count else { return nil }
+            defer {
                 head += 1
-                if let waiter = waiters.removeValue(forKey: id) { return waiter }
+                if head == queue.count {
+                    queue.removeAll(keepingCapacity: false)
+                    head = 0
+                }
             }
-            queue.removeAll(keepingCapacity: true)
-            head = 0
-            return nil
+            return queue[head]
         }
     }
 
     private let state: Mutex<State>
 
-    /// A gate letting `width` calls through at once.
+    /// A gate letting `width` start-ups run at once.
     public init(width: Int = 32) {
-        precondition(width > 0, "a start gate lets at least one call through")
+        precondition(width > 0, "a start gate lets at least one start-up through")
         state = Mutex(State(available: width))
     }
 
-    /// Runs `operation` once a place is free, and frees it after.
-    ///
-    /// - Throws: `CancellationError` when the task is cancelled while waiting for a place
-    ///   (the bot is stopping); `operation`'s error.
-    public func run<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
-        try await enter()
-        defer { leave() }
-        return try await operation()
+    /// Runs `startUp` in a task of its own once a place is free. The place is freed when
+    /// `startUp` returns, or earlier when it calls ``StartPlace/release()`` (a start-up that
+    /// must wait to retry gives its place to the next).
+    public func enqueue(_ startUp: @escaping @Sendable (StartPlace) async -> Void) {
+        let runNow = state.withLock { state -> Bool in
+            guard state.available > 0 else {
+                state.queue.append(startUp)
+                return false
+            }
+            state.available -= 1
+            return true
+        }
+        if runNow { run(startUp) }
     }
 
-    private func enter() async throws {
-        let id = state.withLock { state -> Int? in
-            if state.available > 0 {
-                state.available -= 1
-                return nil
-            }
-            state.nextID += 1
-            return state.nextID
-        }
-        guard let id else { return }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let resume = state.withLock { state -> Result<Void, any Error>? in
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if state.available > 0 {
-                        state.available -= 1
-                        return .success(())
-                    }
-                    state.waiters[id] = continuation
-                    state.queue.append(id)
-                    return nil
-                }
-                if let resume { continuation.resume(with: resume) }
-            }
-        } onCancel: {
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume(throwing: CancellationError())
+    private func run(_ startUp: @escaping @Sendable (StartPlace) async -> Void) {
+        let place = StartPlace { [weak self] in self?.leave() }
+        Task.detached {
+            await startUp(place)
+            place.release()
         }
     }
 
     private func leave() {
-        let next = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-            guard let next = state.nextWaiter() else {
+        let next = state.withLock { state -> (@Sendable (StartPlace) async -> Void)? in
+            guard let next = state.next() else {
                 state.available += 1
                 return nil
             }
             return next
         }
-        next?.resume()
+        if let next { run(next) }
+    }
+}
+
+/// A start-up's place in the ``StartGate``, freed once.
+public final class StartPlace: Sendable {
+    private let onRelease: Mutex<(@Sendable () -> Void)?>
+
+    init(onRelease: @escaping @Sendable () -> Void) {
+        self.onRelease = Mutex(onRelease)
+    }
+
+    /// Gives the place to the next start-up; later calls do nothing.
+    public func release() {
+        let action = onRelease.withLock { action in
+            defer { action = nil }
+            return action
+        }
+        action?()
     }
 }

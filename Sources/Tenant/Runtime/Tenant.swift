@@ -25,8 +25,7 @@ public actor Tenant {
     /// Where the host keeps the bots' webhook registrations; `nil` keeps this bot's in its own
     /// database.
     let webhookRegistrations: WebhookRegistrations?
-    /// Bounds how many of the host's bots make their start-up platform calls at once; `nil`
-    /// does not.
+    /// Bounds how many of the host's bots start at once; `nil` does not.
     let startGate: StartGate?
     let interests: Set<UpdateKind>
     let logger: Logger
@@ -78,8 +77,8 @@ public actor Tenant {
     ///     arrives and goes back to it when the work is done.
     ///   - webhookRegistrations: Where the host keeps the bots' webhook registrations, so that
     ///     starting a webhook bot creates no database; `nil` keeps this bot's in its own file.
-    ///   - startGate: Bounds how many of the host's bots make their start-up platform calls
-    ///     (identify, webhook) at once; `nil` does not.
+    ///   - startGate: Bounds how many of the host's bots start (open their database, identify
+    ///     themselves, set their webhook) at once; `nil` does not.
     ///   - logger: A logger carrying the bot's id as `bot` metadata.
     ///   - clock: Used for every wait, so tests can control time.
     ///   - handlingClock: Times ``TenantConfiguration/handlingTimeout``; tests that time a stuck
@@ -139,7 +138,8 @@ public actor Tenant {
     /// stop, the error after a failure), once it has drained and closed its database.
     ///
     /// No task waits while the bot runs: the start runs in a task that ends once the bot
-    /// receives, and ``stop()`` starts the drain. A bot costs its objects and the tasks of the
+    /// receives (with a ``StartGate``, once the gate gives it a place), and ``stop()`` starts
+    /// the drain. A bot costs its objects and the tasks of the
     /// work in hand (a polling bot's long poll, a due job's timer, messages being sent).
     /// A bot runs once: calling it again, or after ``run()``, leaves the first run alone and
     /// tells the new `onFinish` at once that it was refused.
@@ -148,17 +148,27 @@ public actor Tenant {
             let reason = "the bot was launched already; make a new Tenant to run it again"
             return onFinish(TenantError(botID: configuration.bot.id, reason: reason))
         }
-        Task.detached {
+        let startUp: @Sendable (StartPlace?) async -> Void = { place in
+            guard !self.stopSignal.isFired else {
+                await self.stoppedBeforeStarting()
+                return onFinish(nil)
+            }
             let running: Running
             do {
-                guard let started = try await self.startRunning() else { return onFinish(nil) }
+                guard let started = try await self.startRunning(place: place) else { return onFinish(nil) }
                 running = started
             } catch {
                 return onFinish(error as? TenantError)
             }
+            place?.release()
             self.stopSignal.onFire {
                 Task.detached { onFinish(await self.drain(running)) }
             }
+        }
+        if let startGate {
+            startGate.enqueue { await startUp($0) }
+        } else {
+            Task.detached { await startUp(nil) }
         }
     }
 
@@ -197,7 +207,7 @@ public actor Tenant {
     /// - Returns: The running bot, or `nil` when it was stopped before the platform answered
     ///   (its database is closed again).
     /// - Throws: ``TenantError`` when the bot failed to start (its database is closed).
-    private func startRunning() async throws -> Running? {
+    private func startRunning(place: StartPlace?) async throws -> Running? {
         transition(to: .starting)
         let store = BotStore(path: configuration.databasePath, plugins: migrations, databases: databases)
         let startup: BotStore.StartupState
@@ -211,7 +221,7 @@ public actor Tenant {
         self.running = running
         let processor: UpdateProcessor?
         do {
-            processor = try await start(running, startup: startup)
+            processor = try await start(running, startup: startup, place: place)
         } catch {
             await close(running)
             throw error
@@ -254,10 +264,12 @@ public actor Tenant {
     ///
     /// - Returns: The bot's update processor, or `nil` when the bot was stopped while waiting.
     /// - Throws: ``TenantError`` when the platform rejects the bot or its webhook cannot be set.
-    private func start(_ running: Running, startup: BotStore.StartupState) async throws -> UpdateProcessor? {
+    private func start(
+        _ running: Running, startup: BotStore.StartupState, place: StartPlace?
+    ) async throws -> UpdateProcessor? {
         let retry = PlatformRetry(
             botID: configuration.bot.id, backoff: configuration.backoff, clock: clock, logger: logger,
-            stopSignal: stopSignal, gate: startGate)
+            stopSignal: stopSignal, place: place)
         let identity: BotIdentity
         do {
             let platform = self.platform
@@ -312,6 +324,12 @@ public actor Tenant {
         }
         await close(running)
         return error
+    }
+
+    /// Ends a bot stopped while its start-up waited for its turn: nothing was opened.
+    private func stoppedBeforeStarting() {
+        transition(to: .stopped)
+        logger.info("bot stopped before it started")
     }
 
     /// Records a fatal error; the caller throws the result.

@@ -83,4 +83,41 @@ struct TenantLaunchTests {
         #expect(finishes.all.first.map { $0 == nil } == true)
         #expect(harness.states.states.last == .stopped)
     }
+
+    @Test("a bot stopped while its start-up waits for the gate ends without opening its database or calling the platform")
+    func stopWhileQueued() async throws {
+        let gate = StartGate(width: 1)
+        let holding = StopSignal()
+        let release = StopSignal()
+        gate.enqueue { _ in
+            holding.fire()
+            await release.wait()
+        }
+        await holding.wait()
+        let harness = TenantHarness(startGate: gate)
+        let finishes = Finishes()
+        harness.tenant.launch { finishes.record($0) }
+        harness.tenant.stop()
+        release.fire()
+        await finishes.wait()
+        #expect(finishes.all.count == 1)
+        #expect(finishes.all.first.map { $0 == nil } == true)
+        #expect(harness.states.states.last == .stopped)
+        #expect(harness.platform.identifyCalls.count == 0)
+        #expect(!FileManager.default.fileExists(atPath: harness.databasePath))
+    }
+
+    @Test("bots launched through a gate of one all start and answer")
+    func launchThroughGate() async throws {
+        let gate = StartGate(width: 1)
+        let harnesses = (0..<5).map { _ in TenantHarness(startGate: gate) }
+        for harness in harnesses { harness.tenant.launch { _ in } }
+        for harness in harnesses {
+            try await harness.states.wait(for: .running)
+            harness.platform.send(chat: 1, text: "hi")
+            _ = try await harness.platform.waitForPerformed(1)
+            harness.tenant.stop()
+            try await harness.states.wait(for: .stopped)
+        }
+    }
 }

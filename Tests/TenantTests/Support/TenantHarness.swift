@@ -17,7 +17,7 @@ struct TenantHarness {
         clock: any TenantClock = SystemClock(), now: @escaping @Sendable () -> Date = { Date() },
         flushTimeout: Duration = .seconds(5), handlingTimeout: Duration = .seconds(120),
         handlingClock: any TenantClock = SystemClock(), databases: OpenDatabases = OpenDatabases(),
-        onEvent: @escaping @Sendable (TenantEvent) -> Void = { _ in }
+        startGate: StartGate? = nil, onEvent: @escaping @Sendable (TenantEvent) -> Void = { _ in }
     ) {
         self.platform = platform
         self.databasePath = databasePath
@@ -32,7 +32,7 @@ struct TenantHarness {
                 .with(handlingTimeout: handlingTimeout),
             platform: platform, source: .polling(platform, webhooks: nil), decoder: ScriptedDecoder(), plugins: plugins,
             migrations: plugins.map { PluginMigrations(pluginName: type(of: $0).name, steps: type(of: $0).migrations) },
-            databases: databases, logger: logger, clock: clock, handlingClock: handlingClock, now: now,
+            databases: databases, startGate: startGate, logger: logger, clock: clock, handlingClock: handlingClock, now: now,
             onStateChange: { states.record($0) }, onEvent: onEvent)
     }
 
