@@ -12,8 +12,8 @@ struct ManifestLoader: Sendable {
     let registry: PluginRegistry
     /// Where `${VAR}` values come from.
     let environment: [String: String]
-    /// Which hosts remote plugins may call.
-    let remotePolicy: RemotePluginPolicy
+    /// Which hosts remote plugins may call; the host config's reload replaces it.
+    let remotePolicy: LiveRemotePluginPolicy
     /// Each file's outcome by its bytes, shared by every copy of this loader: a rescan
     /// validates only the files that changed.
     let cache = ManifestCache()
@@ -21,7 +21,7 @@ struct ManifestLoader: Sendable {
     /// Creates a loader reading `${VAR}` values from `environment`.
     init(
         registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment,
-        remotePolicy: RemotePluginPolicy = RemotePluginPolicy()
+        remotePolicy: LiveRemotePluginPolicy = LiveRemotePluginPolicy()
     ) {
         self.registry = registry
         self.environment = environment
@@ -91,12 +91,18 @@ struct ManifestLoader: Sendable {
                 )
             ])
         }
-        return cache.outcome(file: file, bytes: data) { outcome(yaml: text, fileName: file) }
+        let policy = remotePolicy.current
+        return cache.outcome(file: file, bytes: data, policy: policy) {
+            outcome(yaml: text, fileName: file, policy: policy)
+        }
     }
 
-    private func outcome(yaml: String, fileName: String, source: ManifestSource = .host) -> ManifestValidation.Outcome {
+    private func outcome(
+        yaml: String, fileName: String, source: ManifestSource = .host, policy: RemotePluginPolicy? = nil
+    ) -> ManifestValidation.Outcome {
         var validation = ManifestValidation(
-            file: fileName, source: source, environment: environment, registry: registry, remotePolicy: remotePolicy)
+            file: fileName, source: source, environment: environment, registry: registry,
+            remotePolicy: policy ?? remotePolicy.current)
         return validation.run(yaml: yaml)
     }
 
