@@ -170,6 +170,31 @@ struct DashboardTests {
         }
     }
 
+    @Test("a bot's page and its API name each remote plugin by its instance, remote:<name>, not 'remote'")
+    func remotePluginNames() async throws {
+        let manifest = """
+            id: delta
+            brand: han
+            platform: sandbox
+            plugins:
+              - remote: {name: horoscope, url: "http://127.0.0.1:9/hook", secret: "\(ManifestRemotePluginTests.secret)"}
+              - remote: {name: weather, url: "http://127.0.0.1:9/w", secret: "\(ManifestRemotePluginTests.secret)"}
+              - echo
+            """
+        let host = try await HTTPTestHost.start(extraManifests: ["delta": manifest])
+        defer { Task { await host.stop() } }
+        try await host.withClient { client in
+            var browser = DashboardClient(client)
+            try await browser.signIn(HTTPTestHost.adminToken)
+            let page = String(buffer: try await browser.get("/bots/delta").body)
+            #expect(page.contains("<li>remote:horoscope</li>") && page.contains("<li>remote:weather</li>"), "\(page)")
+            #expect(!page.contains("<li>remote</li>"))
+            let detail = try await ManifestAPITests.call(
+                client, .get, "/api/v1/bots/delta", as: HTTPTestHost.adminToken)
+            #expect(detail.body.contains(#""plugins":["remote:horoscope","remote:weather","echo"]"#), "\(detail.body)")
+        }
+    }
+
     @Test("the live feed streams every visible bot's figures, or one bot's")
     func liveFeed() async throws {
         var started = try await HTTPTestHost.start()

@@ -108,4 +108,44 @@ struct HostConfigReloadTests {
             #expect(audit.body.contains("brand token added: nova"), "\(audit.body)")
         }
     }
+
+    @Test("remote_plugins follows the reload: a manifest validated before is checked again under the new hosts")
+    func remotePolicyReloads() async throws {
+        let folder = try ManifestFolder()
+        // An inline secret: the manifest's outcome is kept by the loader between scans.
+        let bot = try folder.write(
+            "bot.yaml",
+            ManifestRemotePluginTests.manifest([
+                "name: a, url: 'http://127.0.0.1:9100/x', secret: '\(ManifestRemotePluginTests.secret)'"
+            ])
+        )
+        let path = try folder.write("aviary.yaml", "remote_plugins:\n  allowed_hosts: [127.0.0.1]\n")
+        let initial = try HostConfig.load(path: path, environment: [:])
+        let policy = LiveRemotePluginPolicy(initial.remotePlugins)
+        let loader = ManifestLoader(registry: .builtIn(), environment: [:], remotePolicy: policy)
+        let audit = AuditLog(database: try HostDatabase(writer: DatabaseQueue()), logger: Logger(label: "test"))
+        let reloader = HostConfigReloader(
+            path: path, initial: initial, tokens: LiveTokens(try initial.apiTokens(environment: [:])),
+            remotePolicy: policy, sessions: DashboardSessions(), audit: audit, logger: Logger(label: "test"),
+            environment: [:])
+        #expect(throws: Never.self) { try loader.load(file: bot).get() }
+
+        _ = try folder.write("aviary.yaml", "remote_plugins:\n  allowed_hosts: [plugins.internal]\n")
+        #expect(await reloader.reload(actor: "signal") == [])
+        guard case .failure(let refused) = loader.load(file: bot) else {
+            Issue.record("the manifest passed under hosts that no longer allow its plugin")
+            return
+        }
+        #expect(
+            refused.errors.map { folder.relative($0.description) } == [
+                "bot.yaml:3: plugins[0].remote.url: the host config does not allow remote plugins at 127.0.0.1:9100 "
+                    + "(remote_plugins.allowed_hosts); ask the host's admin"
+            ])
+
+        _ = try folder.write("aviary.yaml", "remote_plugins:\n  allowed_hosts: [127.0.0.1, plugins.internal]\n")
+        #expect(await reloader.reload(actor: "signal") == [])
+        #expect(throws: Never.self) { try loader.load(file: bot).get() }
+        let records = try await audit.records(AuditQuery()).map(\.entry)
+        #expect(records.allSatisfy { $0.detail == "remote plugin hosts changed (remote_plugins)" }, "\(records)")
+    }
 }

@@ -24,7 +24,8 @@ struct ManifestRemotePluginTests {
     func errors(_ entries: [String], policy: RemotePluginPolicy = RemotePluginPolicy(), brand: String? = nil) throws
         -> [String]
     {
-        let loader = ManifestLoader(registry: .builtIn(), environment: [:], remotePolicy: policy)
+        let loader = ManifestLoader(
+            registry: .builtIn(), environment: [:], remotePolicy: LiveRemotePluginPolicy(policy))
         switch loader.load(file: try folder.write("bot.yaml", Self.manifest(entries, brand: brand))) {
         case .success: return []
         case .failure(let failure): return failure.errors.map { folder.relative($0.description) }
@@ -87,6 +88,35 @@ struct ManifestRemotePluginTests {
         )
     }
 
+    @Test("attempts × timeout plus the backoff may not outlast 60 s: the error names the plugin and the numbers")
+    func callBudget() throws {
+        let secret = "secret_file: plugin.key"
+        #expect(
+            try errors(["name: slow, url: 'http://127.0.0.1/x', \(secret), timeout: 20s, attempts: 4"]) == [
+                "bot.yaml:3: plugins[0].remote.attempts: remote plugin 'slow' could hold an update for 4 × 20 s "
+                    + "+ 1.4 s of backoff = 81.4 s, over the 60 s one update may wait on a remote plugin; "
+                    + "lower attempts or timeout"
+            ]
+        )
+        #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), timeout: 60s, attempts: 1"]).isEmpty)
+        #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), timeout: 3s, attempts: 10"]).isEmpty)
+        #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), timeout: 5s, attempts: 10"]).count == 1)
+    }
+
+    @Test("a secret file is read again at every scan: one created (or rotated) after a refusal is taken at the next")
+    func secretFileReadAgain() throws {
+        let loader = ManifestLoader(registry: .builtIn(), environment: [:])
+        let file = try folder.write(
+            "bot.yaml", Self.manifest(["name: a, url: 'http://127.0.0.1/x', secret_file: later.key"]))
+        guard case .failure(let missing) = loader.load(file: file) else {
+            Issue.record("a manifest whose secret file is missing loaded")
+            return
+        }
+        #expect(missing.errors.first?.description.contains("remote.secret_file: cannot read") == true)
+        try folder.write("later.key", Self.secret + "\n")
+        #expect(throws: Never.self) { try loader.load(file: file).get() }
+    }
+
     @Test("the secret file is read like a token file, relative to the manifest, and never quoted")
     func secretFile() throws {
         try folder.write("short.key", "tiny\n")
@@ -120,7 +150,8 @@ struct ManifestRemotePluginTests {
                     + "(remote_plugins.brands.han); ask the host's admin"
             ]
         )
-        let loader = ManifestLoader(registry: .builtIn(), environment: [:], remotePolicy: policy)
+        let loader = ManifestLoader(
+            registry: .builtIn(), environment: [:], remotePolicy: LiveRemotePluginPolicy(policy))
         func brandErrors(_ brand: String, _ entry: String) -> [String] {
             let yaml = Self.manifest([entry], brand: brand)
             guard case .failure(let failure) = loader.validate(yaml: yaml, fileName: "bot.yaml", source: .brand) else {

@@ -140,10 +140,14 @@ struct RemotePluginEndToEndTests {
         #expect(try await host.waitForExit() == 0)
     }
 
-    @Test("done when: a plugin outside the repository joins a running bot by a manifest edit and SIGHUP")
+    @Test("done when: a plugin in another language and process joins a running bot by a manifest edit and SIGHUP")
     func addedBySignal() async throws {
-        let plugin = FakeRemotePlugin(secret: Self.secret, handler: FakeRemotePlugin.counter)
-        try await plugin.start()
+        let script = ExamplePluginProcess.repositoryRoot.appendingPathComponent("examples/plugins/python/plugin.py")
+        let plugin = try await ExamplePluginProcess(
+            try ConformanceTests.tool("python3"),
+            [script.path, "--port", "0", "--secret-file", try Self.secretFile()]
+        )
+        defer { plugin.stop() }
         let (fake, sandbox) = try await Self.telegramBot(url: plugin.url)
         let remote = #"  - remote: { name: counter, url: "\#(plugin.url)", secret_file: plugin.key }"#
         let echoOnly = Self.telegramManifest(fake: fake, url: plugin.url).replacingOccurrences(of: remote, with: "  - echo")
@@ -156,11 +160,11 @@ struct RemotePluginEndToEndTests {
         host.signal(SIGHUP)
         try await host.waitForLog("reload: ", count: 2)
         fake.sendText(token: Self.token, chatID: user.id, from: user, text: "two")
-        let sent = try await fake.waitForSentMessages(token: Self.token, count: 2, timeout: .seconds(60))
-        #expect(sent.map(\.text) == ["one", "#1"])
+        fake.sendText(token: Self.token, chatID: user.id, from: user, text: "/count")
+        let sent = try await fake.waitForSentMessages(token: Self.token, count: 3, timeout: .seconds(60))
+        #expect(sent.map(\.text) == ["one", "#1 two", "You have written 2 messages."])
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0)
-        await plugin.stop()
         await fake.stop()
     }
 

@@ -89,7 +89,7 @@ struct CheckCommand: AsyncParsableCommand {
         ]
         if let brand = manifest.brand { parts.append("brand \(brand)") }
         if let token = manifest.token { parts.append("token \(token)") }
-        parts.append("plugins: " + manifest.plugins.map(\.name).joined(separator: ", "))
+        parts.append("plugins: " + manifest.plugins.map(\.instanceName).joined(separator: ", "))
         if !manifest.enabled { parts.append("(disabled)") }
         return parts.joined(separator: "  ")
     }

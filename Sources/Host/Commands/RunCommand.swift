@@ -108,15 +108,16 @@ struct RunCommand: AsyncParsableCommand {
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .aviaryDefault)
         let databases = config.openDatabases(openFiles: OpenFileLimit.raise())
         logger.debug("bot databases open at once: at most \(databases.limit)")
-        let loader = ManifestLoader(registry: .builtIn(), remotePolicy: config.remotePlugins)
+        let remotePolicy = LiveRemotePluginPolicy(config.remotePlugins)
+        let loader = ManifestLoader(registry: .builtIn(), remotePolicy: remotePolicy)
         let hostDatabase = try HostDatabase.open(dataDirectory: dataDirectory)
         let audit = AuditLog(database: hostDatabase, logger: logger)
         let webhookRegistrations = try await WebhookRegistrations.load(from: hostDatabase)
         let liveTokens = LiveTokens(tokens)
         let sessions = DashboardSessions()
         let hostConfig = HostConfigReloader(
-            path: configPath, initial: config, tokens: liveTokens, sessions: sessions, audit: audit, logger: logger,
-            defaultAdminTokenFile: madeAdminToken)
+            path: configPath, initial: config, tokens: liveTokens, remotePolicy: remotePolicy, sessions: sessions,
+            audit: audit, logger: logger, defaultAdminTokenFile: madeAdminToken)
         let outcomes = ReloadOutcomeFile(dataDirectory: dataDirectory)
         // Set once the supervisor exists: the notes ask its readiness before announcing a reload.
         let readiness = Mutex<Readiness?>(nil)

@@ -12,8 +12,8 @@ struct ManifestLoader: Sendable {
     let registry: PluginRegistry
     /// Where `${VAR}` values come from.
     let environment: [String: String]
-    /// Which hosts remote plugins may call.
-    let remotePolicy: RemotePluginPolicy
+    /// Which hosts remote plugins may call; the host config's reload replaces it.
+    let remotePolicy: LiveRemotePluginPolicy
     /// Each file's outcome by its stamp and bytes, shared by every copy of this loader: a
     /// rescan reads only the files that were written and validates only those that changed.
     let cache: ManifestCache
@@ -21,7 +21,7 @@ struct ManifestLoader: Sendable {
     /// Creates a loader reading `${VAR}` values from `environment`.
     init(
         registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment,
-        remotePolicy: RemotePluginPolicy = RemotePluginPolicy(), cache: ManifestCache = ManifestCache()
+        remotePolicy: LiveRemotePluginPolicy = LiveRemotePluginPolicy(), cache: ManifestCache = ManifestCache()
     ) {
         self.cache = cache
         self.registry = registry
@@ -62,7 +62,8 @@ struct ManifestLoader: Sendable {
     func outcome(file: String) -> ManifestValidation.Outcome {
         // Stamped before reading: a write after the stamp moves it, so the next scan reads again.
         let stamp = FileStamp(path: file)
-        if let kept = cache.outcome(file: file, stamp: stamp) { return kept }
+        let policy = remotePolicy.current
+        if let kept = cache.outcome(file: file, stamp: stamp, policy: policy) { return kept }
         guard let data = Self.contents(of: file) else {
             return .init(errors: [
                 ManifestError(
@@ -95,12 +96,17 @@ struct ManifestLoader: Sendable {
                 )
             ])
         }
-        return cache.outcome(file: file, stamp: stamp, bytes: data) { outcome(yaml: text, fileName: file) }
+        return cache.outcome(file: file, stamp: stamp, bytes: data, policy: policy) {
+            outcome(yaml: text, fileName: file, policy: policy)
+        }
     }
 
-    private func outcome(yaml: String, fileName: String, source: ManifestSource = .host) -> ManifestValidation.Outcome {
+    private func outcome(
+        yaml: String, fileName: String, source: ManifestSource = .host, policy: RemotePluginPolicy? = nil
+    ) -> ManifestValidation.Outcome {
         var validation = ManifestValidation(
-            file: fileName, source: source, environment: environment, registry: registry, remotePolicy: remotePolicy)
+            file: fileName, source: source, environment: environment, registry: registry,
+            remotePolicy: policy ?? remotePolicy.current)
         return validation.run(yaml: yaml)
     }
 

@@ -24,6 +24,7 @@ extension ManifestValidation {
         guard !source.isBrand else { return nil }
         let folder = (file as NSString).deletingLastPathComponent
         let full = path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+        readOtherFiles = true
         switch TokenFile.read(full) {
         case .success(let text)
         where text.trimmingCharacters(in: .whitespacesAndNewlines).utf8.count

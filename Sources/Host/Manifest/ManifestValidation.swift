@@ -21,6 +21,8 @@ struct ManifestValidation {
         var tokenLine: Int?
         /// The line of `database`, when written.
         var databaseLine: Int?
+        /// Whether validating read a file besides the manifest (a remote plugin's `secret_file`).
+        var readOtherFiles = false
     }
 
     /// The manifest's file, for errors and for `token_file` paths.
@@ -41,6 +43,8 @@ struct ManifestValidation {
     private(set) var redaction = Redaction()
     /// Whether the text parsed as a mapping within the limits.
     private(set) var isMapping = false
+    /// Whether a file besides the manifest was read (a remote plugin's `secret_file`).
+    var readOtherFiles = false
 
     /// A pass over `file` written by `source`, reading variables from `environment` when it may.
     init(
@@ -77,7 +81,8 @@ struct ManifestValidation {
             idLine: line(of: "id"),
             tokenKey: tokenKey,
             tokenLine: tokenKey.flatMap { line(of: $0) },
-            databaseLine: line(of: "database")
+            databaseLine: line(of: "database"),
+            readOtherFiles: readOtherFiles
         )
     }
 

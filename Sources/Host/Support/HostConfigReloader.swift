@@ -5,7 +5,8 @@ import Synchronization
 
 /// Re-reads the host config on SIGHUP and `POST /api/v1/reload`: brand tokens added, removed,
 /// replaced or renamed take effect at once (sessions signed in with a removed or replaced token
-/// end); a config with errors keeps the last good one in force and says why.
+/// end), and a changed `remote_plugins:` applies to the manifests the reload then validates;
+/// a config with errors keeps the last good one in force and says why.
 ///
 /// The HTTP and storage settings are read at start only: a change to them is logged as waiting
 /// for the next start.
@@ -13,6 +14,7 @@ final class HostConfigReloader: Sendable {
     /// The file, or `nil` when the host runs without one.
     let path: String?
     private let tokens: LiveTokens
+    private let remotePolicy: LiveRemotePluginPolicy
     private let sessions: DashboardSessions
     private let audit: AuditLog
     private let logger: Logger
@@ -25,11 +27,13 @@ final class HostConfigReloader: Sendable {
     /// The errors of the latest reload of the file, one per line; empty when it was taken.
     var errors: [String] { refusal.withLock { $0 } }
 
-    /// A reloader of `path`, whose config in force is `initial`, swapping `tokens`.
+    /// A reloader of `path`, whose config in force is `initial`, swapping `tokens` and
+    /// `remotePolicy`.
     init(
         path: String?,
         initial: HostConfig,
         tokens: LiveTokens,
+        remotePolicy: LiveRemotePluginPolicy = LiveRemotePluginPolicy(),
         sessions: DashboardSessions,
         audit: AuditLog,
         logger: Logger,
@@ -39,6 +43,7 @@ final class HostConfigReloader: Sendable {
         self.defaultAdminTokenFile = defaultAdminTokenFile
         self.path = path
         self.tokens = tokens
+        self.remotePolicy = remotePolicy
         self.sessions = sessions
         self.audit = audit
         self.logger = logger
@@ -81,6 +86,7 @@ final class HostConfigReloader: Sendable {
         kept.http.trustedProxies = old.http.trustedProxies
         lastGood.withLock { $0 = kept }
         tokens.replace(with: newTokens)
+        remotePolicy.replace(with: new.remotePlugins)
         let changes = Self.changes(from: old, to: new)
         let ended = Set(old.brandTokens.keys).filter { new.brandTokens[$0] != old.brandTokens[$0] }
         if !ended.isEmpty { sessions.close(brands: ended) }
@@ -103,7 +109,8 @@ final class HostConfigReloader: Sendable {
         return []
     }
 
-    /// `brand token added: han`, `… removed`, `… replaced`, `brand han renamed: "A" → "B"`.
+    /// `brand token added: han`, `… removed`, `… replaced`, `brand han renamed: "A" → "B"`,
+    /// `remote plugin hosts changed (remote_plugins)`.
     static func changes(from old: HostConfig, to new: HostConfig) -> [String] {
         var lines: [String] = []
         for brand in Set(old.brandTokens.keys).union(new.brandTokens.keys).sorted() {
@@ -121,6 +128,7 @@ final class HostConfigReloader: Sendable {
             }
         }
         if old.adminTokenFile != new.adminTokenFile { lines.append("admin token file changed") }
+        if old.remotePlugins != new.remotePlugins { lines.append("remote plugin hosts changed (remote_plugins)") }
         return lines
     }
 }

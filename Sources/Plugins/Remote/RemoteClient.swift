@@ -19,7 +19,7 @@ struct RemoteClient: Sendable {
     /// POSTs `body` signed at `timestamp` and returns the checked answer.
     ///
     /// - Throws: ``RemoteCallFailure`` saying what kind of failure it was.
-    func call(body: Data, idempotencyKey: String, timestamp: Int64, now: Date) async throws(RemoteCallFailure)
+    func call(body: [UInt8], idempotencyKey: String, timestamp: Int64, now: Date) async throws(RemoteCallFailure)
         -> RemoteAnswer
     {
         guard let secret else {
@@ -35,7 +35,7 @@ struct RemoteClient: Sendable {
             value: RemoteSignature.sign(body, timestamp: timestamp, secret: secret)
         )
         request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
-        request.body = .bytes(ByteBuffer(data: body))
+        request.body = .bytes(ByteBuffer(bytes: body))
         let host = url.host ?? "the plugin"
         let status: UInt
         let signature: String?

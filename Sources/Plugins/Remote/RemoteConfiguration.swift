@@ -151,6 +151,16 @@ extension RemoteConfiguration {
         guard (1...10).contains(attempts) else {
             throw PluginConfigurationError(key: "attempts", "give 1 to 10 attempts")
         }
+        let longest = longestWait
+        guard longest <= RemoteLimits.callBudget else {
+            throw PluginConfigurationError(
+                key: "attempts",
+                "remote plugin '\(name)' could hold an update for \(attempts) × \(Self.seconds(timeout.duration)) "
+                    + "+ \(Self.seconds(longest - timeout.duration * attempts)) of backoff = \(Self.seconds(longest)), "
+                    + "over the \(Self.seconds(RemoteLimits.callBudget)) one update may wait on a remote plugin; "
+                    + "lower attempts or timeout"
+            )
+        }
         switch (secret, secretFile) {
         case (.some, .some):
             throw PluginConfigurationError(key: "secret", "give secret or secret_file, not both")
@@ -182,6 +192,28 @@ extension RemoteConfiguration {
             throw PluginConfigurationError(key: "interests", "list at least one update kind (message)")
         }
         return (url, kinds)
+    }
+}
+
+extension RemoteConfiguration {
+    /// The longest one update (or job) can wait on this plugin: every attempt timing out, and
+    /// the longest backoff between them (each wait's ceiling, 0.2 s doubling to 5 s).
+    var longestWait: Duration {
+        var total = timeout.duration * attempts
+        var ceiling = RemoteLimits.retryInitial
+        for _ in 1..<max(attempts, 1) {
+            total += ceiling
+            ceiling = min(ceiling * 2, RemoteLimits.retryMaximum)
+        }
+        return total
+    }
+
+    /// `82.6 s`, `0.15 s`: whole milliseconds as seconds, without trailing zeros.
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        var fraction = String(1000 + milliseconds % 1000).dropFirst()
+        while fraction.last == "0" { fraction = fraction.dropLast() }
+        return fraction.isEmpty ? "\(milliseconds / 1000) s" : "\(milliseconds / 1000).\(fraction) s"
     }
 }
 

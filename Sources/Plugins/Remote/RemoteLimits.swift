@@ -27,4 +27,10 @@ public enum RemoteLimits {
     public static let payloadBytes = 4096
     /// How far ahead a call-back may be scheduled, in seconds (366 days).
     public static let scheduleHorizon: Double = 366 * 86_400
+    /// The longest one update (or job) may wait on one remote plugin: every attempt timing out,
+    /// plus the backoff between them. Half the 120 s a bot gives an update, so that a plugin that
+    /// is down ends in its own error (and `on_failure`), not in the update's handling timeout.
+    public static let callBudget: Duration = .seconds(60)
+    /// The backoff between attempts: 0.2 s doubling to 5 s, with jitter below each ceiling.
+    static let retryInitial: Duration = .milliseconds(200), retryMaximum: Duration = .seconds(5)
 }

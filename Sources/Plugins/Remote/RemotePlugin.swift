@@ -28,6 +28,11 @@ public struct RemotePlugin: Plugin {
 
     /// `remote:<name>`: the plugin's storage namespace and its name in errors.
     public let instanceName: String
+
+    /// The instance name of the remote plugin named `name` in its manifest: `remote:<name>`.
+    public static func instanceName(named name: String) -> String {
+        "\(Self.name):\(name)"
+    }
     /// The kinds from `interests`.
     public let interests: Set<UpdateKind>
     /// The settings.
@@ -57,12 +62,12 @@ public struct RemotePlugin: Plugin {
         bot: BotDescriptor,
         httpClient: HTTPClient,
         metricsFactory: any MetricsFactory,
-        backoff: Backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5)),
+        backoff: Backoff = Backoff(initial: RemoteLimits.retryInitial, maximum: RemoteLimits.retryMaximum),
         breaker: RemoteCircuitBreaker = RemoteCircuitBreaker()
     ) throws {
         let (url, interests) = try configuration.validated()
         self.configuration = configuration
-        self.instanceName = "\(Self.name):\(configuration.name)"
+        self.instanceName = Self.instanceName(named: configuration.name)
         self.interests = interests
         self.client = RemoteClient(
             url: url,
@@ -203,12 +208,7 @@ public struct RemotePlugin: Plugin {
     private func callOnce(_ request: RemoteRequest, attempt: Int, context: PluginContext)
         async throws(RemoteCallFailure) -> RemoteAnswer
     {
-        let body: Data
-        do {
-            body = try request.body(bot: context.bot, identity: context.identity, attempt: attempt)
-        } catch {
-            throw RemoteCallFailure(kind: .clientError, detail: "cannot encode the request: \(error)")
-        }
+        let body = request.body(bot: context.bot, identity: context.identity, attempt: attempt)
         let now = Date()
         let answer = try await client.call(
             body: body,

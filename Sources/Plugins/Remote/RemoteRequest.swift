@@ -27,38 +27,52 @@ struct RemoteRequest {
         }
     }
 
-    /// The JSON body.
-    func body(bot: BotDescriptor, identity: BotIdentity, attempt: Int) throws -> Data {
-        var botObject: [String: Any] = ["id": bot.id, "time_zone": bot.timeZone.identifier]
-        botObject["brand"] = bot.brand
-        botObject["locale"] = bot.locale
-        botObject["username"] = identity.username
-        var object: [String: Any] = [
-            "version": 1, "idempotency_key": idempotencyKey(bot: bot), "attempt": attempt, "bot": botObject,
-            "state": ["chat": try Self.object(chatState), "person": try Self.object(personState)],
-        ]
-        switch event {
-        case .update(let update):
-            object["event"] = "update"
-            object["update"] = RemoteUpdateJSON.update(update)
-        case .job(let job):
-            object["event"] = "job"
-            object["job"] =
-                [
-                    "key": job.key, "chat_id": job.chatID, "due_at": job.dueAt.timeIntervalSince1970,
-                    "payload": job.payload,
-                ] as [String: Any]
+    /// The JSON body, written straight into bytes (``RemoteJSONWriter``); the stored state
+    /// values, JSON the host wrote, are spliced in as they are.
+    func body(bot: BotDescriptor, identity: BotIdentity, attempt: Int) -> [UInt8] {
+        var json = RemoteJSONWriter(capacity: 512 + Self.size(of: chatState) + Self.size(of: personState))
+        json.object { json in
+            json.member("version", Int64(1))
+            json.member("idempotency_key", idempotencyKey(bot: bot))
+            json.member("attempt", Int64(attempt))
+            json.member("bot") { json in
+                json.member("id", bot.id)
+                json.member("brand", bot.brand)
+                json.member("username", identity.username)
+                json.member("locale", bot.locale)
+                json.member("time_zone", bot.timeZone.identifier)
+            }
+            switch event {
+            case .update(let update):
+                json.member("event", "update")
+                json.member("update") { $0.update(update) }
+            case .job(let job):
+                json.member("event", "job")
+                json.member("job") { json in
+                    json.member("key", job.key)
+                    json.member("chat_id", job.chatID)
+                    json.member("due_at", number: job.dueAt.timeIntervalSince1970)
+                    json.member("payload", job.payload)
+                }
+            }
+            if let chat { json.member("chat") { $0.chat(chat) } }
+            if let person { json.member("person") { $0.user(person, timeZone: personTimeZone) } }
+            json.member("state") { json in
+                json.member("chat") { $0.values(chatState) }
+                json.member("person") { $0.values(personState) }
+            }
         }
-        object["chat"] = chat.map(RemoteUpdateJSON.chat)
-        if let person {
-            var facts = RemoteUpdateJSON.user(person)
-            facts["time_zone"] = personTimeZone?.identifier
-            object["person"] = facts
-        }
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return json.bytes
     }
 
-    private static func object(_ values: [String: Data]) throws -> [String: Any] {
-        try values.mapValues { try JSONSerialization.jsonObject(with: $0, options: [.fragmentsAllowed]) }
+    private static func size(of values: [String: Data]) -> Int {
+        values.reduce(0) { $0 + $1.key.utf8.count + $1.value.count + 4 }
+    }
+}
+
+extension RemoteJSONWriter {
+    /// Each stored value under its key, its JSON spliced in.
+    fileprivate mutating func values(_ values: [String: Data]) {
+        for (key, value) in values { member(key, rawJSON: value) }
     }
 }

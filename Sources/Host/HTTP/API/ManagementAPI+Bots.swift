@@ -23,7 +23,7 @@ extension ManagementAPI {
         return BotDetailView(
             bot: await summary(of: entry),
             manifest: ManifestView(entry.manifest.shown),
-            plugins: entry.manifest.plugins.map(\.name),
+            plugins: entry.manifest.plugins.map(\.instanceName),
             lastError: status?.store.lastError,
             lastErrorAt: status?.store.lastErrorAt,
             recentErrors: recentErrors.entries(for: entry.manifest.id).map {
@@ -101,7 +101,7 @@ extension ManagementAPI {
             valid: true,
             bot: .init(
                 id: shown.id, name: shown.name, brand: shown.brand, platform: shown.platform.rawValue,
-                mode: shown.receiveMode, plugins: shown.plugins.map(\.name)),
+                mode: shown.receiveMode, plugins: shown.plugins.map(\.instanceName)),
             errors: [])
     }
 }
