@@ -96,7 +96,7 @@ public final class BotStore: Sendable {
     public func writeUnsynced<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withDatabase { writer in
             try await writer.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
                 let outcome = Result<T, any Error> {
                     var value: T?
                     try db.inTransaction {
@@ -106,7 +106,7 @@ public final class BotStore: Sendable {
                     guard let value else { preconditionFailure("a committed transaction ran its body") }
                     return value
                 }
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
                 return try outcome.get()
             }
         }
