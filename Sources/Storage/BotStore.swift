@@ -167,6 +167,13 @@ public final class BotStore: Sendable {
     }
 
     private func lease() async throws -> DatabaseQueue {
+        // The common case, an open connection, takes its lease without a continuation.
+        let open: DatabaseQueue? = state.withLock { state in
+            guard !state.retired, case .open(let queue, let leases) = state.connection else { return nil }
+            state.connection = .open(queue, leases: leases + 1)
+            return queue
+        }
+        if let open { return open }
         let ready: DatabaseQueue? = try await withCheckedThrowingContinuation { continuation in
             state.withLock { state in
                 guard !state.retired else {
