@@ -71,14 +71,14 @@ public final class GroupCommit: Sendable {
 
     /// Creates the group commit of `store`; a confirmation waits at most `confirmationTick` for
     /// a transaction to carry it.
-    public convenience init(store: BotStore, confirmationTick: Duration = .milliseconds(10)) {
+    public convenience init(store: BotStore, confirmationTick: Duration = .milliseconds(50)) {
         self.init(store: store, groupSizes: nil, confirmationTick: confirmationTick)
     }
 
     /// Creates the group commit of `store` whose group of index `i` is gathered only once it
     /// holds `groupSizes(i)` units (for tests: production gathers whatever is waiting).
     package init(
-        store: BotStore, groupSizes: (@Sendable (Int) -> Int)?, confirmationTick: Duration = .milliseconds(10)
+        store: BotStore, groupSizes: (@Sendable (Int) -> Int)?, confirmationTick: Duration = .milliseconds(50)
     ) {
         self.store = store
         self.groupSizes = groupSizes
