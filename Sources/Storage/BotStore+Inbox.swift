@@ -11,6 +11,32 @@ extension BotStore {
     }
 }
 
+extension BotStore {
+    /// Stores received updates without a sync (``writeUnsynced(_:)``): they outlive a kill at
+    /// once, and a power cut once the next synced commit is written (``GroupCommit/confirm(offset:)``
+    /// waits for it). Updates already in the inbox are ignored.
+    ///
+    /// - Returns: The records that were new, in update id order; only these need dispatching.
+    public func ingestUnsynced(_ records: [InboxRecord]) async throws -> [InboxRecord] {
+        try await writeUnsynced { db in try BotStore.insertNew(records, in: db) }
+    }
+
+    /// Inserts the records not in the inbox yet and counts them as received.
+    static func insertNew(_ records: [InboxRecord], in db: Database) throws -> [InboxRecord] {
+        var inserted: [InboxRecord] = []
+        for record in records.sorted(by: { $0.updateID < $1.updateID }) {
+            try record.insert(db, onConflict: .ignore)
+            if db.changesCount > 0 {
+                inserted.append(record)
+            }
+        }
+        if !inserted.isEmpty {
+            try HostState.increment(HostState.updatesReceived, by: inserted.count, in: db)
+        }
+        return inserted
+    }
+}
+
 extension TransactionWriter {
     /// Stores received updates and the next poll offset in one transaction.
     ///
@@ -19,18 +45,9 @@ extension TransactionWriter {
     /// - Returns: The records that were new, in update id order; only these need dispatching.
     public func ingest(_ records: [InboxRecord], nextOffset: Int64?) async throws -> [InboxRecord] {
         try await write { db in
-            var inserted: [InboxRecord] = []
-            for record in records.sorted(by: { $0.updateID < $1.updateID }) {
-                try record.insert(db, onConflict: .ignore)
-                if db.changesCount > 0 {
-                    inserted.append(record)
-                }
-            }
+            let inserted = try BotStore.insertNew(records, in: db)
             if let nextOffset {
                 try HostState.set(HostState.pollOffset, to: nextOffset, in: db)
-            }
-            if !inserted.isEmpty {
-                try HostState.increment(HostState.updatesReceived, by: inserted.count, in: db)
             }
             return inserted
         }

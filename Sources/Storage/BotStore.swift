@@ -96,7 +96,7 @@ public final class BotStore: Sendable {
     public func writeUnsynced<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withDatabase { writer in
             try await writer.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
                 let outcome = Result<T, any Error> {
                     var value: T?
                     try db.inTransaction {
@@ -106,7 +106,7 @@ public final class BotStore: Sendable {
                     guard let value else { preconditionFailure("a committed transaction ran its body") }
                     return value
                 }
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
                 return try outcome.get()
             }
         }
@@ -167,6 +167,13 @@ public final class BotStore: Sendable {
     }
 
     private func lease() async throws -> DatabaseQueue {
+        // The common case, an open connection, takes its lease without a continuation.
+        let open: DatabaseQueue? = state.withLock { state in
+            guard !state.retired, case .open(let queue, let leases) = state.connection else { return nil }
+            state.connection = .open(queue, leases: leases + 1)
+            return queue
+        }
+        if let open { return open }
         let ready: DatabaseQueue? = try await withCheckedThrowingContinuation { continuation in
             state.withLock { state in
                 guard !state.retired else {

@@ -14,6 +14,9 @@ public import GRDB
 ///
 /// "Sent" marks (``noteSent(outboxID:at:)``) wait in memory and ride along in the next
 /// transaction; ``flushSentMarks()`` returns once every mark noted before it is durable.
+/// A received batch rides along the same way: stored without a sync, it becomes durable with
+/// the next transaction, which also records the poll offset after it (``confirmation(offset:)``);
+/// when none comes within ``confirmationTick``, an empty one is written for it.
 ///
 /// - Important: The transaction is written by a task of its own: cancelling the caller that
 ///   happens to lead a group does not roll back the others' work.
@@ -23,6 +26,9 @@ public final class GroupCommit: Sendable {
     /// For tests: how many units the group of this index (0 for the first) waits for before it
     /// is gathered, so that the groups a test expects form whatever the scheduling.
     private let groupSizes: (@Sendable (Int) -> Int)?
+    /// The longest a ``Confirmation`` waits for a transaction to carry it before one is
+    /// written for it alone.
+    public let confirmationTick: Duration
 
     private struct State {
         /// Whether a group is being gathered or written.
@@ -37,6 +43,12 @@ public final class GroupCommit: Sendable {
         var groups = 0
         /// A leader holding its group open until this many units are in it (``groupSizes``).
         var holding: (size: Int, continuation: CheckedContinuation<Void, Never>)?
+        /// Confirmations not taken by a transaction yet.
+        var confirmations: [Confirmation] = []
+        /// The poll offset to record with the next transaction.
+        var offset: Int64?
+        /// Whether a task waits ``confirmationTick`` to write a transaction for waiting confirmations.
+        var tickArmed = false
     }
 
     private struct Waiter {
@@ -57,16 +69,20 @@ public final class GroupCommit: Sendable {
         case written((any Error)?)
     }
 
-    /// Creates the group commit of `store`.
-    public convenience init(store: BotStore) {
-        self.init(store: store, groupSizes: nil)
+    /// Creates the group commit of `store`; a confirmation waits at most `confirmationTick` for
+    /// a transaction to carry it.
+    public convenience init(store: BotStore, confirmationTick: Duration = .milliseconds(50)) {
+        self.init(store: store, groupSizes: nil, confirmationTick: confirmationTick)
     }
 
     /// Creates the group commit of `store` whose group of index `i` is gathered only once it
     /// holds `groupSizes(i)` units (for tests: production gathers whatever is waiting).
-    package init(store: BotStore, groupSizes: (@Sendable (Int) -> Int)?) {
+    package init(
+        store: BotStore, groupSizes: (@Sendable (Int) -> Int)?, confirmationTick: Duration = .milliseconds(50)
+    ) {
         self.store = store
         self.groupSizes = groupSizes
+        self.confirmationTick = confirmationTick
     }
 
     /// Runs `body` in a savepoint of the next group transaction and returns once that
@@ -91,6 +107,40 @@ public final class GroupCommit: Sendable {
         let pending = state.withLock { !$0.sentMarks.isEmpty || $0.sentMarksInFlight > 0 }
         guard pending else { return }
         try await commit(Unit { _ in })
+    }
+
+    /// Asks for the writes made so far (a batch stored with ``BotStore/ingestUnsynced(_:)``) to
+    /// become durable, with `offset` (a poll's next offset) recorded beside them, by the next
+    /// transaction: one written for other work within ``confirmationTick``, else one of its own.
+    ///
+    /// Taken at once, so that work the caller queues after this call (the batch's updates)
+    /// can carry it; ``Confirmation/durable()`` waits for it.
+    public func confirmation(offset: Int64?) -> Confirmation {
+        let confirmation = Confirmation()
+        let arm = state.withLock { state in
+            state.confirmations.append(confirmation)
+            if let offset { state.offset = max(state.offset ?? offset, offset) }
+            defer { state.tickArmed = true }
+            return !state.tickArmed
+        }
+        if arm {
+            let tick = confirmationTick
+            Task {
+                try? await Task.sleep(for: tick)
+                await self.tickElapsed()
+            }
+        }
+        return confirmation
+    }
+
+    /// Writes a transaction for the confirmations that no transaction took within the tick.
+    private func tickElapsed() async {
+        let waiting = state.withLock { state in
+            state.tickArmed = false
+            return !state.confirmations.isEmpty
+        }
+        // Its error reaches the confirmations it carried.
+        if waiting { try? await commit(Unit { _ in }) }
     }
 
     private func commit(_ unit: Unit) async throws {
@@ -120,13 +170,15 @@ public final class GroupCommit: Sendable {
     /// unit that arrived meanwhile.
     private func lead(with own: Unit) async throws {
         if let groupSizes { await holdOpen(groupSizes) }
-        let (followers, marks) = state.withLock { state in
+        let (followers, marks, confirmations, offset) = state.withLock { state in
             defer {
                 state.waiting = []
                 state.sentMarks = []
+                state.confirmations = []
+                state.offset = nil
             }
             state.sentMarksInFlight = state.sentMarks.count
-            return (state.waiting, state.sentMarks)
+            return (state.waiting, state.sentMarks, state.confirmations, state.offset)
         }
         let units = [own] + followers.map(\.unit)
         let store = self.store
@@ -134,6 +186,7 @@ public final class GroupCommit: Sendable {
             do {
                 try await store.write { db in
                     try BotStore.recordSent(marks, in: db)
+                    if let offset { try HostState.set(HostState.pollOffset, to: offset, in: db) }
                     for unit in units { unit.apply(db) }
                 }
                 return nil
@@ -151,6 +204,7 @@ public final class GroupCommit: Sendable {
             return state.waiting.removeFirst()
         }
         for follower in followers { follower.continuation.resume(returning: .written(failure)) }
+        for confirmation in confirmations { confirmation.settle(failure) }
         next?.continuation.resume(returning: .lead)
         if let failure { throw failure }
     }
@@ -177,6 +231,43 @@ public final class GroupCommit: Sendable {
         }
         guard let value else { preconditionFailure("a savepoint that committed ran its body") }
         return value
+    }
+}
+
+extension GroupCommit {
+    /// A request for durability taken by ``GroupCommit/confirmation(offset:)``, settled by the
+    /// transaction that carries it.
+    public final class Confirmation: Sendable {
+        private let state = Mutex<(settled: Bool, failure: (any Error)?, waiter: CheckedContinuation<Void, any Error>?)>(
+            (false, nil, nil))
+
+        /// Returns once the transaction that carried the confirmation committed.
+        ///
+        /// - Throws: The error that failed that transaction.
+        public func durable() async throws {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let settled: (any Error)?? = state.withLock { state in
+                    guard state.settled else {
+                        state.waiter = continuation
+                        return nil
+                    }
+                    return .some(state.failure)
+                }
+                guard let settled else { return }
+                if let failure = settled { continuation.resume(throwing: failure) } else { continuation.resume() }
+            }
+        }
+
+        fileprivate func settle(_ failure: (any Error)?) {
+            let waiter = state.withLock { state in
+                state.settled = true
+                state.failure = failure
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            guard let waiter else { return }
+            if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
+        }
     }
 }
 

@@ -5,9 +5,9 @@ import Synchronization
 import Storage
 
 /// The bot's way in: long-polls the platform, or takes the updates pushed to the host (a
-/// webhook, the sandbox), and stores each batch in the inbox table in one unit of the group
-/// commit (with the poll offset after it) before queueing its new updates for the
-/// ``Dispatcher``, each beside its decoded form.
+/// webhook, the sandbox), stores each batch in the inbox table and queues its new updates for
+/// the ``Dispatcher``, each beside its decoded form; the batch is confirmed to the platform
+/// once the group commit made it durable, with the poll offset after it.
 ///
 /// It joins the rest of the bot only through the inbox. Before it starts, ``prepare(registeredWebhook:retry:)``
 /// makes the platform deliver the way the bot's source says.
@@ -113,18 +113,26 @@ final class Receiver: Service, Sendable {
         await shutdown()
     }
 
-    /// Stores a batch with the offset after it (for a poll) and queues its new updates.
+    /// Stores a batch, queues its new updates, and returns once the batch is durable, with the
+    /// offset after it (for a poll) recorded.
+    ///
+    /// The batch is written without a sync (it outlives a kill at once) and made durable by the
+    /// bot's next group transaction, which usually is the one that commits the batch's own
+    /// updates: one synced commit per update instead of two. The caller confirms the batch to
+    /// the platform (the next poll's offset, a webhook's answer) only after this returns.
     private func store(_ updates: [ReceivedUpdate], nextOffset: Int64?) async throws {
         let receivedAt = now()
-        let inserted = try await commits.ingest(
+        let inserted = try await store.ingestUnsynced(
             updates.map {
                 InboxRecord(updateID: $0.id, lane: $0.lane, kind: $0.kind, payload: $0.raw, receivedAt: receivedAt)
-            },
-            nextOffset: nextOffset)
+            })
+        let confirmation = commits.confirmation(offset: nextOffset)
         metrics.received(kinds: inserted.map(\.kind))
-        guard !inserted.isEmpty else { return }
-        let decoded = Dictionary(updates.map { ($0.id, $0.update) }, uniquingKeysWith: { first, _ in first })
-        await inbox.submit(inserted.map { InboxWork.update($0, decoded[$0.updateID] ?? nil) }, lane: \.lane)
+        if !inserted.isEmpty {
+            let decoded = Dictionary(updates.map { ($0.id, $0.update) }, uniquingKeysWith: { first, _ in first })
+            await inbox.submit(inserted.map { InboxWork.update($0, decoded[$0.updateID] ?? nil) }, lane: \.lane)
+        }
+        try await confirmation.durable()
     }
 
     /// Long-polls from `offset` until the task is cancelled, storing each batch before polling

@@ -106,7 +106,7 @@ extension TelegramClient {
     /// ``largestAnswer`` bytes, and the whole call (connecting included) ends at `timeout`.
     private func start(_ method: String, body: Data, timeout: TimeAmount) throws -> HTTPClient.Task<HTTPClient.Response> {
         let request = try HTTPClient.Request(
-            url: apiURL.appendingPathComponent("bot\(token)/\(method)").absoluteString, method: .POST,
+            url: methodPrefix + method, method: .POST,
             headers: ["Content-Type": "application/json"], body: .data(body))
         return httpClient.execute(
             request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.largestAnswer),

@@ -14,7 +14,8 @@ import NIOCore
 ///   including a long poll.
 public struct TelegramClient: PlatformClient, UpdatePoller {
     let token: String
-    let apiURL: URL
+    /// `<api_url>/bot<token>/`, to which a call appends its method; built once, not per call.
+    let methodPrefix: String
     let httpClient: HTTPClient
     let logger: Logger
     let metrics: APICallMetrics
@@ -43,7 +44,7 @@ public struct TelegramClient: PlatformClient, UpdatePoller {
         metrics: APICallMetrics = .none
     ) {
         self.token = token
-        self.apiURL = apiURL
+        self.methodPrefix = apiURL.appendingPathComponent("bot\(token)").absoluteString + "/"
         self.httpClient = httpClient
         self.logger = logger
         self.metrics = metrics
