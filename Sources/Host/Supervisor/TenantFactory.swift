@@ -22,7 +22,7 @@ struct TenantFactory: Sendable {
     /// file (which starting a webhook bot then creates).
     var webhookRegistrations: WebhookRegistrations?
     /// Bounds how many bots start at once, so that a host starting thousands of bots holds a
-    /// few dozen start-ups in memory and opens a few dozen connections, not thousands.
+    /// few hundred start-ups in memory and opens a few hundred connections, not thousands.
     var startGate = StartGate()
 
     /// The Tenant settings a manifest asks for.

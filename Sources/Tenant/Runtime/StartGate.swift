@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Ten thousand bots starting together would otherwise hold ten thousand start-ups in memory
 /// at the same moment (their tasks, their reads, their requests), and open as many connections
-/// to the platform, kept idle long after; a few dozen at a time start them as fast. A start-up
+/// to the platform, kept idle long after; a few hundred at a time start them as fast. A start-up
 /// waiting for its turn is a closure in a queue, not a task. Start-ups begin in the order they
 /// were queued.
 public final class StartGate: Sendable {
@@ -30,7 +30,7 @@ public final class StartGate: Sendable {
     private let state: Mutex<State>
 
     /// A gate letting `width` start-ups run at once.
-    public init(width: Int = 32) {
+    public init(width: Int = 256) {
         precondition(width > 0, "a start gate lets at least one start-up through")
         state = Mutex(State(available: width))
     }
