@@ -139,6 +139,11 @@ struct ManifestValidation {
             for key in ["token", "token_file", "telegram"] where root.mapping?[key] != nil {
                 fail(line(of: key), key, "a sandbox bot lives inside the host and has no \(key); remove it, or use platform: telegram")
             }
+        case .matrix:
+            manifest.matrix = validatedMatrix(document.matrix)
+        }
+        if manifest.platform != .matrix, root.mapping?["matrix"] != nil {
+            fail(line(of: "matrix"), "matrix", "only a platform: matrix bot has a matrix block; remove it, or add platform: matrix")
         }
 
         let descriptor = BotDescriptor(

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real binary against a real Synapse: people DM bots of the host's application service.
+@Suite("End to end: Matrix", .serialized, .timeLimit(.minutes(3)))
+struct MatrixEndToEndTests {
+    static let echo = """
+        platform: matrix
+        matrix:
+          localpart: aviary_echo
+          display_name: Echo
+        plugins: [echo]
+        """
+
+    @Test("a person DMs an echo bot and gets exactly one reply per message, as m.notice; !start is a command")
+    func echoExactlyOnce() async throws {
+        let bot = "@aviary_echo:localhost"
+        let (testbed, ann, room) = try await MatrixTestbed.directChat(id: "echo", manifest: Self.echo, bot: bot)
+        // Said at once, before the bot joined: the bot reads it back after joining.
+        try await ann.say("hello", in: room)
+        // echo passes commands on: a `!start` read as a command gets no echo.
+        try await ann.say("!start", in: room)
+        // The marker: when its answer is there, nothing else is on its way.
+        try await ann.say("marker", in: room)
+        let messages = try await ann.waitForMessages(in: room) { $0.bodies(from: bot).contains("marker") }
+        #expect(messages.bodies(from: bot) == ["hello", "marker"])
+        let types = messages.filter { $0["sender"] as? String == bot }.map {
+            ($0["content"] as? [String: Any])?["msgtype"] as? String
+        }
+        #expect(types == ["m.notice", "m.notice"])
+        try await testbed.stop()
+    }
+
+    static let menu = """
+        platform: matrix
+        matrix:
+          localpart: aviary_menu
+        plugins:
+          - replies:
+              commands:
+                start: { reply: menu }
+              replies:
+                menu: { text: "Pick one", buttons: [[{ text: "FAQ", reply: faq }, { text: "Prices", reply: prices }]] }
+                faq: "Answers here"
+                prices: "From 5 EUR"
+        """
+
+    @Test("the replies plugin's menu: numbered lines with reactions; a reaction, a bare number and a label press")
+    func menuPresses() async throws {
+        let bot = "@aviary_menu:localhost"
+        let (testbed, ann, room) = try await MatrixTestbed.directChat(id: "menu", manifest: Self.menu, bot: bot)
+        try await ann.say("!start", in: room)
+        let shown = try await ann.waitForMessages(in: room) { $0.bodies(from: bot).count >= 1 }
+        #expect(shown.bodies(from: bot) == ["Pick one\n\n1. FAQ\n2. Prices"])
+        let menuEvent = try #require(shown.first { $0["sender"] as? String == bot }?["event_id"] as? String)
+        let reactions = try await ann.waitForEvents(in: room, type: "m.reaction") { $0.count >= 2 }
+        #expect(reactions.compactMap { (($0["content"] as? [String: Any])?["m.relates_to"] as? [String: Any])?["key"] as? String }
+            == ["1\u{FE0F}\u{20E3}", "2\u{FE0F}\u{20E3}"])
+        try await ann.send(
+            ["m.relates_to": ["rel_type": "m.annotation", "event_id": menuEvent, "key": "2\u{FE0F}\u{20E3}"]],
+            type: "m.reaction", in: room, txn: "press-1")
+        _ = try await ann.waitForMessages(in: room) { $0.bodies(from: bot).count >= 2 }
+        try await ann.say("1", in: room)
+        _ = try await ann.waitForMessages(in: room) { $0.bodies(from: bot).count >= 3 }
+        try await ann.say("prices", in: room)
+        let all = try await ann.waitForMessages(in: room) { $0.bodies(from: bot).count >= 4 }
+        #expect(all.bodies(from: bot) == ["Pick one\n\n1. FAQ\n2. Prices", "From 5 EUR", "Answers here", "From 5 EUR"])
+        try await testbed.stop()
+    }
+
+    @Test("kill -9 of the host mid-backlog loses and duplicates no reply")
+    func killMidBacklog() async throws {
+        let bot = "@aviary_echo:localhost"
+        let (testbed, ann, room) = try await MatrixTestbed.directChat(id: "echo", manifest: Self.echo, bot: bot)
+        try await ann.say("m0", in: room)
+        _ = try await ann.waitForMessages(in: room) { $0.bodies(from: bot).contains("m0") }
+        let count = 40
+        for index in 1...count {
+            try await ann.say("m\(index)", in: room)
+            if index == count / 4 { testbed.host?.crash() }
+            if index == count / 2 { try await testbed.startHost(bots: 1) }
+        }
+        let expected = (0...count).map { "m\($0)" }
+        let messages = try await ann.waitForMessages(in: room) { Set($0.bodies(from: bot)).isSuperset(of: expected) }
+        let replies = messages.bodies(from: bot)
+        #expect(replies.count == expected.count, "no reply repeated: \(replies)")
+        #expect(replies == expected, "per-chat order kept")
+        try await testbed.stop()
+    }
+}
