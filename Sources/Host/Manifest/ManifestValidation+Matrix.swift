@@ -66,8 +66,10 @@ extension ManifestValidation {
                 settings.localpart = localpart
             } else {
                 fail(
-                    line(of: "matrix.localpart"), "matrix.localpart",
-                    "'\(localpart.prefix(60))' is not a Matrix localpart: 1 to 200 of a-z, 0-9, '.', '_', '=', '-', '/'")
+                    line(of: "matrix.localpart"),
+                    "matrix.localpart",
+                    "'\(localpart.prefix(60))' is not a Matrix localpart: 1 to 200 of a-z, 0-9, '.', '_', '=', '-', '/'"
+                )
             }
         } else {
             fail(line(of: "matrix"), "matrix.localpart", "missing; write the bot's user name, such as aviary_han")
@@ -79,19 +81,29 @@ extension ManifestValidation {
                 settings.homeserver = url
             } else {
                 fail(
-                    line(of: "matrix.homeserver_url"), "matrix.homeserver_url",
-                    "'\(text.prefix(80))' is not an http(s) URL; write the homeserver's client-server API address")
+                    line(of: "matrix.homeserver_url"),
+                    "matrix.homeserver_url",
+                    "'\(text.prefix(80))' is not an http(s) URL; write the homeserver's client-server API address"
+                )
             }
         }
         if let name = document.displayName {
-            if (1...256).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            if (1...256).contains(name.count),
+                !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            {
                 settings.displayName = name
             } else {
-                fail(line(of: "matrix.display_name"), "matrix.display_name", "1 to 256 characters, without control characters")
+                fail(
+                    line(of: "matrix.display_name"),
+                    "matrix.display_name",
+                    "1 to 256 characters, without control characters"
+                )
             }
         }
         if let avatar = document.avatarURL {
-            if avatar.hasPrefix("mxc://"), (7...255).contains(avatar.utf8.count), !avatar.contains(where: \.isWhitespace) {
+            if avatar.hasPrefix("mxc://"), (7...255).contains(avatar.utf8.count),
+                !avatar.contains(where: \.isWhitespace)
+            {
                 settings.avatarURL = avatar
             } else {
                 fail(line(of: "matrix.avatar_url"), "matrix.avatar_url", "an mxc:// address of at most 255 bytes")
@@ -101,7 +113,11 @@ extension ManifestValidation {
         case nil, "notice": settings.messageType = "m.notice"
         case "text": settings.messageType = "m.text"
         case let other?:
-            fail(line(of: "matrix.message_type"), "matrix.message_type", "'\(other.prefix(40))' is neither notice nor text")
+            fail(
+                line(of: "matrix.message_type"),
+                "matrix.message_type",
+                "'\(other.prefix(40))' is neither notice nor text"
+            )
         }
         return settings
     }

@@ -12,7 +12,8 @@ struct MatrixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matrix",
         abstract: "Set up the Matrix application service of the host's platform: matrix bots.",
-        subcommands: [Registration.self, RegisterPeople.self])
+        subcommands: [Registration.self, RegisterPeople.self]
+    )
 
     /// The `matrix:` section of the host config at `path`.
     static func matrixConfig(_ path: String) throws -> MatrixConfig {
@@ -26,7 +27,8 @@ struct MatrixCommand: AsyncParsableCommand {
     struct Registration: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "registration",
-            abstract: "Print the application-service registration YAML for the homeserver's app_service_config_files.")
+            abstract: "Print the application-service registration YAML for the homeserver's app_service_config_files."
+        )
 
         @Option(name: .customLong("config"), help: "The host config file declaring matrix:.")
         var configPath: String = "aviary.yaml"
@@ -41,7 +43,8 @@ struct MatrixCommand: AsyncParsableCommand {
     struct RegisterPeople: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "register-people",
-            abstract: "Create test or demo accounts on a Synapse homeserver (shared-secret registration).")
+            abstract: "Create test or demo accounts on a Synapse homeserver (shared-secret registration)."
+        )
 
         @Option(name: .customLong("config"), help: "The host config file declaring matrix:.")
         var configPath: String = "aviary.yaml"
@@ -66,7 +69,11 @@ struct MatrixCommand: AsyncParsableCommand {
                     throw ValidationError("'\(name.prefix(60))' is not a Matrix localpart")
                 }
                 let token = try await SynapseAdminRegistration.register(
-                    name, password: password, secret: secret, homeserver: matrix.homeserver)
+                    name,
+                    password: password,
+                    secret: secret,
+                    homeserver: matrix.homeserver
+                )
                 print("@\(name):\(matrix.serverName) \(token)")
             }
         }
@@ -81,7 +88,10 @@ enum SynapseAdminRegistration {
         let url = MatrixClient.address(homeserver, "/_synapse/admin/v1/register")
         let nonce = try await call(HTTPClientRequest(url: url))["nonce"] as? String ?? ""
         let message = [nonce, name, password, "notadmin"].joined(separator: "\u{0}")
-        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(
+            for: Data(message.utf8),
+            using: SymmetricKey(data: Data(secret.utf8))
+        )
         let body: [String: Any] = [
             "nonce": nonce, "username": name, "password": password, "admin": false,
             "mac": mac.map { String($0, radix: 16).leftPadded(to: 2) }.joined(),
@@ -100,7 +110,9 @@ enum SynapseAdminRegistration {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
         guard response.status.code == 200 else {
-            throw ValidationError("Synapse answered \(response.status.code): \(String(decoding: data.prefix(300), as: UTF8.self))")
+            throw ValidationError(
+                "Synapse answered \(response.status.code): \(String(decoding: data.prefix(300), as: UTF8.self))"
+            )
         }
         return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }

@@ -59,10 +59,14 @@ struct MatrixConfig: Sendable, Equatable {
             throw HostConfigError(message: "matrix.user_prefix: 1 to 32 of a-z, 0-9, '.', '_', '=', '-' and '/'")
         }
         return MatrixConfig(
-            id: id, homeserver: try address(document.homeserver_url, "matrix.homeserver_url"), serverName: serverName,
+            id: id,
+            homeserver: try address(document.homeserver_url, "matrix.homeserver_url"),
+            serverName: serverName,
             asToken: try token(document.as_token_file, "matrix.as_token_file"),
-            hsToken: try token(document.hs_token_file, "matrix.hs_token_file"), userPrefix: prefix,
-            url: try address(document.url, "matrix.url"))
+            hsToken: try token(document.hs_token_file, "matrix.hs_token_file"),
+            userPrefix: prefix,
+            url: try address(document.url, "matrix.url")
+        )
     }
 
     /// Whether `userID` is in the service's namespace (one of the host's bots, running or not).
@@ -72,7 +76,8 @@ struct MatrixConfig: Sendable, Equatable {
 
     /// The registration file the homeserver loads (`app_service_config_files`), as YAML.
     var registrationYAML: String {
-        let pattern = "@" + NSRegularExpression.escapedPattern(for: userPrefix) + ".*:"
+        let pattern =
+            "@" + NSRegularExpression.escapedPattern(for: userPrefix) + ".*:"
             + NSRegularExpression.escapedPattern(for: serverName)
         return """
             # The application service of Aviary's Matrix bots; load it in the homeserver's
@@ -119,7 +124,8 @@ struct MatrixConfig: Sendable, Equatable {
         else {
             throw HostConfigError(
                 message: "\(key): the token must be \(shortestToken) to 512 printable ASCII characters without "
-                    + "spaces or quotes; use a long random value")
+                    + "spaces or quotes; use a long random value"
+            )
         }
         return text
     }

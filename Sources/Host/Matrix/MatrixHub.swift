@@ -61,9 +61,16 @@ struct MatrixHub: Sendable {
         case "invite" where !config.owns(event.sender):
             try store.addMember(room: event.roomID, user: member, direct: event.isDirect)
             let inbound = MatrixInbound(
-                kind: .member, eventType: event.type, chat: try store.number(for: event.roomID), direct: event.isDirect,
-                sender: try store.number(for: event.sender), senderID: event.sender,
-                message: try store.number(for: event.eventID), membership: "invite", timestamp: event.timestamp)
+                kind: .member,
+                eventType: event.type,
+                chat: try store.number(for: event.roomID),
+                direct: event.isDirect,
+                sender: try store.number(for: event.sender),
+                senderID: event.sender,
+                message: try store.number(for: event.eventID),
+                membership: "invite",
+                timestamp: event.timestamp
+            )
             return [try spooled(inbound, event, for: member)]
         case "join":
             try store.addMember(room: event.roomID, user: member, direct: false)
@@ -78,9 +85,15 @@ struct MatrixHub: Sendable {
     /// What `event` means to bot user `user`, or `nil` when it means nothing to it.
     private func inbound(_ event: MatrixEvent, for user: String, direct: Bool) throws -> MatrixInbound? {
         var inbound = MatrixInbound(
-            kind: .other, eventType: event.type, chat: try store.number(for: event.roomID), direct: direct,
-            sender: try store.number(for: event.sender), senderID: event.sender,
-            message: try store.number(for: event.eventID), timestamp: event.timestamp)
+            kind: .other,
+            eventType: event.type,
+            chat: try store.number(for: event.roomID),
+            direct: direct,
+            sender: try store.number(for: event.sender),
+            senderID: event.sender,
+            message: try store.number(for: event.eventID),
+            timestamp: event.timestamp
+        )
         let buttons = try store.buttons(bot: user, room: event.roomID)
         switch event.type {
         case "m.room.message":
@@ -127,14 +140,19 @@ struct MatrixHub: Sendable {
     {
         let stored = MatrixUpdateDecoder.Stored(id: 0, inbound: inbound, event: event.raw)
         return MatrixStore.Spooled(
-            user: user, event: event.eventID, room: event.roomID, body: try JSONEncoder().encode(stored))
+            user: user,
+            event: event.eventID,
+            room: event.roomID,
+            body: try JSONEncoder().encode(stored)
+        )
     }
 
     /// Asks the homeserver to call the service back now (`POST /_matrix/client/v1/appservice/{id}/ping`),
     /// which also makes it send the transactions it holds at once instead of after its back-off.
     func ping(httpClient: HTTPClient) async {
         var request = HTTPClientRequest(
-            url: MatrixClient.address(config.homeserver, "/_matrix/client/v1/appservice/\(config.id)/ping"))
+            url: MatrixClient.address(config.homeserver, "/_matrix/client/v1/appservice/\(config.id)/ping")
+        )
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(config.asToken)")
         request.headers.add(name: "Content-Type", value: "application/json")

@@ -56,7 +56,8 @@ struct MatrixSpoolPoller: UpdatePoller {
                 case .member, .other: inbound.eventType
                 }
             updates.append(
-                ReceivedUpdate(id: row.seq, lane: inbound.chat, kind: kind, raw: try JSONEncoder().encode(stored)))
+                ReceivedUpdate(id: row.seq, lane: inbound.chat, kind: kind, raw: try JSONEncoder().encode(stored))
+            )
         }
         return updates
     }

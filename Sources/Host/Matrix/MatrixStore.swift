@@ -27,7 +27,10 @@ final class MatrixStore: MatrixDirectory, Sendable {
         let manager = FileManager.default
         if !manager.fileExists(atPath: dataDirectory) {
             try manager.createDirectory(
-                atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                atPath: dataDirectory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         }
         if !manager.fileExists(atPath: path) {
             _ = manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -49,10 +52,12 @@ final class MatrixStore: MatrixDirectory, Sendable {
                     CREATE TABLE IF NOT EXISTS buttons (
                         user TEXT NOT NULL, room TEXT NOT NULL, event TEXT NOT NULL, buttons TEXT NOT NULL,
                         PRIMARY KEY (user, room));
-                    """)
+                    """
+            )
             try db.execute(
                 sql: "DELETE FROM spool WHERE body IS NULL AND received_at < ?",
-                arguments: [Date().timeIntervalSince1970 - Self.deliveredKeep])
+                arguments: [Date().timeIntervalSince1970 - Self.deliveredKeep]
+            )
         }
     }
 
@@ -81,11 +86,14 @@ final class MatrixStore: MatrixDirectory, Sendable {
         try pool.write { db in
             if buttons.isEmpty {
                 try db.execute(
-                    sql: "DELETE FROM buttons WHERE user = ? AND room = ? AND event = ?", arguments: [bot, room, event])
+                    sql: "DELETE FROM buttons WHERE user = ? AND room = ? AND event = ?",
+                    arguments: [bot, room, event]
+                )
             } else {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO buttons (user, room, event, buttons) VALUES (?, ?, ?, ?)",
-                    arguments: [bot, room, event, text])
+                    arguments: [bot, room, event, text]
+                )
             }
         }
     }
@@ -94,7 +102,10 @@ final class MatrixStore: MatrixDirectory, Sendable {
     func buttons(bot: String, room: String) throws -> (event: String, buttons: [MatrixButton])? {
         let row = try pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT event, buttons FROM buttons WHERE user = ? AND room = ?", arguments: [bot, room])
+                db,
+                sql: "SELECT event, buttons FROM buttons WHERE user = ? AND room = ?",
+                arguments: [bot, room]
+            )
         }
         guard let row, let text = row["buttons"] as String?, let event = row["event"] as String? else { return nil }
         return (event, try JSONDecoder().decode([MatrixButton].self, from: Data(text.utf8)))
@@ -107,7 +118,8 @@ final class MatrixStore: MatrixDirectory, Sendable {
         try pool.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO members (room, user, direct) VALUES (?, ?, ?)",
-                arguments: [room, user, direct])
+                arguments: [room, user, direct]
+            )
         }
     }
 
@@ -146,16 +158,20 @@ final class MatrixStore: MatrixDirectory, Sendable {
             var dropped = 0
             var pending: [String: Int] = [:]
             for item in items {
-                let count = try pending[item.user] ?? Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM spool WHERE user = ? AND body IS NOT NULL", arguments: [item.user]
-                ) ?? 0
+                let count =
+                    try pending[item.user] ?? Int.fetchOne(
+                        db,
+                        sql: "SELECT count(*) FROM spool WHERE user = ? AND body IS NOT NULL",
+                        arguments: [item.user]
+                    ) ?? 0
                 guard count < pendingLimit else {
                     dropped += 1
                     continue
                 }
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO spool (user, event, room, body, received_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [item.user, item.event, item.room, item.body, now])
+                    arguments: [item.user, item.event, item.room, item.body, now]
+                )
                 pending[item.user] = count + db.changesCount
             }
             return dropped
@@ -167,7 +183,10 @@ final class MatrixStore: MatrixDirectory, Sendable {
         try pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT seq, room, body FROM spool WHERE user = ? AND seq >= ? AND body IS NOT NULL ORDER BY seq LIMIT ?",
+                sql: """
+                    SELECT seq, room, body FROM spool WHERE user = ? AND seq >= ? AND body IS NOT NULL
+                    ORDER BY seq LIMIT ?
+                    """,
                 arguments: [user, from, limit]
             ).map { (seq: $0["seq"], room: $0["room"], body: $0["body"]) }
         }
@@ -178,7 +197,8 @@ final class MatrixStore: MatrixDirectory, Sendable {
         try pool.write { db in
             try db.execute(
                 sql: "UPDATE spool SET body = NULL WHERE user = ? AND seq < ? AND body IS NOT NULL",
-                arguments: [user, seq])
+                arguments: [user, seq]
+            )
         }
     }
 }

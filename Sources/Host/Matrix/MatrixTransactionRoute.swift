@@ -54,7 +54,9 @@ struct MatrixTransactionRoute: Sendable {
             return Self.error(.badRequest, "M_BAD_JSON", "\(error)")
         }
         if parsed.skipped > 0 {
-            context.logger.notice("matrix: transaction \(txn.prefix(64)): \(parsed.skipped) unreadable event(s) skipped")
+            context.logger.notice(
+                "matrix: transaction \(txn.prefix(64)): \(parsed.skipped) unreadable event(s) skipped"
+            )
         }
         do {
             _ = try hub.ingest(parsed.events)
@@ -76,7 +78,8 @@ struct MatrixTransactionRoute: Sendable {
         guard let presented else {
             return Self.error(.unauthorized, "M_UNAUTHORIZED", "missing the homeserver token")
         }
-        guard APITokens.constantTimeEqual(APITokens.digest(of: presented), APITokens.digest(of: hub.config.hsToken)) else {
+        guard APITokens.constantTimeEqual(APITokens.digest(of: presented), APITokens.digest(of: hub.config.hsToken))
+        else {
             return Self.error(.forbidden, "M_FORBIDDEN", "wrong homeserver token")
         }
         return nil

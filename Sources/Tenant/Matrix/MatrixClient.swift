@@ -50,7 +50,11 @@ public struct MatrixClient: PlatformClient {
 
     /// Creates the client of `account`, authenticated by the application service's `asToken`.
     public init(
-        account: Account, asToken: String, directory: any MatrixDirectory, httpClient: HTTPClient, logger: Logger
+        account: Account,
+        asToken: String,
+        directory: any MatrixDirectory,
+        httpClient: HTTPClient,
+        logger: Logger
     ) {
         self.account = account
         self.asToken = asToken
@@ -70,15 +74,26 @@ public struct MatrixClient: PlatformClient {
             // Registered by an earlier start.
         }
         _ = try await call(
-            .PUT, "/_matrix/client/v3/devices/\(Self.deviceID)", body: ["display_name": "Aviary"], method: "devices")
+            .PUT,
+            "/_matrix/client/v3/devices/\(Self.deviceID)",
+            body: ["display_name": "Aviary"],
+            method: "devices"
+        )
         let profile = "/_matrix/client/v3/profile/\(Self.escaped(account.userID))"
-        _ = try await call(.PUT, profile + "/displayname", body: ["displayname": account.displayName], method: "profile")
+        _ = try await call(
+            .PUT,
+            profile + "/displayname",
+            body: ["displayname": account.displayName],
+            method: "profile"
+        )
         if let avatar = account.avatarURL {
             _ = try await call(.PUT, profile + "/avatar_url", body: ["avatar_url": avatar], method: "profile")
         }
         return BotIdentity(
-            userID: try directory.number(for: account.userID), username: account.localpart,
-            displayName: account.displayName)
+            userID: try directory.number(for: account.userID),
+            username: account.localpart,
+            displayName: account.displayName
+        )
     }
 
     /// Joins `room` as the bot (accepting an invite).
@@ -91,8 +106,12 @@ public struct MatrixClient: PlatformClient {
     /// homeserver pushes to no application service.
     public func recentEvents(in room: String, limit: Int) async throws -> Data {
         let answer = try await call(
-            .GET, "/_matrix/client/v3/rooms/\(Self.escaped(room))/messages?dir=b&limit=\(limit)", body: nil,
-            method: "messages", separator: "&")
+            .GET,
+            "/_matrix/client/v3/rooms/\(Self.escaped(room))/messages?dir=b&limit=\(limit)",
+            body: nil,
+            method: "messages",
+            separator: "&"
+        )
         return try JSONSerialization.data(withJSONObject: ["events": answer["chunk"] ?? []])
     }
 
@@ -130,12 +149,20 @@ public struct MatrixClient: PlatformClient {
             let content = MatrixMessageContent.replacement(of: original, with: edit, messageType: account.messageType)
             let event = try await send(content, type: "m.room.message", in: room, transaction: "\(key).0")
             try directory.rememberButtons(
-                bot: account.userID, room: room, event: original, buttons: MatrixMessageContent.numbered(edit.buttons))
+                bot: account.userID,
+                room: room,
+                event: original,
+                buttons: MatrixMessageContent.numbered(edit.buttons)
+            )
             return DeliveryReceipt(messageID: try directory.number(for: event))
         case .editButtons(let edit):
             guard let original = try directory.name(for: edit.messageID) else { return DeliveryReceipt(messageID: nil) }
             try directory.rememberButtons(
-                bot: account.userID, room: room, event: original, buttons: MatrixMessageContent.numbered(edit.buttons))
+                bot: account.userID,
+                room: room,
+                event: original,
+                buttons: MatrixMessageContent.numbered(edit.buttons)
+            )
             return DeliveryReceipt(messageID: edit.messageID)
         case .answerCallback:
             // Matrix shows no toast for a press; the plugin's reply is the answer.
@@ -155,7 +182,8 @@ public struct MatrixClient: PlatformClient {
     private func send(_ content: [String: Any], type: String, in room: String, transaction: String) async throws
         -> String
     {
-        let path = "/_matrix/client/v3/rooms/\(Self.escaped(room))/send/\(type)/"
+        let path =
+            "/_matrix/client/v3/rooms/\(Self.escaped(room))/send/\(type)/"
             + Self.escaped("\(account.localpart).\(transaction)")
         let answer = try await call(.PUT, path, body: content, method: "send", device: true)
         guard let event = answer["event_id"] as? String else {
@@ -166,8 +194,13 @@ public struct MatrixClient: PlatformClient {
 
     /// Calls the client-server API as the bot and returns the JSON object answered.
     private func call(
-        _ verb: HTTPMethod, _ path: String, body: [String: Any]?, method: String, asUser: Bool = true,
-        device: Bool = false, separator: String = "?"
+        _ verb: HTTPMethod,
+        _ path: String,
+        body: [String: Any]?,
+        method: String,
+        asUser: Bool = true,
+        device: Bool = false,
+        separator: String = "?"
     ) async throws -> [String: Any] {
         var query = asUser ? "\(separator)user_id=\(Self.escaped(account.userID))" : ""
         if device { query += "&device_id=\(Self.deviceID)" }

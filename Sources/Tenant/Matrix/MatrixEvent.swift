@@ -103,12 +103,22 @@ public enum MatrixTransactionParser {
             return value.isFinite && abs(value) < 1e15 ? Int64(value) : 0
         }
         return MatrixEvent(
-            eventID: eventID, roomID: roomID, sender: sender, type: type,
-            stateKey: identifier(event["state_key"]), timestamp: timestamp ?? 0,
-            messageType: identifier(content["msgtype"]), body: text(content["body"]),
-            membership: identifier(content["membership"]), isDirect: content["is_direct"] as? Bool ?? false,
-            relation: identifier(relates["rel_type"]), relatedEventID: identifier(relates["event_id"]),
-            reactionKey: identifier(relates["key"]), replyToEventID: identifier(reply["event_id"]), raw: raw)
+            eventID: eventID,
+            roomID: roomID,
+            sender: sender,
+            type: type,
+            stateKey: identifier(event["state_key"]),
+            timestamp: timestamp ?? 0,
+            messageType: identifier(content["msgtype"]),
+            body: text(content["body"]),
+            membership: identifier(content["membership"]),
+            isDirect: content["is_direct"] as? Bool ?? false,
+            relation: identifier(relates["rel_type"]),
+            relatedEventID: identifier(relates["event_id"]),
+            reactionKey: identifier(relates["key"]),
+            replyToEventID: identifier(reply["event_id"]),
+            raw: raw
+        )
     }
 
     /// A string of 1 to ``maximumIDLength`` bytes, without control characters.

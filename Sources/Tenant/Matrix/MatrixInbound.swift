@@ -45,8 +45,18 @@ public struct MatrixInbound: Sendable, Codable, Equatable {
 
     /// Creates an inbound event.
     public init(
-        kind: Kind, eventType: String, chat: Int64, direct: Bool, sender: Int64, senderID: String, message: Int64,
-        text: String? = nil, replyTo: Int64? = nil, data: String? = nil, membership: String? = nil, timestamp: Int64
+        kind: Kind,
+        eventType: String,
+        chat: Int64,
+        direct: Bool,
+        sender: Int64,
+        senderID: String,
+        message: Int64,
+        text: String? = nil,
+        replyTo: Int64? = nil,
+        data: String? = nil,
+        membership: String? = nil,
+        timestamp: Int64
     ) {
         self.kind = kind
         self.eventType = eventType
@@ -77,19 +87,30 @@ public struct MatrixUpdateDecoder: UpdateDecoder {
     /// The neutral content of an inbound event.
     static func content(of inbound: MatrixInbound, botUsername: String?) -> Update.Content {
         let chat = Chat(id: inbound.chat, kind: inbound.direct ? .private : .group)
-        let person = User(id: inbound.sender, firstName: Self.localpart(of: inbound.senderID), username: inbound.senderID)
+        let person = User(
+            id: inbound.sender,
+            firstName: Self.localpart(of: inbound.senderID),
+            username: inbound.senderID
+        )
         let date = Date(timeIntervalSince1970: TimeInterval(inbound.timestamp) / 1000)
         switch inbound.kind {
         case .message, .edit:
             let text = inbound.text ?? ""
             let message = Message(
-                id: inbound.message, chat: chat, sender: person, date: date, text: text,
-                command: command(in: text, botUsername: botUsername), replyToMessageID: inbound.replyTo)
+                id: inbound.message,
+                chat: chat,
+                sender: person,
+                date: date,
+                text: text,
+                command: command(in: text, botUsername: botUsername),
+                replyToMessageID: inbound.replyTo
+            )
             return inbound.kind == .message ? .message(message) : .editedMessage(message)
         case .press:
             let pressed = inbound.replyTo.map { Message(id: $0, chat: chat, sender: nil, date: date) }
             return .callbackQuery(
-                CallbackQuery(id: "\(inbound.message)", sender: person, message: pressed, data: inbound.data))
+                CallbackQuery(id: "\(inbound.message)", sender: person, message: pressed, data: inbound.data)
+            )
         case .member, .other:
             return .other(type: inbound.eventType)
         }

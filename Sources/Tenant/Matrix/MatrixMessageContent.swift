@@ -32,8 +32,10 @@ enum MatrixMessageContent {
         let (plain, html) = texts(edit.text, parseMode: edit.parseMode, buttons: edit.buttons)
         let fits = html.map { plain.utf8.count + $0.utf8.count <= largestText / 2 } ?? true
         let new = text(
-            String(pieces(of: plain, largest: largestText / 2).first ?? ""), html: fits ? html : nil,
-            messageType: messageType)
+            String(pieces(of: plain, largest: largestText / 2).first ?? ""),
+            html: fits ? html : nil,
+            messageType: messageType
+        )
         var content = new
         content["body"] = "* " + (new["body"] as? String ?? "")
         if let formatted = new["formatted_body"] as? String { content["formatted_body"] = "* " + formatted }

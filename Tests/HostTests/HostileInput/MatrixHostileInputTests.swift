@@ -22,9 +22,14 @@ struct MatrixHostileInputTests {
     static func hub(pendingLimit: Int = MatrixStore.defaultPendingLimit) throws -> MatrixHub {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("matrix-\(UUID().uuidString)").path
         let config = MatrixConfig(
-            id: "aviary", homeserver: URL(string: "http://127.0.0.1:1")!, serverName: "localhost",
-            asToken: "as-token-0123456789abcdef", hsToken: hsToken, userPrefix: "aviary_",
-            url: URL(string: "http://127.0.0.1:2")!)
+            id: "aviary",
+            homeserver: URL(string: "http://127.0.0.1:1")!,
+            serverName: "localhost",
+            asToken: "as-token-0123456789abcdef",
+            hsToken: hsToken,
+            userPrefix: "aviary_",
+            url: URL(string: "http://127.0.0.1:2")!
+        )
         let store = try MatrixStore(dataDirectory: folder, pendingLimit: pendingLimit)
         return MatrixHub(config: config, store: store, logger: Logger(label: "test"))
     }
@@ -40,10 +45,16 @@ struct MatrixHostileInputTests {
     }
 
     /// A message event from a person in `room`.
-    static func message(_ id: String, room: String = "!room:localhost", sender: String = "@ann:localhost",
-                        body: String = "hi") -> [String: Any] {
-        ["event_id": id, "room_id": room, "sender": sender, "type": "m.room.message", "origin_server_ts": 1,
-         "content": ["msgtype": "m.text", "body": body]]
+    static func message(
+        _ id: String,
+        room: String = "!room:localhost",
+        sender: String = "@ann:localhost",
+        body: String = "hi"
+    ) -> [String: Any] {
+        [
+            "event_id": id, "room_id": room, "sender": sender, "type": "m.room.message", "origin_server_ts": 1,
+            "content": ["msgtype": "m.text", "body": body],
+        ]
     }
 
     static func transaction(_ events: [[String: Any]]) -> ByteBuffer {
@@ -59,7 +70,8 @@ struct MatrixHostileInputTests {
             return String(characters)
         },
         Gen.int(in: 0...(hsToken.count - 1)).map { String(hsToken.prefix($0)) },
-        Gen.lowercaseLetter.string(of: 1...40).map { hsToken + $0 })
+        Gen.lowercaseLetter.string(of: 1...40).map { hsToken + $0 }
+    )
 
     @Test("wrong or missing hs_token, in the header or the query: 401 or 403, nothing spooled")
     func wrongTokens() async throws {
@@ -71,11 +83,16 @@ struct MatrixHostileInputTests {
                 var uri = "/_matrix/app/v1/transactions/t1"
                 switch place {
                 case 0: headers[.authorization] = "Bearer \(token)"
-                case 1: uri += "?access_token=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                case 1:
+                    uri += "?access_token=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
                 default: break
                 }
                 let answer = try await client.execute(
-                    uri: uri, method: .put, headers: headers, body: Self.transaction([Self.message("$e1")]))
+                    uri: uri,
+                    method: .put,
+                    headers: headers,
+                    body: Self.transaction([Self.message("$e1")])
+                )
                 // An empty bearer is no token at all.
                 let missing = place == 2 || (place == 0 && token.isEmpty)
                 #expect(answer.status.code == (missing ? 401 : 403), "\(place) \(token.prefix(40))")
@@ -83,8 +100,11 @@ struct MatrixHostileInputTests {
             }
             #expect(try hub.store.pending(user: Self.bot, from: 0, limit: 10).isEmpty)
             let right = try await client.execute(
-                uri: "/_matrix/app/v1/transactions/t2?access_token=\(Self.hsToken)", method: .put,
-                headers: [.contentType: "application/json"], body: Self.transaction([Self.message("$e1")]))
+                uri: "/_matrix/app/v1/transactions/t2?access_token=\(Self.hsToken)",
+                method: .put,
+                headers: [.contentType: "application/json"],
+                body: Self.transaction([Self.message("$e1")])
+            )
             #expect(right.status == .ok)
             #expect(try hub.store.pending(user: Self.bot, from: 0, limit: 10).count == 1)
         }
@@ -97,16 +117,28 @@ struct MatrixHostileInputTests {
         try await Self.withRoute(hub) { client in
             let real = ByteBuffer(repeating: UInt8(ascii: " "), count: MatrixTransactionRoute.maximumBody + 1)
             let huge = try await client.execute(
-                uri: "/_matrix/app/v1/transactions/huge", method: .put, headers: auth, body: real)
+                uri: "/_matrix/app/v1/transactions/huge",
+                method: .put,
+                headers: auth,
+                body: real
+            )
             #expect(huge.status.code == 413)
             await propertyCheck(count: 200, input: Gen.latin1.string(of: 0...2_000)) { text in
                 let answer = try await client.execute(
-                    uri: "/_matrix/app/v1/transactions/g", method: .put, headers: auth, body: ByteBuffer(string: text))
+                    uri: "/_matrix/app/v1/transactions/g",
+                    method: .put,
+                    headers: auth,
+                    body: ByteBuffer(string: text)
+                )
                 #expect([200, 400].contains(answer.status.code), "\(answer.status.code) for \(text.prefix(40))")
             }
             let long = String(repeating: "t", count: 300)
             let answer = try await client.execute(
-                uri: "/_matrix/app/v1/transactions/\(long)", method: .put, headers: auth, body: Self.transaction([]))
+                uri: "/_matrix/app/v1/transactions/\(long)",
+                method: .put,
+                headers: auth,
+                body: Self.transaction([])
+            )
             #expect(answer.status.code == 400)
         }
     }
@@ -116,7 +148,11 @@ struct MatrixHostileInputTests {
         Gen.int(in: 0...7).map { field -> [String: Any] in
             var event = message("$id\(field)")
             let keys = ["event_id", "room_id", "sender", "type"]
-            if field < 4 { event[keys[field]] = 42 } else { event[keys[field - 4]] = String(repeating: "x", count: 256) }
+            if field < 4 {
+                event[keys[field]] = 42
+            } else {
+                event[keys[field - 4]] = String(repeating: "x", count: 256)
+            }
             return event
         },
         Gen.lowercaseLetter.string(of: 1...30).map { type -> [String: Any] in
@@ -125,7 +161,8 @@ struct MatrixHostileInputTests {
             event["content"] = ["anything": [1, 2, ["deep": true]]]
             return event
         },
-        Gen.int(in: 65_000...70_000).map { size in message("$big\(size)", body: String(repeating: "é", count: size)) })
+        Gen.int(in: 65_000...70_000).map { size in message("$big\(size)", body: String(repeating: "é", count: size)) }
+    )
 
     @Test("malformed events are skipped, unknown types spooled as other, bodies cut at 64 KiB")
     func events() async throws {

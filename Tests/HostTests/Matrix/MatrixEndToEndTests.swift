@@ -1,4 +1,9 @@
+import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
+import Logging
+import Tenant
+@testable import Host
 import Testing
 #if canImport(Glibc)
     import Glibc
@@ -57,11 +62,18 @@ struct MatrixEndToEndTests {
         #expect(shown.bodies(from: bot) == ["Pick one\n\n1. FAQ\n2. Prices"])
         let menuEvent = try #require(shown.first { $0["sender"] as? String == bot }?["event_id"] as? String)
         let reactions = try await ann.waitForEvents(in: room, type: "m.reaction") { $0.count >= 2 }
-        #expect(reactions.compactMap { (($0["content"] as? [String: Any])?["m.relates_to"] as? [String: Any])?["key"] as? String }
-            == ["1\u{FE0F}\u{20E3}", "2\u{FE0F}\u{20E3}"])
+        #expect(
+            reactions.compactMap {
+                (($0["content"] as? [String: Any])?["m.relates_to"] as? [String: Any])?["key"] as? String
+            }
+                == ["1\u{FE0F}\u{20E3}", "2\u{FE0F}\u{20E3}"]
+        )
         try await ann.send(
             ["m.relates_to": ["rel_type": "m.annotation", "event_id": menuEvent, "key": "2\u{FE0F}\u{20E3}"]],
-            type: "m.reaction", in: room, txn: "press-1")
+            type: "m.reaction",
+            in: room,
+            txn: "press-1"
+        )
         _ = try await ann.waitForMessages(in: room) { $0.bodies(from: bot).count >= 2 }
         try await ann.say("1", in: room)
         _ = try await ann.waitForMessages(in: room) { $0.bodies(from: bot).count >= 3 }
@@ -88,6 +100,46 @@ struct MatrixEndToEndTests {
         let replies = messages.bodies(from: bot)
         #expect(replies.count == expected.count, "no reply repeated: \(replies)")
         #expect(replies == expected, "per-chat order kept")
+        try await testbed.stop()
+    }
+}
+
+/// Sends with an idempotency key against the real Synapse: the key is the transaction id.
+@Suite("End to end: Matrix idempotent sends", .serialized, .timeLimit(.minutes(3)))
+struct MatrixIdempotentSendTests {
+    @Test("one outbox id sent twice is one event; two bots with the same outbox id are two events")
+    func resendIsOneEvent() async throws {
+        let testbed = try await MatrixTestbed()
+        let root = testbed.sandbox.root.path
+        let asToken = try String(contentsOfFile: "\(root)/as_token", encoding: .utf8)
+        let store = try MatrixStore(dataDirectory: "\(root)/direct")
+        func client(_ localpart: String) -> MatrixClient {
+            MatrixClient(
+                account: MatrixClient.Account(
+                    homeserver: URL(string: testbed.synapse.endpoint)!, localpart: localpart, serverName: "localhost",
+                    displayName: localpart, avatarURL: nil),
+                asToken: asToken, directory: store, httpClient: .shared, logger: Logger(label: "test"))
+        }
+        let (one, two) = (client("aviary_one"), client("aviary_two"))
+        _ = try await one.identify()
+        _ = try await two.identify()
+        let ann = try testbed.people(["ann"])[0]
+        let room = try await ann.call(
+            .POST, "/_matrix/client/v3/createRoom",
+            ["invite": ["@aviary_one:localhost", "@aviary_two:localhost"], "preset": "trusted_private_chat"]
+        )["room_id"] as! String
+        try await one.join(room)
+        try await two.join(room)
+        let chat = try store.number(for: room)
+        let action = OutgoingAction.send(OutgoingMessage(chatID: chat, text: "once"))
+        let first = try await one.perform(action, idempotencyKey: "7")
+        let again = try await one.perform(action, idempotencyKey: "7")
+        #expect(first == again)
+        _ = try await two.perform(action, idempotencyKey: "7")
+        try await ann.say("marker", in: room)
+        let messages = try await ann.waitForMessages(in: room) { $0.bodies(from: "@ann:localhost").contains("marker") }
+        #expect(messages.bodies(from: "@aviary_one:localhost") == ["once"])
+        #expect(messages.bodies(from: "@aviary_two:localhost") == ["once"])
         try await testbed.stop()
     }
 }

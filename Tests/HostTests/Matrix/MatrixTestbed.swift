@@ -23,20 +23,23 @@ final class MatrixTestbed: @unchecked Sendable {
         try "as-\(UUID().uuidString)".write(toFile: "\(root)/as_token", atomically: true, encoding: .utf8)
         try "hs-\(UUID().uuidString)".write(toFile: "\(root)/hs_token", atomically: true, encoding: .utf8)
         try """
-            matrix:
-              id: aviary
-              homeserver_url: http://127.0.0.1:\(synapsePort)
-              server_name: localhost
-              as_token_file: \(root)/as_token
-              hs_token_file: \(root)/hs_token
-              user_prefix: aviary_
-              url: http://127.0.0.1:\(aviaryPort)
-            """.write(toFile: "\(root)/aviary.yaml", atomically: true, encoding: .utf8)
+        matrix:
+          id: aviary
+          homeserver_url: http://127.0.0.1:\(synapsePort)
+          server_name: localhost
+          as_token_file: \(root)/as_token
+          hs_token_file: \(root)/hs_token
+          user_prefix: aviary_
+          url: http://127.0.0.1:\(aviaryPort)
+        """.write(toFile: "\(root)/aviary.yaml", atomically: true, encoding: .utf8)
         let registration = try Self.runAviary(["matrix", "registration", "--config", "\(root)/aviary.yaml"])
         try registration.write(toFile: "\(root)/registration.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: "\(root)/synapse", withIntermediateDirectories: true)
         synapse = try await SynapseServer(
-            directory: "\(root)/synapse", port: synapsePort, registration: "\(root)/registration.yaml")
+            directory: "\(root)/synapse",
+            port: synapsePort,
+            registration: "\(root)/registration.yaml"
+        )
     }
 
     /// Starts the host (again after a crash) and waits until its bots started and it pinged the homeserver.
@@ -47,7 +50,8 @@ final class MatrixTestbed: @unchecked Sendable {
                 "run", "--bots-dir", sandbox.botsDirectory, "--data-dir", sandbox.dataDirectory,
                 "--shutdown-timeout", "10", "--http-port", "\(aviaryPort)", "--config", configPath,
             ],
-            logPath: sandbox.logPath + ".\(runs)")
+            logPath: sandbox.logPath + ".\(runs)"
+        )
         host = process
         try await process.waitForLog("bot started", count: bots, timeout: .seconds(60))
         try await process.waitForLog("matrix: the homeserver answered", timeout: .seconds(60))
@@ -69,8 +73,11 @@ final class MatrixTestbed: @unchecked Sendable {
         let root = sandbox.root.path
         try synapse.sharedSecret.write(toFile: "\(root)/shared_secret", atomically: true, encoding: .utf8)
         let output = try Self.runAviary(
-            ["matrix", "register-people", "--config", configPath, "--shared-secret-file", "\(root)/shared_secret",
-             "--password", "password-123456"] + names)
+            [
+                "matrix", "register-people", "--config", configPath, "--shared-secret-file", "\(root)/shared_secret",
+                "--password", "password-123456",
+            ] + names
+        )
         return output.split(separator: "\n").map { line in
             let parts = line.split(separator: " ")
             return MatrixPerson(endpoint: synapse.endpoint, userID: String(parts[0]), token: String(parts[1]))
@@ -94,7 +101,9 @@ final class MatrixTestbed: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: AviaryProcess.binaryPath)
         process.arguments = arguments
         var environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-        if let profile = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"] { environment["LLVM_PROFILE_FILE"] = profile }
+        if let profile = ProcessInfo.processInfo.environment["LLVM_PROFILE_FILE"] {
+            environment["LLVM_PROFILE_FILE"] = profile
+        }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe

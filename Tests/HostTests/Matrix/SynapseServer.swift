@@ -30,7 +30,8 @@ final class SynapseServer: @unchecked Sendable {
     ///   or does not start.
     init(directory: String, port: Int, registration: String) async throws {
         let script = Self.root.appendingPathComponent("scripts/synapse-env.sh").path
-        guard FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(".build/synapse-venv").path) else {
+        guard FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(".build/synapse-venv").path)
+        else {
             throw HarnessError("Synapse is not installed: run scripts/synapse-env.sh (scripts/test.sh does)")
         }
         output = try LogCollector(filePath: directory + "/synapse.log")
@@ -81,8 +82,10 @@ struct MatrixPerson: Sendable {
     /// Creates a direct chat with `bot` and returns its room id.
     func openDirectChat(with bot: String) async throws -> String {
         let answer = try await call(
-            .POST, "/_matrix/client/v3/createRoom",
-            ["invite": [bot], "is_direct": true, "preset": "trusted_private_chat"])
+            .POST,
+            "/_matrix/client/v3/createRoom",
+            ["invite": [bot], "is_direct": true, "preset": "trusted_private_chat"]
+        )
         guard let room = answer["room_id"] as? String else { throw HarnessError("no room_id in \(answer)") }
         return room
     }
@@ -105,7 +108,9 @@ struct MatrixPerson: Sendable {
     /// The room's events of `type` in order, oldest first (at most 1,000).
     func events(in room: String, type: String = "m.room.message") async throws -> [[String: Any]] {
         let answer = try await call(
-            .GET, "/_matrix/client/v3/rooms/\(Self.escaped(room))/messages?dir=b&limit=1000")
+            .GET,
+            "/_matrix/client/v3/rooms/\(Self.escaped(room))/messages?dir=b&limit=1000"
+        )
         let chunk = answer["chunk"] as? [[String: Any]] ?? []
         return chunk.reversed().filter { $0["type"] as? String == type }
     }
@@ -138,6 +143,8 @@ struct MatrixPerson: Sendable {
 extension [[String: Any]] {
     /// The bodies of the messages `sender` sent.
     func bodies(from sender: String) -> [String] {
-        filter { $0["sender"] as? String == sender }.compactMap { ($0["content"] as? [String: Any])?["body"] as? String }
+        filter { $0["sender"] as? String == sender }.compactMap {
+            ($0["content"] as? [String: Any])?["body"] as? String
+        }
     }
 }
