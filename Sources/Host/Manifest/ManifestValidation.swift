@@ -129,7 +129,8 @@ struct ManifestValidation {
         manifest.timeZone = validatedTimeZone(document.timeZone) ?? manifest.timeZone
         manifest.database = validatedDatabase(document.database)
         refuseReservedDatabase(manifest)
-        manifest.limits = validatedLimits(document.delivery)
+        manifest.limits = validatedLimits(
+            document.delivery, defaults: manifest.platform == .matrix ? .matrix : DeliveryLimits())
         refuseHostReferences()
         manifest.retention = validatedRetention(document.retention)
         switch manifest.platform {
