@@ -7,5 +7,6 @@ extension DeliveryLimits {
     static let matrix = DeliveryLimits(
         privateChat: RateLimit(20, per: .seconds(1), burst: 20),
         group: RateLimit(600, per: .seconds(60), burst: 20),
-        bot: RateLimit(50, per: .seconds(1), burst: 50))
+        bot: RateLimit(50, per: .seconds(1), burst: 50)
+    )
 }

@@ -20,6 +20,9 @@ struct MatrixHub: Sendable {
     let doorbells = MatrixDoorbells()
     let logger: Logger
 
+    /// The membership an invite to an encrypted room is spooled with: the bot declines it.
+    static let encryptedInvite = "invite_encrypted"
+
     /// What one transaction came to.
     struct Outcome: Equatable {
         var spooled = 0
@@ -59,7 +62,9 @@ struct MatrixHub: Sendable {
     private func botMembership(_ event: MatrixEvent, member: String) throws -> [MatrixStore.Spooled] {
         switch event.membership {
         case "invite" where !config.owns(event.sender):
-            try store.addMember(room: event.roomID, user: member, direct: event.isDirect)
+            if !event.invitesToEncryptedRoom {
+                try store.addMember(room: event.roomID, user: member, direct: event.isDirect)
+            }
             let inbound = MatrixInbound(
                 kind: .member,
                 eventType: event.type,
@@ -68,7 +73,7 @@ struct MatrixHub: Sendable {
                 sender: try store.number(for: event.sender),
                 senderID: event.sender,
                 message: try store.number(for: event.eventID),
-                membership: "invite",
+                membership: event.invitesToEncryptedRoom ? Self.encryptedInvite : "invite",
                 timestamp: event.timestamp
             )
             return [try spooled(inbound, event, for: member)]

@@ -8,6 +8,9 @@ import Tenant
 struct MatrixSpoolPoller: UpdatePoller {
     /// The most events handed over at once.
     static let batch = 100
+    /// Why an invite to an encrypted room is declined.
+    static let encryptionRefusal =
+        "This bot serves unencrypted rooms only: start a chat with encryption turned off."
     /// The most events read back from a room just joined.
     static let backfillLimit = 50
 
@@ -38,6 +41,13 @@ struct MatrixSpoolPoller: UpdatePoller {
             var stored = try JSONDecoder().decode(MatrixUpdateDecoder.Stored.self, from: row.body)
             stored.id = row.seq
             let inbound = stored.inbound
+            if inbound.kind == .member, inbound.membership == MatrixHub.encryptedInvite {
+                do {
+                    try await client.leave(row.room, reason: Self.encryptionRefusal)
+                } catch let error as PlatformError where error.kind != .transient {
+                    logger.notice("cannot decline the encrypted room \(row.room): \(error)")
+                }
+            }
             if inbound.kind == .member, inbound.membership == "invite" {
                 do {
                     try await client.join(row.room)

@@ -101,6 +101,16 @@ public struct MatrixClient: PlatformClient {
         _ = try await call(.POST, "/_matrix/client/v3/rooms/\(Self.escaped(room))/join", body: [:], method: "join")
     }
 
+    /// Leaves `room` (declining an invite) with `reason`, which the inviter sees.
+    public func leave(_ room: String, reason: String) async throws {
+        _ = try await call(
+            .POST,
+            "/_matrix/client/v3/rooms/\(Self.escaped(room))/leave",
+            body: ["reason": reason],
+            method: "leave"
+        )
+    }
+
     /// The room's latest `limit` events as the bot sees them, as a transaction body
     /// (`{"events": […]}`): what a person wrote between inviting the bot and its join, which the
     /// homeserver pushes to no application service.

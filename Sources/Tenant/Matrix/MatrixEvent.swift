@@ -23,6 +23,8 @@ public struct MatrixEvent: Sendable, Equatable {
     public var membership: String?
     /// `content.is_direct` of an invite.
     public var isDirect: Bool
+    /// Whether an invite's `unsigned.invite_room_state` shows the room encrypted (`m.room.encryption`).
+    public var invitesToEncryptedRoom = false
     /// `content.m.relates_to.rel_type` (`m.annotation`, `m.replace`).
     public var relation: String?
     /// `content.m.relates_to.event_id`: the event a reaction or an edit is about.
@@ -102,12 +104,13 @@ public enum MatrixTransactionParser {
             let value = number.doubleValue
             return value.isFinite && abs(value) < 1e15 ? Int64(value) : 0
         }
-        return MatrixEvent(
+        let inviteState = (event["unsigned"] as? [String: Any])?["invite_room_state"] as? [Any] ?? []
+        var parsed = MatrixEvent(
             eventID: eventID,
             roomID: roomID,
             sender: sender,
             type: type,
-            stateKey: identifier(event["state_key"]),
+            stateKey: event["state_key"] is String ? identifier(event["state_key"]) ?? "" : nil,
             timestamp: timestamp ?? 0,
             messageType: identifier(content["msgtype"]),
             body: text(content["body"]),
@@ -119,6 +122,10 @@ public enum MatrixTransactionParser {
             replyToEventID: identifier(reply["event_id"]),
             raw: raw
         )
+        parsed.invitesToEncryptedRoom = inviteState.prefix(100).contains {
+            ($0 as? [String: Any])?["type"] as? String == "m.room.encryption"
+        }
+        return parsed
     }
 
     /// A string of 1 to ``maximumIDLength`` bytes, without control characters.
