@@ -4,7 +4,8 @@
 # Chromium and its driver (Debian's chromium and chromium-driver), systemd-analyze for the unit in
 # deploy/ (Debian's systemd), schemathesis and Selenium (PyPI), and the benchmark peer's virtual
 # environment (aiogram, scripts/peer-env.sh), and the S3-compatible server the backup tests start
-# on loopback (moto[server], scripts/moto-env.sh).
+# on loopback (moto[server], scripts/moto-env.sh), and the Matrix homeserver the Matrix tests
+# start on loopback (Synapse, scripts/synapse-env.sh).
 # Safe to run again: it installs nothing that is already there.
 set -euo pipefail
 
@@ -41,6 +42,7 @@ if $for_tests && ! python3 -c 'import selenium' >/dev/null 2>&1; then
 fi
 if $for_tests; then "$(dirname "$0")/peer-env.sh"; fi
 if $for_tests; then "$(dirname "$0")/moto-env.sh"; fi
+if $for_tests; then "$(dirname "$0")/synapse-env.sh"; fi
 # openapi-spec-validator, in .build/spec-venv, checks both OpenAPI documents (scripts/spec-env.sh).
 if $for_tests; then "$(dirname "$0")/spec-env.sh"; fi
 command -v swift >/dev/null || { echo "bootstrap: swift is not on PATH (expected Swift 6.3 at /opt/swift)" >&2; exit 1; }

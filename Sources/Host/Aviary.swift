@@ -13,7 +13,7 @@ struct Aviary: AsyncParsableCommand {
         version: AviaryVersion.current,
         subcommands: [
             RunCommand.self, CheckCommand.self, ReloadCommand.self, ImportLegacyCommand.self, AuditCommand.self,
-            BackupCommand.self, RestoreCommand.self, BackupsCommand.self,
+            BackupCommand.self, RestoreCommand.self, BackupsCommand.self, MatrixCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 

@@ -199,7 +199,7 @@ struct ManifestErrorTests {
         #expect(try folder.errors("platform: sandbox\nplugins: [quiet]\n") == [])
         #expect(
             try folder.errors("platform: telegarm\ntoken: \(Self.token)\nplugins: [quiet]\n") == [
-                "bot.yaml:1: platform: unknown platform 'telegarm'; did you mean 'telegram'? (available: telegram, sandbox)"
+                "bot.yaml:1: platform: unknown platform 'telegarm'; did you mean 'telegram'? (available: telegram, sandbox, matrix)"
             ]
         )
     }

@@ -114,6 +114,9 @@ struct RunCommand: AsyncParsableCommand {
         let audit = AuditLog(database: hostDatabase, logger: logger)
         let webhookRegistrations = try await WebhookRegistrations.load(from: hostDatabase)
         let liveTokens = LiveTokens(tokens)
+        let matrix = try config.matrix.map {
+            MatrixHub(config: $0, store: try MatrixStore(dataDirectory: dataDirectory), logger: logger)
+        }
         let sessions = DashboardSessions()
         let hostConfig = HostConfigReloader(
             path: configPath, initial: config, tokens: liveTokens, remotePolicy: remotePolicy, sessions: sessions,
@@ -128,7 +131,7 @@ struct RunCommand: AsyncParsableCommand {
             options: options, loader: loader,
             factory: TenantFactory(
                 options: options, httpClient: httpClient, secret: secret, metricsFactory: metricsFactory,
-                databases: databases, audit: audit, webhookRegistrations: webhookRegistrations),
+                databases: databases, audit: audit, webhookRegistrations: webhookRegistrations, matrix: matrix),
             logger: logger, stopTimeout: .seconds(shutdownTimeout), stops: OperatorStops(database: hostDatabase),
             signalledReload: { report in
                 await audit.record(
@@ -154,10 +157,12 @@ struct RunCommand: AsyncParsableCommand {
             editor: ManifestEditor(options: options, loader: loader), audit: audit,
             limiter: config.failedAuthLimiter, sessions: sessions, settings: config.http)
         surface.hostConfig = hostConfig
+        surface.matrix = matrix
         let host = httpHost
         let server = try surface.application(host: host, port: httpPort, logger: logger) { port in
             logger.info("http listening on \(host):\(port)", metadata: ["http_port": "\(port)"])
             logger.notice("dashboard at http://\(host):\(port)/ (sign in with a management token)")
+            if let matrix { Task { await matrix.ping(httpClient: httpClient) } }
         }
         // Services stop in reverse order: the supervisor drains its bots while the HTTP surface
         // still answers (readyz 503, webhooks for stopping bots 503), then the server stops.

@@ -17,6 +17,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
     /// The largest body a request to `path` may carry.
     static func limit(forPath path: String) -> Int {
         if path.hasPrefix("/webhook/") { return WebhookRoute.maximumBody }
+        if path.hasPrefix("/_matrix/app/") { return MatrixTransactionRoute.maximumBody }
         if path.hasPrefix("/api/") { return apiBody }
         return otherBody
     }

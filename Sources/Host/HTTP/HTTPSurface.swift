@@ -29,6 +29,8 @@ struct HTTPSurface: Sendable {
     var hostConfig: HostConfigReloader?
     /// Where refused webhook deliveries are counted.
     var webhookRefusals = WebhookRefusals()
+    /// The Matrix application service, when the host config declares one (`matrix:`).
+    var matrix: MatrixHub?
 
     /// Every route.
     func router() throws -> Router<HostRequestContext> {
@@ -48,6 +50,7 @@ struct HTTPSurface: Sendable {
             databases: supervisor.databases, options: supervisor.options)
             .register(on: router)
         WebhookRoute(table: supervisor.table, secret: secret, refusals: webhookRefusals).register(on: router)
+        if let matrix { MatrixTransactionRoute(hub: matrix).register(on: router) }
         let api = ManagementAPI(
             supervisor: supervisor, loader: loader, recentErrors: recentErrors, tokens: tokens, limiter: limiter,
             editor: editor, audit: audit, proxies: settings.trustedProxies, hostConfig: hostConfig)

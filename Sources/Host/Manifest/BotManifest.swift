@@ -18,6 +18,8 @@ struct BotManifest: Sendable, Equatable {
         /// A platform inside the host, talked to through the management API and the dashboard:
         /// no token, no network.
         case sandbox
+        /// A user of the host's Matrix application service (`matrix:` in the host config).
+        case matrix
     }
 
     /// How a Telegram bot receives updates.
@@ -54,6 +56,8 @@ struct BotManifest: Sendable, Equatable {
     var token: Secret?
     /// How to reach the Bot API.
     var telegram = TelegramSettings()
+    /// The bot's Matrix user (`matrix:`), for `platform: matrix`.
+    var matrix: MatrixSettings?
     /// Platform user ids allowed to run admin commands.
     var admins: [Int64] = []
     /// The bot's default locale (`ru`).
@@ -106,6 +110,7 @@ struct BotManifest: Sendable, Equatable {
         switch platform {
         case .telegram: telegram.mode.rawValue
         case .sandbox: "in_process"
+        case .matrix: "application_service"
         }
     }
 
@@ -113,6 +118,7 @@ struct BotManifest: Sendable, Equatable {
     static func == (lhs: BotManifest, rhs: BotManifest) -> Bool {
         lhs.id == rhs.id && lhs.name == rhs.name && lhs.brand == rhs.brand && lhs.enabled == rhs.enabled
             && lhs.platform == rhs.platform && lhs.token == rhs.token && lhs.telegram == rhs.telegram
+            && lhs.matrix == rhs.matrix
             && lhs.admins == rhs.admins && lhs.locale == rhs.locale && lhs.timeZone == rhs.timeZone
             && lhs.database == rhs.database
             && lhs.limits == rhs.limits && lhs.retention == rhs.retention && lhs.plugins == rhs.plugins

@@ -107,6 +107,8 @@ struct ManifestDocument: Decodable {
     var tokenFile: String?
     /// `telegram` as written.
     var telegram: Telegram?
+    /// `matrix` as written.
+    var matrix: MatrixDocument?
     /// `admins` as written.
     var admins: [Int64]?
     /// `locale` as written.
@@ -127,7 +129,7 @@ struct ManifestDocument: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, brand, enabled, platform, token
         case tokenFile = "token_file"
-        case telegram, admins, locale
+        case telegram, matrix, admins, locale
         case timeZone = "time_zone"
         case database, delivery, retention, plugins
     }
@@ -143,6 +145,7 @@ struct ManifestDocument: Decodable {
         token = container.soft(String.self, forKey: .token, in: decoder)
         tokenFile = container.soft(String.self, forKey: .tokenFile, in: decoder)
         telegram = container.soft(Telegram.self, forKey: .telegram, in: decoder)
+        matrix = container.soft(MatrixDocument.self, forKey: .matrix, in: decoder)
         admins = container.soft([Int64].self, forKey: .admins, in: decoder)
         locale = container.soft(String.self, forKey: .locale, in: decoder)
         timeZone = container.soft(String.self, forKey: .timeZone, in: decoder)
@@ -156,7 +159,7 @@ struct ManifestDocument: Decodable {
 extension KeyedDecodingContainer {
     /// Decodes an optional field, recording its error in the decoding context instead of
     /// throwing, so that every bad field of a manifest is reported at once.
-    fileprivate func soft<T: Decodable>(_ type: T.Type, forKey key: Key, in decoder: any Decoder) -> T? {
+    func soft<T: Decodable>(_ type: T.Type, forKey key: Key, in decoder: any Decoder) -> T? {
         guard let decoder = decoder as? NodeDecoder else { return try? decodeIfPresent(type, forKey: key) }
         do {
             return try decodeIfPresent(type, forKey: key)

@@ -1,10 +1,12 @@
 import Tenant
 
 extension ManifestValidation {
-    /// The `delivery:` rates and sending slots, each a positive number, on top of Telegram's
-    /// defaults.
-    mutating func validatedLimits(_ delivery: ManifestDocument.Delivery?) -> DeliveryLimits {
-        var limits = DeliveryLimits()
+    /// The `delivery:` rates and sending slots, each a positive number, on top of `defaults`
+    /// (Telegram's, or ``DeliveryLimits/matrix`` for a Matrix bot).
+    mutating func validatedLimits(
+        _ delivery: ManifestDocument.Delivery?, defaults: DeliveryLimits = DeliveryLimits()
+    ) -> DeliveryLimits {
+        var limits = defaults
         guard let delivery else { return limits }
         if let value = positive(delivery.privateChatPerSecond, "private_chat_per_second") {
             limits.privateChat = RateLimit(value, per: .seconds(1), burst: max(3, value))

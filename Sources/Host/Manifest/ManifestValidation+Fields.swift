@@ -54,7 +54,7 @@ extension ManifestValidation {
         return name
     }
 
-    /// The `platform`: telegram or sandbox.
+    /// The `platform`: telegram, sandbox or matrix.
     mutating func validatedPlatform(_ platform: String?) -> BotManifest.Platform {
         guard let platform else { return .telegram }
         switch BotManifest.Platform(rawValue: platform) {
@@ -62,6 +62,8 @@ extension ManifestValidation {
             return .telegram
         case .sandbox:
             return .sandbox
+        case .matrix:
+            return .matrix
         case nil:
             let names = BotManifest.Platform.allCases.map(\.rawValue)
             fail(

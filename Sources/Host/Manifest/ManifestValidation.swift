@@ -134,7 +134,8 @@ struct ManifestValidation {
         manifest.timeZone = validatedTimeZone(document.timeZone) ?? manifest.timeZone
         manifest.database = validatedDatabase(document.database)
         refuseReservedDatabase(manifest)
-        manifest.limits = validatedLimits(document.delivery)
+        manifest.limits = validatedLimits(
+            document.delivery, defaults: manifest.platform == .matrix ? .matrix : DeliveryLimits())
         refuseHostReferences()
         manifest.retention = validatedRetention(document.retention)
         switch manifest.platform {
@@ -144,6 +145,11 @@ struct ManifestValidation {
             for key in ["token", "token_file", "telegram"] where root.mapping?[key] != nil {
                 fail(line(of: key), key, "a sandbox bot lives inside the host and has no \(key); remove it, or use platform: telegram")
             }
+        case .matrix:
+            manifest.matrix = validatedMatrix(document.matrix)
+        }
+        if manifest.platform != .matrix, root.mapping?["matrix"] != nil {
+            fail(line(of: "matrix"), "matrix", "only a platform: matrix bot has a matrix block; remove it, or add platform: matrix")
         }
 
         let descriptor = BotDescriptor(

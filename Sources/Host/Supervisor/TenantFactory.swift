@@ -24,6 +24,8 @@ struct TenantFactory: Sendable {
     /// Bounds how many bots start at once, so that a host starting thousands of bots holds a
     /// few hundred start-ups in memory and opens a few hundred connections, not thousands.
     var startGate = StartGate()
+    /// The Matrix application service, when the host config declares one.
+    var matrix: MatrixHub?
 
     /// The Tenant settings a manifest asks for.
     static func configuration(for bot: LoadedBot, options: HostOptions) -> TenantConfiguration {
@@ -49,6 +51,11 @@ struct TenantFactory: Sendable {
                 botID: manifest.id,
                 reason: "its database '\(manifest.databaseFile)' leads to \(outside), outside the data folder, through "
                     + "a symbolic link; databases stay inside --data-dir: remove the link or change `database:`")
+        }
+        if manifest.platform == .matrix {
+            return try makeMatrixTenant(
+                for: bot, configuration: configuration, logger: logger, onStateChange: onStateChange,
+                onEvent: auditing(manifest))
         }
         if manifest.platform == .sandbox {
             let sandbox = sandboxes.platform(for: manifest.id, displayName: manifest.name)
@@ -86,7 +93,7 @@ struct TenantFactory: Sendable {
     /// Records what the bot reports in the audit log: a person forgotten, as done by the bot
     /// itself (a plugin acted on a request in the chat); a person exported, as done by the admin
     /// who asked (`admin:<platform id>`).
-    private func auditing(_ manifest: BotManifest) -> @Sendable (TenantEvent) -> Void {
+    func auditing(_ manifest: BotManifest) -> @Sendable (TenantEvent) -> Void {
         guard let audit else { return { _ in } }
         let (bot, brand) = (manifest.id, manifest.brand)
         return { event in

@@ -45,6 +45,8 @@ struct HostConfig: Sendable, Equatable {
     var backups: BackupsConfig?
     /// Which hosts remote plugins may call (`remote_plugins:`); any when absent.
     var remotePlugins = RemotePluginPolicy()
+    /// The Matrix application service (`matrix:`); none when absent.
+    var matrix: MatrixConfig?
 
     /// Reads and checks the file: at most 64 KiB, 5,000 values and 16 levels, without YAML
     /// anchors or aliases (see ``YAMLLimits/hostConfig``). Unknown keys are errors, each with

@@ -39,6 +39,7 @@ struct HostConfigReader {
         var storage: Storage?
         var backups: BackupsConfig.Document?
         var remote_plugins: RemotePlugins?
+        var matrix: MatrixConfig.Document?
     }
 
     /// The file, for errors.
@@ -120,6 +121,14 @@ struct HostConfigReader {
             }
         }
         if let remote = document.remote_plugins { config.remotePlugins = remotePolicy(remote) }
+        if let matrix = document.matrix {
+            do {
+                config.matrix = try MatrixConfig.make(matrix)
+            } catch {
+                let key = String(error.message.prefix { $0 != ":" })
+                fail(key, String(error.message.dropFirst(key.count + 1)).trimmingCharacters(in: .whitespaces))
+            }
+        }
         if let backups = document.backups {
             do {
                 config.backups = try BackupsConfig.make(backups, environment: environment)

@@ -11,6 +11,17 @@ public protocol PlatformClient: Sendable {
 
     /// Performs one outgoing action.
     func perform(_ action: OutgoingAction) async throws -> DeliveryReceipt
+
+    /// Performs one outgoing action that a retry may repeat with the same `idempotencyKey` (the
+    /// outbox id): a platform that deduplicates sends (Matrix's transaction ids) sends it once.
+    func perform(_ action: OutgoingAction, idempotencyKey: String?) async throws -> DeliveryReceipt
+}
+
+extension PlatformClient {
+    /// Platforms without idempotent sends (Telegram) ignore the key.
+    public func perform(_ action: OutgoingAction, idempotencyKey: String?) async throws -> DeliveryReceipt {
+        try await perform(action)
+    }
 }
 
 /// A platform that delivers updates when asked (Telegram's `getUpdates`).

@@ -42,7 +42,7 @@ extension Sender {
             await record(logger) { try await commits.flushSentMarks() }
             let retryDelay: Duration
             do {
-                _ = try await platform.perform(action)
+                _ = try await platform.perform(action, idempotencyKey: "\(id)")
                 // The platform has the message: note that even if the bot is being cut short; the
                 // mark is written with the next transaction, at the latest when the bot stops.
                 commits.noteSent(outboxID: id, at: now())

@@ -13,7 +13,7 @@ struct HTTPServerSettings: Sendable, Equatable {
     /// The most body bytes a request may send on one connection before it is closed: twice the
     /// largest body any route accepts (a webhook delivery's 1 MiB), so each route answers 413
     /// itself first.
-    var maximumBody = 2 * WebhookRoute.maximumBody
+    var maximumBody = max(2 * WebhookRoute.maximumBody, MatrixTransactionRoute.maximumBody + (1 << 20))
     /// The reverse proxies whose `X-Forwarded-For` is believed (`http.trusted_proxies`).
     var trustedProxies = TrustedProxies()
 }
