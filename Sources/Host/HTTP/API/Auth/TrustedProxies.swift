@@ -105,10 +105,12 @@ struct TrustedProxies: Sendable, Equatable {
     /// The bytes of an IPv4 or IPv6 address, or `nil` when `text` is neither.
     static func bytes(of text: String) -> [UInt8]? {
         guard text.utf8.count <= 45 else { return nil }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        // Plain byte buffers, in network order, rather than `in_addr`/`in6_addr`: their zero
+        // initialisers are imported from more than one C module once NIO is linked in.
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if inet_pton(AF_INET, text, &v4) == 1 { return v4 }
+        var v6 = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET6, text, &v6) == 1 { return v6 }
         return nil
     }
 }
