@@ -78,7 +78,7 @@ sources() {
             ;;
         manifest)
             files+=(Fuzz/Manifest/*.swift "$manifest"/Decoding/*.swift "$manifest/ManifestDocument.swift"
-                "$manifest/Interpolation.swift" "$manifest/Suggestion.swift")
+                "$manifest/MatrixDocument.swift" "$manifest/Interpolation.swift" "$manifest/Suggestion.swift")
             ;;
     esac
     printf '%s\n' "${files[@]}"
