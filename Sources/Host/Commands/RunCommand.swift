@@ -109,7 +109,9 @@ struct RunCommand: AsyncParsableCommand {
         let databases = config.openDatabases(openFiles: OpenFileLimit.raise())
         logger.debug("bot databases open at once: at most \(databases.limit)")
         let remotePolicy = LiveRemotePluginPolicy(config.remotePlugins)
-        let loader = ManifestLoader(registry: .builtIn(), remotePolicy: remotePolicy)
+        let brandBotAPIServers = LiveBrandBotAPIServers(config.brandBotAPIServers)
+        let loader = ManifestLoader(
+            registry: .builtIn(), remotePolicy: remotePolicy, brandBotAPIServers: brandBotAPIServers)
         let hostDatabase = try HostDatabase.open(dataDirectory: dataDirectory)
         let audit = AuditLog(database: hostDatabase, logger: logger)
         let webhookRegistrations = try await WebhookRegistrations.load(from: hostDatabase)
@@ -119,7 +121,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let sessions = DashboardSessions()
         let hostConfig = HostConfigReloader(
-            path: configPath, initial: config, tokens: liveTokens, remotePolicy: remotePolicy, sessions: sessions,
+            path: configPath, initial: config, tokens: liveTokens, remotePolicy: remotePolicy,
+            brandBotAPIServers: brandBotAPIServers, sessions: sessions,
             audit: audit, logger: logger, defaultAdminTokenFile: madeAdminToken)
         let outcomes = ReloadOutcomeFile(dataDirectory: dataDirectory)
         // Set once the supervisor exists: the notes ask its readiness before announcing a reload.

@@ -2,7 +2,8 @@ import Foundation
 
 extension ManifestLoader {
     /// Loads every `*.yaml` and `*.yml` in `directory` (sorted by name), then refuses manifests
-    /// that share an id, a token or a database file: both of them, each error naming the other file.
+    /// that share an id, a token, a database file or a Matrix user: both of them, each error
+    /// naming the other file.
     ///
     /// A missing or unreadable folder is one error; an empty folder is no error and no bot.
     /// Files whose bytes did not change since the last scan are not validated again (``cache``).
@@ -31,32 +32,36 @@ extension ManifestLoader {
         return ManifestScan(bots: outcomes.compactMap(\.bot), errors: outcomes.flatMap(\.errors))
     }
 
-    /// Refuses every pair of valid manifests with the same id, the same token or the same
-    /// database file (two bots on one file would read each other's people).
+    /// Refuses every pair of valid manifests with the same id, the same token, the same
+    /// database file (two bots on one file would read each other's people) or the same Matrix
+    /// localpart (two bots acting as one Matrix user would read each other's rooms).
     ///
     /// Database files compare without case and after Unicode normalisation, as some file
     /// systems compare names, so that no spelling of one file passes for another.
     ///
     /// Manifests are grouped by each key first, so that only manifests sharing one are
     /// compared: a folder of 1,000 distinct bots costs 1,000 lookups, not 500,000 comparisons.
-    /// Each manifest's errors name the others in file order, id before database before token.
+    /// Each manifest's errors name the others in file order: id, database, token, Matrix user.
     private func refuseConflicts(in outcomes: inout [ManifestValidation.Outcome]) {
         let manifests = outcomes.map(\.bot?.manifest)
         let databases = manifests.map { $0?.databaseFile.lowercased() }
         var byID: [String: [Int]] = [:]
         var byDatabase: [String: [Int]] = [:]
         var byToken: [String: [Int]] = [:]
+        var byLocalpart: [String: [Int]] = [:]
         for (index, manifest) in manifests.enumerated() {
             guard let manifest, let database = databases[index] else { continue }
             byID[manifest.id, default: []].append(index)
             byDatabase[database, default: []].append(index)
             if let token = manifest.token?.value { byToken[token, default: []].append(index) }
+            if let localpart = manifest.matrix?.localpart { byLocalpart[localpart, default: []].append(index) }
         }
         var conflicts = Array(repeating: [ManifestError](), count: outcomes.count)
         for (index, manifest) in manifests.enumerated() {
             guard let one = manifest, let database = databases[index] else { continue }
             var others = Set(byID[one.id] ?? []).union(byDatabase[database] ?? [])
             if let token = one.token?.value { others.formUnion(byToken[token] ?? []) }
+            if let localpart = one.matrix?.localpart { others.formUnion(byLocalpart[localpart] ?? []) }
             others.remove(index)
             for otherIndex in others.sorted() {
                 guard let other = manifests[otherIndex] else { continue }
@@ -71,7 +76,7 @@ extension ManifestLoader {
     }
 
     /// The errors `one` (whose outcome is `outcome`) gets for sharing a key with `other`:
-    /// the id, else the database file; and the token.
+    /// the id, else the database file; the token; and the Matrix user.
     private func conflictsBetween(
         _ one: BotManifest,
         _ outcome: ManifestValidation.Outcome,
@@ -90,6 +95,10 @@ extension ManifestLoader {
         }
         if let token = one.token, token == other.token {
             errors.append(conflict(one, outcome.tokenLine, tokenKey(outcome), "the token \(token)", with: other.file))
+        }
+        if let localpart = one.matrix?.localpart, localpart == other.matrix?.localpart {
+            let what = "the Matrix user '\(localpart)'"
+            errors.append(conflict(one, outcome.localpartLine, "matrix.localpart", what, with: other.file))
         }
         return errors
     }

@@ -14,6 +14,8 @@ struct ManifestLoader: Sendable {
     let environment: [String: String]
     /// Which hosts remote plugins may call; the host config's reload replaces it.
     let remotePolicy: LiveRemotePluginPolicy
+    /// The Bot API servers a brand's manifest may name; the host config's reload replaces it.
+    let brandBotAPIServers: LiveBrandBotAPIServers
     /// Each file's outcome by its stamp and bytes, shared by every copy of this loader: a
     /// rescan reads only the files that were written and validates only those that changed.
     let cache: ManifestCache
@@ -21,12 +23,14 @@ struct ManifestLoader: Sendable {
     /// Creates a loader reading `${VAR}` values from `environment`.
     init(
         registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment,
-        remotePolicy: LiveRemotePluginPolicy = LiveRemotePluginPolicy(), cache: ManifestCache = ManifestCache()
+        remotePolicy: LiveRemotePluginPolicy = LiveRemotePluginPolicy(),
+        brandBotAPIServers: LiveBrandBotAPIServers = LiveBrandBotAPIServers(), cache: ManifestCache = ManifestCache()
     ) {
         self.cache = cache
         self.registry = registry
         self.environment = environment
         self.remotePolicy = remotePolicy
+        self.brandBotAPIServers = brandBotAPIServers
     }
 
     /// Loads one manifest file.
@@ -106,7 +110,7 @@ struct ManifestLoader: Sendable {
     ) -> ManifestValidation.Outcome {
         var validation = ManifestValidation(
             file: fileName, source: source, environment: environment, registry: registry,
-            remotePolicy: policy ?? remotePolicy.current)
+            remotePolicy: policy ?? remotePolicy.current, brandBotAPIServers: brandBotAPIServers.current)
         return validation.run(yaml: yaml)
     }
 

@@ -1,9 +1,11 @@
+import Foundation
 import Yams
 
 extension ManifestValidation {
     /// Refuses what a brand's text may not ask of the host: a database file of its choosing
     /// (it could name another brand's) and any setting naming a host environment variable or
-    /// file (`api_key_env`, `api_key_file`, …), which a plugin would read and send elsewhere.
+    /// file (`api_key_env`, `api_key_file`, …), which a plugin would read and send elsewhere;
+    /// and a server of its choosing (``refuseServerChoices()``).
     mutating func refuseHostReferences() {
         guard source.isBrand else { return }
         if root.mapping?["database"] != nil {
@@ -13,6 +15,7 @@ extension ManifestValidation {
                 "brand callers cannot choose the database file; remove database: (the bot uses <id>.sqlite)"
             )
         }
+        refuseServerChoices()
         guard let plugins = root.mapping?["plugins"] else { return }
         var found: [(path: String, line: Int?)] = []
         Self.collectHostReferences(plugins, path: "plugins", into: &found)
@@ -22,6 +25,31 @@ extension ManifestValidation {
                 reference.path,
                 "brand callers cannot name the host's environment variables or files; "
                     + "write the value itself, or ask the host's admin"
+            )
+        }
+    }
+
+    /// Refuses a Bot API server other than Telegram's and any homeserver address: the host
+    /// calls them with secrets (the bot's token; the application service's token, which acts
+    /// for every Matrix bot of every brand), and from inside the host's network, so a brand
+    /// could otherwise read another brand's messages or reach the host's private services.
+    private mutating func refuseServerChoices() {
+        if let node = root.mapping?["telegram"]?.mapping?["api_url"],
+            node.string.flatMap(URL.init(string:)).map(brandBotAPIServers.allows) != true
+        {
+            fail(
+                node.line,
+                "telegram.api_url",
+                "brand callers may name only these Bot API servers: \(brandBotAPIServers.names); "
+                    + "remove api_url, or ask the host's admin to list the server (telegram.brand_api_urls)"
+            )
+        }
+        if let node = root.mapping?["matrix"]?.mapping?["homeserver_url"] {
+            fail(
+                node.line,
+                "matrix.homeserver_url",
+                "brand callers cannot choose the homeserver: the host's application service token goes "
+                    + "to the host config's homeserver only; remove homeserver_url"
             )
         }
     }

@@ -21,6 +21,8 @@ struct ManifestValidation {
         var tokenLine: Int?
         /// The line of `database`, when written.
         var databaseLine: Int?
+        /// The line of `matrix.localpart`, when written.
+        var localpartLine: Int?
         /// Whether validating read a file besides the manifest (a remote plugin's `secret_file`).
         var readOtherFiles = false
     }
@@ -35,6 +37,8 @@ struct ManifestValidation {
     let registry: PluginRegistry
     /// Which hosts remote plugins may call.
     let remotePolicy: RemotePluginPolicy
+    /// The Bot API servers a brand's text may name.
+    let brandBotAPIServers: BrandBotAPIServers
     private(set) var errors: [ManifestError] = []
     /// The document's root mapping, once parsed.
     private(set) var root: Node = .mapping(.init([]))
@@ -49,13 +53,15 @@ struct ManifestValidation {
     /// A pass over `file` written by `source`, reading variables from `environment` when it may.
     init(
         file: String, source: ManifestSource = .host, environment: [String: String], registry: PluginRegistry,
-        remotePolicy: RemotePluginPolicy = RemotePluginPolicy()
+        remotePolicy: RemotePluginPolicy = RemotePluginPolicy(),
+        brandBotAPIServers: BrandBotAPIServers = BrandBotAPIServers()
     ) {
         self.file = file
         self.source = source
         self.interpolation = source.interpolation(environment: environment)
         self.registry = registry
         self.remotePolicy = remotePolicy
+        self.brandBotAPIServers = brandBotAPIServers
     }
 
     /// Validates `yaml`: parses it, decodes every field, checks each, builds the plugins.
@@ -82,6 +88,7 @@ struct ManifestValidation {
             tokenKey: tokenKey,
             tokenLine: tokenKey.flatMap { line(of: $0) },
             databaseLine: line(of: "database"),
+            localpartLine: line(of: "matrix.localpart"),
             readOtherFiles: readOtherFiles
         )
     }

@@ -45,6 +45,8 @@ struct HostConfig: Sendable, Equatable {
     var backups: BackupsConfig?
     /// Which hosts remote plugins may call (`remote_plugins:`); any when absent.
     var remotePlugins = RemotePluginPolicy()
+    /// The Bot API servers a brand's manifest may name besides Telegram's (`telegram.brand_api_urls`).
+    var brandBotAPIServers = BrandBotAPIServers()
     /// The Matrix application service (`matrix:`); none when absent.
     var matrix: MatrixConfig?
 

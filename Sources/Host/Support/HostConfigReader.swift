@@ -34,11 +34,16 @@ struct HostConfigReader {
             var brands: [String: [String]]?
         }
 
+        struct Telegram: Decodable {
+            var brand_api_urls: [String]?
+        }
+
         var api: API?
         var http: HTTP?
         var storage: Storage?
         var backups: BackupsConfig.Document?
         var remote_plugins: RemotePlugins?
+        var telegram: Telegram?
         var matrix: MatrixConfig.Document?
     }
 
@@ -121,6 +126,7 @@ struct HostConfigReader {
             }
         }
         if let remote = document.remote_plugins { config.remotePlugins = remotePolicy(remote) }
+        if let telegram = document.telegram { config.brandBotAPIServers = brandServers(telegram) }
         if let matrix = document.matrix {
             do {
                 config.matrix = try MatrixConfig.make(matrix)
@@ -172,6 +178,25 @@ struct HostConfigReader {
             }
         }
         return RemotePluginPolicy(allowedHosts: remote.allowed_hosts, brands: remote.brands ?? [:])
+    }
+
+    /// The `telegram:` section: each of `brand_api_urls` an http(s) address with a host and no
+    /// user, query or fragment.
+    private mutating func brandServers(_ telegram: Document.Telegram) -> BrandBotAPIServers {
+        var servers = BrandBotAPIServers()
+        for text in telegram.brand_api_urls ?? [] {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host?.isEmpty == false, url.user == nil, url.password == nil, url.query == nil, url.fragment == nil
+            {
+                servers.listed.append(url)
+            } else {
+                fail(
+                    "telegram.brand_api_urls",
+                    "'\(text.prefix(80))' is not an http(s) address of a Bot API server, such as http://127.0.0.1:8081"
+                )
+            }
+        }
+        return servers
     }
 
     /// `value` when it lies in `range`; an error naming `key` and the range otherwise.

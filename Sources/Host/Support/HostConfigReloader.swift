@@ -5,7 +5,8 @@ import Synchronization
 
 /// Re-reads the host config on SIGHUP and `POST /api/v1/reload`: brand tokens added, removed,
 /// replaced or renamed take effect at once (sessions signed in with a removed or replaced token
-/// end), and a changed `remote_plugins:` applies to the manifests the reload then validates;
+/// end), and a changed `remote_plugins:` or `telegram.brand_api_urls` applies to the manifests
+/// validated from then on;
 /// a config with errors keeps the last good one in force and says why.
 ///
 /// The HTTP and storage settings are read at start only: a change to them is logged as waiting
@@ -15,6 +16,7 @@ final class HostConfigReloader: Sendable {
     let path: String?
     private let tokens: LiveTokens
     private let remotePolicy: LiveRemotePluginPolicy
+    private let brandBotAPIServers: LiveBrandBotAPIServers
     private let sessions: DashboardSessions
     private let audit: AuditLog
     private let logger: Logger
@@ -27,13 +29,14 @@ final class HostConfigReloader: Sendable {
     /// The errors of the latest reload of the file, one per line; empty when it was taken.
     var errors: [String] { refusal.withLock { $0 } }
 
-    /// A reloader of `path`, whose config in force is `initial`, swapping `tokens` and
-    /// `remotePolicy`.
+    /// A reloader of `path`, whose config in force is `initial`, swapping `tokens`,
+    /// `remotePolicy` and `brandBotAPIServers`.
     init(
         path: String?,
         initial: HostConfig,
         tokens: LiveTokens,
         remotePolicy: LiveRemotePluginPolicy = LiveRemotePluginPolicy(),
+        brandBotAPIServers: LiveBrandBotAPIServers = LiveBrandBotAPIServers(),
         sessions: DashboardSessions,
         audit: AuditLog,
         logger: Logger,
@@ -44,6 +47,7 @@ final class HostConfigReloader: Sendable {
         self.path = path
         self.tokens = tokens
         self.remotePolicy = remotePolicy
+        self.brandBotAPIServers = brandBotAPIServers
         self.sessions = sessions
         self.audit = audit
         self.logger = logger
@@ -87,6 +91,7 @@ final class HostConfigReloader: Sendable {
         lastGood.withLock { $0 = kept }
         tokens.replace(with: newTokens)
         remotePolicy.replace(with: new.remotePlugins)
+        brandBotAPIServers.replace(with: new.brandBotAPIServers)
         let changes = Self.changes(from: old, to: new)
         let ended = Set(old.brandTokens.keys).filter { new.brandTokens[$0] != old.brandTokens[$0] }
         if !ended.isEmpty { sessions.close(brands: ended) }
@@ -129,6 +134,9 @@ final class HostConfigReloader: Sendable {
         }
         if old.adminTokenFile != new.adminTokenFile { lines.append("admin token file changed") }
         if old.remotePlugins != new.remotePlugins { lines.append("remote plugin hosts changed (remote_plugins)") }
+        if old.brandBotAPIServers != new.brandBotAPIServers {
+            lines.append("brands' Bot API servers changed (telegram.brand_api_urls)")
+        }
         return lines
     }
 }

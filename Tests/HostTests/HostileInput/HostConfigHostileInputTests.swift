@@ -148,4 +148,21 @@ struct HostConfigHostileInputTests {
                 aviary.yaml:6: storag: unknown key; did you mean 'storage'?
                 """)
     }
+
+    @Test("telegram.brand_api_urls takes http(s) servers only; any other entry is refused, naming the key")
+    func brandBotAPIServers() async throws {
+        let bad = Gen.element(of: [
+            "ftp://x", "127.0.0.1:8081", "http://", "http://user@127.0.0.1", "https://a.example/?q=1",
+            "https://a.example/#f", "", "javascript:alert(1)", "file:///etc/passwd",
+        ]).map { $0! }
+        await propertyCheck(count: 60, input: bad, Gen.int(in: 0...3)) { entry, position in
+            var entries = ["http://127.0.0.1:8081", "https://bots.example"]
+            entries.insert(entry, at: min(position, entries.count))
+            let list = entries.map { "'\($0)'" }.joined(separator: ", ")
+            let message = try error(loading: "telegram:\n  brand_api_urls: [\(list)]\n")
+            #expect(message?.contains("telegram.brand_api_urls: '\(entry)' is not an http(s) address") == true, "\(message ?? "")")
+        }
+        let path = try folder.write("good.yaml", "telegram:\n  brand_api_urls: [http://127.0.0.1:8081]\n")
+        #expect(try HostConfig.load(path: path).brandBotAPIServers.listed == [URL(string: "http://127.0.0.1:8081")!])
+    }
 }

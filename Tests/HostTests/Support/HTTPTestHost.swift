@@ -71,7 +71,9 @@ struct HTTPTestHost {
         let options = HostOptions(botsDirectory: sandbox.botsDirectory, dataDirectory: sandbox.dataDirectory)
         var logger = Logger(label: "http-test")
         logger.logLevel = .critical
-        let loader = ManifestLoader(registry: registry, environment: [:])
+        let loader = ManifestLoader(
+            registry: registry, environment: [:],
+            brandBotAPIServers: LiveBrandBotAPIServers(BrandBotAPIServers(listed: [fake.baseURL])))
         let secret = HostSecret(Data(repeating: 9, count: 32))
         let registry = PrometheusCollectorRegistry()
         // One audit log for the API's records and the bots' own (a person forgotten or exported).

@@ -285,7 +285,8 @@ extension ManagementAPI {
         return errors
     }
 
-    /// 409 when the manifest would share a token or a database file with another bot, or when a
+    /// 409 when the manifest would share a token, a database file or a Matrix user with another
+    /// bot, or when a
     /// brand creates a bot whose database file already exists (left by an earlier bot, perhaps
     /// another brand's).
     private func refuseSharing(_ manifest: BotManifest, id: String, caller: Caller, isNew: Bool) async throws {
@@ -296,6 +297,10 @@ extension ManagementAPI {
             }
             if manifest.databaseFile.lowercased() == other.manifest.databaseFile.lowercased() {
                 throw Problem.conflict("the database file is already used by another bot\(named)")
+            }
+            if let localpart = manifest.matrix?.localpart, localpart == other.manifest.matrix?.localpart {
+                throw Problem.conflict(
+                    "the Matrix user '\(localpart)' is already another bot's\(named); each bot needs its own localpart")
             }
         }
         if isNew, caller != .admin,
