@@ -26,6 +26,9 @@ final class HostConfigReloader: Sendable {
     /// The admin token file used when the file names none (`<data-dir>/admin.token`), if any.
     private let defaultAdminTokenFile: String?
 
+    /// The config in force: the last one taken.
+    var current: HostConfig { lastGood.withLock { $0 } }
+
     /// The errors of the latest reload of the file, one per line; empty when it was taken.
     var errors: [String] { refusal.withLock { $0 } }
 

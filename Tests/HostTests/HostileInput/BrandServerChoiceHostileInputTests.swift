@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import Logging
 import PropertyBased
 import Testing
 @testable import Host
@@ -122,6 +124,45 @@ struct BrandServerChoiceHostileInputTests {
                     $0.key == "matrix.localpart" && $0.line == 3
                         && $0.message.hasPrefix("the Matrix user 'aviary_\(pick)' is also used by ")
                 })
+            }
+        }
+    }
+
+    @Test("through the API, a brand's Matrix bot must be a user of the brand's own namespace")
+    func brandMatrixNamespace() async throws {
+        let started = try await HTTPTestHost.start()
+        defer { Task { await started.stop() } }
+        var host = started
+        let token = host.sandbox.root.appendingPathComponent("as.token").path
+        try "as-token-0123456789".write(toFile: token, atomically: true, encoding: .utf8)
+        let path = host.sandbox.root.appendingPathComponent("aviary.yaml").path
+        let config = HostConfigReloadTests.config(["han": HTTPTestHost.hanToken]) + """
+            matrix:
+              id: aviary
+              homeserver_url: http://127.0.0.1:9
+              server_name: localhost
+              as_token_file: \(token)
+              hs_token_file: \(token)
+              user_prefix: aviary_
+              url: http://127.0.0.1:9
+
+            """
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        host.surface.hostConfig = HostConfigReloader(
+            path: path, initial: try HostConfig.load(path: path, environment: [:]), tokens: host.surface.tokens,
+            sessions: host.surface.sessions, audit: host.surface.audit, logger: Logger(label: "test"),
+            environment: ["AVIARY_ADMIN_TOKEN": HTTPTestHost.adminToken])
+        let localpart = zip(
+            Gen.element(of: ["aviary_", "aviary_han_", "aviary_lumen_", "aviary_ha", "aviary_hanx_", "han_", ""]).map { $0! },
+            Self.label)
+        try await host.withClient { client in
+            await propertyCheck(count: 25, input: localpart) { prefix, name in
+                let text = "brand: han\nplatform: matrix\nmatrix:\n  localpart: \(prefix)\(name)\nplugins: [echo]\n"
+                let written = try await ManifestAPITests.call(
+                    client, .put, "/api/v1/bots/m-\(name)/manifest", as: HTTPTestHost.hanToken, body: text)
+                let refused = written.body.contains("a brand's Matrix bots are users named aviary_han_")
+                #expect(refused == (prefix != "aviary_han_"), "\(prefix)\(name): \(written.body)")
+                if refused { #expect(written.status == .unprocessableContent) }
             }
         }
     }

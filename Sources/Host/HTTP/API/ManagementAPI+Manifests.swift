@@ -85,6 +85,8 @@ extension ManagementAPI {
         var errors = outcome.errors
         if let manifest = outcome.bot?.manifest {
             errors += Self.ownership(of: manifest, id: id, caller: caller, outcome: outcome, file: file)
+            errors += Self.matrixNamespace(
+                of: manifest, caller: caller, userPrefix: hostConfig?.current.matrix?.userPrefix, outcome: outcome)
         }
         guard errors.isEmpty, let bot = outcome.bot else { return .invalid(errors) }
         try await refuseSharing(bot.manifest, id: id, caller: caller, isNew: stored == nil)
@@ -283,6 +285,27 @@ extension ManagementAPI {
             )
         }
         return errors
+    }
+
+    /// A brand's Matrix bot must be a user in the brand's own part of the service's namespace,
+    /// `<user_prefix><brand>_…`: a Matrix user outlives its bot (its rooms, its people), so a
+    /// brand taking a localpart another brand's bot once had would read that bot's rooms.
+    private static func matrixNamespace(
+        of manifest: BotManifest, caller: Caller, userPrefix: String?, outcome: ManifestValidation.Outcome
+    ) -> [ManifestError] {
+        guard case .brand(let own) = caller, let localpart = manifest.matrix?.localpart, let userPrefix else {
+            return []
+        }
+        let required = userPrefix + own + "_"
+        guard !localpart.hasPrefix(required) else { return [] }
+        return [
+            ManifestError(
+                file: manifest.file,
+                line: outcome.localpartLine,
+                key: "matrix.localpart",
+                message: "a brand's Matrix bots are users named \(required)…; write a localpart that begins so"
+            )
+        ]
     }
 
     /// 409 when the manifest would share a token, a database file or a Matrix user with another
