@@ -161,7 +161,7 @@ struct ManifestRemotePluginTests {
         }
         let inline = "name: a, url: 'http://127.0.0.1/x', secret: '\(Self.secret)'"
         #expect(brandErrors("han", inline).isEmpty)
-        #expect(brandErrors("other", inline).contains { $0.contains("allows brand 'other' no remote plugin hosts") })
+        #expect(brandErrors("other", inline).contains { $0.contains("allows brand 'other' no hosts to call") })
         let fromFile = brandErrors("han", entry("http://127.0.0.1/x"))
         #expect(fromFile.contains { $0.contains("secret_file: brand callers cannot name the host's") })
         #expect(!fromFile.joined().contains("cannot read"), "a brand's secret_file is not read")

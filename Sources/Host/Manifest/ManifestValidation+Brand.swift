@@ -44,6 +44,7 @@ extension ManifestValidation {
                     + "remove api_url, or ask the host's admin to list the server (telegram.brand_api_urls)"
             )
         }
+        refuseModelEndpoints()
         if let node = root.mapping?["matrix"]?.mapping?["homeserver_url"] {
             fail(
                 node.line,
@@ -51,6 +52,21 @@ extension ManifestValidation {
                 "brand callers cannot choose the homeserver: the host's application service token goes "
                     + "to the host config's homeserver only; remove homeserver_url"
             )
+        }
+    }
+
+    /// Refuses a companion `base_url` (an http(s) model endpoint the host POSTs to) outside the
+    /// brand's hosts (`remote_plugins.brands.<brand>`); `offline` calls nothing.
+    private mutating func refuseModelEndpoints() {
+        let brand = root.mapping?["brand"]?.string
+        for (index, entry) in (root.mapping?["plugins"]?.sequence ?? []).enumerated() {
+            guard let node = entry.mapping?["companion"]?.mapping?["base_url"], let text = node.string,
+                let url = URL(string: text.trimmingCharacters(in: .whitespaces)),
+                ["http", "https"].contains(url.scheme?.lowercased() ?? "")
+            else { continue }
+            if let refusal = remotePolicy.brandRefusal(of: url, brand: brand, writtenByBrand: true, calling: "a model") {
+                fail(node.line, "plugins[\(index)].companion.base_url", refusal)
+            }
         }
     }
 

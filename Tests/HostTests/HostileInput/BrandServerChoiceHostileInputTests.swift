@@ -166,4 +166,31 @@ struct BrandServerChoiceHostileInputTests {
             }
         }
     }
+
+    @Test("a brand's companion may call only its brand's hosts; the admin's may call any, and offline none")
+    func modelEndpoints() async {
+        func errors(_ baseURL: String, _ source: ManifestSource, brands: [String: [String]]) -> [String] {
+            let yaml = "brand: han\ntoken: \(ManifestTokens.first)\nplugins:\n"
+                + "  - companion: { base_url: '\(baseURL)', model: m }\n"
+            let loader = ManifestLoader(
+                registry: .builtIn(), environment: [:],
+                remotePolicy: LiveRemotePluginPolicy(RemotePluginPolicy(brands: brands)))
+            guard case .failure(let failure) = loader.validate(yaml: yaml, fileName: "bot.yaml", source: source) else {
+                return []
+            }
+            return failure.errors.map(\.description)
+        }
+        let listed = ["han": ["api.openai.com"]]
+        await propertyCheck(count: 150, input: Self.otherServer) { address in
+            let refused = errors(address, .brand, brands: listed)
+            #expect(
+                refused.contains { $0.contains("plugins[0].companion.base_url: brand 'han' may not call a model at ") },
+                "\(address): \(refused)")
+            #expect(
+                errors(address, .brand, brands: [:]).contains { $0.contains("allows brand 'han' no hosts to call") })
+            #expect(!errors(address, .host, brands: listed).contains { $0.contains("base_url") }, "\(address)")
+        }
+        #expect(errors("https://api.openai.com/v1", .brand, brands: listed).isEmpty)
+        #expect(errors("offline", .brand, brands: [:]).isEmpty)
+    }
 }
