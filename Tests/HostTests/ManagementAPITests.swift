@@ -291,7 +291,10 @@ struct ManagementAPITests {
 
     @Test("after a reload removes a bot, /metrics no longer shows its queue depths")
     func removedBotLeavesMetrics() async throws {
-        let host = try await HTTPTestHost.start()
+        var started = try await HTTPTestHost.start()
+        // Every scrape renders anew here; the one-second reuse is ScrapeCacheTests' subject.
+        started.surface.metricsReuse = .zero
+        let host = started
         defer { Task { await host.stop() } }
         let admin: HTTPFields = [.authorization: "Bearer \(HTTPTestHost.adminToken)"]
         try await host.withClient { client in

@@ -31,6 +31,8 @@ struct HTTPSurface: Sendable {
     var webhookRefusals = WebhookRefusals()
     /// The Matrix application service, when the host config declares one (`matrix:`).
     var matrix: MatrixHub?
+    /// How long one rendering of `/metrics` is served to every scrape (``ScrapeCache``).
+    var metricsReuse: Duration = .seconds(1)
 
     /// Every route.
     func router() throws -> Router<HostRequestContext> {
@@ -47,7 +49,7 @@ struct HTTPSurface: Sendable {
         }
         MetricsEndpoint(
             registry: registry, table: supervisor.table,
-            databases: supervisor.databases, options: supervisor.options)
+            databases: supervisor.databases, options: supervisor.options, cache: ScrapeCache(interval: metricsReuse))
             .register(on: router)
         WebhookRoute(table: supervisor.table, secret: secret, refusals: webhookRefusals).register(on: router)
         if let matrix { MatrixTransactionRoute(hub: matrix).register(on: router) }

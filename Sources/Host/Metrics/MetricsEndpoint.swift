@@ -9,7 +9,8 @@ import Synchronization
 import Tenant
 
 /// `GET /metrics`: the Prometheus text format. Queue depths, bots by state and open databases
-/// are read at scrape time; everything else is counted as it happens.
+/// are read at scrape time, at most once a second (``ScrapeCache``); everything else is counted
+/// as it happens.
 final class MetricsEndpoint: Sendable {
     let registry: PrometheusCollectorRegistry
     let table: BotTable
@@ -18,8 +19,14 @@ final class MetricsEndpoint: Sendable {
     let options: HostOptions
     /// Bots whose depth gauges were exported, so that those of removed bots are dropped.
     private let exported = Mutex<Set<String>>([])
+    /// One rendering a second at most, however many scrapes arrive.
+    let cache: ScrapeCache
 
-    init(registry: PrometheusCollectorRegistry, table: BotTable, databases: OpenDatabases, options: HostOptions) {
+    init(
+        registry: PrometheusCollectorRegistry, table: BotTable, databases: OpenDatabases, options: HostOptions,
+        cache: ScrapeCache = ScrapeCache()
+    ) {
+        self.cache = cache
         self.registry = registry
         self.table = table
         self.databases = databases
@@ -29,11 +36,13 @@ final class MetricsEndpoint: Sendable {
     /// Adds the route to `router`.
     func register(on router: Router<HostRequestContext>) {
         router.get("metrics") { _, _ in
-            await self.refreshGauges()
+            let body = await self.cache.body {
+                await self.refreshGauges()
+                return ByteBuffer(bytes: self.registry.emitToBuffer())
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(
-                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }
     }
 
