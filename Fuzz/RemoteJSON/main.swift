@@ -20,7 +20,10 @@ func fuzzRemoteJSON(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         return 0
     }
     let oracle = RemoteJSONOracle.read(bytes)
-    invariant(oracle != nil, "accepted what JSONSerialization refuses: \(String(reflecting: String(decoding: bytes, as: UTF8.self)))")
+    invariant(
+        oracle != nil,
+        "accepted what JSONSerialization refuses: \(String(reflecting: String(decoding: bytes, as: UTF8.self)))"
+    )
     if let oracle { invariant(RemoteJSONOracle.same(json, oracle), "read differently from JSONSerialization") }
     let compact = json.compactText(in: bytes)
     invariant(compact.count <= json.range.count, "the compact text is longer than the text")

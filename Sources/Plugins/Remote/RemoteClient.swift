@@ -64,7 +64,10 @@ struct RemoteClient: Sendable {
         } catch let error as HTTPClientError
             where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
         {
-            throw RemoteCallFailure(kind: .timeout, detail: "\(url.host ?? "the plugin") did not answer within \(timeout)")
+            throw RemoteCallFailure(
+                kind: .timeout,
+                detail: "\(url.host ?? "the plugin") did not answer within \(timeout)"
+            )
         } catch is ResponseAccumulator.ResponseTooBigError {
             throw RemoteCallFailure(
                 kind: .badAnswer,

@@ -46,7 +46,8 @@ struct RemoteJSONReader {
     private func failure(_ expected: String) -> Failure {
         guard index < bytes.count else { return Failure(message: "\(expected), found the end of the answer") }
         let byte = bytes[index]
-        let found = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        let found =
+            byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
         return Failure(message: "\(expected), found \(found) at byte \(index)")
     }
 
@@ -265,14 +266,18 @@ struct RemoteJSONReader {
                 }
                 UTF8.encode(scalar) { text.append($0) }
             default:
-                throw Failure(message: "an unknown escape '\\\(Character(Unicode.Scalar(escape)))' at byte \(position - 2)")
+                throw Failure(
+                    message: "an unknown escape '\\\(Character(Unicode.Scalar(escape)))' at byte \(position - 2)"
+                )
             }
         }
         return text
     }
 
     private func hex4(at position: Int, within range: Range<Int>) throws(Failure) -> UInt32 {
-        guard position + 4 <= range.upperBound else { throw Failure(message: "a short \\u escape at byte \(position - 2)") }
+        guard position + 4 <= range.upperBound else {
+            throw Failure(message: "a short \\u escape at byte \(position - 2)")
+        }
         var code: UInt32 = 0
         for byte in bytes[position..<position + 4] {
             let digit: UInt8

@@ -76,7 +76,8 @@ struct RemoteConfigurationHostileInputTests {
             let refusal = RemoteConfiguration.combinedWaitRefusal(configurations)
             #expect((refusal != nil) == (configurations.count > 1 && total > RemoteLimits.botCallBudget))
             if let refusal {
-                #expect(configurations.allSatisfy { refusal.contains("'\($0.name)' \(RemoteConfiguration.seconds($0.longestWait))") })
+                let named = configurations.map { "'\($0.name)' \(RemoteConfiguration.seconds($0.longestWait))" }
+                #expect(named.allSatisfy { refusal.contains($0) })
                 #expect(refusal.contains("together hold one update for \(RemoteConfiguration.seconds(total))"))
             }
         }

@@ -61,7 +61,10 @@ struct RemoteJSONReaderHostileInputTests {
             #expect(Self.same(json, expected), "\(text)")
             let compact = json.compactText(in: bytes)
             #expect(compact.count <= bytes.count)
-            #expect(Self.same(try RemoteJSONReader.read(compact), expected), "compact: \(String(decoding: compact, as: UTF8.self))")
+            #expect(
+                Self.same(try RemoteJSONReader.read(compact), expected),
+                "compact: \(String(decoding: compact, as: UTF8.self))"
+            )
         }
     }
 
@@ -82,7 +85,10 @@ struct RemoteJSONReaderHostileInputTests {
             }
             guard let json = try? RemoteJSONReader.read(bytes) else { return }
             let expected = Self.oracle(bytes)
-            #expect(expected != nil, "accepted what JSONSerialization refuses: \(String(decoding: bytes, as: UTF8.self))")
+            #expect(
+                expected != nil,
+                "accepted what JSONSerialization refuses: \(String(decoding: bytes, as: UTF8.self))"
+            )
             if let expected { #expect(Self.same(json, expected), "\(String(decoding: bytes, as: UTF8.self))") }
         }
     }
@@ -107,7 +113,9 @@ struct RemoteJSONReaderHostileInputTests {
         await propertyCheck(count: 300, input: Gen.bool.array(of: 1...200)) { kinds in
             let open = kinds.map { $0 ? "[" : #"{"k":"# }.joined()
             let close = kinds.reversed().map { $0 ? "]" : "}" }.joined()
-            let result = Result { () throws(RemoteJSONReader.Failure) in try RemoteJSONReader.read(Array((open + "1" + close).utf8)) }
+            let result = Result { () throws(RemoteJSONReader.Failure) in
+                try RemoteJSONReader.read(Array((open + "1" + close).utf8))
+            }
             switch result {
             case .success: #expect(kinds.count <= RemoteJSONReader.maximumDepth)
             case .failure(let failure):
@@ -137,7 +145,12 @@ struct RemoteJSONReaderHostileInputTests {
 
     @Test("an answer that is not JSON is refused whole, saying why and where")
     func answerRefusal() throws {
-        #expect(throws: RemoteAnswerError(path: "", message: "the answer is not JSON: expected ',' or '}', found 'x' at byte 24")) {
+        #expect(
+            throws: RemoteAnswerError(
+                path: "",
+                message: "the answer is not JSON: expected ',' or '}', found 'x' at byte 24"
+            )
+        ) {
             try RemoteAnswer(parsing: Data(#"{"disposition":"handled"x"#.utf8), now: Date())
         }
         let answer = try RemoteAnswer(
