@@ -103,6 +103,26 @@ struct ManifestRemotePluginTests {
         #expect(try errors(["name: a, url: 'http://127.0.0.1/x', \(secret), timeout: 5s, attempts: 10"]).count == 1)
     }
 
+    @Test("several remote plugins together may not outlast 100 s of the 120 s an update has: the error names them")
+    func combinedWait() throws {
+        let entry = { (name: String) in
+            "name: \(name), url: 'http://127.0.0.1/\(name)', secret_file: plugin.key, timeout: 10s, attempts: 3"
+        }
+        #expect(try errors(["a", "b", "c"].map(entry)).isEmpty, "3 × 30.6 s fit")
+        let refused = try errors(["a", "b", "c", "d"].map(entry))
+        #expect(
+            refused.count == 1
+                && refused[0].contains(
+                    "plugins: the remote plugins 'a' 30.6 s + 'b' 30.6 s + 'c' 30.6 s + 'd' 30.6 s could together hold "
+                        + "one update for 122.4 s, over the 100 s all remote plugins of a bot may take of the 120 s it "
+                        + "gives an update; lower their attempts or timeout, or list fewer"),
+            "\(refused)"
+        )
+        let defaults = (1...5).map { "name: p\($0), url: 'http://127.0.0.1/x', secret_file: plugin.key" }
+        #expect(try errors(Array(defaults.prefix(4))).isEmpty, "4 plugins of the default 21.4 s fit")
+        #expect(try errors(defaults).count == 1, "5 × 21.4 s do not")
+    }
+
     @Test("a secret file is read again at every scan: one created (or rotated) after a refusal is taken at the next")
     func secretFileReadAgain() throws {
         let loader = ManifestLoader(registry: .builtIn(), environment: [:])

@@ -168,6 +168,32 @@ struct RemotePluginEndToEndTests {
         await fake.stop()
     }
 
+    @Test("a rotated secret_file reaches the running bot at SIGHUP: no restart, the next call signs with it")
+    func rotatedSecret() async throws {
+        let plugin = FakeRemotePlugin(secret: Self.secret) { FakeRemotePlugin.counter($0) }
+        try await plugin.start()
+        let (fake, sandbox) = try await Self.telegramBot(url: plugin.url, extra: ", attempts: 1")
+        let user = FakeUser(id: 55, firstName: "Rio")
+        let host = try AviaryProcess(arguments: sandbox.runArguments, logPath: sandbox.logPath)
+        fake.sendText(token: Self.token, chatID: user.id, from: user, text: "one")
+        _ = try await fake.waitForSentMessages(token: Self.token, count: 1, timeout: .seconds(60))
+        let rotated = "rotated-e2e-secret-" + UUID().uuidString
+        plugin.rotate(to: rotated)
+        try (rotated + "\n").write(toFile: "\(sandbox.botsDirectory)/plugin.key", atomically: true, encoding: .utf8)
+        host.signal(SIGHUP)
+        try await host.waitForLog("reload: no changes; 1 unchanged")
+        fake.sendText(token: Self.token, chatID: user.id, from: user, text: "two")
+        let sent = try await fake.waitForSentMessages(token: Self.token, count: 2, timeout: .seconds(60))
+        #expect(sent.map(\.text) == ["#1", "#2"])
+        #expect(plugin.calls.map(\.signatureValid) == [true, true], "the call after the reload signed with the new secret")
+        #expect(host.log.components(separatedBy: "bot started").count == 2, "the bot started once, never restarted")
+        #expect(!host.log.contains(rotated))
+        host.signal(SIGTERM)
+        #expect(try await host.waitForExit() == 0)
+        await plugin.stop()
+        await fake.stop()
+    }
+
     @Test("a host killed mid-call calls again with the same key after its restart; the state applies once")
     func killMidCall() async throws {
         let calls = Mutex(0)

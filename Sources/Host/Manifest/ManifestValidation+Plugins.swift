@@ -67,6 +67,7 @@ extension ManifestValidation {
             }
             built.append(BuiltPlugin(spec: spec, plugin: plugin, migrations: registered.migrations))
         }
+        checkCombinedWait(of: built, list: list)
         return built
     }
 

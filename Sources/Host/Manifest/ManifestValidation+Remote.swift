@@ -29,7 +29,7 @@ extension ManifestValidation {
         case .success(let text)
         where text.trimmingCharacters(in: .whitespacesAndNewlines).utf8.count
             >= RemoteSecret.minimumBytes:
-            return plugin.withSecret(RemoteSecret(text: text))
+            return plugin.withSecret(RemoteSecret(text: text), fromFile: full)
         case .success:
             fail(
                 line("secret_file"),
@@ -44,5 +44,13 @@ extension ManifestValidation {
             )
         }
         return nil
+    }
+
+    /// Refuses a bot whose remote plugins could together hold one update longer than
+    /// ``RemoteLimits/botCallBudget``, naming each with its longest wait.
+    mutating func checkCombinedWait(of built: [BuiltPlugin], list: Node) {
+        let remotes = built.compactMap { ($0.plugin as? RemotePlugin)?.configuration }
+        guard let refusal = RemoteConfiguration.combinedWaitRefusal(remotes) else { return }
+        fail(list.line, "plugins", refusal)
     }
 }

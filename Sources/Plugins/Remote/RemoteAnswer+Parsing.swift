@@ -12,13 +12,21 @@ extension RemoteAnswer {
     /// - Parameter now: The time a call-back's `at` is checked against (``RemoteLimits/scheduleHorizon``).
     /// - Throws: ``RemoteAnswerError`` naming the first value that is wrong or over a limit.
     public init(parsing body: Data, now: Date) throws(RemoteAnswerError) {
+        try self.init(parsing: [UInt8](body), now: now)
+    }
+
+    /// Parses and checks an answer body's bytes (``RemoteJSONReader``, no `JSONSerialization`).
+    init(parsing body: [UInt8], now: Date) throws(RemoteAnswerError) {
         guard body.count <= RemoteLimits.answerBytes else {
             throw RemoteAnswerError(path: "", message: "the answer has more than \(RemoteLimits.answerBytes) bytes")
         }
-        guard let json = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else {
-            throw RemoteAnswerError(path: "", message: "the answer is not JSON")
+        let json: RemoteJSON
+        do {
+            json = try RemoteJSONReader.read(body)
+        } catch {
+            throw RemoteAnswerError(path: "", message: "the answer is not JSON: \(error)")
         }
-        let root = try Field(value: json, path: "").object(keys: ["disposition", "actions", "state"])
+        let root = try Field(value: json, path: "", source: body).object(keys: ["disposition", "actions", "state"])
         switch try root.required("disposition").string() {
         case "handled": disposition = .handled
         case "passed": disposition = .passed
@@ -51,15 +59,14 @@ extension RemoteStateChange {
             }
             for (key, value) in pairs.values {
                 try Field.checkKey(key, path: set.path)
-                guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]),
-                    data.count <= RemoteLimits.valueBytes
-                else {
+                let data = value.compactText(in: set.source)
+                guard data.count <= RemoteLimits.valueBytes else {
                     throw RemoteAnswerError(
                         path: "\(set.path).\(key)",
                         message: "the value is over \(RemoteLimits.valueBytes) bytes as JSON"
                     )
                 }
-                setValues[key] = data
+                setValues[key] = Data(data)
             }
         }
         if let deleted = object.optional("delete") {
@@ -75,9 +82,11 @@ extension RemoteStateChange {
 /// One value of a parsed answer with its path, for errors that say where.
 struct Field {
     /// The JSON value.
-    let value: Any
+    let value: RemoteJSON
     /// Where it is (`actions[1].text`).
     let path: String
+    /// The answer's bytes the value was read from.
+    let source: [UInt8]
 
     /// An error at this value.
     func error(_ message: String) -> RemoteAnswerError {
@@ -86,23 +95,23 @@ struct Field {
 
     /// An object whose keys are among `keys` (any keys when `nil`).
     func object(keys: Set<String>?) throws(RemoteAnswerError) -> FieldObject {
-        guard let object = value as? [String: Any] else { throw error("expected an object, found \(kind)") }
-        if let keys, let unknown = object.keys.sorted().first(where: { !keys.contains($0) }) {
+        guard case .object(let members) = value.kind else { throw error("expected an object, found \(kind)") }
+        if let keys, let unknown = members.map(\.key).sorted().first(where: { !keys.contains($0) }) {
             throw error("unknown key '\(unknown.prefix(40))' (known: \(keys.sorted().joined(separator: ", ")))")
         }
-        return FieldObject(values: object, path: path)
+        return FieldObject(values: members, path: path, source: source)
     }
 
     /// An array of at most `max` items.
     func array(max: Int) throws(RemoteAnswerError) -> [Field] {
-        guard let array = value as? [Any] else { throw error("expected an array, found \(kind)") }
+        guard case .array(let array) = value.kind else { throw error("expected an array, found \(kind)") }
         guard array.count <= max else { throw error("more than \(max) items") }
-        return array.enumerated().map { Field(value: $1, path: "\(path)[\($0)]") }
+        return array.enumerated().map { Field(value: $1, path: "\(path)[\($0)]", source: source) }
     }
 
     /// A string.
     func string() throws(RemoteAnswerError) -> String {
-        guard let string = value as? String else { throw error("expected a string, found \(kind)") }
+        guard case .string(let string) = value.kind else { throw error("expected a string, found \(kind)") }
         return string
     }
 
@@ -115,31 +124,30 @@ struct Field {
 
     /// A whole number.
     func integer() throws(RemoteAnswerError) -> Int64 {
-        guard !isBool, let number = (value as? NSNumber)?.doubleValue, number.rounded() == number,
-            abs(number) < 9e15
-        else { throw error("expected a whole number, found \(kind)") }
+        guard case .number(let number) = value.kind, number.rounded() == number, abs(number) < 9e15 else {
+            throw error("expected a whole number, found \(kind)")
+        }
         return Int64(number)
     }
 
     /// A number.
     func number() throws(RemoteAnswerError) -> Double {
-        guard !isBool, let number = value as? NSNumber, number.doubleValue.isFinite else {
-            throw error("expected a number, found \(kind)")
-        }
-        return number.doubleValue
+        guard case .number(let number) = value.kind else { throw error("expected a number, found \(kind)") }
+        return number
     }
 
     /// A boolean.
     func bool() throws(RemoteAnswerError) -> Bool {
-        guard isBool, let bool = value as? Bool else { throw error("expected true or false, found \(kind)") }
+        guard case .bool(let bool) = value.kind else { throw error("expected true or false, found \(kind)") }
         return bool
     }
 
     /// Refuses a state or job key that is empty, too long, or has characters outside
     /// letters, digits and `-_.:`.
     static func checkKey(_ key: String, path: String) throws(RemoteAnswerError) {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
-        guard !key.isEmpty, key.utf8.count <= RemoteLimits.keyBytes, key.allSatisfy(allowed.contains) else {
+        guard !key.isEmpty, key.utf8.count <= RemoteLimits.keyBytes,
+            key.utf8.allSatisfy({ Self.keyBytes.contains($0) })
+        else {
             throw RemoteAnswerError(
                 path: path,
                 message: "keys have 1 to \(RemoteLimits.keyBytes) letters, digits or '-_.:'"
@@ -147,36 +155,26 @@ struct Field {
         }
     }
 
-    /// Whether the value is JSON's `true` or `false` (Foundation gives those as numbers too).
-    private var isBool: Bool {
-        guard let number = value as? NSNumber else { return false }
-        return type(of: value) == Bool.self || String(cString: number.objCType) == "c"
-    }
+    private static let keyBytes = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:".utf8)
 
     /// The JSON kind of the value, for errors.
-    private var kind: String {
-        if isBool { return "a boolean" }
-        return switch value {
-        case is NSNull: "null"
-        case is String: "a string"
-        case is NSNumber: "a number"
-        case is [Any]: "an array"
-        default: "an object"
-        }
-    }
+    private var kind: String { value.kindName }
 }
 
 /// An object of a parsed answer.
 struct FieldObject {
-    /// Its members.
-    let values: [String: Any]
+    /// Its members, in the order written.
+    let values: [(key: String, value: RemoteJSON)]
     /// Where it is.
     let path: String
+    /// The answer's bytes.
+    let source: [UInt8]
 
     /// The member `key`, `nil` when absent or null.
     func optional(_ key: String) -> Field? {
-        guard let value = values[key], !(value is NSNull) else { return nil }
-        return Field(value: value, path: path.isEmpty ? key : "\(path).\(key)")
+        guard let member = values.first(where: { $0.key == key }) else { return nil }
+        if case .null = member.value.kind { return nil }
+        return Field(value: member.value, path: path.isEmpty ? key : "\(path).\(key)", source: source)
     }
 
     /// The member `key`.

@@ -195,28 +195,6 @@ extension RemoteConfiguration {
     }
 }
 
-extension RemoteConfiguration {
-    /// The longest one update (or job) can wait on this plugin: every attempt timing out, and
-    /// the longest backoff between them (each wait's ceiling, 0.2 s doubling to 5 s).
-    var longestWait: Duration {
-        var total = timeout.duration * attempts
-        var ceiling = RemoteLimits.retryInitial
-        for _ in 1..<max(attempts, 1) {
-            total += ceiling
-            ceiling = min(ceiling * 2, RemoteLimits.retryMaximum)
-        }
-        return total
-    }
-
-    /// `82.6 s`, `0.15 s`: whole milliseconds as seconds, without trailing zeros.
-    static func seconds(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        var fraction = String(1000 + milliseconds % 1000).dropFirst()
-        while fraction.last == "0" { fraction = fraction.dropLast() }
-        return fraction.isEmpty ? "\(milliseconds / 1000) s" : "\(milliseconds / 1000).\(fraction) s"
-    }
-}
-
 /// A remote plugin's address: `http` or `https`, with a host, nothing else.
 public enum RemoteAddress {
     /// The URL, when it is an http or https address with a host and no user or password.

@@ -31,6 +31,11 @@ public enum RemoteLimits {
     /// plus the backoff between them. Half the 120 s a bot gives an update, so that a plugin that
     /// is down ends in its own error (and `on_failure`), not in the update's handling timeout.
     public static let callBudget: Duration = .seconds(60)
+    /// The longest one update may wait on all the remote plugins of its bot together, one after
+    /// the other (``RemoteConfiguration/combinedWaitRefusal(_:)``): 20 s of the 120 s a bot gives
+    /// an update are left to the rest of its handling, so that plugins that are down end in their
+    /// own errors, not in the update's handling timeout.
+    public static let botCallBudget: Duration = .seconds(100)
     /// The backoff between attempts: 0.2 s doubling to 5 s, with jitter below each ceiling.
     static let retryInitial: Duration = .milliseconds(200), retryMaximum: Duration = .seconds(5)
 }

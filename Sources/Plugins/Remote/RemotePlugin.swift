@@ -71,7 +71,7 @@ public struct RemotePlugin: Plugin {
         self.interests = interests
         self.client = RemoteClient(
             url: url,
-            secret: configuration.secret.map(RemoteSecret.init(text:)),
+            secret: configuration.secret.map { RemoteSecretSource.fixed(RemoteSecret(text: $0)) },
             timeout: configuration.timeout.duration,
             httpClient: httpClient
         )
@@ -82,10 +82,22 @@ public struct RemotePlugin: Plugin {
 
     /// The same plugin signing with `secret`.
     public func withSecret(_ secret: RemoteSecret) -> RemotePlugin {
+        signing(with: .fixed(secret))
+    }
+
+    /// The same plugin signing with the secret of the file at `path`, which holds
+    /// `secret` as just read. Every plugin signing with that file, this one and those already
+    /// running, signs with `secret` from its next call on: reading the file again at a scan
+    /// rotates the secret without restarting a bot (``RemoteSecretSource``).
+    public func withSecret(_ secret: RemoteSecret, fromFile path: String) -> RemotePlugin {
+        signing(with: .file(atPath: path, holding: secret))
+    }
+
+    private func signing(with source: RemoteSecretSource) -> RemotePlugin {
         var copy = self
         copy.client = RemoteClient(
             url: client.url,
-            secret: secret,
+            secret: source,
             timeout: client.timeout,
             httpClient: client.httpClient
         )

@@ -36,14 +36,14 @@ package enum RemoteSignature {
 
     /// The header value for `body` sent at `timestamp`.
     package static func sign(_ body: some DataProtocol, timestamp: Int64, secret: RemoteSecret) -> String {
-        "v1=" + hex(Data(code(body, timestamp, secret)))
+        "v1=" + hex(code(body, timestamp, secret))
     }
 
     /// `bytes` as lowercase hex digits (`String(format:)` per byte cost more than the HMAC).
-    static func hex(_ bytes: Data) -> String {
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
+        text.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
             text.append(digits[Int(byte >> 4)])
             text.append(digits[Int(byte & 0x0f)])
@@ -59,16 +59,29 @@ package enum RemoteSignature {
         secret: RemoteSecret
     ) -> Bool {
         guard let header, header.hasPrefix("v1="), header.utf8.count == 67 else { return false }
-        let hex = Array(header.utf8.dropFirst(3))
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
-        for index in stride(from: 0, to: 64, by: 2) {
-            guard let byte = UInt8(String(decoding: hex[index..<index + 2], as: UTF8.self), radix: 16) else {
-                return false
+        var high: UInt8?
+        for character in header.utf8.dropFirst(3) {
+            guard let nibble = nibble(character) else { return false }
+            if let first = high {
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
             }
-            bytes.append(byte)
         }
         return code(body, timestamp, secret) == bytes
+    }
+
+    /// The value of one hex digit, either case; `nil` for any other byte.
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// The HMAC of `<timestamp>.<body>`, fed in two parts: the body is not copied.
@@ -76,7 +89,7 @@ package enum RemoteSignature {
         -> HMAC<SHA256>.MAC
     {
         var hmac = HMAC<SHA256>(key: secret.key)
-        hmac.update(data: Array("\(timestamp).".utf8))
+        hmac.update(data: Array((String(timestamp) + ".").utf8))
         hmac.update(data: body)
         return hmac.finalize()
     }

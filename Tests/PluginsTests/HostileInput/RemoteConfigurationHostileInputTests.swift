@@ -61,4 +61,25 @@ struct RemoteConfigurationHostileInputTests {
             }
         }
     }
+
+    @Test("a bot's remote plugins are refused together exactly when their longest waits add up over 100 s")
+    func combinedWait() async {
+        let plugins = zip(Gen.int(in: 1...10), Gen.int64(in: 100...60_000)).array(of: 0...6)
+        await propertyCheck(count: 400, input: plugins) { settings in
+            let configurations = settings.enumerated().map { index, setting in
+                var configuration = RemoteConfiguration(name: "p\(index)", url: "http://127.0.0.1/x", secret: "s")
+                configuration.attempts = setting.0
+                configuration.timeout = RemoteDuration(.milliseconds(setting.1))
+                return configuration
+            }
+            let total = configurations.reduce(Duration.zero) { $0 + $1.longestWait }
+            let refusal = RemoteConfiguration.combinedWaitRefusal(configurations)
+            #expect((refusal != nil) == (configurations.count > 1 && total > RemoteLimits.botCallBudget))
+            if let refusal {
+                let named = configurations.map { "'\($0.name)' \(RemoteConfiguration.seconds($0.longestWait))" }
+                #expect(named.allSatisfy { refusal.contains($0) })
+                #expect(refusal.contains("together hold one update for \(RemoteConfiguration.seconds(total))"))
+            }
+        }
+    }
 }

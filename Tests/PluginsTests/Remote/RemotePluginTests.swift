@@ -35,6 +35,25 @@ struct RemotePluginTests {
         #expect(secondState?["count"] as? Int == 1)
     }
 
+    @Test("plugins of one secret file sign with the text it was read with last: a rescan rotates running ones")
+    func rotatedSecretFile() async throws {
+        let fixture = try await RemoteFixture(handler: FakeRemotePlugin.counter)
+        defer { Task { await fixture.fake.stop() } }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rotate-\(UUID().uuidString).key").path
+        let configuration = RemoteConfiguration(name: "horoscope", url: fixture.fake.url, secretFile: path)
+        let running = try RemotePlugin(configuration: configuration, bot: .test)
+            .withSecret(RemoteSecret(text: RemoteFixture.secret), fromFile: path)
+        let harness = try await PluginHarness(plugin: running, bot: .test)
+        #expect(try await harness.handle(Updates.message("one")).sentTexts == ["#1"])
+        let rotated = "rotated-secret-" + UUID().uuidString
+        fixture.fake.rotate(to: rotated)
+        // What the host's next scan does: it reads the file again and builds the plugin anew.
+        _ = try RemotePlugin(configuration: configuration, bot: .test)
+            .withSecret(RemoteSecret(text: rotated + "\n"), fromFile: path)
+        #expect(try await harness.handle(Updates.message("two")).sentTexts == ["#2"])
+        #expect(fixture.fake.calls.map(\.signatureValid) == [true, true])
+    }
+
     @Test("5xx answers are called again with the same idempotency key until one answers")
     func retriesUntilAnswered() async throws {
         let fixture = try await RemoteFixture(#"{"attempts": 4}"#) { call in

@@ -49,7 +49,7 @@ public final class FakeRemotePlugin: Sendable {
         var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
-    private let secret: String
+    private let secret: Mutex<String>
     private let handler: @Sendable (Call) -> Reply
     private let state = Mutex(State())
     private let server = Mutex<LoopbackServer?>(nil)
@@ -67,7 +67,7 @@ public final class FakeRemotePlugin: Sendable {
         records: Bool = true,
         handler: @escaping @Sendable (Call) -> Reply
     ) {
-        self.secret = secret
+        self.secret = Mutex(secret)
         self.handler = handler
         self.logger = logger
         self.records = records
@@ -102,6 +102,11 @@ public final class FakeRemotePlugin: Sendable {
         for continuation in held { continuation.resume() }
     }
 
+    /// Signs and checks with `secret` from now on: the plugin's operator rotated it.
+    public func rotate(to secret: String) {
+        self.secret.withLock { $0 = secret }
+    }
+
     /// Every call so far, in arrival order.
     public var calls: [Call] { state.withLock { $0.calls } }
 
@@ -132,7 +137,7 @@ public final class FakeRemotePlugin: Sendable {
     public func sign(_ body: Data, timestamp: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(
             for: Data("\(timestamp).".utf8) + body,
-            using: SymmetricKey(data: Data(secret.utf8))
+            using: SymmetricKey(data: Data(secret.withLock { $0 }.utf8))
         )
         return "v1=" + code.map { String(format: "%02x", $0) }.joined()
     }
