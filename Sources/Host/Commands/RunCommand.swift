@@ -4,7 +4,6 @@ import Foundation
 public import Logging
 import Metrics
 import NIOCore
-import Prometheus
 import ServiceLifecycle
 import Storage
 import Synchronization
@@ -86,7 +85,7 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             HostLogHandler(logLevel: level, label: label, format: format, recentErrors: recentErrors, output: .standardError)
         }
-        let registry = PrometheusCollectorRegistry()
+        let registry = MetricsRegistry()
         let metricsFactory = DocumentedPrometheusFactory(registry: registry)
         MetricsSystem.bootstrap(metricsFactory)
         let logger = Logger(label: "aviary")

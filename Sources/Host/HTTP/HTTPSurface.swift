@@ -2,7 +2,6 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
-import Prometheus
 import Storage
 
 /// The host's one HTTP port: webhooks, the management API, the dashboard, metrics and health checks.
@@ -11,7 +10,7 @@ struct HTTPSurface: Sendable {
     let loader: ManifestLoader
     let secret: HostSecret
     let tokens: LiveTokens
-    let registry: PrometheusCollectorRegistry
+    let registry: MetricsRegistry
     let recentErrors: RecentErrors
     /// Reads and writes the manifest files for the API.
     let editor: ManifestEditor

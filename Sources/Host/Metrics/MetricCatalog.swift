@@ -1,5 +1,4 @@
 import Plugins
-import Prometheus
 import Tenant
 
 /// Every metric the host exports, with its Prometheus help text. The README's metrics table
@@ -77,8 +76,8 @@ enum MetricCatalog {
         ],
     ]
 
-    /// The Prometheus name and help text of metric `name`.
-    static func descriptor(_ name: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(metricName: name, unitName: "", helpText: help[name] ?? "Aviary metric \(name).")
+    /// The help text of metric `name`.
+    static func helpText(_ name: String) -> String {
+        help[name] ?? "Aviary metric \(name)."
     }
 }

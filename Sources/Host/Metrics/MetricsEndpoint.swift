@@ -3,27 +3,26 @@ import Hummingbird
 import Glibc
 #endif
 import NIOCore
-import Prometheus
 import Storage
 import Synchronization
 import Tenant
 
 /// `GET /metrics`: the Prometheus text format. Queue depths, bots by state and open databases
 /// are read at scrape time, at most once a second (``ScrapeCache``); everything else is counted
-/// as it happens.
+/// as it happens. The series of a bot that left the table are dropped at the next scrape.
 final class MetricsEndpoint: Sendable {
-    let registry: PrometheusCollectorRegistry
+    let registry: MetricsRegistry
     let table: BotTable
     let databases: OpenDatabases
     /// Where the bots' databases are, for their sizes.
     let options: HostOptions
-    /// Bots whose depth gauges were exported, so that those of removed bots are dropped.
+    /// Bots in the table at the last scrape, so that the series of removed bots are dropped.
     private let exported = Mutex<Set<String>>([])
     /// One rendering a second at most, however many scrapes arrive.
     let cache: ScrapeCache
 
     init(
-        registry: PrometheusCollectorRegistry, table: BotTable, databases: OpenDatabases, options: HostOptions,
+        registry: MetricsRegistry, table: BotTable, databases: OpenDatabases, options: HostOptions,
         cache: ScrapeCache = ScrapeCache()
     ) {
         self.cache = cache
@@ -38,7 +37,7 @@ final class MetricsEndpoint: Sendable {
         router.get("metrics") { _, _ in
             let body = await self.cache.body {
                 await self.refreshGauges()
-                return ByteBuffer(bytes: self.registry.emitToBuffer())
+                return ByteBuffer(bytes: self.registry.bytes)
             }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
@@ -47,40 +46,36 @@ final class MetricsEndpoint: Sendable {
     }
 
     private func refreshGauges() async {
-        let inboxHelp = MetricCatalog.descriptor(MetricCatalog.inboxDepth)
-        let outboxHelp = MetricCatalog.descriptor(MetricCatalog.outboxDepth)
-        let botsHelp = MetricCatalog.descriptor(MetricCatalog.botsByState)
-        let sizeHelp = MetricCatalog.descriptor(MetricCatalog.databaseBytes)
         let entries = table.all
         for entry in entries {
             let depths = await entry.tenant?.queueDepths() ?? (inbox: 0, outbox: 0)
             let bot = [("bot", entry.manifest.id)]
-            registry.makeGauge(descriptor: inboxHelp, labels: bot).set(Double(depths.inbox))
-            registry.makeGauge(descriptor: outboxHelp, labels: bot).set(Double(depths.outbox))
+            gauge(MetricCatalog.inboxDepth, bot).set(Double(depths.inbox))
+            gauge(MetricCatalog.outboxDepth, bot).set(Double(depths.outbox))
             let size = Self.bytesOnDisk(options.databasePath(for: entry.manifest))
-            registry.makeGauge(descriptor: sizeHelp, labels: bot).set(Double(size))
+            gauge(MetricCatalog.databaseBytes, bot).set(Double(size))
         }
         let current = Set(entries.map(\.manifest.id))
         let removed = exported.withLock { exported in
             defer { exported = current }
             return exported.subtracting(current)
         }
-        for id in removed {
-            registry.unregisterGauge(registry.makeGauge(descriptor: inboxHelp, labels: [("bot", id)]))
-            registry.unregisterGauge(registry.makeGauge(descriptor: outboxHelp, labels: [("bot", id)]))
-            registry.unregisterGauge(registry.makeGauge(descriptor: sizeHelp, labels: [("bot", id)]))
-        }
+        for id in removed { registry.removeSeries(bot: id) }
         var counts = Dictionary(uniqueKeysWithValues: TenantState.names.map { ($0, 0) })
         for entry in entries { counts[entry.state.name, default: 0] += 1 }
         for (name, count) in counts {
-            registry.makeGauge(descriptor: botsHelp, labels: [("state", name)]).set(Double(count))
+            gauge(MetricCatalog.botsByState, [("state", name)]).set(Double(count))
         }
         for (name, value) in [
             (MetricCatalog.openDatabases, databases.openCount), (MetricCatalog.openDatabasesLimit, databases.limit),
             (MetricCatalog.databaseWaiters, databases.waitingCount),
         ] {
-            registry.makeGauge(descriptor: MetricCatalog.descriptor(name)).set(Double(value))
+            gauge(name, []).set(Double(value))
         }
+    }
+
+    private func gauge(_ name: String, _ labels: [(String, String)]) -> GaugeSeries {
+        registry.gauge(name, help: MetricCatalog.helpText(name), labels: labels)
     }
 }
 

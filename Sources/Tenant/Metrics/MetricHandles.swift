@@ -1,7 +1,7 @@
 import Synchronization
 
 /// One metric handle per value of a label (an update type, an API method), made on first use
-/// and kept, so the factory's lookup (a lock and a dictionary in Prometheus) is paid once per
+/// and kept, so the factory's lookup (two locks and two dictionary lookups in the registry) is paid once per
 /// value rather than on every event.
 final class MetricHandles<Handle: Sendable>: Sendable {
     private let handles = Mutex<[String: Handle]>([:])

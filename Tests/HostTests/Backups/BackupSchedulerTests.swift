@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 @testable import Host
 import Logging
-import Prometheus
 import Storage
 import Tenant
 import Testing
@@ -109,7 +108,7 @@ struct BackupSchedulerTests {
         _ fixture: BackupFixture,
         destinations: [BackupDestination],
         table: BotTable,
-        registry: PrometheusCollectorRegistry,
+        registry: MetricsRegistry,
         logger: Logger = Logger(label: "test")
     ) -> BackupScheduler {
         BackupScheduler(
@@ -143,7 +142,7 @@ struct BackupSchedulerTests {
         let store = try await fixture.openStore()
         try await fixture.write(offset: 3, value: "x", into: store)
         await store.close()
-        let registry = PrometheusCollectorRegistry()
+        let registry = MetricsRegistry()
         let destinations = ["one", "two"].map { fixture.root.appendingPathComponent($0).path }
         let scheduler = Self.scheduler(
             fixture, destinations: destinations.map(BackupDestination.folder), table: table, registry: registry)
@@ -193,7 +192,7 @@ struct BackupSchedulerTests {
             databases: databases,
             board: BackupStatusBoard(),
             logger: Logger(label: "test"),
-            metricsFactory: DocumentedPrometheusFactory(registry: PrometheusCollectorRegistry()),
+            metricsFactory: DocumentedPrometheusFactory(registry: MetricsRegistry()),
             retryDelay: .zero
         )
         await scheduler.runOnce(at: Date())
@@ -220,7 +219,7 @@ struct BackupSchedulerTests {
         let down = fixture.root.appendingPathComponent("down").path
         try Data("not a folder".utf8).write(to: URL(fileURLWithPath: down))
         let up = fixture.root.appendingPathComponent("up").path
-        let registry = PrometheusCollectorRegistry()
+        let registry = MetricsRegistry()
         let scheduler = Self.scheduler(
             fixture, destinations: [.folder(down), .folder(up)], table: table, registry: registry)
         await scheduler.runOnce(at: Date())

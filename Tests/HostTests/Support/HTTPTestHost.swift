@@ -5,7 +5,6 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Prometheus
 import Storage
 import GRDB
 import Tenant
@@ -75,7 +74,7 @@ struct HTTPTestHost {
             registry: registry, environment: [:],
             brandBotAPIServers: LiveBrandBotAPIServers(BrandBotAPIServers(listed: [fake.baseURL])))
         let secret = HostSecret(Data(repeating: 9, count: 32))
-        let registry = PrometheusCollectorRegistry()
+        let registry = MetricsRegistry()
         // One audit log for the API's records and the bots' own (a person forgotten or exported).
         let auditDatabase = try DatabaseQueue()
         let audit = AuditLog(database: try HostDatabase(writer: auditDatabase), logger: logger)

@@ -5,7 +5,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import Prometheus
 import Storage
 import Synchronization
 import Tenant
@@ -114,7 +113,7 @@ struct S3BackupTests {
         try await fixture.write(offset: 3, value: "x", into: store)
         await store.close()
         let location = try Self.location(moto, fixture, bucket: "aviary-backups", prefix: "nightly")
-        let registry = PrometheusCollectorRegistry()
+        let registry = MetricsRegistry()
         let scheduler = BackupSchedulerTests.scheduler(
             fixture,
             destinations: [.s3(location)],
@@ -144,7 +143,7 @@ struct S3BackupTests {
         let store = try await fixture.openStore()
         try await fixture.write(offset: 3, value: "x", into: store)
         let folder = fixture.root.appendingPathComponent("folder").path
-        let registry = PrometheusCollectorRegistry()
+        let registry = MetricsRegistry()
         let lines = Mutex<[String]>([])
         let logger = Logger(label: "s3-test") { label in
             HostLogHandler(
