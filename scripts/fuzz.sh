@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh                          # every target, 15 s each (the test command's run)
 #   scripts/fuzz.sh --seconds 3600 splitter  # a long run of one target
 #
-# Targets: splitter, htmlscan, updatedecoder, manifest (each harness, Fuzz/<Target>/main.swift, says
+# Targets: splitter, htmlscan, updatedecoder, manifest, matrixtransaction (each harness, Fuzz/<Target>/main.swift, says
 # what it covers and checks; README.md, "Layout and tests", sums them up).
 # Each one is compiled with `swiftc -sanitize=fuzzer` from its harness and exactly the files of
 # Sources/ it tests, not the whole package, so the build takes seconds; the manifest target also
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(splitter htmlscan updatedecoder manifest)
+all_targets=(splitter htmlscan updatedecoder manifest matrixtransaction)
 seconds=15
 targets=()
 while (($#)); do
@@ -75,6 +75,9 @@ sources() {
                 "$tenant"/Telegram/{TelegramUpdateDecoder,TelegramUpdate,TelegramTypes,UpdateListSlicer}.swift
                 "$tenant"/Model/*.swift "$tenant"/Platform/Platform.swift
                 "$tenant"/Plugin/{ScheduledJob,BotDescriptor}.swift)
+            ;;
+        matrixtransaction)
+            files+=(Fuzz/MatrixTransaction/*.swift "$tenant/Matrix/MatrixEvent.swift")
             ;;
         manifest)
             files+=(Fuzz/Manifest/*.swift "$manifest"/Decoding/*.swift "$manifest/ManifestDocument.swift"
