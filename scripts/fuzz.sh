@@ -5,8 +5,8 @@
 #   scripts/fuzz.sh                          # every target, 15 s each (the test command's run)
 #   scripts/fuzz.sh --seconds 3600 splitter  # a long run of one target
 #
-# Targets: splitter, htmlscan, updatedecoder, manifest, remotejson (each harness, Fuzz/<Target>/main.swift, says
-# what it covers and checks; README.md, "Layout and tests", sums them up).
+# Targets: splitter, htmlscan, updatedecoder, manifest, remotejson, matrixtransaction (each
+# harness, Fuzz/<Target>/main.swift, says what it covers and checks; README.md, "Layout and tests", sums them up).
 # Each one is compiled with `swiftc -sanitize=fuzzer` from its harness and exactly the files of
 # Sources/ it tests, not the whole package, so the build takes seconds; the manifest target also
 # compiles Yams and libyaml from .build/checkouts. Binaries and failing inputs go to .build/fuzz/.
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(splitter htmlscan updatedecoder manifest remotejson)
+all_targets=(splitter htmlscan updatedecoder manifest remotejson matrixtransaction)
 seconds=15
 targets=()
 while (($#)); do
@@ -79,6 +79,9 @@ sources() {
         remotejson)
             files+=(Fuzz/RemoteJSON/*.swift Sources/Plugins/Remote/RemoteJSON{,Reader}.swift
                 Tests/PluginsTests/Support/RemoteJSONOracle.swift)
+            ;;
+        matrixtransaction)
+            files+=(Fuzz/MatrixTransaction/*.swift "$tenant/Matrix/MatrixEvent.swift")
             ;;
         manifest)
             files+=(Fuzz/Manifest/*.swift "$manifest"/Decoding/*.swift "$manifest/ManifestDocument.swift"

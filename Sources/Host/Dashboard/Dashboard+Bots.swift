@@ -76,7 +76,7 @@ extension Dashboard {
         let errors = detail.recentErrors.map {
             BotPage.ErrorLine(at: $0.at.formatted(.iso8601), level: $0.level, message: $0.message)
         }
-        let view = BotPage(
+        var view = BotPage(
             chrome: Chrome(title: summary.name, session: session, notice: Self.notice(request)),
             csrf: session.csrfToken, bot: bot, counters: counters, chart: traffic.map(TrafficChart.init),
             plugins: detail.plugins, errors: errors, hasErrors: !errors.isEmpty,
@@ -89,6 +89,10 @@ extension Dashboard {
             deadLettersNote: running ? "None: every message was delivered or is still on its way." : "Start the bot to see its dead letters.",
             manifest: Self.prettyJSON(detail.manifest), manifestFile: detail.manifest.file,
             storage: storageLines(summary.id, backup: detail.backup))
+        if let matrix, let localpart = entry.manifest.matrix?.localpart {
+            view.encryptedRooms = (try? matrix.store.encryptedRooms(user: "@\(localpart):\(matrix.config.serverName)")) ?? []
+            view.hasEncryptedRooms = !view.encryptedRooms.isEmpty
+        }
         return templates.render(.bot, view)
     }
 

@@ -15,6 +15,8 @@ struct Dashboard: Sendable {
     let templates: DashboardTemplates
     /// How often and how long the live feed streams.
     var liveFeed = LiveFeed()
+    /// The Matrix application service, whose store knows the rooms a Matrix bot left encrypted.
+    var matrix: MatrixHub?
 
     /// The cookie that ties the sign-in form to the browser that loaded it (login CSRF).
     static let loginCookie = "aviary_login"

@@ -160,6 +160,9 @@ struct BotPage {
     var manifestFile: String
     /// The database's size on disk and the scheduled backups, one sentence each.
     var storage: [String] = []
+    /// For a Matrix bot: the rooms it left because they turned encrypted, the latest first.
+    var encryptedRooms: [String] = []
+    var hasEncryptedRooms = false
 }
 
 /// What a reload did.

@@ -56,7 +56,9 @@ struct HTTPSurface: Sendable {
             supervisor: supervisor, loader: loader, recentErrors: recentErrors, tokens: tokens, limiter: limiter,
             editor: editor, audit: audit, proxies: settings.trustedProxies, hostConfig: hostConfig)
         api.register(on: router)
-        Dashboard(api: api, sessions: sessions, templates: try DashboardTemplates(), liveFeed: liveFeed).register(on: router)
+        var dashboard = Dashboard(api: api, sessions: sessions, templates: try DashboardTemplates(), liveFeed: liveFeed)
+        dashboard.matrix = matrix
+        dashboard.register(on: router)
         return router
     }
 

@@ -48,11 +48,40 @@ struct MatrixHub: Sendable {
         if event.type == "m.room.member", let member = event.stateKey, config.owns(member) {
             return try botMembership(event, member: member)
         }
-        // The bots' own events are echoes; room state other than membership means nothing to a plugin yet.
+        if event.stateKey == "", event.type == "m.room.tombstone" || event.type == "m.room.encryption" {
+            return try roomChange(event)
+        }
+        // The bots' own events are echoes; other room state means nothing to a plugin yet.
         guard !config.owns(event.sender), event.stateKey == nil || event.type == "m.room.member" else { return [] }
         var items: [MatrixStore.Spooled] = []
         for (user, direct) in try store.members(of: event.roomID) {
             guard let inbound = try inbound(event, for: user, direct: direct) else { continue }
+            items.append(try spooled(inbound, event, for: user))
+        }
+        return items
+    }
+
+    /// A room replaced by another (the chat follows it: later sends to the old room are
+    /// redirected) or turned encrypted (each bot in it says so once and leaves), spooled for
+    /// every bot user in the room.
+    private func roomChange(_ event: MatrixEvent) throws -> [MatrixStore.Spooled] {
+        let replacement = event.type == "m.room.tombstone" ? event.replacementRoom : nil
+        if event.type == "m.room.tombstone" {
+            guard let replacement else { return [] }
+            try store.recordMove(of: event.roomID, to: replacement)
+        }
+        var items: [MatrixStore.Spooled] = []
+        for (user, direct) in try store.members(of: event.roomID) {
+            var inbound = try inbound(replacement == nil ? .encrypted : .moved, of: event, direct: direct)
+            if let replacement {
+                try store.addMember(room: replacement, user: user, direct: direct)
+            } else {
+                try store.recordEncrypted(room: event.roomID, user: user)
+            }
+            inbound.movedTo = try replacement.map(store.number(for:))
+            inbound.member = try store.number(for: user)
+            inbound.memberID = user
+            inbound.concernsBot = true
             items.append(try spooled(inbound, event, for: user))
         }
         return items
@@ -65,7 +94,7 @@ struct MatrixHub: Sendable {
             if !event.invitesToEncryptedRoom {
                 try store.addMember(room: event.roomID, user: member, direct: event.isDirect)
             }
-            let inbound = MatrixInbound(
+            var inbound = MatrixInbound(
                 kind: .member,
                 eventType: event.type,
                 chat: try store.number(for: event.roomID),
@@ -76,6 +105,9 @@ struct MatrixHub: Sendable {
                 membership: event.invitesToEncryptedRoom ? Self.encryptedInvite : "invite",
                 timestamp: event.timestamp
             )
+            inbound.member = try store.number(for: member)
+            inbound.memberID = member
+            inbound.concernsBot = true
             return [try spooled(inbound, event, for: member)]
         case "join":
             try store.addMember(room: event.roomID, user: member, direct: false)
@@ -89,19 +121,18 @@ struct MatrixHub: Sendable {
 
     /// What `event` means to bot user `user`, or `nil` when it means nothing to it.
     private func inbound(_ event: MatrixEvent, for user: String, direct: Bool) throws -> MatrixInbound? {
-        var inbound = MatrixInbound(
-            kind: .other,
-            eventType: event.type,
-            chat: try store.number(for: event.roomID),
-            direct: direct,
-            sender: try store.number(for: event.sender),
-            senderID: event.sender,
-            message: try store.number(for: event.eventID),
-            timestamp: event.timestamp
-        )
+        var inbound = try inbound(.other, of: event, direct: direct)
         let buttons = try store.buttons(bot: user, room: event.roomID)
         switch event.type {
         case "m.room.message":
+            if event.messageType == "m.image", let url = event.mediaURL {
+                inbound.kind = .message
+                inbound.photo = url
+                // A body beside a different file name is a caption (MSC2530); else it is the file's name.
+                inbound.text = event.fileName != nil && event.fileName != event.body ? event.body : nil
+                inbound.replyTo = try event.replyToEventID.map(store.number(for:))
+                return inbound
+            }
             guard ["m.text", "m.notice", "m.emote"].contains(event.messageType ?? ""), var text = event.body else {
                 return inbound
             }
@@ -131,13 +162,33 @@ struct MatrixHub: Sendable {
             inbound.data = pressed.data
             inbound.replyTo = try store.number(for: buttons.event)
         case "m.room.member":
-            guard event.membership == "leave" || event.membership == "ban" else { return nil }
+            guard let member = event.stateKey, let membership = event.membership,
+                ["leave", "ban", "join", "invite"].contains(membership)
+            else { return nil }
             inbound.kind = .member
-            inbound.membership = event.membership
+            inbound.membership = membership
+            // In a direct chat the person leaving cuts the bot off, as blocking a Telegram bot does.
+            inbound.memberID = direct ? user : member
+            inbound.member = try store.number(for: direct ? user : member)
+            inbound.concernsBot = direct
         default:
             break
         }
         return inbound
+    }
+
+    /// `event` as an inbound of `kind`, its ids turned into numbers.
+    private func inbound(_ kind: MatrixInbound.Kind, of event: MatrixEvent, direct: Bool) throws -> MatrixInbound {
+        MatrixInbound(
+            kind: kind,
+            eventType: event.type,
+            chat: try store.number(for: event.roomID),
+            direct: direct,
+            sender: try store.number(for: event.sender),
+            senderID: event.sender,
+            message: try store.number(for: event.eventID),
+            timestamp: event.timestamp
+        )
     }
 
     private func spooled(_ inbound: MatrixInbound, _ event: MatrixEvent, for user: String) throws

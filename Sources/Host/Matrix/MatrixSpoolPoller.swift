@@ -11,6 +11,9 @@ struct MatrixSpoolPoller: UpdatePoller {
     /// Why an invite to an encrypted room is declined.
     static let encryptionRefusal =
         "This bot serves unencrypted rooms only: start a chat with encryption turned off."
+    /// What the bot says before it leaves a room that turned encrypted.
+    static let encryptedNotice =
+        "This room turned on encryption, which this bot does not serve; it leaves. Start a new chat with encryption turned off."
     /// The most events read back from a room just joined.
     static let backfillLimit = 50
 
@@ -58,17 +61,60 @@ struct MatrixSpoolPoller: UpdatePoller {
                     logger.notice("cannot join \(row.room) on invite: \(error)")
                 }
             }
+            if inbound.kind == .moved, let replacement = try inbound.movedTo.flatMap(store.name(for:)) {
+                do {
+                    try await client.join(replacement)
+                    try store.addMember(room: replacement, user: user, direct: inbound.direct)
+                } catch let error as PlatformError where error.kind != .transient {
+                    logger.notice("cannot follow \(row.room) to its replacement \(replacement): \(error)")
+                }
+            }
+            if inbound.kind == .encrypted {
+                try await leaveEncrypted(row.room, seq: row.seq)
+            }
+            if inbound.kind == .press, inbound.eventType == "m.reaction" {
+                await takeBack(reaction: inbound.message, in: row.room, seq: row.seq)
+            }
             let kind: String =
                 switch inbound.kind {
                 case .message: "message"
                 case .edit: "edited_message"
                 case .press: "callback_query"
-                case .member, .other: inbound.eventType
+                case .member, .moved, .encrypted, .other: inbound.eventType
                 }
             updates.append(
                 ReceivedUpdate(id: row.seq, lane: inbound.chat, kind: kind, raw: try JSONEncoder().encode(stored))
             )
         }
         return updates
+    }
+
+    /// Says once why the bot leaves a room that turned encrypted, and leaves it. The notice's
+    /// transaction id is the spool sequence, so a poll repeated after a crash or a transient
+    /// failure of the leave (thrown: the poll is retried) says it once.
+    private func leaveEncrypted(_ room: String, seq: Int64) async throws {
+        do {
+            try await client.notice(Self.encryptedNotice, in: room, transaction: "encrypted.\(seq)")
+        } catch {
+            logger.notice("cannot tell \(room) why the bot leaves: \(error)")
+        }
+        do {
+            try await client.leave(room, reason: Self.encryptionRefusal)
+            try store.removeMember(room: room, user: user)
+        } catch let error as PlatformError where error.kind != .transient {
+            logger.notice("cannot leave the encrypted room \(room): \(error)")
+        }
+    }
+
+    /// Redacts the person's reaction that pressed a button, so that the same button can be
+    /// pressed again. Where the bot may not redact others' events (its power level is below the
+    /// room's `redact` level) the reaction stays; the press counts either way.
+    private func takeBack(reaction message: Int64, in room: String, seq: Int64) async {
+        do {
+            guard let event = try store.name(for: message) else { return }
+            try await client.redact(event, in: room, transaction: "press.\(seq)")
+        } catch {
+            logger.debug("cannot take back the reaction of a press in \(room): \(error)")
+        }
     }
 }

@@ -4,8 +4,9 @@ import Tenant
 
 /// The host's Matrix state, in `<data-dir>/matrix.sqlite` (0600, WAL, `synchronous=FULL`):
 /// the numbers standing for Matrix's string ids, the spool of events per bot user (an event is
-/// answered 200 to the homeserver only once it is here), which bot users are in which rooms, and
-/// the numbered buttons each bot last showed in a room.
+/// answered 200 to the homeserver only once it is here), which bot users are in which rooms,
+/// the numbered buttons each bot last showed in a room, which rooms were replaced by which, and
+/// the rooms each bot left because they turned encrypted.
 final class MatrixStore: MatrixDirectory, Sendable {
     /// The file's name inside the data folder.
     static let fileName = "matrix.sqlite"
@@ -52,6 +53,9 @@ final class MatrixStore: MatrixDirectory, Sendable {
                     CREATE TABLE IF NOT EXISTS buttons (
                         user TEXT NOT NULL, room TEXT NOT NULL, event TEXT NOT NULL, buttons TEXT NOT NULL,
                         PRIMARY KEY (user, room));
+                    CREATE TABLE IF NOT EXISTS moves (room TEXT PRIMARY KEY, replacement TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS encrypted (
+                        user TEXT NOT NULL, room TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (user, room));
                     """
             )
             try db.execute(
@@ -111,13 +115,58 @@ final class MatrixStore: MatrixDirectory, Sendable {
         return (event, try JSONDecoder().decode([MatrixButton].self, from: Data(text.utf8)))
     }
 
+    // MARK: Moves
+
+    func recordMove(of room: String, to replacement: String) throws {
+        guard room != replacement else { return }
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO moves (room, replacement) VALUES (?, ?)",
+                arguments: [room, replacement]
+            )
+        }
+    }
+
+    func replacement(of room: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT replacement FROM moves WHERE room = ?", arguments: [room])
+        }
+    }
+
+    // MARK: Encrypted rooms
+
+    /// Records that bot user `user` leaves `room` because it turned encrypted (the dashboard lists it).
+    func recordEncrypted(room: String, user: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO encrypted (user, room, at) VALUES (?, ?, ?)",
+                arguments: [user, room, Date().timeIntervalSince1970]
+            )
+        }
+    }
+
+    /// The rooms bot user `user` left because they turned encrypted, the latest first (at most `limit`).
+    func encryptedRooms(user: String, limit: Int = 50) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT room FROM encrypted WHERE user = ? ORDER BY at DESC, room LIMIT ?",
+                arguments: [user, limit]
+            )
+        }
+    }
+
     // MARK: Members
 
-    /// Records that bot user `user` is in (or invited to) `room`; the first record's `direct` stays.
+    /// Records that bot user `user` is in (or invited to) `room`; a room once direct stays direct
+    /// (the join after a direct invite, and the invite into a replacement room, say nothing of it).
     func addMember(room: String, user: String, direct: Bool) throws {
         try pool.write { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO members (room, user, direct) VALUES (?, ?, ?)",
+                sql: """
+                    INSERT INTO members (room, user, direct) VALUES (?, ?, ?)
+                    ON CONFLICT (room, user) DO UPDATE SET direct = members.direct OR excluded.direct
+                    """,
                 arguments: [room, user, direct]
             )
         }

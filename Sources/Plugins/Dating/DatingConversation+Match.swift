@@ -88,6 +88,6 @@ extension DatingConversation {
     }
 
     private static func link(to username: String) -> String {
-        "https://t.me/\(username)"
+        PersonLink.url(username: username)
     }
 }

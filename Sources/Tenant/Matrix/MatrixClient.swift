@@ -140,16 +140,14 @@ public struct MatrixClient: PlatformClient {
             for (index, content) in parts.enumerated() {
                 last = try await send(content, type: "m.room.message", in: room, transaction: "\(key).\(index)")
             }
-            let buttons = MatrixMessageContent.numbered(message.buttons)
+            var buttons = MatrixMessageContent.numbered(message.buttons)
             guard let event = last else { return DeliveryReceipt(messageID: nil) }
             if !buttons.isEmpty {
                 try directory.rememberButtons(bot: account.userID, room: room, event: event, buttons: buttons)
-                for (index, reaction) in MatrixButton.keys.prefix(buttons.count).enumerated() {
-                    let content: [String: Any] = [
-                        "m.relates_to": ["rel_type": "m.annotation", "event_id": event, "key": reaction]
-                    ]
-                    _ = try await send(content, type: "m.reaction", in: room, transaction: "\(key).r\(index)")
+                for index in buttons.indices.prefix(MatrixButton.keys.count) {
+                    buttons[index].reaction = try await react(to: event, number: index, in: room, key: key)
                 }
+                try directory.rememberButtons(bot: account.userID, room: room, event: event, buttons: buttons)
             }
             return DeliveryReceipt(messageID: try directory.number(for: event))
         case .edit(let edit):
@@ -158,21 +156,11 @@ public struct MatrixClient: PlatformClient {
             }
             let content = MatrixMessageContent.replacement(of: original, with: edit, messageType: account.messageType)
             let event = try await send(content, type: "m.room.message", in: room, transaction: "\(key).0")
-            try directory.rememberButtons(
-                bot: account.userID,
-                room: room,
-                event: original,
-                buttons: MatrixMessageContent.numbered(edit.buttons)
-            )
+            try await replaceButtons(of: original, in: room, with: edit.buttons, key: key)
             return DeliveryReceipt(messageID: try directory.number(for: event))
         case .editButtons(let edit):
             guard let original = try directory.name(for: edit.messageID) else { return DeliveryReceipt(messageID: nil) }
-            try directory.rememberButtons(
-                bot: account.userID,
-                room: room,
-                event: original,
-                buttons: MatrixMessageContent.numbered(edit.buttons)
-            )
+            try await replaceButtons(of: original, in: room, with: edit.buttons, key: key)
             return DeliveryReceipt(messageID: edit.messageID)
         case .answerCallback:
             // Matrix shows no toast for a press; the plugin's reply is the answer.
@@ -180,9 +168,67 @@ public struct MatrixClient: PlatformClient {
         }
     }
 
+    /// Records `buttons` as what event `original` answers now, keeping its number reactions in
+    /// step when it shows the bot's latest buttons: reactions for buttons gone are redacted (all
+    /// of them for "remove buttons", so that no one presses them again), new buttons get theirs.
+    private func replaceButtons(of original: String, in room: String, with buttons: [[InlineButton]], key: String)
+        async throws
+    {
+        var numbered = MatrixMessageContent.numbered(buttons)
+        if let shown = try directory.buttons(bot: account.userID, room: room), shown.event == original {
+            for (index, button) in shown.buttons.enumerated() {
+                if numbered.indices.contains(index) {
+                    numbered[index].reaction = button.reaction
+                } else if let reaction = button.reaction {
+                    try await redact(reaction, in: room, transaction: "\(key).x\(index)")
+                }
+            }
+            for index in shown.buttons.count..<max(shown.buttons.count, min(numbered.count, MatrixButton.keys.count)) {
+                numbered[index].reaction = try await react(to: original, number: index, in: room, key: key)
+            }
+        }
+        try directory.rememberButtons(bot: account.userID, room: room, event: original, buttons: numbered)
+    }
+
+    /// Adds the number reaction of button `number` (0 is 1️⃣) under `event`; returns its event id.
+    private func react(to event: String, number: Int, in room: String, key: String) async throws -> String {
+        let content: [String: Any] = [
+            "m.relates_to": ["rel_type": "m.annotation", "event_id": event, "key": MatrixButton.keys[number]]
+        ]
+        return try await send(content, type: "m.reaction", in: room, transaction: "\(key).r\(number)")
+    }
+
+    /// Sends the plain `text` into `room` as an `m.notice`, outside the outbox (the host's own
+    /// word, such as why the bot leaves), under `transaction`.
+    public func notice(_ text: String, in room: String, transaction: String) async throws {
+        _ = try await send(["msgtype": "m.notice", "body": text], type: "m.room.message", in: room, transaction: transaction)
+    }
+
+    /// Redacts `event` in `room` as the bot (`PUT …/redact/{event}/{txnId}`): a person's
+    /// reaction after a press, or the bot's own. Synapse refuses (403) where the bot's power
+    /// level is below the room's `redact` level and the event is someone else's.
+    public func redact(_ event: String, in room: String, transaction: String) async throws {
+        let path =
+            "/_matrix/client/v3/rooms/\(Self.escaped(room))/redact/\(Self.escaped(event))/"
+            + Self.escaped("\(account.localpart).\(transaction)")
+        _ = try await call(.PUT, path, body: [:], method: "redact", device: true)
+    }
+
+    /// The room of `chat`.
+    ///
+    /// - Throws: ``PlatformError`` `.migrated` with the replacement's chat when a tombstone
+    ///   replaced the room: the sender moves the chat there and sends again, as for a Telegram
+    ///   group that became a supergroup.
     private func roomID(of chat: Int64) throws -> String {
         guard let room = try directory.name(for: chat), room.hasPrefix("!") else {
             throw PlatformError(kind: .permanent, method: "send", message: "chat \(chat) is no Matrix room")
+        }
+        if let replacement = try directory.replacement(of: room) {
+            throw PlatformError(
+                kind: .migrated(toChatID: try directory.number(for: replacement)),
+                method: "send",
+                message: "\(room) was replaced by \(replacement)"
+            )
         }
         return room
     }
@@ -203,7 +249,7 @@ public struct MatrixClient: PlatformClient {
     }
 
     /// Calls the client-server API as the bot and returns the JSON object answered.
-    private func call(
+    func call(
         _ verb: HTTPMethod,
         _ path: String,
         body: [String: Any]?,
@@ -212,19 +258,51 @@ public struct MatrixClient: PlatformClient {
         device: Bool = false,
         separator: String = "?"
     ) async throws -> [String: Any] {
+        let bytes = try body.map { ByteBuffer(data: try JSONSerialization.data(withJSONObject: $0)) }
+        let data = try await exchange(
+            verb,
+            path,
+            body: bytes,
+            contentType: "application/json",
+            method: method,
+            asUser: asUser,
+            device: device,
+            separator: separator
+        )
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    /// Calls the homeserver as the bot with `body` of `contentType` and returns the answer's
+    /// bytes, at most `limit` of them.
+    ///
+    /// - Throws: ``PlatformError`` classified by ``MatrixErrors`` for an answer that is not 2xx,
+    ///   transient when the homeserver cannot be reached.
+    func exchange(
+        _ verb: HTTPMethod,
+        _ path: String,
+        body: ByteBuffer?,
+        contentType: String,
+        method: String,
+        asUser: Bool = true,
+        device: Bool = false,
+        separator: String = "?",
+        limit: Int = 1 << 20
+    ) async throws -> Data {
         var query = asUser ? "\(separator)user_id=\(Self.escaped(account.userID))" : ""
         if device { query += "&device_id=\(Self.deviceID)" }
         var request = HTTPClientRequest(url: Self.address(account.homeserver, path + query))
         request.method = verb
         request.headers.add(name: "Authorization", value: "Bearer \(asToken)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let body { request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))) }
+        request.headers.add(name: "Content-Type", value: contentType)
+        if let body { request.body = .bytes(body) }
         let status: Int
         let data: Data
         do {
             let response = try await httpClient.execute(request, timeout: callTimeout)
             status = Int(response.status.code)
-            data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+            data = Data(buffer: try await response.body.collect(upTo: limit))
+        } catch is NIOTooManyBytesError {
+            throw PlatformError(kind: .permanent, method: method, message: "the answer is over \(limit) bytes")
         } catch {
             if Task.isCancelled { throw CancellationError() }
             throw PlatformError(kind: .transient, method: method, message: "\(error)")
@@ -234,7 +312,7 @@ public struct MatrixClient: PlatformClient {
             logger.debug("Matrix call failed", metadata: ["method": "\(method)", "error": "\(failure)"])
             throw failure
         }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return data
     }
 
     /// `path` (beginning with `/`) on the homeserver at `base`, written with or without a final `/`.

@@ -8,6 +8,12 @@ public protocol MatrixDirectory: Sendable {
     /// Records the buttons of the message `event` that `bot` sent in `room`; a press answers them.
     /// No buttons forgets the room's buttons.
     func rememberButtons(bot: String, room: String, event: String, buttons: [MatrixButton]) throws
+    /// The buttons `bot` last showed in `room`, with the event that shows them.
+    func buttons(bot: String, room: String) throws -> (event: String, buttons: [MatrixButton])?
+    /// Records that `room` was replaced by `replacement` (its `m.room.tombstone`).
+    func recordMove(of room: String, to replacement: String) throws
+    /// The room that replaced `room`, if a tombstone named one.
+    func replacement(of room: String) throws -> String?
 }
 
 /// One numbered button of a bot's message.
@@ -16,11 +22,14 @@ public struct MatrixButton: Sendable, Codable, Equatable {
     public var label: String
     /// The callback data a press sends back.
     public var data: String
+    /// The event id of the number reaction the bot added for it, once added.
+    public var reaction: String?
 
     /// Creates a button.
-    public init(label: String, data: String) {
+    public init(label: String, data: String, reaction: String? = nil) {
         self.label = label
         self.data = data
+        self.reaction = reaction
     }
 
     /// The reaction keys the bot adds under a message, one per button: 1️⃣ to 🔟.

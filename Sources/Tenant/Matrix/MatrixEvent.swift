@@ -19,6 +19,12 @@ public struct MatrixEvent: Sendable, Equatable {
     public var messageType: String?
     /// `content.body`.
     public var body: String?
+    /// `content.url` of a file or image: an `mxc://` URL, else `nil`.
+    public var mediaURL: String?
+    /// `content.filename`: a file's name when `body` is its caption.
+    public var fileName: String?
+    /// `content.replacement_room` of an `m.room.tombstone`: the room (`!…`) that replaces this one.
+    public var replacementRoom: String?
     /// `content.membership`.
     public var membership: String?
     /// `content.is_direct` of an invite.
@@ -114,6 +120,9 @@ public enum MatrixTransactionParser {
             timestamp: timestamp ?? 0,
             messageType: identifier(content["msgtype"]),
             body: text(content["body"]),
+            mediaURL: identifier(content["url"]).flatMap { $0.hasPrefix("mxc://") ? $0 : nil },
+            fileName: identifier(content["filename"]),
+            replacementRoom: identifier(content["replacement_room"]).flatMap { $0.hasPrefix("!") ? $0 : nil },
             membership: identifier(content["membership"]),
             isDirect: content["is_direct"] as? Bool ?? false,
             relation: identifier(relates["rel_type"]),

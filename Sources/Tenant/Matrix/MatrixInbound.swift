@@ -12,8 +12,12 @@ public struct MatrixInbound: Sendable, Codable, Equatable {
         case edit
         /// A press of one of the bot's numbered buttons: a reaction, a bare number or a label.
         case press
-        /// The bot was invited, or a person left.
+        /// A membership changed: the bot was invited, or a person joined, left or was banned.
         case member
+        /// The room was replaced (`m.room.tombstone`): the chat moves to ``MatrixInbound/movedTo``.
+        case moved
+        /// The room turned encrypted (`m.room.encryption`): the bot said so and left.
+        case encrypted
         /// Any other event.
         case other
     }
@@ -34,12 +38,25 @@ public struct MatrixInbound: Sendable, Codable, Equatable {
     public var message: Int64
     /// The text of a message or edit; the pressed button's label for a press.
     public var text: String?
+    /// The replacement room of a tombstone, as a chat number.
+    public var movedTo: Int64?
+    /// A photo's `mxc://` URL: the neutral photo's file id.
+    public var photo: String?
     /// The message this one answers, or the bot's message whose button was pressed.
     public var replyTo: Int64?
     /// The pressed button's callback data.
     public var data: String?
-    /// A member event's new membership (`invite`, `leave`).
+    /// A member event's new membership (`invite`, `join`, `leave`, `ban`).
     public var membership: String?
+    /// Whose membership changed, as a user number, and their Matrix id. In a direct chat a
+    /// person's leave, ban, join or invite is the bot's own reach changing: the member is the bot.
+    public var member: Int64?
+    /// The member's Matrix id.
+    public var memberID: String?
+    /// Whether ``member`` is the bot (Telegram's `my_chat_member`): its invite, or its direct
+    /// chat's person leaving (the chat is then blocked, as when a person blocks a Telegram bot)
+    /// or coming back.
+    public var concernsBot: Bool?
     /// When the event was sent, in milliseconds since 1970.
     public var timestamp: Int64
 
@@ -95,14 +112,14 @@ public struct MatrixUpdateDecoder: UpdateDecoder {
         let date = Date(timeIntervalSince1970: TimeInterval(inbound.timestamp) / 1000)
         switch inbound.kind {
         case .message, .edit:
-            let text = inbound.text ?? ""
             let message = Message(
                 id: inbound.message,
                 chat: chat,
                 sender: person,
                 date: date,
-                text: text,
-                command: command(in: text, botUsername: botUsername),
+                text: inbound.photo == nil ? inbound.text ?? "" : inbound.text,
+                command: inbound.photo == nil ? command(in: inbound.text ?? "", botUsername: botUsername) : nil,
+                attachment: inbound.photo.map { .photo(fileID: $0) },
                 replyToMessageID: inbound.replyTo
             )
             return inbound.kind == .message ? .message(message) : .editedMessage(message)
@@ -111,9 +128,44 @@ public struct MatrixUpdateDecoder: UpdateDecoder {
             return .callbackQuery(
                 CallbackQuery(id: "\(inbound.message)", sender: person, message: pressed, data: inbound.data)
             )
-        case .member, .other:
+        case .member:
+            guard let change = memberChange(of: inbound, chat: chat, actor: person) else {
+                return .other(type: inbound.eventType)
+            }
+            return .memberChange(change)
+        case .moved:
+            // As Telegram tells of a group that became a supergroup: a message naming the new chat.
+            return .message(Message(id: inbound.message, chat: chat, sender: person, date: date, migrateToChatID: inbound.movedTo))
+        case .encrypted:
+            // The bot left: for the model, as if it had been removed from the chat.
+            let bot = User(id: inbound.member ?? 0, firstName: localpart(of: inbound.memberID ?? ""), username: inbound.memberID)
+            return .memberChange(
+                MemberChange(chat: chat, actor: person, member: bot, oldStatus: "member", newStatus: "left", concernsBot: true)
+            )
+        case .other:
             return .other(type: inbound.eventType)
         }
+    }
+
+    /// A membership event as a member change: `leave` is `left`, `ban` is `kicked`, `join` and
+    /// `invite` are `member`; any other membership is no change the model describes.
+    static func memberChange(of inbound: MatrixInbound, chat: Chat, actor: User) -> MemberChange? {
+        let status: String
+        switch inbound.membership {
+        case "leave": status = "left"
+        case "ban": status = "kicked"
+        case "join", "invite": status = "member"
+        default: return nil
+        }
+        guard let member = inbound.member, let memberID = inbound.memberID else { return nil }
+        return MemberChange(
+            chat: chat,
+            actor: actor,
+            member: User(id: member, firstName: localpart(of: memberID), username: memberID),
+            oldStatus: status == "member" ? "left" : "member",
+            newStatus: status,
+            concernsBot: inbound.concernsBot ?? false
+        )
     }
 
     /// A command written `!name args` or `/name args`.

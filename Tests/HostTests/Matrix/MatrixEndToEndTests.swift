@@ -118,24 +118,8 @@ struct MatrixIdempotentSendTests {
     func resendIsOneEvent() async throws {
         let testbed = try await MatrixTestbed()
         let root = testbed.sandbox.root.path
-        let asToken = try String(contentsOfFile: "\(root)/as_token", encoding: .utf8)
         let store = try MatrixStore(dataDirectory: "\(root)/direct")
-        func client(_ localpart: String) -> MatrixClient {
-            MatrixClient(
-                account: MatrixClient.Account(
-                    homeserver: URL(string: testbed.synapse.endpoint)!,
-                    localpart: localpart,
-                    serverName: "localhost",
-                    displayName: localpart,
-                    avatarURL: nil
-                ),
-                asToken: asToken,
-                directory: store,
-                httpClient: .shared,
-                logger: Logger(label: "test")
-            )
-        }
-        let (one, two) = (client("aviary_one"), client("aviary_two"))
+        let (one, two) = (try testbed.client("aviary_one", store: store), try testbed.client("aviary_two", store: store))
         _ = try await one.identify()
         _ = try await two.identify()
         let ann = try testbed.people(["ann"])[0]

@@ -1,5 +1,9 @@
+import AsyncHTTPClient
 import FakeBotAPI
 import Foundation
+import Logging
+import Tenant
+@testable import Host
 
 /// Synapse and the real `aviary` binary wired through one application service, with people
 /// registered through Synapse's shared-secret admin API (`aviary matrix register-people`).
@@ -50,6 +54,7 @@ final class MatrixTestbed: @unchecked Sendable {
                 "run", "--bots-dir", sandbox.botsDirectory, "--data-dir", sandbox.dataDirectory,
                 "--shutdown-timeout", "10", "--http-port", "\(aviaryPort)", "--config", configPath,
             ],
+            environment: ["AVIARY_ADMIN_TOKEN": BrowserTests.admin],
             logPath: sandbox.logPath + ".\(runs)"
         )
         host = process
@@ -66,6 +71,23 @@ final class MatrixTestbed: @unchecked Sendable {
         try await testbed.startHost(bots: 1)
         let ann = try testbed.people(["ann"])[0]
         return (testbed, ann, try await ann.openDirectChat(with: bot))
+    }
+
+    /// A client of the bot user `localpart` of the application service, outside any host, over `store`.
+    func client(_ localpart: String, store: MatrixStore) throws -> MatrixClient {
+        MatrixClient(
+            account: MatrixClient.Account(
+                homeserver: URL(string: synapse.endpoint)!,
+                localpart: localpart,
+                serverName: "localhost",
+                displayName: localpart,
+                avatarURL: nil
+            ),
+            asToken: try String(contentsOfFile: sandbox.root.appendingPathComponent("as_token").path, encoding: .utf8),
+            directory: store,
+            httpClient: .shared,
+            logger: Logger(label: "test")
+        )
     }
 
     /// Registers people `names` and returns them.

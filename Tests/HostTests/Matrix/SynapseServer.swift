@@ -79,6 +79,22 @@ struct MatrixPerson: Sendable {
         return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 
+    /// Uploads `bytes` (`POST /_matrix/media/v3/upload`) and returns their mxc URL.
+    func upload(_ bytes: Data, contentType: String, fileName: String) async throws -> String {
+        var request = HTTPClientRequest(url: endpoint + "/_matrix/media/v3/upload?filename=\(Self.escaped(fileName))")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.body = .bytes(ByteBuffer(data: bytes))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+        let answer = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        guard response.status.code == 200, let url = answer?["content_uri"] as? String else {
+            throw HarnessError("upload: \(response.status.code) \(String(decoding: data, as: UTF8.self))")
+        }
+        return url
+    }
+
     /// Creates a direct chat with `bot` and returns its room id.
     func openDirectChat(with bot: String) async throws -> String {
         let answer = try await call(
